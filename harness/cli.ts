@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { describeError, UsageError } from './errors.js';
+import { listCommand } from './commands/list.js';
+import { runCommand } from './commands/run.js';
+import { workloadCommand } from './commands/workload.js';
+
+const help = `readstate-lab: what does a large in-memory cache cost in tail latency under GC?
+
+Usage: readstate-lab <command> [options]     (every command takes --help)
+
+Commands:
+  run        measure contenders under a scenario; writes results.json and summary.md
+  list       show the contenders and scenarios
+  workload   write a scenario's request log as NDJSON
+
+See README.md for what each figure means.`;
+
+type Command = (args: readonly string[], print: (line: string) => void) => number | Promise<number>;
+
+const commands: Record<string, Command> = {
+  run: runCommand,
+  list: listCommand,
+  workload: workloadCommand,
+};
+
+/** Runs one command line; returns the exit code. Bad input is one line on stderr and code 2. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  const [name, ...args] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    print(help);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  try {
+    if (command === undefined) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(commands).join(', ')}`);
+    return await command(args, print);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`readstate-lab ${name}: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`readstate-lab ${name}: ${describeError(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

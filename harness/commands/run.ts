@@ -1,0 +1,206 @@
+import { join } from 'node:path';
+import { contenders, findContender } from '../../implementations/registry.js';
+import { summarizeContenders } from '../aggregate.js';
+import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
+import { describeEnvironment } from '../environment.js';
+import { UsageError } from '../errors.js';
+import { formatCount, formatMs } from '../format.js';
+import { SCHEMA_VERSION, type Results, type Row } from '../results.js';
+import type { RowConfig } from '../run-one.js';
+import { markLatest, newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
+import { runPlan } from '../runner.js';
+import { FORCED_GC_MODES, loadScenario, type ForcedGcMode, type Scenario } from '../scenario.js';
+import { STORE_KINDS, type StoreKind } from '../store-protocol.js';
+import { renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../summary-table.js';
+import { onInterrupt } from '../interrupt.js';
+import { readRequestLog } from '../request-log.js';
+
+export const runHelp = `readstate-lab run: measure contenders under a scenario, one child process per row
+
+Usage: readstate-lab run [options]
+
+  --impl a,b           contenders to run (default: every one available here)
+  --scenario NAME      a scenario in scenarios/ or a path to one (default: discord-2min)
+  --duration SECONDS   wall seconds of measured load (default: the scenario's)
+  --rate N             requests per second, open loop (default: the scenario's)
+  --capacity N         read states the cache holds, e.g. 2e6 (default: the scenario's)
+  --time-scale X       scenario seconds per wall second (default: the scenario's)
+  --gc-mode MODE       forced GC: sync, concurrent or none (default: the scenario's)
+  --repeat N           repetitions of every contender, interleaved (default: 1)
+  --seed N             workload seed (default: the scenario's)
+  --requests FILE      replay an NDJSON request log (from 'readstate-lab workload')
+  --store KIND         sqlite (default) or memory
+  --closed-loop        send each request only after the last one finished (hides stalls)
+  --dump-state FILE    write the final read states of the first row as NDJSON
+  --node-flags=FLAGS   extra flags for every child process, space-separated
+  --out DIR            write results here (default: reports/<run-id>/)
+  -h, --help           show this help
+
+Writes results.json and summary.md, and prints the summary table.
+Exits 0 when every row completed and lost nothing, 1 otherwise, 2 on bad input.`;
+
+const flags = {
+  impl: { type: 'string' },
+  scenario: { type: 'string', default: 'discord-2min' },
+  duration: { type: 'string' },
+  rate: { type: 'string' },
+  capacity: { type: 'string' },
+  'time-scale': { type: 'string' },
+  'gc-mode': { type: 'string' },
+  repeat: { type: 'string' },
+  seed: { type: 'string' },
+  requests: { type: 'string' },
+  store: { type: 'string', default: 'sqlite' },
+  'closed-loop': { type: 'boolean', default: false },
+  'dump-state': { type: 'string' },
+  'node-flags': { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export async function runCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
+  const { values } = parseFlags(args, flags);
+  if (values.help) {
+    print(runHelp);
+    return 0;
+  }
+  const scenario = applyOverrides(loadScenario(values.scenario), values);
+  const implementations = chooseImplementations(listFlag(values.impl), print);
+  const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
+  const store = values.store as StoreKind;
+  if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
+  const extraNodeFlags = (values['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
+  // Each child reads the log itself; reading it here first turns a bad file into one clear line.
+  if (values.requests !== undefined) await readRequestLog(values.requests);
+
+  const runId = newRunId(scenario.name);
+  const dir = runDirectory(runId, values.out);
+  const rows: RowConfig[] = [];
+  for (let repetition = 1; repetition <= repeat; repetition++) {
+    for (const implementation of implementations) {
+      rows.push({
+        implementation,
+        scenario,
+        repetition,
+        requestsFile: values.requests,
+        closedLoop: values['closed-loop'],
+        store,
+        dumpStatePath: rows.length === 0 ? values['dump-state'] : undefined,
+      });
+    }
+  }
+
+  print(
+    `${scenario.name}: ${implementations.join(', ')} | ${formatCount(scenario.capacity)} states, ` +
+      `${formatCount(scenario.rate)}/s for ${scenario.durationSeconds} s, ${repeat} repetition(s) -> ${dir}`,
+  );
+  const interrupt = onInterrupt(() => print('\nstopping after the current row is ended; finished rows are kept'));
+  let finished: Row[];
+  try {
+    finished = await runPlan(
+      { rows, workDir: join(dir, 'rows'), extraNodeFlags },
+      {
+        stopSignal: interrupt.signal,
+        onRowStart: (config, index, total) => print(`[${index + 1}/${total}] ${config.implementation} (repetition ${config.repetition})`),
+        onProgress: (_config, message) => print(`    ${message}`),
+        onRowEnd: (row) => print(`    ${describeRow(row)}`),
+      },
+    );
+  } finally {
+    interrupt.dispose();
+  }
+
+  const results: Results = {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'run',
+    runId,
+    createdAt: new Date().toISOString(),
+    environment: describeEnvironment(extraNodeFlags),
+    settings: {
+      scenario,
+      implementations,
+      repeat,
+      closedLoop: values['closed-loop'],
+      store,
+      requestsFile: values.requests ?? null,
+    },
+    rows: finished,
+    contenders: summarizeContenders(finished),
+  };
+  const files = writeResultFiles(dir, results);
+  markLatest(dir);
+  print('');
+  print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
+  print('');
+  print(`wrote ${files.json}`);
+  print(`wrote ${files.markdown}`);
+  if (interrupt.signal.aborted) return 130;
+  const bad = finished.filter((row) => row.state === 'failed' || !row.summary.integrityOk);
+  if (bad.length > 0) {
+    print(`${bad.length} row(s) failed or lost read states; see the check column`);
+    return 1;
+  }
+  return 0;
+}
+
+function describeRow(row: Row): string {
+  if (row.state === 'failed') return `FAILED: ${row.reason}`;
+  const { latency, achievedRate, saturated, gcCount, integrityOk } = row.summary;
+  return (
+    `p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}, max ${formatMs(latency.maxMs)}, ` +
+    `${formatCount(achievedRate)}/s${saturated ? ' (saturated)' : ''}, ${gcCount} GCs, ` +
+    `${integrityOk ? 'nothing lost' : 'LOST READ STATES'} (${(row.wallMs / 1000).toFixed(1)} s)`
+  );
+}
+
+/** The named contenders, or every available one; unavailable ones are skipped with one line. */
+export function chooseImplementations(requested: string[] | undefined, print: (line: string) => void): string[] {
+  const names = requested ?? contenders.map((contender) => contender.name);
+  if (names.length === 0) throw new UsageError('--impl needs at least one name');
+  const chosen: string[] = [];
+  for (const name of names) {
+    let contender;
+    try {
+      contender = findContender(name);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const unavailable = contender.unavailableReason();
+    if (unavailable === undefined) chosen.push(name);
+    else print(`skipping ${name}: ${unavailable}`);
+  }
+  if (chosen.length === 0) throw new UsageError('none of the chosen contenders can run on this machine');
+  return [...new Set(chosen)];
+}
+
+interface Overrides {
+  duration?: string | undefined;
+  rate?: string | undefined;
+  capacity?: string | undefined;
+  'time-scale'?: string | undefined;
+  'gc-mode'?: string | undefined;
+  seed?: string | undefined;
+}
+
+/** The scenario with the command line's values in place of its own (never mutating it). */
+export function applyOverrides(scenario: Scenario, values: Overrides): Scenario {
+  const gcMode = values['gc-mode'];
+  if (gcMode !== undefined && gcMode !== 'none' && !FORCED_GC_MODES.includes(gcMode as ForcedGcMode)) {
+    throw new UsageError(`--gc-mode must be one of ${[...FORCED_GC_MODES, 'none'].join(', ')}, got "${gcMode}"`);
+  }
+  const forcedGc =
+    gcMode === undefined
+      ? scenario.forcedGc
+      : gcMode === 'none'
+        ? null
+        : { intervalSeconds: scenario.forcedGc?.intervalSeconds ?? 120, mode: gcMode as ForcedGcMode };
+  return {
+    ...scenario,
+    durationSeconds: numberFlag('duration', values.duration, { min: 0.1, max: 86_400 }) ?? scenario.durationSeconds,
+    rate: numberFlag('rate', values.rate, { min: 1, max: 10_000_000 }) ?? scenario.rate,
+    capacity: numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? scenario.capacity,
+    timeScale: numberFlag('time-scale', values['time-scale'], { min: 0.001, max: 10_000 }) ?? scenario.timeScale,
+    seed: numberFlag('seed', values.seed, { min: 0, max: 0xffff_ffff, integer: true }) ?? scenario.seed,
+    forcedGc,
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * A problem with what the user asked for (a flag, a name, a file): the CLI prints its message
+ * on one line and exits with code 2, never a stack trace.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The message of anything thrown, for one-line reports. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

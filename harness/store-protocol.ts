@@ -1,0 +1,47 @@
+/**
+ * Messages between the service and its store worker. States travel as flat Float64Arrays
+ * (transferred, not copied) so that a batch of a thousand write-backs is one message, not a
+ * thousand objects.
+ *
+ * The worker handles messages in order and, within a batch, writes before loads. A load of a
+ * key is only ever asked for while that key is out of the cache, so every write-back of the key
+ * was sent before it: a load always sees the newest state.
+ */
+export type StoreRequest =
+  | { kind: 'batch'; seq: number; writes: Float64Array; loads: Float64Array }
+  | { kind: 'dump'; seq: number }
+  | { kind: 'close'; seq: number };
+
+export type StoreReply =
+  | { kind: 'batch'; seq: number; found: Float64Array }
+  | { kind: 'dump'; seq: number; states: Float64Array }
+  | { kind: 'close'; seq: number }
+  | { kind: 'error'; seq: number; message: string };
+
+/** userId, channelId, lastReadMessageId, mentionCount, updatedAt. */
+export const WRITE_WIDTH = 5;
+/** userId, channelId. */
+export const LOAD_WIDTH = 2;
+/** found (0 or 1), lastReadMessageId, mentionCount, updatedAt. */
+export const FOUND_WIDTH = 4;
+
+export type StoreKind = 'sqlite' | 'memory';
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'memory'];
+
+export interface StoreWorkerOptions {
+  readonly kind: StoreKind;
+  /** SQLite database file; ignored by the memory store. */
+  readonly path: string;
+}
+
+/** What a store worker keeps its states in. */
+export interface StoreBackend {
+  /** Runs `work` as one unit (one SQLite transaction). */
+  atomically(work: () => void): void;
+  write(userId: number, channelId: number, lastRead: number, mentions: number, updatedAt: number): void;
+  /** Writes the state into `out` at `at` as FOUND_WIDTH numbers. */
+  load(userId: number, channelId: number, out: Float64Array, at: number): void;
+  /** Every stored state, WRITE_WIDTH numbers each. */
+  dump(): Float64Array;
+  close(): void;
+}

@@ -1,0 +1,113 @@
+/**
+ * The one contract every read-state cache obeys. The harness, the service and the conformance
+ * suite program against this file only; no contender's name appears anywhere else.
+ */
+
+/** What a user has read in one channel. */
+export interface ReadState {
+  /** Unsigned 32-bit integer. */
+  userId: number;
+  /** Unsigned 32-bit integer. */
+  channelId: number;
+  /** Integer in [0, 2^53 - 1]: the newest message the user has read in the channel. */
+  lastReadMessageId: number;
+  /** How many times the user was @mentioned in the channel since their last ack. */
+  mentionCount: number;
+  /** Milliseconds (scenario time) of the last change; drives the write-back timer. */
+  updatedAt: number;
+}
+
+/** Receives a copy of a state that must be written back to the store. */
+export type StateSink = (state: ReadState) => void;
+
+export interface CacheOptions {
+  /** The most entries the cache holds; at least 1. */
+  readonly capacity: number;
+  /** Called with a copy of every dirty entry the cache evicts. */
+  readonly onEvict?: StateSink;
+}
+
+/**
+ * A synchronous in-memory LRU cache of read states.
+ *
+ * `now` arguments are milliseconds from one clock that never goes backwards; `drainDue` relies
+ * on entries being dirtied in `updatedAt` order.
+ */
+export interface ReadStateCache {
+  /** The most entries this cache holds. */
+  readonly capacity: number;
+  /** How many entries it holds now. */
+  readonly size: number;
+
+  /**
+   * Copies the state of (userId, channelId) into `into` and marks the entry most recently used.
+   * Returns false (and leaves `into` untouched) on a miss.
+   */
+  read(userId: number, channelId: number, into: ReadState): boolean;
+
+  /**
+   * Sets lastReadMessageId to max(current, messageId), mentionCount to 0 and updatedAt to `now`;
+   * marks the entry dirty and most recently used. Returns false on a miss.
+   */
+  ack(userId: number, channelId: number, messageId: number, now: number): boolean;
+
+  /**
+   * Adds one to mentionCount and sets updatedAt to `now`; marks the entry dirty and most
+   * recently used. Returns false on a miss.
+   */
+  mention(userId: number, channelId: number, now: number): boolean;
+
+  /**
+   * Adds `state` (loaded from the store, so clean) as the most recently used entry, replacing
+   * any entry with the same ids. When the cache is full it first evicts the least recently used
+   * entry and hands a copy to `onEvict` if that entry was dirty.
+   */
+  insert(state: ReadState, now: number): void;
+
+  /**
+   * Hands a copy of each dirty entry with updatedAt <= olderThan to `sink`, oldest first, and
+   * marks it clean; at most `max` of them. Does not change LRU order. Returns how many.
+   */
+  drainDue(olderThan: number, sink: StateSink, max?: number): number;
+
+  /** Visits a copy of every entry (for the end-of-run check and state dumps), in no set order. */
+  forEach(visit: StateSink): void;
+
+  /**
+   * Bytes this cache holds that neither the V8 heap nor its ArrayBuffers account for (memory a
+   * native addon allocated itself). Zero for caches made of JS objects and typed arrays.
+   */
+  offHeapBytes(): number;
+
+  /** Releases what the cache holds; the cache is unusable afterwards. */
+  close(): void;
+}
+
+/** What the registry knows of each contender, for `list`, the runner and the report. */
+export interface ContenderInfo {
+  readonly name: string;
+  readonly description: string;
+  /** Node flags the contender's child process needs on top of the harness's own. */
+  readonly nodeFlags: readonly string[];
+  /** Why the contender cannot run on this machine, or undefined when it can. */
+  readonly unavailableReason: () => string | undefined;
+  readonly create: (options: CacheOptions) => ReadStateCache;
+}
+
+export function emptyState(): ReadState {
+  return { userId: 0, channelId: 0, lastReadMessageId: 0, mentionCount: 0, updatedAt: 0 };
+}
+
+/** A state as a store miss gives it: nothing read, no mentions. */
+export function freshState(userId: number, channelId: number, now: number): ReadState {
+  return { userId, channelId, lastReadMessageId: 0, mentionCount: 0, updatedAt: now };
+}
+
+export const MAX_ID = 0xffff_ffff;
+
+/** Throws a clear error unless `capacity` is an integer the caches can hold. */
+export function checkCapacity(capacity: number, limit = 2 ** 31 - 1): void {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > limit) {
+    throw new RangeError(`capacity must be an integer from 1 to ${limit}, got ${capacity}`);
+  }
+}

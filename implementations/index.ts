@@ -1,0 +1,9 @@
+export type {
+  CacheOptions,
+  ContenderInfo,
+  ReadState,
+  ReadStateCache,
+  StateSink,
+} from './contract.js';
+export { emptyState, freshState } from './contract.js';
+export { contenders, createCache, implementationNames } from './registry.js';

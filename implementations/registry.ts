@@ -1,0 +1,50 @@
+import type { CacheOptions, ContenderInfo, ReadStateCache } from './contract.js';
+import { LruCacheCache } from './lru-cache.js';
+import { NaiveMapCache } from './naive-map.js';
+
+const alwaysAvailable = (): string | undefined => undefined;
+
+/** Every cache contender, in the order reports list them. */
+export const contenders: readonly ContenderInfo[] = [
+  {
+    name: 'naive-map',
+    description: 'Map<"user:channel", object>, LRU by delete-and-set (what most people write first)',
+    nodeFlags: [],
+    unavailableReason: alwaysAvailable,
+    create: (options) => new NaiveMapCache(options),
+  },
+  {
+    name: 'lru-cache',
+    description: 'the lru-cache npm package (v11) holding one object per state',
+    nodeFlags: [],
+    unavailableReason: alwaysAvailable,
+    create: (options) => new LruCacheCache(options),
+  },
+];
+
+/** Names of every registered cache contender, whether or not it can run here. */
+export function implementationNames(): string[] {
+  return contenders.map((contender) => contender.name);
+}
+
+/** Thrown for a name the registry does not know; its message lists the names it does. */
+export class UnknownImplementationError extends Error {
+  constructor(name: string) {
+    super(`unknown implementation "${name}"; known: ${implementationNames().join(', ')}`);
+    this.name = 'UnknownImplementationError';
+  }
+}
+
+export function findContender(name: string): ContenderInfo {
+  const contender = contenders.find((candidate) => candidate.name === name);
+  if (contender === undefined) throw new UnknownImplementationError(name);
+  return contender;
+}
+
+/** Creates the named cache; throws when the name is unknown or the contender cannot run here. */
+export function createCache(name: string, options: CacheOptions): ReadStateCache {
+  const contender = findContender(name);
+  const unavailable = contender.unavailableReason();
+  if (unavailable !== undefined) throw new Error(`${name} is unavailable: ${unavailable}`);
+  return contender.create(options);
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Results } from '../harness/results.js';
+import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { smallScenario } from './support/small-scenario.js';
+
+describe('readstate-lab run', () => {
+  it('measures every contender and writes results.json and summary.md', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const { exitCode, stdout, stderr } = await runCli(['run', '--scenario', smallScenarioFile(dir), '--repeat', '2', '--out', out]);
+    assert.equal(exitCode, 0, stderr);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    assert.equal(results.schemaVersion, 1);
+    assert.equal(results.environment.node, process.version);
+    assert.equal(results.rows.length, 4);
+    assert.deepEqual(results.rows.map((row) => `${row.implementation}/${row.repetition}`), [
+      'naive-map/1', 'lru-cache/1', 'naive-map/2', 'lru-cache/2',
+    ]);
+    for (const row of results.rows) {
+      assert.equal(row.state, 'completed', row.state === 'failed' ? row.reason : '');
+      if (row.state !== 'completed') continue;
+      assert.equal(row.summary.integrityOk, true);
+      assert.equal(row.summary.latency.count, 2000);
+      assert.ok(row.summary.latency.p50Ms > 0 && row.summary.latency.p50Ms <= row.summary.latency.maxMs);
+      assert.ok(row.measurement.latency.windows.length >= 1);
+      assert.ok(row.measurement.gcEvents.some((event) => event.forced), 'forced GCs are observed and marked');
+      assert.ok(Number.isFinite(row.summary.bytesPerEntry));
+    }
+    assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /\| naive-map \|/);
+    assert.match(stdout, /contender\s+p50\s+p99\s+p99\.9\s+max/);
+  });
+
+  it('replays a request log and both contenders end with the same read states', async () => {
+    const dir = tempDir();
+    const scenario = smallScenarioFile(dir);
+    const log = join(dir, 'log.ndjson');
+    assert.equal((await runCli(['workload', '--scenario', scenario, '--out', log])).exitCode, 0);
+    const dumps = [];
+    for (const impl of ['naive-map', 'lru-cache']) {
+      const dump = join(dir, `${impl}.ndjson`);
+      const run = await runCli(['run', '--scenario', scenario, '--impl', impl, '--requests', log, '--dump-state', dump, '--out', join(dir, impl)]);
+      assert.equal(run.exitCode, 0, run.stderr);
+      dumps.push(readFileSync(dump, 'utf8'));
+    }
+    assert.ok(dumps[0]!.split('\n').length > 100);
+    assert.equal(dumps[0], dumps[1]);
+  });
+
+  it('keeps going when a contender crashes: a failed row, results still written', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    // A 32 MB heap cannot hold a million cached objects: the child dies out of memory.
+    const population = { ...smallScenario().population, users: 200_000 };
+    const { exitCode, stdout } = await runCli([
+      'run', '--scenario', smallScenarioFile(dir, { capacity: 1_000_000, population }), '--node-flags=--max-old-space-size=32', '--out', out,
+    ]);
+    assert.equal(exitCode, 1);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    assert.equal(results.rows.length, 2);
+    for (const row of results.rows) {
+      assert.equal(row.state, 'failed');
+      if (row.state === 'failed') assert.match(row.reason, /out of memory|crashed/);
+    }
+    assert.match(stdout, /FAILED/);
+  });
+
+  it('rejects bad input with one line and exit code 2', async () => {
+    const dir = tempDir();
+    const badScenario = join(dir, 'bad.json');
+    await import('node:fs').then((fs) => fs.writeFileSync(badScenario, '{"name": "x"'));
+    const cases: Array<[string[], RegExp]> = [
+      [['run', '--impl', 'nope'], /unknown implementation "nope"; known: naive-map, lru-cache/],
+      [['run', '--rate', 'fast'], /--rate must be a number/],
+      [['run', '--capacity', '0'], /--capacity must be an integer/],
+      [['run', '--scenario', 'nope'], /unknown scenario "nope"/],
+      [['run', '--scenario', badScenario], /is not valid JSON/],
+      [['run', '--frobnicate'], /Unknown option '--frobnicate'/],
+      [['run', '--requests', join(dir, 'missing.ndjson'), '--impl', 'naive-map'], /cannot read request log/],
+      [['run', '--store', 'postgres'], /--store must be one of sqlite, memory/],
+      [['fly'], /unknown command "fly"/],
+      [['workload'], /workload needs --out FILE/],
+    ];
+    for (const [args, message] of cases) {
+      const { exitCode, stderr } = await runCli(args);
+      assert.equal(exitCode, 2, `${args.join(' ')}: ${stderr}`);
+      assert.match(stderr, message);
+      assert.equal(stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${stderr}`);
+    }
+    assert.equal(existsSync(join(dir, 'out')), false);
+  });
+
+  it('has --help on every command', async () => {
+    for (const command of ['run', 'list', 'workload']) {
+      const { exitCode, stdout } = await runCli([command, '--help']);
+      assert.equal(exitCode, 0);
+      assert.match(stdout, new RegExp(`readstate-lab ${command}`));
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { before, it } from 'node:test';
+import { drive } from '../harness/driver.js';
+import { decodeHistogram, prepareFastHistograms } from '../harness/histogram.js';
+import { LatencyRecorder } from '../harness/latency-recorder.js';
+import type { RequestService } from '../harness/read-state-service.js';
+import { OPEN, RequestLogBuilder } from '../harness/request-log.js';
+
+before(() => prepareFastHistograms());
+
+/** A service that answers at once, except that request `stallAt` blocks the thread for `stallMs`. */
+function stallingService(stallAt: number, stallMs: number): RequestService {
+  return {
+    handle: (_log, i) => {
+      if (i === stallAt) {
+        const until = performance.now() + stallMs;
+        while (performance.now() < until);
+      }
+      return undefined;
+    },
+    flush: async () => {},
+    contents: async () => ({ cache: [], store: [] }),
+    counters: () => ({ hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 }),
+    close: async () => {},
+  };
+}
+
+function openLog(count: number) {
+  const builder = new RequestLogBuilder();
+  for (let i = 0; i < count; i++) builder.add(OPEN, 1, 1, 0, []);
+  return builder.build();
+}
+
+async function measure(closedLoop: boolean): Promise<{ p85Ms: number; p995Ms: number; count: number; saturated: boolean }> {
+  const log = openLog(1000); // 1 s at 1000/s
+  const startMs = performance.now() + 5;
+  const recorder = new LatencyRecorder(startMs, 1000);
+  const outcome = await drive({
+    log,
+    service: stallingService(100, 300),
+    recorder,
+    rate: 1000,
+    timeScale: 1,
+    startMs,
+    closedLoop,
+    giveUpAfterMs: 10_000,
+    drainTimeoutMs: 1000,
+  });
+  const histogram = decodeHistogram(recorder.encode().overall);
+  recorder.destroy();
+  return {
+    p85Ms: histogram.getValueAtPercentile(85) / 1e6,
+    p995Ms: histogram.getValueAtPercentile(99.5) / 1e6,
+    count: histogram.totalCount,
+    saturated: outcome.saturated,
+  };
+}
+
+it('open loop: a 300 ms stall shows in every request that fell due during it', async () => {
+  const { p85Ms, count, saturated } = await measure(false);
+  assert.equal(count, 1000);
+  // About 200 of the 1000 requests fell due more than 100 ms before the stall ended.
+  assert.ok(p85Ms > 100, `p85 ${p85Ms} ms: too few requests saw the stall`);
+  assert.equal(saturated, false, 'the driver catches up after the stall');
+});
+
+it('closed loop: the same stall shows in about one request (coordinated omission)', async () => {
+  const { p995Ms, count } = await measure(true);
+  assert.equal(count, 1000);
+  assert.ok(p995Ms < 100, `p99.5 ${p995Ms} ms: more than a few requests saw the stall`);
+});

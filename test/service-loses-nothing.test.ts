@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { implementationNames } from '../implementations/registry.js';
+import { expectedStates } from '../harness/expected-states.js';
+import { checkIntegrity } from '../harness/integrity-check.js';
+import { Workload } from '../harness/workload.js';
+import { replay } from './support/run-service.js';
+import { smallScenario } from './support/small-scenario.js';
+
+const scenario = smallScenario();
+const log = new Workload(scenario, 11).generate(4000, 1000, 11);
+
+describe('the service loses no read state', () => {
+  for (const store of ['memory', 'sqlite'] as const) {
+    for (const implementation of implementationNames()) {
+      it(`${implementation} over the ${store} store, with a cache far smaller than the states touched`, async () => {
+        const service = await replay(log, { implementation, capacity: 50, store });
+        const counters = service.counters();
+        assert.ok(counters.evictions > 500, `evictions ${counters.evictions}`);
+        assert.ok(counters.writeBacks > 100, `write-backs ${counters.writeBacks}`);
+        await service.flush();
+        const { cache, store: stored } = await service.contents();
+        const result = checkIntegrity(expectedStates(log, log.count), cache, stored);
+        assert.deepEqual(result.mismatches, []);
+        assert.equal(result.ok, true);
+        assert.ok(result.statesChecked > 1000);
+        await service.close();
+      });
+    }
+  }
+
+  it('the check catches a lost update, a stale store and a state that should not exist', () => {
+    const expected = expectedStates(log, log.count);
+    const [someKey, [lastRead, mentions]] = [...expected.entries()].find(([, value]) => value[1] > 0)!;
+    const [userId, channelId] = someKey.split(':').map(Number) as [number, number];
+    const all = [...expected.entries()].map(([key, [l, m]]) => {
+      const [u, c] = key.split(':').map(Number) as [number, number];
+      return { userId: u, channelId: c, lastReadMessageId: l, mentionCount: m, updatedAt: 0 };
+    });
+    assert.equal(checkIntegrity(expected, [], all).ok, true);
+    const lost = all.map((s) => (s.userId === userId && s.channelId === channelId ? { ...s, mentionCount: mentions - 1 } : s));
+    const lostResult = checkIntegrity(expected, [], lost);
+    assert.equal(lostResult.mismatchCount, 1);
+    assert.deepEqual(lostResult.mismatches[0]?.found, [lastRead, mentions - 1]);
+    const cachedRight = all.find((s) => s.userId === userId && s.channelId === channelId)!;
+    assert.equal(checkIntegrity(expected, [cachedRight], lost).mismatches[0]?.where, 'stale store');
+    const extra = [...all, { userId: 1e9, channelId: 1, lastReadMessageId: 5, mentionCount: 0, updatedAt: 0 }];
+    assert.equal(checkIntegrity(expected, [], extra).mismatchCount, 1);
+  });
+});
