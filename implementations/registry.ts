@@ -1,6 +1,7 @@
 import type { CacheOptions, ContenderInfo, ReadStateCache } from './contract.js';
 import { LruCacheCache } from './lru-cache.js';
 import { NaiveMapCache } from './naive-map.js';
+import { TypedArrayCache } from './typed-array.js';
 
 const alwaysAvailable = (): string | undefined => undefined;
 
@@ -19,6 +20,13 @@ export const contenders: readonly ContenderInfo[] = [
     nodeFlags: [],
     unavailableReason: alwaysAvailable,
     create: (options) => new LruCacheCache(options),
+  },
+  {
+    name: 'typed-array',
+    description: 'struct of preallocated typed arrays: open-addressing index, intrusive LRU and dirty lists',
+    nodeFlags: [],
+    unavailableReason: alwaysAvailable,
+    create: (options) => new TypedArrayCache(options),
   },
 ];
 
