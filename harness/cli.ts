@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { describeError, UsageError } from './errors.js';
 import { listCommand } from './commands/list.js';
+import { microCommand } from './commands/micro.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
 import { workloadCommand } from './commands/workload.js';
 
 const help = `readstate-lab: what does a large in-memory cache cost in tail latency under GC?
@@ -12,6 +14,8 @@ Commands:
   run        measure contenders under a scenario; writes results.json and summary.md
   list       show the contenders and scenarios
   workload   write a scenario's request log as NDJSON
+  micro      hit-path microbenchmarks (tinybench) of every contender
+  sweep      bytes per entry, full-GC pause and tail latency against cache size
 
 See README.md for what each figure means.`;
 
@@ -21,6 +25,8 @@ const commands: Record<string, Command> = {
   run: runCommand,
   list: listCommand,
   workload: workloadCommand,
+  micro: microCommand,
+  sweep: sweepCommand,
 };
 
 /** Runs one command line; returns the exit code. Bad input is one line on stderr and code 2. */

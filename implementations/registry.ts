@@ -1,6 +1,7 @@
 import type { CacheOptions, ContenderInfo, ReadStateCache } from './contract.js';
 import { LruCacheCache } from './lru-cache.js';
 import { NaiveMapCache } from './naive-map.js';
+import { NativeCache, nativeUnavailableReason } from './native/native-cache.js';
 import { TypedArrayCache } from './typed-array.js';
 
 const alwaysAvailable = (): string | undefined => undefined;
@@ -27,6 +28,13 @@ export const contenders: readonly ContenderInfo[] = [
     nodeFlags: [],
     unavailableReason: alwaysAvailable,
     create: (options) => new TypedArrayCache(options),
+  },
+  {
+    name: 'native',
+    description: 'a C++ Node-API addon holding every entry outside the V8 heap (same design as typed-array)',
+    nodeFlags: [],
+    unavailableReason: nativeUnavailableReason,
+    create: (options) => new NativeCache(options),
   },
 ];
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Results } from '../harness/results.js';
@@ -10,7 +10,9 @@ describe('readstate-lab run', () => {
   it('measures every contender and writes results.json and summary.md', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const { exitCode, stdout, stderr } = await runCli(['run', '--scenario', smallScenarioFile(dir), '--repeat', '2', '--out', out]);
+    const { exitCode, stdout, stderr } = await runCli([
+      'run', '--scenario', smallScenarioFile(dir), '--impl', 'naive-map,lru-cache', '--repeat', '2', '--out', out,
+    ]);
     assert.equal(exitCode, 0, stderr);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.equal(results.schemaVersion, 1);
@@ -39,7 +41,7 @@ describe('readstate-lab run', () => {
     const log = join(dir, 'log.ndjson');
     assert.equal((await runCli(['workload', '--scenario', scenario, '--out', log])).exitCode, 0);
     const dumps = [];
-    for (const impl of ['naive-map', 'lru-cache']) {
+    for (const impl of ['naive-map', 'typed-array']) {
       const dump = join(dir, `${impl}.ndjson`);
       const run = await runCli(['run', '--scenario', scenario, '--impl', impl, '--requests', log, '--dump-state', dump, '--out', join(dir, impl)]);
       assert.equal(run.exitCode, 0, run.stderr);
@@ -55,7 +57,8 @@ describe('readstate-lab run', () => {
     // A 32 MB heap cannot hold a million cached objects: the child dies out of memory.
     const population = { ...smallScenario().population, users: 200_000 };
     const { exitCode, stdout } = await runCli([
-      'run', '--scenario', smallScenarioFile(dir, { capacity: 1_000_000, population }), '--node-flags=--max-old-space-size=32', '--out', out,
+      'run', '--scenario', smallScenarioFile(dir, { capacity: 1_000_000, population }), '--impl', 'naive-map,lru-cache',
+      '--node-flags=--max-old-space-size=32', '--out', out,
     ]);
     assert.equal(exitCode, 1);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
@@ -70,9 +73,9 @@ describe('readstate-lab run', () => {
   it('rejects bad input with one line and exit code 2', async () => {
     const dir = tempDir();
     const badScenario = join(dir, 'bad.json');
-    await import('node:fs').then((fs) => fs.writeFileSync(badScenario, '{"name": "x"'));
+    writeFileSync(badScenario, '{"name": "x"');
     const cases: Array<[string[], RegExp]> = [
-      [['run', '--impl', 'nope'], /unknown implementation "nope"; known: naive-map, lru-cache/],
+      [['run', '--impl', 'nope'], /unknown implementation "nope"; known: naive-map, lru-cache, typed-array/],
       [['run', '--rate', 'fast'], /--rate must be a number/],
       [['run', '--capacity', '0'], /--capacity must be an integer/],
       [['run', '--scenario', 'nope'], /unknown scenario "nope"/],

@@ -1,0 +1,184 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { summarizeContenders } from '../aggregate.js';
+import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
+import { describeEnvironment } from '../environment.js';
+import { UsageError } from '../errors.js';
+import { formatCount, formatMs } from '../format.js';
+import { SCHEMA_VERSION, type Environment, type Results, type Row } from '../results.js';
+import type { RowConfig } from '../run-one.js';
+import { newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
+import { runPlan } from '../runner.js';
+import { loadScenario, type Scenario } from '../scenario.js';
+import { renderMarkdownTable, renderTextTable } from '../summary-table.js';
+import { onInterrupt } from '../interrupt.js';
+import { applyOverrides, chooseImplementations } from './run.js';
+
+export const sweepHelp = `readstate-lab sweep: what each contender costs as the cache grows
+
+Usage: readstate-lab sweep [--capacity 1e6,2e6,4e6,8e6] [--impl a,b] [--scenario NAME]
+                           [--duration S] [--rate N] [--out DIR]
+
+For every capacity and contender, one run of the scenario (default discord-2min, 10 s, the
+scenario's rate) in its own child process: bytes per entry, the pause of a forced full GC
+with the churned cache in place, and p99 / p99.9 / max latency under the forced-GC load.
+Writes sweep.json, sweep.md and one results.json per capacity.`;
+
+export interface SweepPoint {
+  readonly implementation: string;
+  readonly capacity: number;
+  readonly state: 'completed' | 'failed';
+  readonly reason?: string;
+  readonly cachedStates?: number;
+  readonly bytesPerEntry?: number;
+  readonly fullGcPauseMs?: number;
+  readonly longestGcMs?: number;
+  readonly p99Ms?: number;
+  readonly p999Ms?: number;
+  readonly maxMs?: number;
+  readonly achievedRate?: number;
+  readonly saturated?: boolean;
+}
+
+export interface SweepResults {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly kind: 'sweep';
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly environment: Environment;
+  readonly scenario: Scenario;
+  readonly capacities: readonly number[];
+  readonly points: readonly SweepPoint[];
+}
+
+/**
+ * The population grows with the cache so that it always holds more distinct read states than
+ * the cache (here at least twice as many), or the warm-up could not fill it.
+ */
+function withPopulationFor(scenario: Scenario, capacity: number): Scenario {
+  const { guildsPerUser, channelsPerGuild, users } = scenario.population;
+  const needed = Math.ceil((capacity * 2) / (guildsPerUser * channelsPerGuild));
+  return { ...scenario, capacity, population: { ...scenario.population, users: Math.max(users, needed) } };
+}
+
+export async function sweepCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
+  const { values } = parseFlags(args, {
+    capacity: { type: 'string', default: '1e6,2e6,4e6,8e6' },
+    impl: { type: 'string' },
+    scenario: { type: 'string', default: 'discord-2min' },
+    duration: { type: 'string', default: '10' },
+    rate: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    print(sweepHelp);
+    return 0;
+  }
+  const capacities = (listFlag(values.capacity) ?? []).map((raw) => numberFlag('capacity', raw, { min: 1, max: 2 ** 31 - 1, integer: true })!);
+  if (capacities.length === 0) throw new UsageError('--capacity needs at least one value');
+  const base = applyOverrides(loadScenario(values.scenario), { duration: values.duration, rate: values.rate });
+  const implementations = chooseImplementations(listFlag(values.impl), print);
+  const runId = newRunId(`sweep-${base.name}`);
+  const dir = runDirectory(runId, values.out);
+  const interrupt = onInterrupt(() => print('\nstopping after the current row; finished points are kept'));
+  const points: SweepPoint[] = [];
+  try {
+    for (const capacity of capacities) {
+      const scenario = withPopulationFor(base, capacity);
+      const rows: RowConfig[] = implementations.map((implementation) => ({
+        implementation,
+        scenario,
+        repetition: 1,
+        requestsFile: undefined,
+        closedLoop: false,
+        store: 'sqlite',
+        dumpStatePath: undefined,
+      }));
+      const finished = await runPlan(
+        { rows, workDir: join(dir, String(capacity), 'rows'), extraNodeFlags: [] },
+        {
+          stopSignal: interrupt.signal,
+          onRowStart: (config) => print(`${formatCount(capacity)} entries: ${config.implementation}`),
+          onRowEnd: (row) => print(`    ${row.state === 'failed' ? `FAILED: ${row.reason}` : 'done'}`),
+        },
+      );
+      writeResultFiles(runDirectory(runId, join(dir, String(capacity))), capacityResults(runId, scenario, implementations, finished));
+      points.push(...finished.map((row) => pointOf(row, capacity)));
+      if (interrupt.signal.aborted) break;
+    }
+  } finally {
+    interrupt.dispose();
+  }
+  const results: SweepResults = {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'sweep',
+    runId,
+    createdAt: new Date().toISOString(),
+    environment: describeEnvironment([]),
+    scenario: base,
+    capacities,
+    points,
+  };
+  writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(results, null, 1)}\n`);
+  const [header, cells] = sweepTable(results);
+  writeFileSync(join(dir, 'sweep.md'), `${renderMarkdownTable(header, cells)}\n`);
+  print('');
+  print(renderTextTable(header, cells));
+  print('');
+  print(`wrote ${join(dir, 'sweep.json')}`);
+  return points.every((point) => point.state === 'completed') ? 0 : 1;
+}
+
+function capacityResults(runId: string, scenario: Scenario, implementations: string[], rows: Row[]): Results {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'run',
+    runId: `${runId}-${scenario.capacity}`,
+    createdAt: new Date().toISOString(),
+    environment: describeEnvironment([]),
+    settings: { scenario, implementations, repeat: 1, closedLoop: false, store: 'sqlite', requestsFile: null },
+    rows,
+    contenders: summarizeContenders(rows),
+  };
+}
+
+function pointOf(row: Row, capacity: number): SweepPoint {
+  if (row.state === 'failed') return { implementation: row.implementation, capacity, state: 'failed', reason: row.reason };
+  const { summary, measurement } = row;
+  return {
+    implementation: row.implementation,
+    capacity,
+    state: 'completed',
+    cachedStates: measurement.memory.cachedStates,
+    bytesPerEntry: summary.bytesPerEntry,
+    fullGcPauseMs: summary.fullGcPauseMs,
+    longestGcMs: summary.longestGcMs,
+    p99Ms: summary.latency.p99Ms,
+    p999Ms: summary.latency.p999Ms,
+    maxMs: summary.latency.maxMs,
+    achievedRate: summary.achievedRate,
+    saturated: summary.saturated,
+  };
+}
+
+export function sweepTable(results: SweepResults): [string[], string[][]] {
+  const header = ['contender', 'capacity', 'B/entry', 'full GC', 'longest GC', 'p99', 'p99.9', 'max', 'rate/s'];
+  const cells = results.points.map((p) =>
+    p.state === 'failed'
+      ? [p.implementation, formatCount(p.capacity), '-', '-', '-', '-', '-', '-', `FAILED: ${p.reason}`]
+      : [
+          p.implementation,
+          formatCount(p.capacity),
+          formatCount(p.bytesPerEntry!),
+          formatMs(p.fullGcPauseMs!),
+          formatMs(p.longestGcMs!),
+          formatMs(p.p99Ms!),
+          formatMs(p.p999Ms!),
+          formatMs(p.maxMs!),
+          `${formatCount(p.achievedRate!)}${p.saturated === true ? ' SATURATED' : ''}`,
+        ],
+  );
+  return [header, cells];
+}
+
