@@ -2,6 +2,7 @@
 import { describeError, UsageError } from './errors.js';
 import { listCommand } from './commands/list.js';
 import { microCommand } from './commands/micro.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
 import { workloadCommand } from './commands/workload.js';
@@ -16,6 +17,7 @@ Commands:
   workload   write a scenario's request log as NDJSON
   micro      hit-path microbenchmarks (tinybench) of every contender
   sweep      bytes per entry, full-GC pause and tail latency against cache size
+  report     render results as an HTML report, or merge several runs into one
 
 See README.md for what each figure means.`;
 
@@ -27,6 +29,7 @@ const commands: Record<string, Command> = {
   workload: workloadCommand,
   micro: microCommand,
   sweep: sweepCommand,
+  report: reportCommand,
 };
 
 /** Runs one command line; returns the exit code. Bad input is one line on stderr and code 2. */

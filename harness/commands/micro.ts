@@ -11,6 +11,7 @@ import { SCHEMA_VERSION, type Environment } from '../results.js';
 import { newRunId, runDirectory } from '../run-directory.js';
 import { BASE_NODE_FLAGS } from '../runner.js';
 import { renderMarkdownTable, renderTextTable } from '../summary-table.js';
+import { writeHtmlReport } from '../report-writer.js';
 import { chooseImplementations } from './run.js';
 
 export const microHelp = `readstate-lab micro: hit-path microbenchmarks (tinybench) of every contender
@@ -95,6 +96,7 @@ export async function microCommand(args: readonly string[], print: (line: string
   print(renderTextTable(header, cells));
   print('');
   print(`wrote ${join(dir, 'micro.json')}`);
+  print(`wrote ${writeHtmlReport(dir, results)}`);
   return rows.every((row) => row.state === 'completed') ? 0 : 1;
 }
 

@@ -14,6 +14,7 @@ import { STORE_KINDS, type StoreKind } from '../store-protocol.js';
 import { renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../summary-table.js';
 import { onInterrupt } from '../interrupt.js';
 import { readRequestLog } from '../request-log.js';
+import { writeHtmlReport } from '../report-writer.js';
 
 export const runHelp = `readstate-lab run: measure contenders under a scenario, one child process per row
 
@@ -36,7 +37,7 @@ Usage: readstate-lab run [options]
   --out DIR            write results here (default: reports/<run-id>/)
   -h, --help           show this help
 
-Writes results.json and summary.md, and prints the summary table.
+Writes results.json, summary.md and index.html (the report), and prints the summary table.
 Exits 0 when every row completed and lost nothing, 1 otherwise, 2 on bad input.`;
 
 const flags = {
@@ -128,12 +129,14 @@ export async function runCommand(args: readonly string[], print: (line: string) 
     contenders: summarizeContenders(finished),
   };
   const files = writeResultFiles(dir, results);
+  const html = writeHtmlReport(dir, results);
   markLatest(dir);
   print('');
   print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
   print('');
   print(`wrote ${files.json}`);
   print(`wrote ${files.markdown}`);
+  print(`wrote ${html}`);
   if (interrupt.signal.aborted) return 130;
   const bad = finished.filter((row) => row.state === 'failed' || !row.summary.integrityOk);
   if (bad.length > 0) {

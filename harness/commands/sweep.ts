@@ -11,6 +11,7 @@ import { newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
 import { runPlan } from '../runner.js';
 import { loadScenario, type Scenario } from '../scenario.js';
 import { renderMarkdownTable, renderTextTable } from '../summary-table.js';
+import { writeHtmlReport } from '../report-writer.js';
 import { onInterrupt } from '../interrupt.js';
 import { applyOverrides, chooseImplementations } from './run.js';
 
@@ -22,7 +23,7 @@ Usage: readstate-lab sweep [--capacity 1e6,2e6,4e6,8e6] [--impl a,b] [--scenario
 For every capacity and contender, one run of the scenario (default discord-2min, 10 s, the
 scenario's rate) in its own child process: bytes per entry, the pause of a forced full GC
 with the churned cache in place, and p99 / p99.9 / max latency under the forced-GC load.
-Writes sweep.json, sweep.md and one results.json per capacity.`;
+Writes sweep.json, sweep.md, index.html and one results.json (and report) per capacity.`;
 
 export interface SweepPoint {
   readonly implementation: string;
@@ -103,7 +104,10 @@ export async function sweepCommand(args: readonly string[], print: (line: string
           onRowEnd: (row) => print(`    ${row.state === 'failed' ? `FAILED: ${row.reason}` : 'done'}`),
         },
       );
-      writeResultFiles(runDirectory(runId, join(dir, String(capacity))), capacityResults(runId, scenario, implementations, finished));
+      const capacityDir = runDirectory(runId, join(dir, String(capacity)));
+      const perCapacity = capacityResults(runId, scenario, implementations, finished);
+      writeResultFiles(capacityDir, perCapacity);
+      writeHtmlReport(capacityDir, perCapacity);
       points.push(...finished.map((row) => pointOf(row, capacity)));
       if (interrupt.signal.aborted) break;
     }
@@ -127,6 +131,7 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   print(renderTextTable(header, cells));
   print('');
   print(`wrote ${join(dir, 'sweep.json')}`);
+  print(`wrote ${writeHtmlReport(dir, results)}`);
   return points.every((point) => point.state === 'completed') ? 0 : 1;
 }
 
