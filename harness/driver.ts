@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import type { LatencyRecorder } from './latency-recorder.js';
-import type { RequestService } from './read-state-service.js';
+import type { RequestService } from './request-service.js';
 import type { RequestLog } from './request-log.js';
 
 export interface DriveOptions {
   readonly log: RequestLog;
-  readonly service: RequestService;
+  readonly service: Pick<RequestService, 'handle'>;
   readonly recorder: LatencyRecorder;
   /** Requests per wall second. */
   readonly rate: number;

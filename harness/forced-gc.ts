@@ -27,16 +27,23 @@ const PRESSURE_TIMEOUT_MS = 10_000;
  */
 export class ForcedGcScheduler {
   readonly forced: ForcedGc[] = [];
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout;
   readonly #mode: ForcedGcMode;
   readonly #clock: () => number;
   #pressureStart: number | undefined;
 
-  constructor(intervalMs: number, mode: ForcedGcMode, clock: () => number) {
+  /**
+   * Forces the first GC `offsetMs` after now, then one every `intervalMs`. Partitions use
+   * different offsets so that their GCs are staggered rather than simultaneous.
+   */
+  constructor(intervalMs: number, mode: ForcedGcMode, clock: () => number, offsetMs = intervalMs) {
     if (typeof globalThis.gc !== 'function') throw new Error('forced GC needs node --expose-gc');
     this.#mode = mode;
     this.#clock = clock;
-    this.#timer = setInterval(() => this.#force(), intervalMs);
+    this.#timer = setTimeout(() => {
+      this.#force();
+      this.#timer = setInterval(() => this.#force(), intervalMs);
+    }, offsetMs);
   }
 
   /** Tells the scheduler V8 ran a major GC, ending a `concurrent` burst. */
@@ -48,6 +55,7 @@ export class ForcedGcScheduler {
   }
 
   stop(): void {
+    clearTimeout(this.#timer);
     clearInterval(this.#timer);
     this.#pressureStart = undefined;
   }

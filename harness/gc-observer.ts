@@ -9,6 +9,8 @@ export interface GcEvent {
   readonly kind: GcKind;
   /** True when the lab asked for it (a scheduled forced GC). */
   readonly forced: boolean;
+  /** The thread whose heap was collected: "main", or "partition 2" for a worker's own heap. */
+  readonly thread: string;
 }
 
 const KINDS = new Map<number, GcKind>([
@@ -26,9 +28,11 @@ export class GcObserver {
   readonly events: GcEvent[] = [];
   readonly #observer: PerformanceObserver;
   readonly #originMs: number;
+  readonly #thread: string;
 
-  constructor(originMs: number) {
+  constructor(originMs: number, thread = 'main') {
     this.#originMs = originMs;
+    this.#thread = thread;
     this.#observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) this.#add(entry);
     });
@@ -51,6 +55,7 @@ export class GcObserver {
       durationMs: entry.duration,
       kind: KINDS.get(detail?.kind ?? -1) ?? 'unknown',
       forced: ((detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0,
+      thread: this.#thread,
     };
     this.events.push(event);
     this.onEvent?.(event);

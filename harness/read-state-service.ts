@@ -1,32 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import { emptyState, type ReadState, type ReadStateCache, type StateSink } from '../implementations/contract.js';
+import type { Footprint, RequestService, ServiceCounters } from './request-service.js';
 import { ACK, MESSAGE, OPEN, type RequestLog } from './request-log.js';
 import type { StoreClient } from './store-client.js';
-
-/** What the harness needs of a service: the plain one here, or a partitioned one. */
-export interface RequestService {
-  /**
-   * Handles request `i` of `log` at scenario time `now` (ms). Returns undefined when the request
-   * was answered synchronously, or a promise when it had to wait for the store.
-   */
-  handle(log: RequestLog, i: number, now: number): Promise<void> | undefined;
-  /** Writes back every dirty state and waits until the store has applied all writes. */
-  flush(): Promise<void>;
-  /** The cache's states and the store's states, for the end-of-run check. */
-  contents(): Promise<{ cache: ReadState[]; store: ReadState[] }>;
-  counters(): ServiceCounters;
-  close(): Promise<void>;
-}
-
-export interface ServiceCounters {
-  /** Cache operations that found their entry. */
-  hits: number;
-  /** Cache operations that had to load their entry from the store. */
-  misses: number;
-  evictions: number;
-  /** States written back to the store (evicted dirty or due). */
-  writeBacks: number;
-  cacheSize: number;
-}
+import { ThreadGc, type ForcedGcPlan, type GcReport } from './thread-gc.js';
 
 export interface ServiceOptions {
   /** Creates the cache, given the sink its evicted dirty states must go to. */
@@ -40,10 +17,17 @@ export interface ServiceOptions {
   readonly writeBackEveryMs: number;
   /** The most states one timer run writes back, so one run cannot stall the service. */
   readonly writeBackBatch: number;
+  /** Only operations on users it owns are applied (a partition); all of them by default. */
+  readonly owns?: (userId: number) => boolean;
+  /** Name of this thread in GC reports. */
+  readonly thread?: string;
+  /** Wall ms after the start of this thread's first forced GC (partitions stagger them). */
+  readonly forcedGcOffsetMs?: (intervalMs: number) => number;
 }
 
 const READ = -1;
 type Operation = typeof READ | typeof ACK | typeof MESSAGE;
+const ownsEveryone = (): boolean => true;
 
 /**
  * Turns requests into cache operations. A miss loads the state from the store (or starts a
@@ -51,38 +35,63 @@ type Operation = typeof READ | typeof ACK | typeof MESSAGE;
  * loading wait behind it in order, so no update is applied twice or lost.
  */
 export class ReadStateService implements RequestService {
-  readonly #cache: ReadStateCache;
+  readonly #options: ServiceOptions;
   readonly #store: StoreClient;
   readonly #clock: () => number;
-  readonly #options: ServiceOptions;
+  readonly #owns: (userId: number) => boolean;
+  #cache: ReadStateCache | undefined;
   readonly #scratch: ReadState = emptyState();
   /** Keys being loaded, each with the operations waiting for it, oldest first. */
   readonly #loading = new Map<string, Array<() => void>>();
   readonly #writeBack = (state: ReadState): void => this.#store.write(state);
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout | undefined;
+  #gc: ThreadGc | undefined;
   #hits = 0;
   #misses = 0;
   #inserted = 0;
+  readonly failed: Promise<never>;
 
   constructor(options: ServiceOptions) {
     this.#options = options;
     this.#store = options.store;
-    this.#cache = options.makeCache(this.#writeBack);
     this.#clock = options.clock;
-    this.#timer = setInterval(() => this.#writeBackDue(), options.writeBackEveryMs);
+    this.#owns = options.owns ?? ownsEveryone;
+    this.failed = new Promise<never>((_, reject) => (options.store.onFailure = reject));
+    this.failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
   }
 
-  /** Warms the cache before measuring with states the store would return (clean). */
-  warm(states: Iterable<ReadState>): void {
+  get #ready(): ReadStateCache {
+    if (this.#cache === undefined) throw new Error('the service must be warmed before use');
+    return this.#cache;
+  }
+
+  /**
+   * Creates the cache and fills it. Memory is read before the cache exists and after the fill,
+   * each time after a full GC where `gc` is exposed, so the footprint counts only the cache.
+   */
+  async warm(states: Iterable<ReadState>): Promise<Footprint> {
+    globalThis.gc?.();
+    const before = process.memoryUsage();
+    const cache = this.#options.makeCache(this.#writeBack);
+    this.#cache = cache;
     for (const state of states) {
-      this.#cache.insert(state, 0);
+      cache.insert(state, 0);
       this.#inserted++;
     }
+    globalThis.gc?.();
+    const after = process.memoryUsage();
+    return {
+      cachedStates: cache.size,
+      heapBytes: after.heapUsed - before.heapUsed,
+      arrayBufferBytes: after.arrayBuffers - before.arrayBuffers,
+      offHeapBytes: cache.offHeapBytes(),
+    };
   }
 
-  /** The cache this service runs over, for memory accounting. */
-  get cache(): ReadStateCache {
-    return this.#cache;
+  start(originMs: number, forcedGc: Omit<ForcedGcPlan, 'offsetMs'> | undefined): void {
+    this.#timer = setInterval(() => this.#writeBackDue(), this.#options.writeBackEveryMs);
+    const offsetMs = forcedGc === undefined ? 0 : (this.#options.forcedGcOffsetMs?.(forcedGc.intervalMs) ?? forcedGc.intervalMs);
+    this.#gc = new ThreadGc(this.#options.thread ?? 'main', originMs, forcedGc === undefined ? undefined : { ...forcedGc, offsetMs });
   }
 
   handle(log: RequestLog, i: number, now: number): Promise<void> | undefined {
@@ -90,18 +99,23 @@ export class ReadStateService implements RequestService {
     const channelId = log.channelId[i]!;
     const from = log.listStart[i]!;
     const to = log.listStart[i + 1]!;
+    const owns = this.#owns;
     switch (log.type[i]) {
       case MESSAGE: {
         // The author has read their own message; everyone mentioned gets one more mention.
-        let waits = this.#apply(ACK, userId, channelId, log.messageId[i]!, now);
-        for (let j = from; j < to; j++) waits = join(waits, this.#apply(MESSAGE, log.list[j]!, channelId, 0, now));
+        let waits = owns(userId) ? this.#apply(ACK, userId, channelId, log.messageId[i]!, now) : undefined;
+        for (let j = from; j < to; j++) {
+          const mentioned = log.list[j]!;
+          if (owns(mentioned)) waits = join(waits, this.#apply(MESSAGE, mentioned, channelId, 0, now));
+        }
         return waits;
       }
       case ACK:
-        return this.#apply(ACK, userId, channelId, log.messageId[i]!, now);
+        return owns(userId) ? this.#apply(ACK, userId, channelId, log.messageId[i]!, now) : undefined;
       case OPEN:
-        return this.#apply(READ, userId, channelId, 0, now);
+        return owns(userId) ? this.#apply(READ, userId, channelId, 0, now) : undefined;
       default: {
+        if (!owns(userId)) return undefined;
         let waits: Promise<void> | undefined;
         for (let j = from; j < to; j++) waits = join(waits, this.#apply(READ, userId, log.list[j]!, 0, now));
         return waits;
@@ -109,37 +123,54 @@ export class ReadStateService implements RequestService {
     }
   }
 
+  async finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }> {
+    this.#gc?.stopForcing();
+    let fullGcPauseMs = 0;
+    if (globalThis.gc !== undefined) {
+      const start = performance.now();
+      globalThis.gc();
+      fullGcPauseMs = performance.now() - start;
+    }
+    return { gc: this.#gc === undefined ? [] : [this.#gc.report()], fullGcPauseMs };
+  }
+
   async flush(): Promise<void> {
-    this.#cache.drainDue(Infinity, this.#writeBack);
+    this.#ready.drainDue(Infinity, this.#writeBack);
     await this.#store.settled();
   }
 
   async contents(): Promise<{ cache: ReadState[]; store: ReadState[] }> {
     const cache: ReadState[] = [];
-    this.#cache.forEach((state) => cache.push(state));
+    this.#ready.forEach((state) => cache.push(state));
     return { cache, store: await this.#store.dump() };
   }
 
   counters(): ServiceCounters {
+    const size = this.#cache?.size ?? 0;
     return {
       hits: this.#hits,
       misses: this.#misses,
       // Entries only ever leave the cache by eviction: the service never replaces one.
-      evictions: this.#inserted - this.#cache.size,
+      evictions: this.#inserted - size,
       writeBacks: this.#store.writeCount,
-      cacheSize: this.#cache.size,
+      cacheSize: size,
     };
+  }
+
+  cacheOffHeapBytes(): number {
+    return this.#cache?.offHeapBytes() ?? 0;
   }
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    this.#cache.close();
+    this.#gc?.report();
+    this.#cache?.close();
     await this.#store.close();
   }
 
   #writeBackDue(): void {
     const due = this.#clock() - this.#options.writeBackDelayMs;
-    this.#cache.drainDue(due, this.#writeBack, this.#options.writeBackBatch);
+    this.#ready.drainDue(due, this.#writeBack, this.#options.writeBackBatch);
   }
 
   #apply(operation: Operation, userId: number, channelId: number, messageId: number, now: number): Promise<void> | undefined {
@@ -161,13 +192,14 @@ export class ReadStateService implements RequestService {
   }
 
   #tryApply(operation: Operation, userId: number, channelId: number, messageId: number, now: number): boolean {
+    const cache = this.#ready;
     switch (operation) {
       case READ:
-        return this.#cache.read(userId, channelId, this.#scratch);
+        return cache.read(userId, channelId, this.#scratch);
       case ACK:
-        return this.#cache.ack(userId, channelId, messageId, now);
+        return cache.ack(userId, channelId, messageId, now);
       default:
-        return this.#cache.mention(userId, channelId, now);
+        return cache.mention(userId, channelId, now);
     }
   }
 
@@ -182,7 +214,7 @@ export class ReadStateService implements RequestService {
     this.#loading.set(key, [then]);
     this.#store.load(userId, channelId, (stored) => {
       const now = this.#clock();
-      this.#cache.insert(stored ?? { userId, channelId, lastReadMessageId: 0, mentionCount: 0, updatedAt: now }, now);
+      this.#ready.insert(stored ?? { userId, channelId, lastReadMessageId: 0, mentionCount: 0, updatedAt: now }, now);
       this.#inserted++;
       const queue = this.#loading.get(key)!;
       this.#loading.delete(key);

@@ -1,20 +1,19 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCache } from '../implementations/registry.js';
+import { createService } from './contenders.js';
 import { drive, type DriveOutcome } from './driver.js';
 import { expectedStates } from './expected-states.js';
-import { ForcedGcScheduler, type ForcedGc } from './forced-gc.js';
-import { GcObserver, type GcEvent } from './gc-observer.js';
+import type { ForcedGc } from './forced-gc.js';
+import type { GcEvent } from './gc-observer.js';
 import { prepareFastHistograms } from './histogram.js';
 import { checkIntegrity, type IntegrityResult } from './integrity-check.js';
 import { LatencyRecorder, type EncodedLatencies } from './latency-recorder.js';
-import { ReadStateService } from './read-state-service.js';
+import type { ServiceCounters } from './request-service.js';
 import { readRequestLog, type RequestLog } from './request-log.js';
 import type { Scenario } from './scenario.js';
 import { writeStates } from './state-dump.js';
-import { StoreClient } from './store-client.js';
 import type { StoreKind } from './store-protocol.js';
 import { WindowSampler, type WindowSample } from './window-sampler.js';
 import { Workload, warmStatesFromLog } from './workload.js';
@@ -41,7 +40,7 @@ export interface RowMeasurement {
   readonly forcedGcs: readonly ForcedGc[];
   readonly windows: readonly WindowSample[];
   readonly memory: MemoryFigures;
-  readonly counters: ReturnType<ReadStateService['counters']>;
+  readonly counters: ServiceCounters;
   readonly integrity: IntegrityResult;
   readonly timingsMs: { readonly generate: number; readonly warm: number; readonly check: number };
 }
@@ -59,17 +58,13 @@ export interface MemoryFigures {
 
 /** Wall ms between the end of the warm-up and the first request, to let the GC settle. */
 const SETTLE_MS = 200;
-/** How often the write-back timer runs, and the most states it writes back per run. */
-const WRITE_BACK_EVERY_MS = 100;
-const WRITE_BACK_BATCH = 5_000;
 
 export type Progress = (message: string) => void;
 
 /** Measures one row. Runs inside its own child process (harness/child-main.ts). */
 export async function runOne(config: RowConfig, progress: Progress): Promise<RowMeasurement> {
   const { scenario } = config;
-  const gc = globalThis.gc;
-  if (gc === undefined) throw new Error('run-one needs node --expose-gc');
+  if (globalThis.gc === undefined) throw new Error('run-one needs node --expose-gc');
   await prepareFastHistograms();
 
   const generateStart = performance.now();
@@ -83,114 +78,97 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   }
   const generateMs = performance.now() - generateStart;
 
-  const storePath = join(tmpdir(), `readstate-lab-${process.pid}-${Date.now()}.sqlite`);
-  const store = new StoreClient({ kind: config.store, path: storePath });
-  // A failed store would leave requests waiting on loads forever: fail the row at once instead.
-  const storeFailed = new Promise<never>((_, reject) => (store.onFailure = reject));
-  storeFailed.catch(() => {});
-
+  const storePathPrefix = join(tmpdir(), `readstate-lab-${process.pid}-${Date.now()}`);
   let startMs = performance.now();
   const clock = (): number => performance.now() - startMs;
-  const scenarioClock = (): number => clock() * scenario.timeScale;
-
-  gc();
-  const before = process.memoryUsage();
-  const service = new ReadStateService({
-    makeCache: (onEvict) => createCache(config.implementation, { capacity: scenario.capacity, onEvict }),
-    store,
-    clock: scenarioClock,
-    writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
-    writeBackEveryMs: WRITE_BACK_EVERY_MS,
-    writeBackBatch: WRITE_BACK_BATCH,
+  const service = createService(config.implementation, {
+    scenario,
+    store: config.store,
+    storePathPrefix,
+    clock: () => clock() * scenario.timeScale,
+    log,
   });
-  progress(`warming ${scenario.capacity.toLocaleString('en-US')} read states`);
-  const warmStart = performance.now();
-  service.warm(workload?.warmStates(scenario.capacity) ?? warmStatesFromLog(log, scenario.capacity));
-  const warmMs = performance.now() - warmStart;
-  gc();
-  const after = process.memoryUsage();
-  // Dropped only now, so that its typed arrays count in neither memory reading.
-  workload = undefined;
-  const cachedStates = service.cache.size;
-  const offHeapBytes = service.cache.offHeapBytes();
-  const heapBytes = after.heapUsed - before.heapUsed;
-  const arrayBufferBytes = after.arrayBuffers - before.arrayBuffers;
-  gc();
-
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  startMs = performance.now();
-  const recorder = new LatencyRecorder(startMs, scenario.windowSeconds * 1000);
-  const gcObserver = new GcObserver(startMs);
-  const forcedGc =
-    scenario.forcedGc === null
-      ? undefined
-      : new ForcedGcScheduler((scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, scenario.forcedGc.mode, clock);
-  gcObserver.onEvent = (event) => {
-    if (event.kind === 'major' && !event.forced) forcedGc?.noteMajorGc();
-  };
-  const sampler = new WindowSampler(scenario.windowSeconds * 1000, {
-    clock,
-    cacheOffHeapBytes: () => service.cache.offHeapBytes(),
-    completed: () => recorder.count,
-    misses: () => service.counters().misses,
-  });
-  progress(`measuring ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s`);
-  const durationMs = (log.count / scenario.rate) * 1000;
-  let outcome: DriveOutcome;
   try {
-    const driven = drive({
-      log,
-      service,
-      recorder,
-      rate: scenario.rate,
-      timeScale: scenario.timeScale,
-      startMs,
-      closedLoop: config.closedLoop,
-      giveUpAfterMs: durationMs * 3 + 5_000,
-      drainTimeoutMs: 30_000,
+    progress(`warming ${scenario.capacity.toLocaleString('en-US')} read states`);
+    const warmStart = performance.now();
+    const footprint = await Promise.race([
+      service.warm(workload?.warmStates(scenario.capacity) ?? warmStatesFromLog(log, scenario.capacity)),
+      service.failed,
+    ]);
+    const warmMs = performance.now() - warmStart;
+    workload = undefined;
+    globalThis.gc();
+
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    startMs = performance.now();
+    const recorder = new LatencyRecorder(startMs, scenario.windowSeconds * 1000);
+    const forcedGc =
+      scenario.forcedGc === null
+        ? undefined
+        : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode };
+    service.start(startMs, forcedGc);
+    const sampler = new WindowSampler(scenario.windowSeconds * 1000, {
+      clock,
+      cacheOffHeapBytes: () => service.cacheOffHeapBytes(),
+      completed: () => recorder.count,
+      misses: () => service.counters().misses,
     });
-    outcome = await Promise.race([driven, storeFailed]);
+    progress(`measuring ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s`);
+    const durationMs = (log.count / scenario.rate) * 1000;
+    let outcome: DriveOutcome;
+    try {
+      const driven = drive({
+        log,
+        service,
+        recorder,
+        rate: scenario.rate,
+        timeScale: scenario.timeScale,
+        startMs,
+        closedLoop: config.closedLoop,
+        giveUpAfterMs: durationMs * 3 + 5_000,
+        drainTimeoutMs: 30_000,
+      });
+      outcome = await Promise.race([driven, service.failed]);
+    } finally {
+      sampler.stop();
+    }
+    sampler.sample();
+    const finished = await Promise.race([service.finishMeasuring(), service.failed]);
+
+    progress('flushing and checking that no read state was lost');
+    const checkStart = performance.now();
+    await Promise.race([service.flush(), service.failed]);
+    const contents = await service.contents();
+    const integrity = checkIntegrity(expectedStates(log, outcome.sent), contents.cache, contents.store);
+    if (config.dumpStatePath !== undefined) await writeStates(config.dumpStatePath, contents.cache, contents.store);
+    const checkMs = performance.now() - checkStart;
+    const counters = service.counters();
+    const latency = recorder.encode();
+    recorder.destroy();
+    const { cachedStates, heapBytes, arrayBufferBytes, offHeapBytes } = footprint;
+
+    return {
+      drive: outcome,
+      latency,
+      gcEvents: finished.gc.flatMap((report) => report.events).sort((a, b) => a.startMs - b.startMs),
+      forcedGcs: finished.gc.flatMap((report) => report.forced).sort((a, b) => a.startMs - b.startMs),
+      windows: sampler.samples,
+      memory: {
+        cachedStates,
+        bytesPerEntry: cachedStates === 0 ? 0 : (heapBytes + arrayBufferBytes + offHeapBytes) / cachedStates,
+        heapBytes,
+        arrayBufferBytes,
+        offHeapBytes,
+        fullGcPauseMs: finished.fullGcPauseMs,
+      },
+      counters,
+      integrity,
+      timingsMs: { generate: generateMs, warm: warmMs, check: checkMs },
+    };
   } finally {
-    forcedGc?.stop();
-    sampler.stop();
+    await service.close().catch(() => {});
+    for (const file of readdirSync(tmpdir()).filter((name) => name.startsWith(basename(storePathPrefix)))) {
+      rmSync(join(tmpdir(), file), { force: true });
+    }
   }
-  sampler.sample();
-  const fullGcStart = performance.now();
-  gc();
-  const fullGcPauseMs = performance.now() - fullGcStart;
-  gcObserver.stop();
-
-  progress('flushing and checking that no read state was lost');
-  const checkStart = performance.now();
-  await service.flush();
-  const contents = await service.contents();
-  const integrity = checkIntegrity(expectedStates(log, outcome.sent), contents.cache, contents.store);
-  if (config.dumpStatePath !== undefined) await writeStates(config.dumpStatePath, contents.cache, contents.store);
-  const checkMs = performance.now() - checkStart;
-  const counters = service.counters();
-  await service.close();
-  rmSync(storePath, { force: true });
-  rmSync(`${storePath}-wal`, { force: true });
-  rmSync(`${storePath}-shm`, { force: true });
-  const latency = recorder.encode();
-  recorder.destroy();
-
-  return {
-    drive: outcome,
-    latency,
-    gcEvents: gcObserver.events,
-    forcedGcs: forcedGc?.forced ?? [],
-    windows: sampler.samples,
-    memory: {
-      cachedStates,
-      bytesPerEntry: cachedStates === 0 ? 0 : (heapBytes + arrayBufferBytes + offHeapBytes) / cachedStates,
-      heapBytes,
-      arrayBufferBytes,
-      offHeapBytes,
-      fullGcPauseMs,
-    },
-    counters,
-    integrity,
-    timingsMs: { generate: generateMs, warm: warmMs, check: checkMs },
-  };
 }

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { findContender } from '../implementations/registry.js';
 import { summarizeRow } from './aggregate.js';
+import { findAnyContender } from './contenders.js';
 import { describeError } from './errors.js';
 import { childEntry } from './entry-points.js';
 import type { Row } from './results.js';
@@ -55,7 +55,7 @@ async function runRow(config: RowConfig, index: number, plan: RunPlan, events: R
   const outPath = join(plan.workDir, `${name}.out.json`);
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const entry = childEntry(import.meta.url, './child-main.js');
-  const nodeFlags = [...BASE_NODE_FLAGS, ...findContender(config.implementation).nodeFlags, ...plan.extraNodeFlags];
+  const nodeFlags = [...BASE_NODE_FLAGS, ...findAnyContender(config.implementation).nodeFlags, ...plan.extraNodeFlags];
   const base = { implementation: config.implementation, repetition: config.repetition, nodeFlags };
   const started = performance.now();
 

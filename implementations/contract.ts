@@ -91,6 +91,11 @@ export interface ContenderInfo {
   readonly nodeFlags: readonly string[];
   /** Why the contender cannot run on this machine, or undefined when it can. */
   readonly unavailableReason: () => string | undefined;
+  /**
+   * 'partition' for a cache split into shards by user (implementations/partition-of.ts), each
+   * with its own capacity and LRU order; 'global' (the default) for one LRU order over all.
+   */
+  readonly lruScope?: 'global' | 'partition';
   readonly create: (options: CacheOptions) => ReadStateCache;
 }
 

@@ -25,8 +25,10 @@ export class DirtyQueue<K, E extends ReadState> {
     return this.#entries.delete(key);
   }
 
-  has(key: K): boolean {
-    return this.#entries.has(key);
+  /** updatedAt of the oldest dirty entry, or Infinity when none is dirty. */
+  oldestUpdatedAt(): number {
+    for (const entry of this.#entries.values()) return entry.updatedAt;
+    return Infinity;
   }
 
   drainDue(olderThan: number, sink: StateSink, max: number): number {

@@ -76,6 +76,11 @@ export class NaiveMapCache implements ReadStateCache {
     return this.#dirty.drainDue(olderThan, sink, max);
   }
 
+  /** updatedAt of the oldest dirty entry, or Infinity when none is dirty. */
+  oldestDirtyUpdatedAt(): number {
+    return this.#dirty.oldestUpdatedAt();
+  }
+
   forEach(visit: StateSink): void {
     for (const entry of this.#map.values()) visit(copyState(entry));
   }

@@ -2,6 +2,7 @@ import type { CacheOptions, ContenderInfo, ReadStateCache } from './contract.js'
 import { LruCacheCache } from './lru-cache.js';
 import { NaiveMapCache } from './naive-map.js';
 import { NativeCache, nativeUnavailableReason } from './native/native-cache.js';
+import { INHEAP_PARTITIONS, PartitionedInHeapCache } from './partitioned-inheap.js';
 import { TypedArrayCache } from './typed-array.js';
 
 const alwaysAvailable = (): string | undefined => undefined;
@@ -36,6 +37,14 @@ export const contenders: readonly ContenderInfo[] = [
     unavailableReason: nativeUnavailableReason,
     create: (options) => new NativeCache(options),
   },
+  {
+    name: 'partitioned-inheap',
+    description: `the partitioned service's routing over ${INHEAP_PARTITIONS} naive-map shards on one heap (the control)`,
+    nodeFlags: [],
+    unavailableReason: alwaysAvailable,
+    lruScope: 'partition',
+    create: (options) => new PartitionedInHeapCache(options),
+  },
 ];
 
 /** Names of every registered cache contender, whether or not it can run here. */
@@ -45,8 +54,8 @@ export function implementationNames(): string[] {
 
 /** Thrown for a name the registry does not know; its message lists the names it does. */
 export class UnknownImplementationError extends Error {
-  constructor(name: string) {
-    super(`unknown implementation "${name}"; known: ${implementationNames().join(', ')}`);
+  constructor(name: string, known: readonly string[] = implementationNames()) {
+    super(`unknown implementation "${name}"; known: ${known.join(', ')}`);
     this.name = 'UnknownImplementationError';
   }
 }

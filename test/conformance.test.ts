@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { emptyState, type ReadState, type ReadStateCache } from '../implementations/contract.js';
 import { contenders, createCache } from '../implementations/registry.js';
 import { Prng } from '../harness/prng.js';
-import { ReferenceCache } from './support/reference-cache.js';
+import { partitionCapacity, partitionOf } from '../implementations/partition-of.js';
+import { INHEAP_PARTITIONS } from '../implementations/partitioned-inheap.js';
+import { PartitionedReferenceCache, ReferenceCache } from './support/reference-cache.js';
+import { ShardPinnedCache } from './support/shard-pinned-cache.js';
 
 /** Every contender that can run on this machine runs this same suite. */
 const runnable = contenders.filter((contender) => contender.unavailableReason() === undefined);
@@ -24,9 +27,22 @@ function allStates(cache: ReadStateCache): ReadState[] {
 }
 
 for (const contender of runnable) {
+  const partitioned = contender.lruScope === 'partition';
   describe(`conformance: ${contender.name}`, () => {
-    const make = (capacity: number, evicted: ReadState[] = []): ReadStateCache =>
-      createCache(contender.name, { capacity, onEvict: (s) => evicted.push(s) });
+    // A partition-scoped cache keeps LRU order per shard. The scenarios below then run through
+    // a view that puts all their users in the first shard, and every shard gets the capacity
+    // they name, so they test that shard exactly; the differential test covers every shard.
+    const make = (capacity: number, evicted: ReadState[] = []): ReadStateCache => {
+      const usable = Number.isInteger(capacity) && capacity >= 1;
+      if (!partitioned || !usable) return createCache(contender.name, { capacity, onEvict: (s) => evicted.push(s) });
+      let view: ShardPinnedCache | undefined;
+      const inner = createCache(contender.name, {
+        capacity: capacity * INHEAP_PARTITIONS,
+        onEvict: ShardPinnedCache.evictionSink(() => view!, (s) => evicted.push(s)),
+      });
+      view = new ShardPinnedCache(inner, capacity, (userId) => partitionOf(userId, INHEAP_PARTITIONS) === 0);
+      return view;
+    };
 
     it('misses on an empty cache and leaves the caller object untouched', () => {
       const cache = make(4);
@@ -193,16 +209,24 @@ for (const contender of runnable) {
     });
 
     it('matches the reference model over thousands of seeded random operations', () => {
-      for (const [seed, capacity] of [[1, 1], [2, 7], [3, 64]] as const) {
+      for (const [seed, capacity] of [[1, 1], [2, 7], [3, 64], [4, 13]] as const) {
         const random = new Prng(seed);
         const evicted: ReadState[] = [];
         const expectedEvicted: ReadState[] = [];
-        const cache = make(capacity, evicted);
-        const model = new ReferenceCache(capacity, (s) => expectedEvicted.push(s));
+        const cache = createCache(contender.name, { capacity, onEvict: (s) => evicted.push(s) });
+        const shards = Math.min(INHEAP_PARTITIONS, capacity);
+        const model = partitioned
+          ? new PartitionedReferenceCache(
+              Array.from({ length: shards }, (_, k) => partitionCapacity(k, capacity, shards)),
+              (userId) => partitionOf(userId, shards),
+              (s) => expectedEvicted.push(s),
+            )
+          : new ReferenceCache(capacity, (s) => expectedEvicted.push(s));
         // Few distinct ids so that hits, misses and evictions all happen often.
         const pick = (): [number, number] => [random.nextInt(12), random.nextInt(6)];
         for (let step = 0, now = 0; step < 5000; step++) {
-          now += random.nextInt(3);
+          // Every operation at a new time, so "oldest first" never has to break a tie.
+          now += 1 + random.nextInt(3);
           const [user, channel] = pick();
           const op = random.nextInt(100);
           const where = `seed ${seed}, step ${step}`;

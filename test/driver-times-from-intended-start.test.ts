@@ -4,13 +4,13 @@ import { before, it } from 'node:test';
 import { drive } from '../harness/driver.js';
 import { decodeHistogram, prepareFastHistograms } from '../harness/histogram.js';
 import { LatencyRecorder } from '../harness/latency-recorder.js';
-import type { RequestService } from '../harness/read-state-service.js';
+import type { RequestService } from '../harness/request-service.js';
 import { OPEN, RequestLogBuilder } from '../harness/request-log.js';
 
 before(() => prepareFastHistograms());
 
 /** A service that answers at once, except that request `stallAt` blocks the thread for `stallMs`. */
-function stallingService(stallAt: number, stallMs: number): RequestService {
+function stallingService(stallAt: number, stallMs: number): Pick<RequestService, 'handle'> {
   return {
     handle: (_log, i) => {
       if (i === stallAt) {
@@ -19,10 +19,6 @@ function stallingService(stallAt: number, stallMs: number): RequestService {
       }
       return undefined;
     },
-    flush: async () => {},
-    contents: async () => ({ cache: [], store: [] }),
-    counters: () => ({ hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 }),
-    close: async () => {},
   };
 }
 

@@ -1,4 +1,4 @@
-import { contenders } from '../../implementations/registry.js';
+import { allContenders } from '../contenders.js';
 import { parseFlags } from '../cli-options.js';
 import { loadScenario, scenarioNames } from '../scenario.js';
 import { renderTextTable } from '../summary-table.js';
@@ -16,8 +16,8 @@ export function listCommand(args: readonly string[], print: (line: string) => vo
   print('Contenders');
   print(
     renderTextTable(
-      ['name', 'available', 'what it is'],
-      contenders.map((c) => [c.name, c.unavailableReason() ?? 'yes', c.description]),
+      ['name', 'kind', 'available', 'what it is'],
+      allContenders().map((c) => [c.name, c.kind, c.unavailableReason() ?? 'yes', c.description]),
     ),
   );
   print('');

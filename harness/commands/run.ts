@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { contenders, findContender } from '../../implementations/registry.js';
 import { summarizeContenders } from '../aggregate.js';
+import { allContenders, findAnyContender } from '../contenders.js';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
 import { describeEnvironment } from '../environment.js';
 import { UsageError } from '../errors.js';
@@ -158,13 +158,13 @@ function describeRow(row: Row): string {
 
 /** The named contenders, or every available one; unavailable ones are skipped with one line. */
 export function chooseImplementations(requested: string[] | undefined, print: (line: string) => void): string[] {
-  const names = requested ?? contenders.map((contender) => contender.name);
+  const names = requested ?? allContenders().map((contender) => contender.name);
   if (names.length === 0) throw new UsageError('--impl needs at least one name');
   const chosen: string[] = [];
   for (const name of names) {
     let contender;
     try {
-      contender = findContender(name);
+      contender = findAnyContender(name);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }

@@ -77,6 +77,11 @@ export class ReferenceCache {
     return due.length;
   }
 
+  /** updatedAt of the oldest dirty entry, or Infinity when none is dirty. */
+  oldestDirtyUpdatedAt(): number {
+    return Math.min(Infinity, ...this.#entries.filter((entry) => entry.dirty).map((entry) => entry.state.updatedAt));
+  }
+
   states(): ReadState[] {
     return this.#entries.map((entry) => ({ ...entry.state }));
   }
@@ -97,5 +102,57 @@ export class ReferenceCache {
     entry.state.updatedAt = now;
     entry.dirty = true;
     entry.dirtiedAt = ++this.#clock;
+  }
+}
+
+/**
+ * The reference for a cache split into shards by user (lruScope 'partition'): one reference
+ * cache per shard with that shard's capacity, and drainDue merging the shards oldest first.
+ */
+export class PartitionedReferenceCache {
+  readonly #shards: ReferenceCache[];
+  readonly #shardOf: (userId: number) => number;
+
+  constructor(capacities: readonly number[], shardOf: (userId: number) => number, onEvict: StateSink) {
+    this.#shards = capacities.map((capacity) => new ReferenceCache(capacity, onEvict));
+    this.#shardOf = shardOf;
+  }
+
+  get size(): number {
+    return this.#shards.reduce((n, shard) => n + shard.size, 0);
+  }
+
+  #shard(userId: number): ReferenceCache {
+    return this.#shards[this.#shardOf(userId)]!;
+  }
+
+  read(userId: number, channelId: number): ReadState | undefined {
+    return this.#shard(userId).read(userId, channelId);
+  }
+
+  ack(userId: number, channelId: number, messageId: number, now: number): boolean {
+    return this.#shard(userId).ack(userId, channelId, messageId, now);
+  }
+
+  mention(userId: number, channelId: number, now: number): boolean {
+    return this.#shard(userId).mention(userId, channelId, now);
+  }
+
+  insert(state: ReadState): void {
+    this.#shard(state.userId).insert(state);
+  }
+
+  drainDue(olderThan: number, sink: StateSink, max = Infinity): number {
+    let drained = 0;
+    while (drained < max) {
+      const oldest = this.#shards.reduce((a, b) => (b.oldestDirtyUpdatedAt() < a.oldestDirtyUpdatedAt() ? b : a));
+      if (oldest.oldestDirtyUpdatedAt() > olderThan) break;
+      drained += oldest.drainDue(olderThan, sink, 1);
+    }
+    return drained;
+  }
+
+  states(): ReadState[] {
+    return this.#shards.flatMap((shard) => shard.states());
   }
 }

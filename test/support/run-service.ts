@@ -21,6 +21,8 @@ export async function replay(
     writeBackEveryMs: 1,
     writeBackBatch: 100,
   });
+  await service.warm([]);
+  service.start(performance.now(), undefined);
   for (let i = 0; i < log.count; i++) {
     now += 10;
     const pending = service.handle(log, i, now);
