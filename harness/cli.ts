@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { describeError, UsageError } from './errors.js';
 import { listCommand } from './commands/list.js';
+import { loadCommand } from './commands/load.js';
 import { microCommand } from './commands/micro.js';
+import { profileCommand } from './commands/profile.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
 import { workloadCommand } from './commands/workload.js';
 
@@ -18,6 +21,9 @@ Commands:
   micro      hit-path microbenchmarks (tinybench) of every contender
   sweep      bytes per entry, full-GC pause and tail latency against cache size
   report     render results as an HTML report, or merge several runs into one
+  serve      the read-state service over HTTP (JSON API), for load tests and profiling
+  load       every contender as an HTTP service under autocannon; same results and report
+  profile    clinic.js (doctor, flame, bubbleprof, heapprofiler) on the service under load
 
 See README.md for what each figure means.`;
 
@@ -30,6 +36,9 @@ const commands: Record<string, Command> = {
   micro: microCommand,
   sweep: sweepCommand,
   report: reportCommand,
+  serve: serveCommand,
+  load: loadCommand,
+  profile: profileCommand,
 };
 
 /** Runs one command line; returns the exit code. Bad input is one line on stderr and code 2. */

@@ -15,9 +15,12 @@ function siblingPath(callerUrl: string, relativePath: string): string {
   return fileURLToPath(new URL(path, callerUrl));
 }
 
-/** The file and node flags that run a sibling module as a child process's entry point. */
+/**
+ * The file and node flags that run a sibling module as a child process's entry point. tsx is
+ * named by its full URL, so the child finds it whatever folder it starts in.
+ */
 export function childEntry(callerUrl: string, relativePath: string): { file: string; execArgv: string[] } {
-  return { file: siblingPath(callerUrl, relativePath), execArgv: fromSource(callerUrl) ? ['--import', 'tsx'] : [] };
+  return { file: siblingPath(callerUrl, relativePath), execArgv: fromSource(callerUrl) ? ['--import', import.meta.resolve('tsx')] : [] };
 }
 
 /**

@@ -1,4 +1,16 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { ForcedGcMode } from './scenario.js';
+
+/**
+ * Makes `gc()` callable in a process started without --expose-gc (a user's own `serve`): the
+ * flag can still be set at run time, and a new context then gets the function.
+ */
+export function ensureGc(): void {
+  if (typeof globalThis.gc === 'function') return;
+  setFlagsFromString('--expose-gc');
+  globalThis.gc = runInNewContext('gc') as typeof globalThis.gc;
+}
 
 export interface ForcedGc {
   /** Milliseconds since measuring started. */

@@ -19,6 +19,8 @@ export interface IntegrityResult {
   readonly mismatchCount: number;
   /** The first few mismatches, enough to debug with. */
   readonly mismatches: readonly Mismatch[];
+  /** What was and was not checked, where the check is partial (service-level runs). */
+  readonly note?: string;
 }
 
 const MISMATCHES_KEPT = 20;

@@ -123,6 +123,27 @@ export class ReadStateService implements RequestService {
     }
   }
 
+  /** Applies one ack, as an HTTP request asks; resolves once it is in the cache. */
+  ack(userId: number, channelId: number, messageId: number): Promise<void> | undefined {
+    return this.#apply(ACK, userId, channelId, messageId, this.#clock());
+  }
+
+  /** Adds one mention of `userId` in `channelId`. */
+  mention(userId: number, channelId: number): Promise<void> | undefined {
+    return this.#apply(MESSAGE, userId, channelId, 0, this.#clock());
+  }
+
+  /** The read state of (userId, channelId), loading it from the store on a miss. */
+  async readState(userId: number, channelId: number): Promise<ReadState> {
+    const state = emptyState();
+    // After a load, other loads of the same store reply may evict the entry before this
+    // continuation runs (in a tiny cache): then it is simply loaded again.
+    for (;;) {
+      await this.#apply(READ, userId, channelId, 0, this.#clock());
+      if (this.#ready.read(userId, channelId, state)) return state;
+    }
+  }
+
   async finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }> {
     this.#gc?.stopForcing();
     let fullGcPauseMs = 0;

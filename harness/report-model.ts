@@ -161,9 +161,9 @@ export function buildRunReport(results: Results): RunReportModel {
   const env = results.environment;
   return {
     kind: 'run',
-    title: `readstate-lab: ${scenario.name}`,
+    title: `readstate-lab: ${scenario.name}${results.settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)'}`,
     contenders: names.map((name) => ({ name, color: colorOf(name, names) })),
-    summary: summaryTable(results.contenders, results.settings.repeat > 1),
+    summary: summaryTable(results.contenders, results.settings.repeat > 1, results.settings.serviceLevel !== undefined),
     overTime,
     spectrum,
     resources,
@@ -175,7 +175,12 @@ export function buildRunReport(results: Results): RunReportModel {
       ['date', results.createdAt],
       ['scenario', `${scenario.name}: ${scenario.description}`],
       ['seed', String(scenario.seed)],
-      ['rate', `${formatCount(scenario.rate)} requests/s, ${results.settings.closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`],
+      [
+        'rate',
+        results.settings.serviceLevel === undefined
+          ? `${formatCount(scenario.rate)} requests/s, ${results.settings.closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`
+          : `${formatCount(scenario.rate)} requests/s over HTTP, ${results.settings.serviceLevel.connections} autocannon connections (each waits for its answer), ${scenario.durationSeconds} s${results.settings.serviceLevel.target === null ? '' : `, target ${results.settings.serviceLevel.target}`}`,
+      ],
       ['capacity', `${formatCount(scenario.capacity)} read states`],
       ['time scale', `${scenario.timeScale}x (scenario seconds per wall second)`],
       ['forced GC', gcText],
@@ -214,7 +219,7 @@ export const SUMMARY_HEADER = ['contender', 'p50', 'p99', 'p99.9', 'max', 'achie
  * Each figure with its multiple of the best contender's (×1 is the best), and with several
  * repetitions the range it moved in. Failed contenders keep a row that says why.
  */
-function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean): RunReportModel['summary'] {
+function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean, serviceLevel: boolean): RunReportModel['summary'] {
   const done = contenders.filter((c) => c.completed > 0);
   const best = (pick: (c: ContenderSummary) => Spread, higherIsBetter = false): number => {
     const values = done.map((c) => pick(c).median);
@@ -243,11 +248,12 @@ function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean
         `${cell(c, (x) => x.achievedRate, (v) => `${formatCount(v)}/s`, true)}${c.saturated ? ' SATURATED' : ''}`,
         formatPercent(c.missRate.median),
         cell(c, (x) => x.bytesPerEntry, formatCount),
-        `${c.integrityOk ? 'yes' : 'NO: read states lost'}${c.failed > 0 ? ` (${c.failed} repetition(s) failed: ${c.failures.join('; ')})` : ''}`,
+        `${serviceLevel ? (c.integrityOk ? 'all answered 2xx' : 'NO: requests failed') : c.integrityOk ? 'yes' : 'NO: read states lost'}${c.failed > 0 ? ` (${c.failed} repetition(s) failed: ${c.failures.join('; ')})` : ''}`,
       ],
     };
   });
-  return { header: SUMMARY_HEADER, rows };
+  const header = serviceLevel ? [...SUMMARY_HEADER.slice(0, -1), 'answered'] : SUMMARY_HEADER;
+  return { header, rows };
 }
 
 /** Percentile of one encoded histogram, ms; for tests that compare the page with the data. */

@@ -44,6 +44,8 @@ export interface RunSettings {
   readonly closedLoop: boolean;
   readonly store: StoreKind;
   readonly requestsFile: string | null;
+  /** Set by `load`: the contenders ran as HTTP services under autocannon. */
+  readonly serviceLevel?: { readonly connections: number; readonly target: string | null };
 }
 
 interface RowBase {

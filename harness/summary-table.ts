@@ -26,7 +26,9 @@ export function summaryCells(results: Results): string[][] {
     if (c.completed === 0) {
       return [c.implementation, ...SUMMARY_COLUMNS.slice(1, -1).map(() => '-'), `FAILED: ${c.failures[0] ?? 'unknown'}`];
     }
-    const check = !c.integrityOk ? 'LOST STATES' : c.failed > 0 ? `ok, ${c.failed} failed` : 'ok';
+    // Service-level runs can only say that every request was answered (see commands/load.ts).
+    const [okText, badText] = results.settings.serviceLevel === undefined ? ['ok', 'LOST STATES'] : ['all 2xx', 'REQUESTS FAILED'];
+    const check = !c.integrityOk ? badText : c.failed > 0 ? `${okText}, ${c.failed} failed` : okText;
     const rate = `${formatCount(c.achievedRate.median)}${c.saturated ? ' SATURATED' : ''}`;
     return [
       c.implementation,
@@ -67,7 +69,7 @@ export function renderSummaryMarkdown(results: Results): string {
   const s = settings.scenario;
   const gc = s.forcedGc === null ? 'no forced GC' : `forced ${s.forcedGc.mode} GC every ${s.forcedGc.intervalSeconds} s scenario time`;
   return [
-    `## readstate-lab: ${s.name}`,
+    `## readstate-lab: ${s.name}${settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)'}`,
     '',
     renderMarkdownTable(SUMMARY_COLUMNS, summaryCells(results)),
     '',

@@ -42,6 +42,11 @@ export class ThreadGc {
     this.#forced?.stop();
   }
 
+  /** What happened so far, while observation goes on. */
+  snapshot(): GcReport {
+    return { thread: this.#thread, events: [...this.#observer.events], forced: [...(this.#forced?.forced ?? [])] };
+  }
+
   report(): GcReport {
     this.stopForcing();
     this.#observer.stop();

@@ -1,0 +1,61 @@
+import { execa, type ResultPromise } from 'execa';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../harness/cli.ts', import.meta.url));
+
+/** A real `readstate-lab serve` process on 127.0.0.1, started from source. */
+export interface ServerProcess {
+  readonly url: string;
+  readonly process: ResultPromise;
+  /** Sends SIGTERM and waits: the exit code and all it printed. */
+  stop(): Promise<{ exitCode: number | undefined; output: string }>;
+}
+
+export async function startServer(args: readonly string[]): Promise<ServerProcess> {
+  const child = execa(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', ...args], {
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
+    child.all!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    void child.then((result) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited early (${result.exitCode}): ${output}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    stop: async () => {
+      child.kill('SIGTERM');
+      const result = await child;
+      return { exitCode: result.exitCode, output: result.all ?? '' };
+    },
+  };
+}
+
+export async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: response.status, json };
+}
