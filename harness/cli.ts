@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { describeError, UsageError } from './errors.js';
+import { baselineCommand, gateCommand } from './commands/gate.js';
 import { listCommand } from './commands/list.js';
 import { loadCommand } from './commands/load.js';
 import { microCommand } from './commands/micro.js';
@@ -24,6 +25,8 @@ Commands:
   serve      the read-state service over HTTP (JSON API), for load tests and profiling
   load       every contender as an HTTP service under autocannon; same results and report
   profile    clinic.js (doctor, flame, bubbleprof, heapprofiler) on the service under load
+  gate       compare a run with a committed baseline; exit 1 on a significant regression
+  baseline   record a baseline for gate
 
 See README.md for what each figure means.`;
 
@@ -39,6 +42,8 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   load: loadCommand,
   profile: profileCommand,
+  gate: gateCommand,
+  baseline: baselineCommand,
 };
 
 /** Runs one command line; returns the exit code. Bad input is one line on stderr and code 2. */

@@ -30,6 +30,11 @@ export interface RowConfig {
   readonly store: StoreKind;
   /** Write the final read states here as NDJSON. */
   readonly dumpStatePath: string | undefined;
+  /**
+   * Fault injection, for testing gates: block the measured thread for this many ms once a
+   * second, a known regression the gate must catch.
+   */
+  readonly injectStallMs?: number;
 }
 
 /** What one child measured, raw: histograms encoded, nothing computed from them yet. */
@@ -60,6 +65,14 @@ export interface MemoryFigures {
 const SETTLE_MS = 200;
 
 export type Progress = (message: string) => void;
+
+/** How often an injected stall (RowConfig.injectStallMs) blocks the thread. */
+const INJECTED_STALL_EVERY_MS = 1000;
+
+function blockFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
 
 /** Measures one row. Runs inside its own child process (harness/child-main.ts). */
 export async function runOne(config: RowConfig, progress: Progress): Promise<RowMeasurement> {
@@ -107,6 +120,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
         ? undefined
         : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode };
     service.start(startMs, forcedGc);
+    const injected = config.injectStallMs === undefined ? undefined : setInterval(() => blockFor(config.injectStallMs!), INJECTED_STALL_EVERY_MS);
     const sampler = new WindowSampler(scenario.windowSeconds * 1000, {
       clock,
       cacheOffHeapBytes: () => service.cacheOffHeapBytes(),
@@ -131,6 +145,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
       outcome = await Promise.race([driven, service.failed]);
     } finally {
       sampler.stop();
+      clearInterval(injected);
     }
     sampler.sample();
     const finished = await Promise.race([service.finishMeasuring(), service.failed]);

@@ -34,6 +34,7 @@ Usage: readstate-lab run [options]
   --closed-loop        send each request only after the last one finished (hides stalls)
   --dump-state FILE    write the final read states of the first row as NDJSON
   --node-flags=FLAGS   extra flags for every child process, space-separated
+  --inject-stall C=MS  block contender C's measured thread MS ms once a second (to test gates)
   --out DIR            write results here (default: reports/<run-id>/)
   -h, --help           show this help
 
@@ -55,6 +56,7 @@ const flags = {
   'closed-loop': { type: 'boolean', default: false },
   'dump-state': { type: 'string' },
   'node-flags': { type: 'string' },
+  'inject-stall': { type: 'string' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -74,6 +76,7 @@ export async function runCommand(args: readonly string[], print: (line: string) 
   // Each child reads the log itself; reading it here first turns a bad file into one clear line.
   if (values.requests !== undefined) await readRequestLog(values.requests);
 
+  const injected = parseInjectedStall(values['inject-stall'], implementations);
   const runId = newRunId(scenario.name);
   const dir = runDirectory(runId, values.out);
   const rows: RowConfig[] = [];
@@ -87,6 +90,7 @@ export async function runCommand(args: readonly string[], print: (line: string) 
         closedLoop: values['closed-loop'],
         store,
         dumpStatePath: rows.length === 0 ? values['dump-state'] : undefined,
+        injectStallMs: injected?.contender === implementation ? injected.ms : undefined,
       });
     }
   }
@@ -174,6 +178,15 @@ export function chooseImplementations(requested: string[] | undefined, print: (l
   }
   if (chosen.length === 0) throw new UsageError('none of the chosen contenders can run on this machine');
   return [...new Set(chosen)];
+}
+
+function parseInjectedStall(raw: string | undefined, implementations: readonly string[]): { contender: string; ms: number } | undefined {
+  if (raw === undefined) return undefined;
+  const [contender, ms] = raw.split('=');
+  if (contender === undefined || !implementations.includes(contender) || ms === undefined) {
+    throw new UsageError(`--inject-stall takes CONTENDER=MS with a contender of this run, got "${raw}"`);
+  }
+  return { contender, ms: numberFlag('inject-stall', ms, { min: 0.001, max: 900 })! };
 }
 
 interface Overrides {
