@@ -9,6 +9,8 @@ import { partitionCapacity, partitionOf } from '../implementations/partition-of.
 import { WRITE_WIDTH } from './store-protocol.js';
 import { ThreadGc, type ForcedGcPlan, type GcReport } from './thread-gc.js';
 
+type Asked = 'warmDone' | 'finish' | 'flush' | 'contents' | 'close';
+
 /** States per warm-up message to a partition. */
 const WARM_CHUNK = 65_536;
 
@@ -116,7 +118,11 @@ export class PartitionedService implements RequestService {
   }
 
   async finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }> {
-    const reports = (await this.#askAll('finish')) as Array<{ gc: GcReport[]; fullGcPauseMs: number }>;
+    // One partition at a time: four full GCs at once on two cores would time each other.
+    const reports: Array<{ gc: GcReport[]; fullGcPauseMs: number }> = [];
+    for (let partition = 0; partition < this.#partitions; partition++) {
+      reports.push((await this.#ask(partition, 'finish')) as { gc: GcReport[]; fullGcPauseMs: number });
+    }
     const main = this.#mainGc?.report();
     return {
       gc: [...(main === undefined ? [] : [main]), ...reports.flatMap((r) => r.gc)],
@@ -188,19 +194,18 @@ export class PartitionedService implements RequestService {
     this.#workers[partition]!.postMessage(request, transfer);
   }
 
-  /** Sends a request to every partition and resolves with their answers, in partition order. */
-  #askAll(kind: 'warmDone' | 'finish' | 'flush' | 'contents' | 'close'): Promise<unknown[]> {
-    return Promise.race([
-      Promise.all(
-        this.#workers.map((_, partition) => {
-          const seq = this.#seq++;
-          return new Promise<unknown>((resolve) => {
-            this.#replies.set(seq, resolve);
-            this.#post(partition, { kind, seq });
-          });
-        }),
-      ),
-      this.failed,
-    ]);
+  /** Sends a request to one partition and resolves with its answer. */
+  #ask(partition: number, kind: Asked): Promise<unknown> {
+    const seq = this.#seq++;
+    const answer = new Promise<unknown>((resolve) => {
+      this.#replies.set(seq, resolve);
+      this.#post(partition, { kind, seq });
+    });
+    return Promise.race([answer, this.failed]);
+  }
+
+  /** Sends a request to every partition at once and resolves with their answers, in partition order. */
+  #askAll(kind: Asked): Promise<unknown[]> {
+    return Promise.all(this.#workers.map((_, partition) => this.#ask(partition, kind)));
   }
 }

@@ -1,5 +1,5 @@
 import { contenders as registered } from '../implementations/registry.js';
-import { decodeHistogram, mergeEncoded } from './histogram.js';
+import { mergeEncoded } from './histogram.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
 import type { CompletedRow, ContenderSummary, Results, Spread } from './results.js';
 import { attributeStalls, SPIKE_FACTOR, SPIKE_FLOOR_MS, type Stall } from './stall-attribution.js';
@@ -254,12 +254,4 @@ function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean
   });
   const header = serviceLevel ? [...SUMMARY_HEADER.slice(0, -1), 'answered'] : SUMMARY_HEADER;
   return { header, rows };
-}
-
-/** Percentile of one encoded histogram, ms; for tests that compare the page with the data. */
-export function percentileMs(encoded: string, p: number): number {
-  const histogram = decodeHistogram(encoded);
-  const value = histogram.getValueAtPercentile(p) / 1e6;
-  histogram.destroy();
-  return value;
 }

@@ -24,10 +24,9 @@ export class StoreClient {
   #seq = 0;
   readonly #inFlight = new Map<number, Pending>();
   #failure: Error | undefined;
-  /** States handed to `write` since the store started. */
-  writeCount = 0;
-  /** Loads asked of the store since it started. */
-  loadCount = 0;
+  #writeCount = 0;
+  /** Called once when the store fails, so a run can stop instead of waiting on lost loads. */
+  onFailure: ((error: Error) => void) | undefined;
 
   constructor(options: StoreWorkerOptions) {
     this.#worker = startWorker(import.meta.url, './store-worker.js', { workerData: options });
@@ -43,14 +42,14 @@ export class StoreClient {
     });
   }
 
-  /** The error that stopped the store, if one did; loads asked of a failed store never finish. */
-  get failure(): Error | undefined {
-    return this.#failure;
+  /** States handed to `write` since the store started. */
+  get writeCount(): number {
+    return this.#writeCount;
   }
 
   write(state: ReadState): void {
     this.#writes.push(state.userId, state.channelId, state.lastReadMessageId, state.mentionCount, state.updatedAt);
-    this.writeCount++;
+    this.#writeCount++;
     this.#scheduleFlush();
   }
 
@@ -58,7 +57,6 @@ export class StoreClient {
   load(userId: number, channelId: number, done: LoadCallback): void {
     this.#loads.push(userId, channelId);
     this.#loadCallbacks.push(done);
-    this.loadCount++;
     this.#scheduleFlush();
   }
 
@@ -148,9 +146,6 @@ export class StoreClient {
     this.#inFlight.clear();
     this.onFailure?.(error);
   }
-
-  /** Called once when the store fails, so a run can stop instead of waiting on lost loads. */
-  onFailure: ((error: Error) => void) | undefined;
 }
 
 interface Pending {

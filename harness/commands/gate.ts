@@ -22,6 +22,7 @@ Usage: readstate-lab gate [--baseline FILE] (--current FILE | --run) [--config F
   --run            run the config's 'run' flags now and judge that
   --config FILE    checks and claims (default gates/default.json)
   --markdown FILE  also write the verdict table there, for a pull-request comment
+  --out DIR        with --run: where the run's results and HTML report go
 
 Exit codes: 0 nothing regressed, 1 a significant regression or a broken claim, 2 bad input
 (missing or malformed files, another schema version or scenario).`;
@@ -33,9 +34,8 @@ Usage: readstate-lab baseline --out FILE [--config FILE]
 Runs the gate config's 'run' flags (repetitions included) and saves the results.json as FILE,
 for example reports/baselines/default.json, to commit.`;
 
-/** Runs `readstate-lab run` with the config's flags into a fresh folder; returns its results. */
-async function runForGate(config: GateConfig, print: (line: string) => void): Promise<{ results: Results; file: string }> {
-  const out = mkdtempSync(join(tmpdir(), 'readstate-lab-gate-'));
+/** Runs `readstate-lab run` with the config's flags into `out` (or a fresh folder); returns its results. */
+async function runForGate(config: GateConfig, print: (line: string) => void, out = mkdtempSync(join(tmpdir(), 'readstate-lab-gate-'))): Promise<{ results: Results; file: string }> {
   const code = await runCommand([...config.run, '--out', out], print);
   if (code === 130) throw new UsageError('interrupted');
   const file = join(out, 'results.json');
@@ -57,6 +57,7 @@ export async function gateCommand(args: readonly string[], print: (line: string)
     run: { type: 'boolean', default: false },
     config: { type: 'string', default: DEFAULT_GATE_CONFIG },
     markdown: { type: 'string' },
+    out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -67,7 +68,7 @@ export async function gateCommand(args: readonly string[], print: (line: string)
   const config = loadGateConfig(values.config);
   const baseline = values.baseline === undefined ? undefined : loadRun(values.baseline, 'baseline');
   if (config.checks.length > 0 && baseline === undefined) throw new UsageError('this gate config has checks, which need --baseline FILE');
-  const current = values.run ? (await runForGate(config, print)).results : loadRun(values.current!, 'current');
+  const current = values.run ? (await runForGate(config, print, values.out)).results : loadRun(values.current!, 'current');
   const report = evaluateGate(config, current, baseline);
   const markdown = renderGateMarkdown(report);
   print('');

@@ -18,11 +18,12 @@ import { applyOverrides, chooseImplementations } from './run.js';
 export const sweepHelp = `readstate-lab sweep: what each contender costs as the cache grows
 
 Usage: readstate-lab sweep [--capacity 1e6,2e6,4e6,8e6] [--impl a,b] [--scenario NAME]
-                           [--duration S] [--rate N] [--out DIR]
+                           [--duration S] [--rate N] [--time-scale X] [--out DIR]
 
 For every capacity and contender, one run of the scenario (default discord-2min, 10 s, the
-scenario's rate) in its own child process: bytes per entry, the pause of a forced full GC
-with the churned cache in place, and p99 / p99.9 / max latency under the forced-GC load.
+scenario's rate, time scale 40 so that a forced GC falls every 3 s of the run) in its own child
+process: bytes per entry, the pause of a forced full GC with the churned cache in place, and
+p99 / p99.9 / max latency under the forced-GC load.
 Writes sweep.json, sweep.md, index.html and one results.json (and report) per capacity.`;
 
 export interface SweepPoint {
@@ -69,6 +70,7 @@ export async function sweepCommand(args: readonly string[], print: (line: string
     scenario: { type: 'string', default: 'discord-2min' },
     duration: { type: 'string', default: '10' },
     rate: { type: 'string' },
+    'time-scale': { type: 'string', default: '40' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -78,7 +80,7 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   }
   const capacities = (listFlag(values.capacity) ?? []).map((raw) => numberFlag('capacity', raw, { min: 1, max: 2 ** 31 - 1, integer: true })!);
   if (capacities.length === 0) throw new UsageError('--capacity needs at least one value');
-  const base = applyOverrides(loadScenario(values.scenario), { duration: values.duration, rate: values.rate });
+  const base = applyOverrides(loadScenario(values.scenario), { duration: values.duration, rate: values.rate, 'time-scale': values['time-scale'] });
   const implementations = chooseImplementations(listFlag(values.impl), print);
   const runId = newRunId(`sweep-${base.name}`);
   const dir = runDirectory(runId, values.out);
