@@ -14,6 +14,15 @@ export interface MicroConfig {
   readonly seed: number;
 }
 
+export interface MicroResult {
+  readonly tasks: MicroTaskResult[];
+  /** Median of FULL_GC_SAMPLES forced full GCs with the filled cache (and nothing else) on the heap. */
+  readonly fullGcMs: number;
+}
+
+/** Forced full GCs timed after the fill; the median is reported. */
+const FULL_GC_SAMPLES = 5;
+
 export interface MicroTaskResult {
   readonly task: string;
   readonly opsPerSecond: number;
@@ -34,12 +43,19 @@ export const OPS_PER_SAMPLE = 1024;
  * so no other contender's classes share its JIT call sites. Keys are drawn in advance from the
  * cached ones, so every operation hits and the loop around it costs the same for everyone.
  */
-export async function runMicro(config: MicroConfig): Promise<MicroTaskResult[]> {
+export async function runMicro(config: MicroConfig): Promise<MicroResult> {
   const { capacity } = config;
   const cache = createCache(config.implementation, { capacity });
   for (let i = 0; i < capacity; i++) {
     cache.insert({ userId: i, channelId: i & 1023, lastReadMessageId: 1, mentionCount: 0, updatedAt: 0 }, 0);
   }
+  const pauses: number[] = [];
+  for (let i = 0; i < FULL_GC_SAMPLES; i++) {
+    const start = performance.now();
+    globalThis.gc!();
+    pauses.push(performance.now() - start);
+  }
+  const fullGcMs = pauses.sort((a, b) => a - b)[FULL_GC_SAMPLES >> 1]!;
   const random = new Prng(config.seed);
   const keys = new Uint32Array(1 << 16);
   for (let i = 0; i < keys.length; i++) keys[i] = random.nextInt(capacity);
@@ -84,7 +100,7 @@ export async function runMicro(config: MicroConfig): Promise<MicroTaskResult[]> 
   cache.close();
   recorder.destroy();
 
-  return bench.tasks.map((task) => {
+  const tasks = bench.tasks.map((task) => {
     const result = task.result;
     if (result.state !== 'completed') throw new Error(`micro task ${task.name}: ${result.state}`);
     const meanMs = result.latency.mean;
@@ -96,4 +112,5 @@ export async function runMicro(config: MicroConfig): Promise<MicroTaskResult[]> 
       samples: result.latency.samplesCount,
     };
   });
+  return { tasks, fullGcMs };
 }

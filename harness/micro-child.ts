@@ -9,8 +9,8 @@ if (configPath === undefined || outPath === undefined) {
   process.exit(2);
 }
 try {
-  const tasks = await runMicro(JSON.parse(readFileSync(configPath, 'utf8')) as MicroConfig);
-  writeFileSync(outPath, JSON.stringify({ state: 'completed', tasks }));
+  const result = await runMicro(JSON.parse(readFileSync(configPath, 'utf8')) as MicroConfig);
+  writeFileSync(outPath, JSON.stringify({ state: 'completed', ...result }));
 } catch (error) {
   writeFileSync(outPath, JSON.stringify({ state: 'failed', reason: describeError(error) }));
   process.exitCode = 1;

@@ -70,16 +70,14 @@ export class ReadStateService implements RequestService {
    * each time after a full GC where `gc` is exposed, so the footprint counts only the cache.
    */
   async warm(states: Iterable<ReadState>): Promise<Footprint> {
-    globalThis.gc?.();
-    const before = process.memoryUsage();
+    const before = await settledMemoryUsage();
     const cache = this.#options.makeCache(this.#writeBack);
     this.#cache = cache;
     for (const state of states) {
       cache.insert(state, 0);
       this.#inserted++;
     }
-    globalThis.gc?.();
-    const after = process.memoryUsage();
+    const after = await settledMemoryUsage();
     return {
       cachedStates: cache.size,
       heapBytes: after.heapUsed - before.heapUsed,
@@ -242,6 +240,18 @@ export class ReadStateService implements RequestService {
       for (const next of queue) next();
     });
   }
+}
+
+/**
+ * Memory after full GCs and a pause: V8 frees dead ArrayBuffers' memory on a background
+ * sweeper after a GC, so a reading taken at once still counts buffers that are already dead
+ * (the request log builder's, say) and would make a cache's footprint look smaller than it is.
+ */
+async function settledMemoryUsage(): Promise<NodeJS.MemoryUsage> {
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  globalThis.gc?.();
+  return process.memoryUsage();
 }
 
 function join(a: Promise<void> | undefined, b: Promise<void> | undefined): Promise<void> | undefined {

@@ -5,7 +5,7 @@ import { contenders, findContender } from '../../implementations/registry.js';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
 import { childEntry } from '../entry-points.js';
 import { describeEnvironment } from '../environment.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatMs } from '../format.js';
 import { OPS_PER_SAMPLE, type MicroConfig, type MicroTaskResult } from '../micro-benchmark.js';
 import { SCHEMA_VERSION, type Environment } from '../results.js';
 import { newRunId, runDirectory } from '../run-directory.js';
@@ -25,7 +25,8 @@ Usage: readstate-lab micro [--impl a,b] [--capacity N] [--time MS] [--out DIR]
 
 Each contender runs in its own child process. Every timed sample is a batch of ${OPS_PER_SAMPLE}
 hits on keys drawn in advance; figures are per operation. The "harness" task is what the
-open-loop driver adds to every request (a clock read and three histogram records).`;
+open-loop driver adds to every request (a clock read and three histogram records). Before
+timing, five forced full GCs are timed with the filled cache alone on the heap.`;
 
 export interface MicroResults {
   readonly schemaVersion: typeof SCHEMA_VERSION;
@@ -35,7 +36,7 @@ export interface MicroResults {
   readonly environment: Environment;
   readonly settings: { readonly capacity: number; readonly timeMs: number; readonly opsPerSample: number };
   readonly rows: ReadonlyArray<
-    | { readonly implementation: string; readonly state: 'completed'; readonly tasks: readonly MicroTaskResult[] }
+    | { readonly implementation: string; readonly state: 'completed'; readonly tasks: readonly MicroTaskResult[]; readonly fullGcMs: number }
     | { readonly implementation: string; readonly state: 'failed'; readonly reason: string }
   >;
 }
@@ -78,7 +79,9 @@ export async function microCommand(args: readonly string[], print: (line: string
       stdin: 'ignore',
     });
     try {
-      const output = JSON.parse(readFileSync(outPath, 'utf8')) as { state: 'completed'; tasks: MicroTaskResult[] } | { state: 'failed'; reason: string };
+      const output = JSON.parse(readFileSync(outPath, 'utf8')) as
+        | { state: 'completed'; tasks: MicroTaskResult[]; fullGcMs: number }
+        | { state: 'failed'; reason: string };
       rows.push({ implementation, ...output });
     } catch {
       rows.push({ implementation, state: 'failed', reason: `crashed: ${child.all?.trim().split('\n').pop() ?? `exit ${child.exitCode}`}` });
@@ -105,13 +108,16 @@ export async function microCommand(args: readonly string[], print: (line: string
   return rows.every((row) => row.state === 'completed') ? 0 : 1;
 }
 
-/** One row per (contender, task): ops/s, mean and p99 ns per operation. */
+/** One row per (contender, task): ops/s, mean and p99 ns per operation; then the full GC. */
 export function microTable(results: MicroResults): [string[], string[][]] {
   const header = ['contender', 'task', 'ops/s', 'mean ns/op', 'p99 ns/op'];
   const cells = results.rows.flatMap((row) =>
     row.state === 'failed'
       ? [[row.implementation, '-', '-', '-', `FAILED: ${row.reason}`]]
-      : row.tasks.map((t) => [row.implementation, t.task, formatCount(t.opsPerSecond), t.meanNsPerOp.toFixed(1), t.p99NsPerOp.toFixed(1)]),
+      : [
+          ...row.tasks.map((t) => [row.implementation, t.task, formatCount(t.opsPerSecond), t.meanNsPerOp.toFixed(1), t.p99NsPerOp.toFixed(1)]),
+          [row.implementation, `full GC, ${formatCount(results.settings.capacity)} cached (median of 5)`, '-', formatMs(row.fullGcMs), '-'],
+        ],
   );
   return [header, cells];
 }
