@@ -1,4 +1,4 @@
-import { contenders as registered } from '../implementations/registry.js';
+import { allContenders } from './contenders.js';
 import { mergeEncoded } from './histogram.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
 import type { CompletedRow, ContenderSummary, Results, Spread } from './results.js';
@@ -59,7 +59,7 @@ export interface GcRow {
 }
 
 /** Colours by registry order, so a contender has the same colour in every report. */
-const PALETTE = ['#8e44ad', '#e67e22', '#2e86de', '#16a085', '#c0392b', '#7f8c8d', '#d4ac0d', '#2c3e50'];
+const PALETTE = ['#8e44ad', '#e67e22', '#2e86de', '#16a085', '#c0392b', '#d4ac0d', '#7f8c8d', '#2c3e50'];
 /** Upper edges of the GC pause histogram's buckets, ms. */
 const GC_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, Infinity];
 /** Percentiles plotted in the spectrum: the usual HdrHistogram ticks and steps between. */
@@ -67,6 +67,7 @@ const SPECTRUM_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.9
 const MIB = 1024 * 1024;
 
 export function colorOf(name: string, order: readonly string[]): string {
+  const registered = allContenders();
   const known = registered.findIndex((c) => c.name === name);
   const index = known >= 0 ? known : registered.length + order.indexOf(name);
   return PALETTE[index % PALETTE.length]!;
