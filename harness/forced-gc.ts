@@ -18,12 +18,14 @@ export interface ForcedGc {
   /** How long the lab's own call took (sync), or the time until V8 finished the GC it started. */
   readonly durationMs: number;
   readonly mode: ForcedGcMode;
+  /** `concurrent` only: V8 started no major GC before the burst gave up. */
+  readonly timedOut?: boolean;
 }
 
-/** Size of one burst of garbage in `concurrent` mode: a large-object-space array of pointers. */
-const PRESSURE_ARRAY_LENGTH = 1 << 19; // 4 MiB each
-/** Bursts per event-loop turn: enough to outrun the heap limit in a few hundred ms. */
-const PRESSURE_BURSTS_PER_TURN = 4;
+/** One allocation of `concurrent` mode's burst: a 4 MiB array, a large object. */
+const PRESSURE_ARRAY_LENGTH = 1 << 19;
+/** Wall ms between allocations: small steps, so requests keep being served during a burst. */
+const PRESSURE_STEP_MS = 5;
 /** Give up on V8 starting a major GC after this many wall milliseconds. */
 const PRESSURE_TIMEOUT_MS = 10_000;
 
@@ -33,9 +35,11 @@ const PRESSURE_TIMEOUT_MS = 10_000;
  * - `sync`: `gc()`, a full stop-the-world mark-compact, like the worst case of a forced GC.
  * - `concurrent`: V8 has no call that starts its concurrent marking (`gc({ execution: 'async' })`
  *   only runs the same atomic GC later, see ../shared/FINDINGS.md). So the lab makes V8 start
- *   one itself: it allocates short-lived large arrays, a few per event-loop turn, until V8's own
- *   heuristics begin a major GC, which uses incremental marking with concurrent marker threads.
- *   The requests keep running meanwhile. The cost measured includes the allocation burst.
+ *   one itself: it allocates a large array every few milliseconds and keeps them all alive, so
+ *   that they survive scavenges into the old generation, until V8's own heuristics begin a major
+ *   GC, with incremental marking and concurrent marker threads; then it lets them go. (Arrays
+ *   dropped at once would die young in a scavenge and never push V8 to a major GC.) Requests
+ *   keep being served meanwhile; the cost measured includes the allocation burst.
  */
 export class ForcedGcScheduler {
   readonly forced: ForcedGc[] = [];
@@ -43,6 +47,8 @@ export class ForcedGcScheduler {
   readonly #mode: ForcedGcMode;
   readonly #clock: () => number;
   #pressureStart: number | undefined;
+  /** The burst's arrays, alive until V8's major GC: what pushes the old generation up. */
+  #retained: unknown[] = [];
 
   /**
    * Forces the first GC `offsetMs` after now, then one every `intervalMs`. Partitions use
@@ -61,15 +67,21 @@ export class ForcedGcScheduler {
   /** Tells the scheduler V8 ran a major GC, ending a `concurrent` burst. */
   noteMajorGc(): void {
     if (this.#pressureStart === undefined) return;
-    const startMs = this.#pressureStart;
-    this.#pressureStart = undefined;
-    this.forced.push({ startMs, durationMs: this.#clock() - startMs, mode: 'concurrent' });
+    this.#endBurst(false);
   }
 
   stop(): void {
     clearTimeout(this.#timer);
     clearInterval(this.#timer);
     this.#pressureStart = undefined;
+    this.#retained = [];
+  }
+
+  #endBurst(timedOut: boolean): void {
+    const startMs = this.#pressureStart!;
+    this.#pressureStart = undefined;
+    this.#retained = [];
+    this.forced.push({ startMs, durationMs: this.#clock() - startMs, mode: 'concurrent', ...(timedOut ? { timedOut } : {}) });
   }
 
   #force(): void {
@@ -81,15 +93,12 @@ export class ForcedGcScheduler {
     }
     if (this.#pressureStart !== undefined) return;
     this.#pressureStart = startMs;
-    const burst = (): void => {
+    const step = (): void => {
       if (this.#pressureStart !== startMs) return;
-      if (this.#clock() - startMs > PRESSURE_TIMEOUT_MS) {
-        this.#pressureStart = undefined;
-        return;
-      }
-      for (let i = 0; i < PRESSURE_BURSTS_PER_TURN; i++) new Array(PRESSURE_ARRAY_LENGTH).fill(i);
-      setImmediate(burst);
+      if (this.#clock() - startMs > PRESSURE_TIMEOUT_MS) return this.#endBurst(true);
+      this.#retained.push(new Array(PRESSURE_ARRAY_LENGTH).fill(this.#retained.length));
+      setTimeout(step, PRESSURE_STEP_MS);
     };
-    burst();
+    step();
   }
 }

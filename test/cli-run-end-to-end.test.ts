@@ -70,6 +70,21 @@ describe('readstate-lab run', () => {
     assert.match(stdout, /FAILED/);
   });
 
+  it('in concurrent GC mode, gets V8 to run major GCs of its own, with incremental marking', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const run = await runCli(['run', '--scenario', smallScenarioFile(dir, { durationSeconds: 2 }), '--impl', 'naive-map', '--gc-mode', 'concurrent', '--out', out]);
+    assert.equal(run.exitCode, 0, run.stderr);
+    const [row] = (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results).rows;
+    assert.equal(row?.state, 'completed');
+    if (row?.state !== 'completed') return;
+    const bursts = row.measurement.forcedGcs;
+    assert.ok(bursts.length >= 2, `${bursts.length} bursts`);
+    assert.ok(bursts.every((burst) => burst.mode === 'concurrent'));
+    assert.ok(bursts.some((burst) => burst.timedOut !== true), 'V8 started a major GC during some burst');
+    assert.ok(row.measurement.gcEvents.some((event) => event.kind === 'incremental'), 'incremental marking was observed');
+  });
+
   it('rejects bad input with one line and exit code 2', async () => {
     const dir = tempDir();
     const badScenario = join(dir, 'bad.json');
