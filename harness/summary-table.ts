@@ -77,7 +77,9 @@ export function renderSummaryMarkdown(results: Results): string {
       `time scale ${s.timeScale}x, ${gc}, seed ${s.seed}, ${settings.repeat} repetition(s), ${settings.store} store` +
       `${settings.closedLoop ? ', CLOSED LOOP (latencies hide stalls)' : ''}.`,
     `Node ${environment.node}, V8 ${environment.v8}, ${environment.cpuCount} x ${environment.cpuModel}. ` +
-      'Latencies are medians over repetitions; p50-max are per request, measured from each request\'s intended start.',
+      (settings.serviceLevel === undefined
+        ? "Latencies are medians over repetitions; p50-max are per request, measured from each request's intended start."
+        : 'Latencies are per request, measured from just before autocannon wrote it to its response.'),
     '',
   ].join('\n');
 }

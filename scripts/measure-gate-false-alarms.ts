@@ -4,8 +4,11 @@
  * failed out of how many were made. Every failure here is a false alarm.
  *
  *   node --import tsx scripts/measure-gate-false-alarms.ts [--config gates/default.json] [--runs 5]
+ *        [--save-baseline reports/baselines/default.json]
+ *
+ * --save-baseline keeps the first run as a baseline file, as `readstate-lab baseline` would.
  */
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +19,11 @@ import { loadResults } from '../harness/results-file.js';
 import type { Results } from '../harness/results.js';
 
 const { values } = parseArgs({
-  options: { config: { type: 'string', default: 'gates/default.json' }, runs: { type: 'string', default: '5' } },
+  options: {
+    config: { type: 'string', default: 'gates/default.json' },
+    runs: { type: 'string', default: '5' },
+    'save-baseline': { type: 'string' },
+  },
 });
 const config = loadGateConfig(values.config);
 const runs = Number(values.runs);
@@ -27,6 +34,7 @@ for (let i = 0; i < runs; i++) {
   process.stdout.write(`run ${i + 1} of ${runs}\n`);
   await runCommand([...config.run, '--out', out], quiet);
   results.push(loadResults(join(out, 'results.json')) as Results);
+  if (i === 0 && values['save-baseline'] !== undefined) copyFileSync(join(out, 'results.json'), values['save-baseline']);
 }
 let checks = 0;
 let alarms = 0;

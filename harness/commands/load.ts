@@ -4,21 +4,20 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { contenders } from '../../implementations/registry.js';
-import { summarizeContenders, summarizeRow } from '../aggregate.js';
+import { summarizeRow } from '../aggregate.js';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
 import { childEntry } from '../entry-points.js';
-import { describeEnvironment } from '../environment.js';
 import { describeError, UsageError } from '../errors.js';
 import type { GcEvent, GcKind } from '../gc-observer.js';
 import { runHttpLoad, type HttpLoadOutcome } from '../http-load.js';
+import { waitForListening } from '../serve-listening.js';
 import { onInterrupt } from '../interrupt.js';
-import { writeHtmlReport } from '../report-writer.js';
-import { SCHEMA_VERSION, type Results, type Row } from '../results.js';
+import type { Row } from '../results.js';
 import type { RowMeasurement } from '../run-one.js';
-import { markLatest, newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
+import { newRunId, runDirectory } from '../run-directory.js';
+import { assembleResults, writeRunOutput } from '../run-output.js';
 import { BASE_NODE_FLAGS } from '../runner.js';
 import { loadScenario, type Scenario } from '../scenario.js';
-import { renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../summary-table.js';
 import { Workload } from '../workload.js';
 import { applyOverrides, chooseImplementations } from './run.js';
 
@@ -104,32 +103,16 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     interrupt.dispose();
   }
 
-  const results: Results = {
-    schemaVersion: SCHEMA_VERSION,
-    kind: 'run',
-    runId,
-    createdAt: new Date().toISOString(),
-    environment: describeEnvironment([]),
-    settings: {
-      scenario,
-      implementations,
-      repeat: 1,
-      closedLoop: false,
-      store: 'sqlite',
-      requestsFile: null,
-      serviceLevel: { connections, target: values.target ?? null },
-    },
-    rows,
-    contenders: summarizeContenders(rows),
-  };
-  const files = writeResultFiles(dir, results);
-  const html = writeHtmlReport(dir, results);
-  markLatest(dir);
-  print('');
-  print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
-  print('');
-  print(`wrote ${files.json}`);
-  print(`wrote ${html}`);
+  const results = assembleResults(runId, {
+    scenario,
+    implementations,
+    repeat: 1,
+    closedLoop: false,
+    store: 'sqlite',
+    requestsFile: null,
+    serviceLevel: { connections, target: values.target ?? null },
+  }, rows);
+  writeRunOutput(dir, results, print);
   return rows.every((row) => row.state === 'completed') ? 0 : 1;
 }
 
@@ -150,23 +133,8 @@ async function loadOneServer(
     [...BASE_NODE_FLAGS, ...entry.execArgv, entry.file, 'serve', '--impl', implementation, '--port', '0', '--scenario', scenarioFile, '--warm', '--db', db],
     { reject: false, all: true, stdin: 'ignore', cancelSignal: stopSignal, forceKillAfterDelay: 5_000 },
   );
-  let output = '';
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start in ${SERVE_START_TIMEOUT_MS / 1000} s`)), SERVE_START_TIMEOUT_MS);
-      server.all!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-      void server.then((result) => {
-        clearTimeout(timer);
-        reject(new Error(`serve exited (${result.exitCode ?? result.signal}): ${output.trim().split('\n').pop() ?? ''}`));
-      });
-    });
+    const url = await waitForListening(server, SERVE_START_TIMEOUT_MS);
     return await runHttpLoad({ url, log, rate: scenario.rate, connections, windowMs: scenario.windowSeconds * 1000, timeoutSeconds: 10 });
   } finally {
     server.kill('SIGTERM');

@@ -7,11 +7,14 @@ import { numberFlag, parseFlags } from '../cli-options.js';
 import { childEntry } from '../entry-points.js';
 import { UsageError } from '../errors.js';
 import { runHttpLoad } from '../http-load.js';
+import { waitForListening } from '../serve-listening.js';
 import { newRunId, runDirectory } from '../run-directory.js';
 import { loadScenario } from '../scenario.js';
 import { Workload } from '../workload.js';
 
 const TOOLS = ['doctor', 'flame', 'bubbleprof', 'heapprofiler'] as const;
+/** Wall ms the fallback's server may take to warm and listen. */
+const SERVE_START_TIMEOUT_MS = 120_000;
 /** Seconds clinic may take beyond the load to analyse and write its HTML (bubbleprof can hang). */
 const CLINIC_ANALYSIS_SECONDS = 60;
 type Tool = (typeof TOOLS)[number];
@@ -104,14 +107,8 @@ async function fallbackProfile(
   const [, ...serve] = serveCommandLine(implementation, capacity);
   const flag = heap ? ['--heap-prof', '--heap-prof-dir', dir] : ['--cpu-prof', '--cpu-prof-dir', dir];
   const server = execa(process.execPath, [...flag, ...serve], { reject: false, all: true, stdin: 'ignore' });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    server.all!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match !== null) resolveUrl(match[1]!);
-    });
-    void server.then(() => reject(new UsageError(`serve exited before listening: ${output.trim()}`)));
+  const url = await waitForListening(server, SERVE_START_TIMEOUT_MS).catch((error: Error) => {
+    throw new UsageError(error.message);
   });
   const scenario = { ...loadScenario('discord-2min'), capacity };
   const rate = 1000;

@@ -1,20 +1,17 @@
 import { join } from 'node:path';
-import { summarizeContenders } from '../aggregate.js';
 import { allContenders, findAnyContender } from '../contenders.js';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
-import { describeEnvironment } from '../environment.js';
 import { UsageError } from '../errors.js';
 import { formatCount, formatMs } from '../format.js';
-import { SCHEMA_VERSION, type Results, type Row } from '../results.js';
+import type { Row } from '../results.js';
 import type { RowConfig } from '../run-one.js';
-import { markLatest, newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
+import { newRunId, runDirectory } from '../run-directory.js';
+import { assembleResults, writeRunOutput } from '../run-output.js';
 import { runPlan } from '../runner.js';
 import { FORCED_GC_MODES, loadScenario, type ForcedGcMode, type Scenario } from '../scenario.js';
 import { STORE_KINDS, type StoreKind } from '../store-protocol.js';
-import { renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../summary-table.js';
 import { onInterrupt } from '../interrupt.js';
 import { readRequestLog } from '../request-log.js';
-import { writeHtmlReport } from '../report-writer.js';
 
 export const runHelp = `readstate-lab run: measure contenders under a scenario, one child process per row
 
@@ -115,32 +112,13 @@ export async function runCommand(args: readonly string[], print: (line: string) 
     interrupt.dispose();
   }
 
-  const results: Results = {
-    schemaVersion: SCHEMA_VERSION,
-    kind: 'run',
+  const results = assembleResults(
     runId,
-    createdAt: new Date().toISOString(),
-    environment: describeEnvironment(extraNodeFlags),
-    settings: {
-      scenario,
-      implementations,
-      repeat,
-      closedLoop: values['closed-loop'],
-      store,
-      requestsFile: values.requests ?? null,
-    },
-    rows: finished,
-    contenders: summarizeContenders(finished),
-  };
-  const files = writeResultFiles(dir, results);
-  const html = writeHtmlReport(dir, results);
-  markLatest(dir);
-  print('');
-  print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
-  print('');
-  print(`wrote ${files.json}`);
-  print(`wrote ${files.markdown}`);
-  print(`wrote ${html}`);
+    { scenario, implementations, repeat, closedLoop: values['closed-loop'], store, requestsFile: values.requests ?? null },
+    finished,
+    extraNodeFlags,
+  );
+  writeRunOutput(dir, results, print);
   if (interrupt.signal.aborted) return 130;
   const bad = finished.filter((row) => row.state === 'failed' || !row.summary.integrityOk);
   if (bad.length > 0) {

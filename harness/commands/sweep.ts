@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarizeContenders } from '../aggregate.js';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
 import { describeEnvironment } from '../environment.js';
 import { UsageError } from '../errors.js';
 import { formatCount, formatMs } from '../format.js';
-import { SCHEMA_VERSION, type Environment, type Results, type Row } from '../results.js';
+import { SCHEMA_VERSION, type Environment, type Row } from '../results.js';
 import type { RowConfig } from '../run-one.js';
 import { newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
+import { assembleResults } from '../run-output.js';
 import { runPlan } from '../runner.js';
 import { loadScenario, type Scenario } from '../scenario.js';
 import { renderMarkdownTable, renderTextTable } from '../summary-table.js';
@@ -107,7 +107,14 @@ export async function sweepCommand(args: readonly string[], print: (line: string
         },
       );
       const capacityDir = runDirectory(runId, join(dir, String(capacity)));
-      const perCapacity = capacityResults(runId, scenario, implementations, finished);
+      const perCapacity = assembleResults(`${runId}-${capacity}`, {
+        scenario,
+        implementations,
+        repeat: 1,
+        closedLoop: false,
+        store: 'sqlite',
+        requestsFile: null,
+      }, finished);
       writeResultFiles(capacityDir, perCapacity);
       writeHtmlReport(capacityDir, perCapacity);
       points.push(...finished.map((row) => pointOf(row, capacity)));
@@ -135,19 +142,6 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   print(`wrote ${join(dir, 'sweep.json')}`);
   print(`wrote ${writeHtmlReport(dir, results)}`);
   return points.every((point) => point.state === 'completed') ? 0 : 1;
-}
-
-function capacityResults(runId: string, scenario: Scenario, implementations: string[], rows: Row[]): Results {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    kind: 'run',
-    runId: `${runId}-${scenario.capacity}`,
-    createdAt: new Date().toISOString(),
-    environment: describeEnvironment([]),
-    settings: { scenario, implementations, repeat: 1, closedLoop: false, store: 'sqlite', requestsFile: null },
-    rows,
-    contenders: summarizeContenders(rows),
-  };
 }
 
 function pointOf(row: Row, capacity: number): SweepPoint {

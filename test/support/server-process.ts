@@ -1,5 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { waitForListening } from '../../harness/serve-listening.js';
 
 const cli = fileURLToPath(new URL('../../harness/cli.ts', import.meta.url));
 
@@ -17,22 +18,7 @@ export async function startServer(args: readonly string[]): Promise<ServerProces
     all: true,
     stdin: 'ignore',
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
-    child.all!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    void child.then((result) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited early (${result.exitCode}): ${output}`));
-    });
-  });
+  const url = await waitForListening(child, 30_000);
   return {
     url,
     process: child,
