@@ -1,6 +1,6 @@
 import { contenders as cacheContenders, createCache, findContender, UnknownImplementationError } from '../implementations/registry.js';
 import { PartitionedService } from './partitioned-service.js';
-import { ReadStateService } from './read-state-service.js';
+import { ReadStateService, WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from './read-state-service.js';
 import type { RequestService } from './request-service.js';
 import type { RequestLog } from './request-log.js';
 import type { Scenario } from './scenario.js';
@@ -8,10 +8,6 @@ import { shareLog } from './shared-log.js';
 import { StoreClient } from './store-client.js';
 import type { StoreKind } from './store-protocol.js';
 
-/** How often (wall ms) a service's write-back timer runs. */
-const WRITE_BACK_EVERY_MS = 100;
-/** The most states one write-back run hands to the store: bounds the pause one run can cause. */
-const WRITE_BACK_BATCH = 5_000;
 /**
  * Partitions of the partitioned service. More than this machine's 2 cores on purpose: each
  * partition's heap is a quarter of the cache, which is what bounds its GC pause, and the

@@ -5,7 +5,7 @@ import type { ReadState } from '../implementations/contract.js';
 import { createCache } from '../implementations/registry.js';
 import { ApiError, API_ROUTES, MAX_BODY_BYTES, matchRoute, parseCall, type ApiCall, type ApiRoute } from './http-api.js';
 import { encodeHistogram, prepareFastHistograms, recordingHistogram, type Histogram } from './histogram.js';
-import { ReadStateService } from './read-state-service.js';
+import { ReadStateService, WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from './read-state-service.js';
 import { StoreClient } from './store-client.js';
 import type { StoreKind } from './store-protocol.js';
 import { ThreadGc, type ForcedGcPlan } from './thread-gc.js';
@@ -26,9 +26,6 @@ export interface ServerOptions {
   readonly warmStates: Iterable<ReadState>;
 }
 
-/** How often (wall ms) the write-back timer runs, and the most states one run writes back. */
-const WRITE_BACK_EVERY_MS = 100;
-const WRITE_BACK_BATCH = 5_000;
 
 /**
  * The read-state service over HTTP/1.1 JSON (harness/http-api.ts), on the same service layer

@@ -25,6 +25,11 @@ export interface ServiceOptions {
   readonly forcedGcOffsetMs?: (intervalMs: number) => number;
 }
 
+/** How often (wall ms) a service's write-back timer runs. */
+export const WRITE_BACK_EVERY_MS = 100;
+/** The most states one write-back run hands to the store: bounds the pause one run can cause. */
+export const WRITE_BACK_BATCH = 5_000;
+
 const READ = -1;
 type Operation = typeof READ | typeof ACK | typeof MESSAGE;
 const ownsEveryone = (): boolean => true;
