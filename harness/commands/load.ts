@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { contenders } from '../../implementations/registry.js';
 import { summarizeRow } from '../aggregate.js';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
 import { childEntry } from '../entry-points.js';
@@ -19,7 +18,7 @@ import { assembleResults, writeRunOutput } from '../run-output.js';
 import { BASE_NODE_FLAGS } from '../runner.js';
 import { loadScenario, type Scenario } from '../scenario.js';
 import { Workload } from '../workload.js';
-import { applyOverrides, chooseImplementations } from './run.js';
+import { applyOverrides, chooseCaches } from './run.js';
 
 export const loadHelp = `readstate-lab load: every contender as an HTTP service, under autocannon
 
@@ -64,14 +63,10 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   if (values.target !== undefined && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(values.target)) {
     throw new UsageError(`--target must be an http:// URL on this machine (127.0.0.1, localhost or [::1]), got "${values.target}"`);
   }
-  const caches = new Set(contenders.map((c) => c.name));
   const implementations =
     values.target !== undefined
       ? [`external ${values.target}`]
-      : chooseImplementations(listFlag(values.impl) ?? [...caches], print).filter((name) => {
-          if (!caches.has(name)) print(`skipping ${name}: serve runs cache contenders only`);
-          return caches.has(name);
-        });
+      : chooseCaches(listFlag(values.impl), print, 'serve runs cache contenders only');
   const log = new Workload(scenario, scenario.seed).generate(Math.round(scenario.rate * scenario.durationSeconds), scenario.rate, scenario.seed);
   const runId = newRunId(`load-${scenario.name}`);
   const dir = runDirectory(runId, values.out);

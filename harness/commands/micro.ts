@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { contenders, findContender } from '../../implementations/registry.js';
+import { findContender } from '../../implementations/registry.js';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
 import { childEntry } from '../entry-points.js';
 import { describeEnvironment } from '../environment.js';
@@ -12,7 +12,7 @@ import { newRunId, runDirectory } from '../run-directory.js';
 import { BASE_NODE_FLAGS } from '../runner.js';
 import { renderMarkdownTable, renderTextTable } from '../summary-table.js';
 import { writeHtmlReport } from '../report-writer.js';
-import { chooseImplementations } from './run.js';
+import { chooseCaches } from './run.js';
 
 export const microHelp = `readstate-lab micro: hit-path microbenchmarks (tinybench) of every contender
 
@@ -53,12 +53,7 @@ export async function microCommand(args: readonly string[], print: (line: string
     print(microHelp);
     return 0;
   }
-  // Only caches have a hit path to time on its own; services are measured by run.
-  const caches = new Set(contenders.map((c) => c.name));
-  const implementations = chooseImplementations(listFlag(values.impl) ?? [...caches], print).filter((name) => {
-    if (!caches.has(name)) print(`skipping ${name}: a service, not a cache; micro times caches only`);
-    return caches.has(name);
-  });
+  const implementations = chooseCaches(listFlag(values.impl), print, 'a service, not a cache; micro times caches only');
   const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? 1_000_000;
   const timeMs = numberFlag('time', values.time, { min: 10, max: 600_000 }) ?? 1000;
   const runId = newRunId('micro');

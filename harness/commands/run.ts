@@ -167,6 +167,18 @@ function parseInjectedStall(raw: string | undefined, implementations: readonly s
   return { contender, ms: numberFlag('inject-stall', ms, { min: 0.001, max: 900 })! };
 }
 
+/**
+ * The named cache contenders, or every available one; a service contender is skipped with one
+ * line saying `why` (micro times hit paths and serve runs caches, which services do not have).
+ */
+export function chooseCaches(requested: string[] | undefined, print: (line: string) => void, why: string): string[] {
+  const caches = new Set(allContenders().filter((c) => c.kind === 'cache').map((c) => c.name));
+  return chooseImplementations(requested ?? [...caches], print).filter((name) => {
+    if (!caches.has(name)) print(`skipping ${name}: ${why}`);
+    return caches.has(name);
+  });
+}
+
 interface Overrides {
   duration?: string | undefined;
   rate?: string | undefined;
