@@ -87,7 +87,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     log = await readRequestLog(config.requestsFile);
   } else {
     workload = new Workload(scenario, scenario.seed);
-    log = workload.generate(Math.round(scenario.rate * scenario.durationSeconds), scenario.rate, scenario.seed);
+    log = workload.generateForScenario();
   }
   const generateMs = performance.now() - generateStart;
 

@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { summarizeContenders } from './aggregate.js';
 import { describeEnvironment } from './environment.js';
 import { writeHtmlReport } from './report-writer.js';
 import { SCHEMA_VERSION, type Results, type Row, type RunSettings } from './results.js';
 import { markLatest, writeResultFiles } from './run-directory.js';
-import { renderTextTable, SUMMARY_COLUMNS, summaryCells } from './summary-table.js';
+import type { AnyResults } from './results-file.js';
+import { renderMarkdownTable, renderTextTable, SUMMARY_COLUMNS, summaryCells } from './summary-table.js';
 
 /** A run's rows as a results.json document, with the environment and per-contender summaries. */
 export function assembleResults(runId: string, settings: RunSettings, rows: readonly Row[], extraNodeFlags: readonly string[] = []): Results {
@@ -33,4 +36,19 @@ export function writeRunOutput(dir: string, results: Results, print: (line: stri
   print(`wrote ${files.json}`);
   print(`wrote ${files.markdown}`);
   print(`wrote ${html}`);
+}
+
+/**
+ * What a micro or sweep run leaves behind: `<name>.json`, its table as `<name>.md`, index.html,
+ * and the table on the terminal.
+ */
+export function writeTableOutput(dir: string, name: string, results: AnyResults, table: [string[], string[][]], print: (line: string) => void): void {
+  const [header, cells] = table;
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(join(dir, `${name}.md`), `${renderMarkdownTable(header, cells)}\n`);
+  print('');
+  print(renderTextTable(header, cells));
+  print('');
+  print(`wrote ${join(dir, `${name}.json`)}`);
+  print(`wrote ${writeHtmlReport(dir, results)}`);
 }

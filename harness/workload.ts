@@ -32,6 +32,12 @@ export class Workload {
     for (let rank = 0; rank < scenario.population.users; rank++) this.#rankOfUser[this.#userByRank(rank)] = rank;
   }
 
+  /** The scenario's own log: its rate for its duration, from its seed. */
+  generateForScenario(): RequestLog {
+    const s = this.#scenario;
+    return this.generate(Math.round(s.rate * s.durationSeconds), s.rate, s.seed);
+  }
+
   /**
    * The request log of `count` requests at the scenario's rate: the same scenario, seed and
    * count give the same log.

@@ -67,7 +67,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     values.target !== undefined
       ? [`external ${values.target}`]
       : chooseCaches(listFlag(values.impl), print, 'serve runs cache contenders only');
-  const log = new Workload(scenario, scenario.seed).generate(Math.round(scenario.rate * scenario.durationSeconds), scenario.rate, scenario.seed);
+  const log = new Workload(scenario, scenario.seed).generateForScenario();
   const runId = newRunId(`load-${scenario.name}`);
   const dir = runDirectory(runId, values.out);
   const interrupt = onInterrupt(() => print('\nstopping after the current contender; finished rows are kept'));

@@ -10,8 +10,7 @@ import { OPS_PER_SAMPLE, type MicroConfig, type MicroTaskResult } from '../micro
 import { SCHEMA_VERSION, type Environment } from '../results.js';
 import { newRunId, runDirectory } from '../run-directory.js';
 import { BASE_NODE_FLAGS } from '../runner.js';
-import { renderMarkdownTable, renderTextTable } from '../summary-table.js';
-import { writeHtmlReport } from '../report-writer.js';
+import { writeTableOutput } from '../run-output.js';
 import { chooseCaches } from './run.js';
 
 export const microHelp = `readstate-lab micro: hit-path microbenchmarks (tinybench) of every contender
@@ -92,14 +91,7 @@ export async function microCommand(args: readonly string[], print: (line: string
     settings: { capacity, timeMs, opsPerSample: OPS_PER_SAMPLE },
     rows,
   };
-  writeFileSync(join(dir, 'micro.json'), `${JSON.stringify(results, null, 1)}\n`);
-  const [header, cells] = microTable(results);
-  writeFileSync(join(dir, 'micro.md'), `${renderMarkdownTable(header, cells)}\n`);
-  print('');
-  print(renderTextTable(header, cells));
-  print('');
-  print(`wrote ${join(dir, 'micro.json')}`);
-  print(`wrote ${writeHtmlReport(dir, results)}`);
+  writeTableOutput(dir, 'micro', results, microTable(results), print);
   return rows.every((row) => row.state === 'completed') ? 0 : 1;
 }
 

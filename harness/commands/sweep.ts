@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listFlag, numberFlag, parseFlags } from '../cli-options.js';
 import { describeEnvironment } from '../environment.js';
@@ -7,10 +6,9 @@ import { formatCount, formatMs } from '../format.js';
 import { SCHEMA_VERSION, type Environment, type Row } from '../results.js';
 import type { RowConfig } from '../run-one.js';
 import { newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
-import { assembleResults } from '../run-output.js';
+import { assembleResults, writeTableOutput } from '../run-output.js';
 import { runPlan } from '../runner.js';
 import { loadScenario, type Scenario } from '../scenario.js';
-import { renderMarkdownTable, renderTextTable } from '../summary-table.js';
 import { writeHtmlReport } from '../report-writer.js';
 import { onInterrupt } from '../interrupt.js';
 import { applyOverrides, chooseImplementations } from './run.js';
@@ -133,14 +131,7 @@ export async function sweepCommand(args: readonly string[], print: (line: string
     capacities,
     points,
   };
-  writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(results, null, 1)}\n`);
-  const [header, cells] = sweepTable(results);
-  writeFileSync(join(dir, 'sweep.md'), `${renderMarkdownTable(header, cells)}\n`);
-  print('');
-  print(renderTextTable(header, cells));
-  print('');
-  print(`wrote ${join(dir, 'sweep.json')}`);
-  print(`wrote ${writeHtmlReport(dir, results)}`);
+  writeTableOutput(dir, 'sweep', results, sweepTable(results), print);
   return points.every((point) => point.state === 'completed') ? 0 : 1;
 }
 

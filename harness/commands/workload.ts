@@ -32,9 +32,8 @@ export async function workloadCommand(args: readonly string[], print: (line: str
   }
   if (values.out === undefined) throw new UsageError('workload needs --out FILE');
   const scenario = applyOverrides(loadScenario(values.scenario), values);
-  const count = Math.round(scenario.rate * scenario.durationSeconds);
-  const log = new Workload(scenario, scenario.seed).generate(count, scenario.rate, scenario.seed);
+  const log = new Workload(scenario, scenario.seed).generateForScenario();
   await writeRequestLog(log, values.out);
-  print(`wrote ${count.toLocaleString('en-US')} requests of ${scenario.name} (seed ${scenario.seed}) to ${values.out}`);
+  print(`wrote ${log.count.toLocaleString('en-US')} requests of ${scenario.name} (seed ${scenario.seed}) to ${values.out}`);
   return 0;
 }
