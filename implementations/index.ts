@@ -6,4 +6,4 @@ export type {
   StateSink,
 } from './contract.js';
 export { emptyState, freshState } from './contract.js';
-export { contenders, createCache, implementationNames } from './registry.js';
+export { contenders, createCache, createFrom, knownContenderNames, resolveContender } from './registry.js';

@@ -1,11 +1,16 @@
+import { resolve } from 'node:path';
 import type { CacheOptions, ContenderInfo, ReadStateCache } from './contract.js';
 import { LruCacheCache } from './lru-cache.js';
+import { isModulePath, loadModuleContender } from './module-contender.js';
 import { NaiveMapCache } from './naive-map.js';
 import { NativeCache, nativeUnavailableReason } from './native/native-cache.js';
 import { INHEAP_PARTITIONS, PartitionedInHeapCache } from './partitioned-inheap.js';
 import { TypedArrayCache } from './typed-array.js';
 
 const alwaysAvailable = (): string | undefined => undefined;
+
+/** Worker threads of the partitioned service. */
+const PARTITIONS = 4;
 
 /** Every cache contender, in the order reports list them. */
 export const contenders: readonly ContenderInfo[] = [
@@ -47,29 +52,87 @@ export const contenders: readonly ContenderInfo[] = [
   },
 ];
 
-/** Names of every registered cache contender, whether or not it can run here. */
-export function implementationNames(): string[] {
-  return contenders.map((contender) => contender.name);
+/**
+ * Contenders that are whole services rather than caches run by the plain service. The harness
+ * builds each from its `design`; no contender's name appears in harness logic.
+ */
+export const serviceContenders: readonly ServiceContenderInfo[] = [
+  {
+    name: 'partitioned',
+    description: `${PARTITIONS} worker threads, each its own V8 heap with a naive-map cache and store, requests routed by user`,
+    nodeFlags: [],
+    unavailableReason: alwaysAvailable,
+    // More partitions than this machine's 2 cores on purpose: each partition's heap holds a
+    // quarter of the cache, which is what bounds its GC pause, and the oversubscription is part
+    // of what the design costs here. The inner cache is the naive one, whose GC cost
+    // partitioning should cut.
+    design: { kind: 'worker-partitions', partitions: PARTITIONS, innerCache: 'naive-map' },
+  },
+];
+
+/** How the harness builds a service contender. */
+export type ServiceDesign = { readonly kind: 'worker-partitions'; readonly partitions: number; readonly innerCache: string };
+
+export interface ServiceContenderInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly nodeFlags: readonly string[];
+  readonly unavailableReason: () => string | undefined;
+  readonly design: ServiceDesign;
+}
+
+/** A contender of either kind, as listings, the runner and the CLI see it. */
+export type AnyContender = (ContenderInfo & { readonly kind: 'cache' }) | (ServiceContenderInfo & { readonly kind: 'service' });
+
+/** Every registered contender, caches first, in the order reports list them. */
+export function allContenders(): AnyContender[] {
+  return [...contenders.map((c) => ({ ...c, kind: 'cache' as const })), ...serviceContenders.map((c) => ({ ...c, kind: 'service' as const }))];
+}
+
+/** Names of every registered contender, whether or not it can run here. */
+export function knownContenderNames(): string[] {
+  return allContenders().map((contender) => contender.name);
 }
 
 /** Thrown for a name the registry does not know; its message lists the names it does. */
-export class UnknownImplementationError extends Error {
-  constructor(name: string, known: readonly string[] = implementationNames()) {
-    super(`unknown implementation "${name}"; known: ${known.join(', ')}`);
-    this.name = 'UnknownImplementationError';
+export class UnknownContenderError extends Error {
+  constructor(name: string, known: readonly string[] = knownContenderNames()) {
+    super(`unknown contender "${name}"; known: ${known.join(', ')}, or a path to a module that exports createCache`);
+    this.name = 'UnknownContenderError';
   }
 }
 
+/** A registered contender of either kind, by name. */
+export function findAnyContender(name: string): AnyContender {
+  const found = allContenders().find((c) => c.name === name);
+  if (found === undefined) throw new UnknownContenderError(name);
+  return found;
+}
+
+/** A registered cache contender, by name. */
 export function findContender(name: string): ContenderInfo {
   const contender = contenders.find((candidate) => candidate.name === name);
-  if (contender === undefined) throw new UnknownImplementationError(name);
+  if (contender === undefined) throw new UnknownContenderError(name, contenders.map((c) => c.name));
   return contender;
 }
 
 /** Creates the named cache; throws when the name is unknown or the contender cannot run here. */
 export function createCache(name: string, options: CacheOptions): ReadStateCache {
-  const contender = findContender(name);
+  return createFrom(findContender(name), options);
+}
+
+/** Creates a cache of a contender already found (registered or loaded from a module). */
+export function createFrom(contender: ContenderInfo, options: CacheOptions): ReadStateCache {
   const unavailable = contender.unavailableReason();
-  if (unavailable !== undefined) throw new Error(`${name} is unavailable: ${unavailable}`);
+  if (unavailable !== undefined) throw new Error(`${contender.name} is unavailable: ${unavailable}`);
   return contender.create(options);
+}
+
+/**
+ * The contender an `--impl` value names: a registered name, or the path of a module that
+ * exports createCache (implementations/module-contender.ts).
+ */
+export async function resolveContender(reference: string): Promise<AnyContender & { readonly modulePath?: string }> {
+  if (!isModulePath(reference)) return findAnyContender(reference);
+  return { ...(await loadModuleContender(reference)), kind: 'cache', modulePath: resolve(reference) };
 }

@@ -12,11 +12,11 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCommand } from '../harness/commands/run.js';
-import { loadGateConfig } from '../harness/gate-config.js';
-import { evaluateGate } from '../harness/gate.js';
-import { loadResults } from '../harness/results-file.js';
-import type { Results } from '../harness/results.js';
+import { runCommand } from '../harness/cli/commands/run.js';
+import { loadGateConfig } from '../harness/gate/config.js';
+import { evaluateGate } from '../harness/gate/gate.js';
+import { loadResults } from '../harness/results/results-file.js';
+import type { Results } from '../harness/results/schema.js';
 
 const { values } = parseArgs({
   options: {

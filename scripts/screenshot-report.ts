@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { launchBrowser } from '../harness/browser.js';
+import { launchBrowser } from '../harness/report/browser.js';
 
 const { values, positionals } = parseArgs({
   options: { width: { type: 'string', default: '1280' }, dark: { type: 'boolean', default: false } },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Results } from '../harness/results.js';
+import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { smallScenario } from './support/small-scenario.js';
 
@@ -10,15 +10,17 @@ describe('readstate-lab run', () => {
   it('measures every contender and writes results.json and summary.md', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const { exitCode, stdout, stderr } = await runCli([
-      'run', '--scenario', smallScenarioFile(dir), '--impl', 'naive-map,lru-cache', '--repeat', '2', '--out', out,
-    ]);
+    const args = ['run', '--scenario', smallScenarioFile(dir), '--impl', 'naive-map,lru-cache', '--repeat', '2', '--time-scale', '200', '--out', out];
+    const { exitCode, stdout, stderr } = await runCli(args);
     assert.equal(exitCode, 0, stderr);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-    assert.equal(results.schemaVersion, 1);
+    assert.equal(results.schemaVersion, 2);
+    assert.deepEqual(results.settings.invocation, args, 'the command line is kept as received');
+    const reproduce = args.slice(0, -2).join(' ');
+    assert.ok(readFileSync(join(out, 'index.html'), 'utf8').includes(`readstate-lab ${reproduce}`), 'the report reproduces exactly what ran, less --out');
     assert.equal(results.environment.node, process.version);
     assert.equal(results.rows.length, 4);
-    assert.deepEqual(results.rows.map((row) => `${row.implementation}/${row.repetition}`), [
+    assert.deepEqual(results.rows.map((row) => `${row.contender}/${row.repetition}`), [
       'naive-map/1', 'lru-cache/1', 'naive-map/2', 'lru-cache/2',
     ]);
     for (const row of results.rows) {
@@ -90,11 +92,11 @@ describe('readstate-lab run', () => {
     const badScenario = join(dir, 'bad.json');
     writeFileSync(badScenario, '{"name": "x"');
     const cases: Array<[string[], RegExp]> = [
-      [['run', '--impl', 'nope'], /unknown implementation "nope"; known: naive-map, lru-cache, typed-array, native, partitioned-inheap, partitioned/],
+      [['run', '--impl', 'nope'], /unknown contender "nope"; known: naive-map, lru-cache, typed-array, native, partitioned-inheap, partitioned/],
       [['run', '--rate', 'fast'], /--rate must be a number/],
       [['run', '--capacity', '0'], /--capacity must be an integer/],
       [['run', '--scenario', 'nope'], /unknown scenario "nope"/],
-      [['run', '--scenario', badScenario], /is not valid JSON/],
+      [['run', '--scenario', badScenario], /: not valid JSON/],
       [['run', '--frobnicate'], /Unknown option '--frobnicate'/],
       [['run', '--requests', join(dir, 'missing.ndjson'), '--impl', 'naive-map'], /cannot read request log/],
       [['run', '--store', 'postgres'], /--store must be one of sqlite, memory/],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyState, type ReadState, type ReadStateCache } from '../implementations/contract.js';
 import { contenders, createCache } from '../implementations/registry.js';
-import { Prng } from '../harness/prng.js';
+import { Prng } from '../harness/workload/prng.js';
 import { partitionCapacity, partitionOf } from '../implementations/partition-of.js';
 import { INHEAP_PARTITIONS } from '../implementations/partitioned-inheap.js';
 import { PartitionedReferenceCache, ReferenceCache } from './support/reference-cache.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { Results } from '../harness/results.js';
+import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 
 /**
@@ -58,7 +58,7 @@ describe('readstate-lab gate', () => {
     writeFileSync(badConfig, JSON.stringify({ scenario: 'small', run: [], checks: [{ name: 'x', contender: 'typed-array', metric: 'p42' }] }));
     const cases: Array<[string[], RegExp]> = [
       [['--baseline', otherScenario, '--current', files.same, '--config', config], /baseline results are of scenario "steady"/],
-      [['--baseline', otherSchema, '--current', files.same, '--config', config], /schemaVersion 0; this lab reads 1/],
+      [['--baseline', otherSchema, '--current', files.same, '--config', config], /schemaVersion 0; this lab reads 1 to 2/],
       [['--baseline', join(dir, 'missing.json'), '--current', files.same, '--config', config], /no such file/],
       [['--baseline', files.baseline, '--current', files.same, '--config', badConfig], /"metric" must be one of/],
       [['--current', files.same, '--config', config], /checks, which need --baseline/],

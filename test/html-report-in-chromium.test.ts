@@ -3,9 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { CHROMIUM_PATH, launchBrowser } from '../harness/browser.js';
-import { formatMs } from '../harness/format.js';
-import type { Results } from '../harness/results.js';
+import { CHROMIUM_PATH, launchBrowser } from '../harness/report/browser.js';
+import { formatMs } from '../harness/report/format.js';
+import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 
 /**
@@ -85,7 +85,7 @@ describe('the HTML report, in a real browser', () => {
     assert.equal(rows.length, results.contenders.length);
     results.contenders.forEach((contender, i) => {
       const cells = rows[i]!;
-      assert.equal(cells[0], contender.implementation);
+      assert.equal(cells[0], contender.contender);
       const shown = (column: number): string => cells[column]!.split(' ×')[0]!;
       assert.equal(shown(1), formatMs(contender.p50Ms.median));
       assert.equal(shown(2), formatMs(contender.p99Ms.median));
@@ -97,7 +97,7 @@ describe('the HTML report, in a real browser', () => {
   });
 
   it('shows a crashed contender as a failed row beside the completed ones', async () => {
-    const partial = { ...results, rows: [...results.rows, { implementation: 'lru-cache', repetition: 1, nodeFlags: [], wallMs: 10, state: 'failed', reason: 'ran out of memory (V8 heap limit)' }] };
+    const partial = { ...results, rows: [...results.rows, { contender: 'lru-cache', repetition: 1, nodeFlags: [], wallMs: 10, state: 'failed', reason: 'ran out of memory (V8 heap limit)' }] };
     const partialDir = join(dir, 'partial');
     const partialFile = join(dir, 'partial.json');
     writeFileSync(partialFile, JSON.stringify(partial));
@@ -122,10 +122,10 @@ describe('the HTML report, in a real browser', () => {
 
   it('refuses malformed or foreign results files with one clear line', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['{"schemaVersion": 1, "kind": "run"', /is not valid JSON/],
-      ['{"schemaVersion": 99, "kind": "run"}', /schemaVersion 99; this lab reads 1/],
-      ['{"schemaVersion": 1, "kind": "poll", "runId": "x", "environment": {}}', /"kind" must be run, micro or sweep/],
-      [JSON.stringify({ ...results, rows: [{ implementation: 'naive-map', state: 'completed', measurement: { latency: {} } }] }), /row 1 \(naive-map\): measurement unreadable/],
+      ['{"schemaVersion": 1, "kind": "run"', /: not valid JSON/],
+      ['{"schemaVersion": 99, "kind": "run"}', /schemaVersion 99; this lab reads 1 to 2/],
+      ['{"schemaVersion": 1, "kind": "poll", "runId": "x", "environment": {}}', /"kind" must be one of run, micro, sweep/],
+      [JSON.stringify({ ...results, rows: [{ contender: 'naive-map', state: 'completed', measurement: { latency: {} } }] }), /rows\[0\] \(naive-map\): measurement unreadable/],
     ];
     for (const [text, message] of cases) {
       const file = join(dir, 'broken.json');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Prng } from '../harness/prng.js';
+import { Prng } from '../harness/workload/prng.js';
 import { call, startServer, type ServerProcess } from './support/server-process.js';
 import { tempDir } from './support/cli.js';
 
@@ -22,7 +22,7 @@ describe('readstate-lab serve: the read-state service over HTTP', () => {
     const { status, json } = await call(server.url, 'GET', '/health');
     assert.equal(status, 200);
     assert.equal(json.status, 'ok');
-    assert.equal(json.implementation, 'typed-array');
+    assert.equal(json.contender, 'typed-array');
   });
 
   it('acks, reads, counts mentions and reconnects', async () => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
 import { execa } from 'execa';
-import type { Results } from '../harness/results.js';
+import type { Results } from '../harness/results/schema.js';
 import { smallScenarioFile, tempDir } from './support/cli.js';
 
-const cli = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
 
 it('Ctrl-C during a run ends the current row and keeps the rows that finished', async () => {
   const dir = tempDir('rsl-interrupt-');

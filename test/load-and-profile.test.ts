@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Results } from '../harness/results.js';
+import type { Results } from '../harness/results/schema.js';
 import { runCli, tempDir } from './support/cli.js';
 import { startServer } from './support/server-process.js';
 
@@ -15,7 +15,7 @@ describe('readstate-lab load and profile', () => {
     assert.equal(exitCode, 0, stderr + stdout);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.deepEqual(results.settings.serviceLevel, { connections: 8, target: null });
-    assert.deepEqual(results.rows.map((row) => row.implementation), ['naive-map', 'typed-array']);
+    assert.deepEqual(results.rows.map((row) => row.contender), ['naive-map', 'typed-array']);
     for (const row of results.rows) {
       assert.equal(row.state, 'completed', row.state === 'failed' ? row.reason : '');
       if (row.state !== 'completed') continue;
@@ -35,7 +35,7 @@ describe('readstate-lab load and profile', () => {
       const { exitCode, stderr } = await runCli(['load', '--target', server.url, '--duration', '1', '--rate', '300', '--out', out]);
       assert.equal(exitCode, 0, stderr);
       const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-      assert.equal(results.rows[0]?.implementation, `external ${server.url}`);
+      assert.equal(results.rows[0]?.contender, `external ${server.url}`);
       assert.equal(results.rows[0]?.state, 'completed');
     } finally {
       await server.stop();

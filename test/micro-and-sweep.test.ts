@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { MicroResults } from '../harness/commands/micro.js';
-import type { SweepResults } from '../harness/commands/sweep.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import type { MicroResults, SweepResults } from '../harness/results/schema.js';
 
 describe('readstate-lab micro and sweep', () => {
   it('micro times every cache hit path, skips services, and writes a table and a report', async () => {
@@ -13,7 +12,7 @@ describe('readstate-lab micro and sweep', () => {
     assert.equal(exitCode, 0, stderr);
     assert.match(stdout, /skipping partitioned: a service, not a cache/);
     const results = JSON.parse(readFileSync(join(out, 'micro.json'), 'utf8')) as MicroResults;
-    assert.deepEqual(results.rows.map((row) => row.implementation), ['naive-map', 'typed-array']);
+    assert.deepEqual(results.rows.map((row) => row.contender), ['naive-map', 'typed-array']);
     for (const row of results.rows) {
       assert.equal(row.state, 'completed');
       if (row.state !== 'completed') continue;
@@ -33,7 +32,7 @@ describe('readstate-lab micro and sweep', () => {
     ]);
     assert.equal(exitCode, 0, stderr);
     const results = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepResults;
-    assert.deepEqual(results.points.map((p) => [p.implementation, p.capacity, p.state]), [
+    assert.deepEqual(results.points.map((p) => [p.contender, p.capacity, p.state]), [
       ['typed-array', 500, 'completed'],
       ['typed-array', 1000, 'completed'],
     ]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { UsageError } from '../harness/errors.js';
-import { loadScenario, parseScenario, scenarioNames } from '../harness/scenario.js';
+import { loadScenario, parseScenario, scenarioNames } from '../harness/workload/scenario.js';
 
 it('ships the four scenarios the issue names, all valid', () => {
   assert.deepEqual(scenarioNames(), ['discord-2min', 'reconnect-storm', 'small-cache', 'steady']);

@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contenders } from '../implementations/registry.js';
-import { expectedStates } from '../harness/expected-states.js';
-import { checkIntegrity } from '../harness/integrity-check.js';
-import { Workload } from '../harness/workload.js';
+import { expectedStates } from '../harness/check/expected-states.js';
+import { checkIntegrity } from '../harness/check/integrity-check.js';
+import { Workload } from '../harness/workload/workload.js';
 import { replay } from './support/run-service.js';
 import { smallScenario } from './support/small-scenario.js';
 
 const scenario = smallScenario();
-const runnableImplementations = (): string[] =>
+const runnableContenders = (): string[] =>
   contenders.filter((contender) => contender.unavailableReason() === undefined).map((contender) => contender.name);
 const log = new Workload(scenario, 11).generate(4000, 1000, 11);
 
 describe('the service loses no read state', () => {
   for (const store of ['memory', 'sqlite'] as const) {
-    for (const implementation of runnableImplementations()) {
-      it(`${implementation} over the ${store} store, with a cache far smaller than the states touched`, async () => {
-        const service = await replay(log, { implementation, capacity: 50, store });
+    for (const contender of runnableContenders()) {
+      it(`${contender} over the ${store} store, with a cache far smaller than the states touched`, async () => {
+        const service = await replay(log, { contender, capacity: 50, store });
         const counters = service.counters();
         assert.ok(counters.evictions > 500, `evictions ${counters.evictions}`);
         assert.ok(counters.writeBacks > 100, `write-backs ${counters.writeBacks}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { logGamma, mean, studentTQuantileUpper, studentTUpperTail, variance, welch } from '../harness/statistics.js';
+import { logGamma, mean, studentTQuantileUpper, studentTUpperTail, variance, welch } from '../harness/gate/statistics.js';
 
 const near = (actual: number, expected: number, tolerance: number): void =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);

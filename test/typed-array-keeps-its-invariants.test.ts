@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { emptyState } from '../implementations/contract.js';
 import { TypedArrayCache } from '../implementations/typed-array.js';
-import { Prng } from '../harness/prng.js';
+import { Prng } from '../harness/workload/prng.js';
 
 it('keeps its lists and index consistent through thousands of random operations', () => {
   for (const [seed, capacity] of [[1, 1], [2, 5], [3, 100]] as const) {

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Scenario } from '../../harness/scenario.js';
 import { smallScenario } from './small-scenario.js';
+import type { Scenario } from '../../harness/results/scenario-schema.js';
 
-const cli = fileURLToPath(new URL('../../harness/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
 
 /** Runs the real CLI (from source, through tsx) and returns what it printed and its exit code. */
 export async function runCli(args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {

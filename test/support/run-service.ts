@@ -1,8 +1,8 @@
 import { createCache } from '../../implementations/registry.js';
-import { ReadStateService } from '../../harness/read-state-service.js';
-import type { RequestLog } from '../../harness/request-log.js';
-import { StoreClient } from '../../harness/store-client.js';
-import type { StoreKind } from '../../harness/store-protocol.js';
+import { ReadStateService } from '../../harness/service/read-state-service.js';
+import type { RequestLog } from '../../harness/workload/request-log.js';
+import { StoreClient } from '../../harness/store/client.js';
+import type { StoreKind } from '../../harness/store/protocol.js';
 
 /**
  * Replays a log through a real service (real store worker), as fast as it answers, waiting for
@@ -10,11 +10,11 @@ import type { StoreKind } from '../../harness/store-protocol.js';
  */
 export async function replay(
   log: RequestLog,
-  options: { implementation: string; capacity: number; store: StoreKind; path?: string; writeBackDelayMs?: number },
+  options: { contender: string; capacity: number; store: StoreKind; path?: string; writeBackDelayMs?: number },
 ): Promise<ReadStateService> {
   let now = 0;
   const service = new ReadStateService({
-    makeCache: (onEvict) => createCache(options.implementation, { capacity: options.capacity, onEvict }),
+    makeCache: (onEvict) => createCache(options.contender, { capacity: options.capacity, onEvict }),
     store: new StoreClient({ kind: options.store, path: options.path ?? ':memory:' }),
     clock: () => now,
     writeBackDelayMs: options.writeBackDelayMs ?? 50,

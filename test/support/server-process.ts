@@ -1,8 +1,8 @@
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
-import { waitForListening } from '../../harness/serve-listening.js';
+import { waitForListening } from '../../harness/http/serve-listening.js';
 
-const cli = fileURLToPath(new URL('../../harness/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
 
 /** A real `readstate-lab serve` process on 127.0.0.1, started from source. */
 export interface ServerProcess {

@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import { chooseContenders } from '../choose-contenders.js';
+import { applyOverrides } from '../scenario-overrides.js';
+import { listFlag, numberFlag, parseFlags } from '../options.js';
+import { UsageError } from '../../errors.js';
+import { formatCount, formatMs } from '../../report/format.js';
+import type { Row } from '../../results/schema.js';
+import type { RowConfig } from '../../run/run-one.js';
+import { newRunId, runDirectory } from '../run-directory.js';
+import { assembleResults, writeRunOutput } from '../run-output.js';
+import { runPlan } from '../../run/runner.js';
+import { loadScenario } from '../../workload/scenario.js';
+import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
+import { onInterrupt } from '../interrupt.js';
+import { readRequestLog } from '../../workload/request-log.js';
+
+export const runHelp = `readstate-lab run: measure contenders under a scenario, one child process per row
+
+Usage: readstate-lab run [options]
+
+  --impl a,b           contenders to run (default: every one available here)
+  --scenario NAME      a scenario in scenarios/ or a path to one (default: discord-2min)
+  --duration SECONDS   wall seconds of measured load (default: the scenario's)
+  --rate N             requests per second, open loop (default: the scenario's)
+  --capacity N         read states the cache holds, e.g. 2e6 (default: the scenario's)
+  --time-scale X       scenario seconds per wall second (default: the scenario's)
+  --gc-mode MODE       forced GC: sync, concurrent or none (default: the scenario's)
+  --repeat N           repetitions of every contender, interleaved (default: 1)
+  --seed N             workload seed (default: the scenario's)
+  --requests FILE      replay an NDJSON request log (from 'readstate-lab workload')
+  --store KIND         sqlite (default) or memory
+  --closed-loop        send each request only after the last one finished (hides stalls)
+  --dump-state FILE    write the final read states of the first row as NDJSON
+  --node-flags=FLAGS   extra flags for every child process, space-separated
+  --inject-stall C=MS  block contender C's measured thread MS ms once a second (to test gates)
+  --out DIR            write results here (default: reports/<run-id>/)
+  -h, --help           show this help
+
+Writes results.json, summary.md and index.html (the report), and prints the summary table.
+Exits 0 when every row completed and lost nothing, 1 otherwise, 2 on bad input.`;
+
+const flags = {
+  impl: { type: 'string' },
+  scenario: { type: 'string', default: 'discord-2min' },
+  duration: { type: 'string' },
+  rate: { type: 'string' },
+  capacity: { type: 'string' },
+  'time-scale': { type: 'string' },
+  'gc-mode': { type: 'string' },
+  repeat: { type: 'string' },
+  seed: { type: 'string' },
+  requests: { type: 'string' },
+  store: { type: 'string', default: 'sqlite' },
+  'closed-loop': { type: 'boolean', default: false },
+  'dump-state': { type: 'string' },
+  'node-flags': { type: 'string' },
+  'inject-stall': { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export async function runCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
+  const { values } = parseFlags(args, flags);
+  if (values.help) {
+    print(runHelp);
+    return 0;
+  }
+  const scenario = applyOverrides(loadScenario(values.scenario), values);
+  const chosen = await chooseContenders(listFlag(values.impl), print);
+  const contenderNames = chosen.map((contender) => contender.name);
+  const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
+  const store = values.store as StoreKind;
+  if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
+  const extraNodeFlags = (values['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
+  // Each child reads the log itself; reading it here first turns a bad file into one clear line.
+  if (values.requests !== undefined) await readRequestLog(values.requests);
+
+  const injected = parseInjectedStall(values['inject-stall'], contenderNames);
+  const runId = newRunId(scenario.name);
+  const dir = runDirectory(runId, values.out);
+  const rows: RowConfig[] = [];
+  for (let repetition = 1; repetition <= repeat; repetition++) {
+    for (const { name: contender, modulePath } of chosen) {
+      rows.push({
+        contender,
+        modulePath,
+        scenario,
+        repetition,
+        requestsFile: values.requests,
+        closedLoop: values['closed-loop'],
+        store,
+        dumpStatePath: rows.length === 0 ? values['dump-state'] : undefined,
+        injectStallMs: injected?.contender === contender ? injected.ms : undefined,
+      });
+    }
+  }
+
+  print(
+    `${scenario.name}: ${contenderNames.join(', ')} | ${formatCount(scenario.capacity)} states, ` +
+      `${formatCount(scenario.rate)}/s for ${scenario.durationSeconds} s, ${repeat} repetition(s) -> ${dir}`,
+  );
+  const interrupt = onInterrupt(() => print('\nstopping after the current row is ended; finished rows are kept'));
+  let finished: Row[];
+  try {
+    finished = await runPlan(
+      { rows, workDir: join(dir, 'rows'), extraNodeFlags },
+      {
+        stopSignal: interrupt.signal,
+        onRowStart: (config, index, total) => print(`[${index + 1}/${total}] ${config.contender} (repetition ${config.repetition})`),
+        onProgress: (_config, message) => print(`    ${message}`),
+        onRowEnd: (row) => print(`    ${describeRow(row)}`),
+      },
+    );
+  } finally {
+    interrupt.dispose();
+  }
+
+  const results = assembleResults(
+    runId,
+    { scenario, contenderNames, repeat, closedLoop: values['closed-loop'], store, requestsFile: values.requests ?? null, invocation: ['run', ...args] },
+    finished,
+    extraNodeFlags,
+  );
+  writeRunOutput(dir, results, print);
+  if (interrupt.signal.aborted) return 130;
+  const bad = finished.filter((row) => row.state === 'failed' || !row.summary.integrityOk);
+  if (bad.length > 0) {
+    print(`${bad.length} row(s) failed or lost read states; see the check column`);
+    return 1;
+  }
+  return 0;
+}
+
+function describeRow(row: Row): string {
+  if (row.state === 'failed') return `FAILED: ${row.reason}`;
+  const { latency, achievedRate, saturated, gcCount, integrityOk } = row.summary;
+  return (
+    `p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}, max ${formatMs(latency.maxMs)}, ` +
+    `${formatCount(achievedRate)}/s${saturated ? ' (saturated)' : ''}, ${gcCount} GCs, ` +
+    `${integrityOk ? 'nothing lost' : 'LOST READ STATES'} (${(row.wallMs / 1000).toFixed(1)} s)`
+  );
+}
+
+function parseInjectedStall(raw: string | undefined, contenderNames: readonly string[]): { contender: string; ms: number } | undefined {
+  if (raw === undefined) return undefined;
+  const [contender, ms] = raw.split('=');
+  if (contender === undefined || !contenderNames.includes(contender) || ms === undefined) {
+    throw new UsageError(`--inject-stall takes CONTENDER=MS with a contender of this run, got "${raw}"`);
+  }
+  return { contender, ms: numberFlag('inject-stall', ms, { min: 0.001, max: 900 })! };
+}
+

@@ -1,0 +1,36 @@
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { packageRoot } from '../package-root.js';
+import type { Results } from '../results/schema.js';
+import { renderSummaryMarkdown } from '../report/summary-table.js';
+
+export const reportsDir = join(packageRoot, 'reports');
+
+/** A run id that sorts by time and says what ran: 2026-11-26T19-50-12-discord-2min. */
+export function newRunId(scenarioName: string, now = new Date()): string {
+  return `${now.toISOString().slice(0, 19).replaceAll(':', '-')}-${scenarioName}`;
+}
+
+/** The folder a run writes to: `--out DIR` as given, else reports/<run-id>/. */
+export function runDirectory(runId: string, out: string | undefined): string {
+  const dir = out === undefined ? join(reportsDir, runId) : resolve(out);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Writes results.json and summary.md into `dir`; returns their paths. */
+export function writeResultFiles(dir: string, results: Results): { json: string; markdown: string } {
+  const json = join(dir, 'results.json');
+  const markdown = join(dir, 'summary.md');
+  writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);
+  writeFileSync(markdown, renderSummaryMarkdown(results));
+  return { json, markdown };
+}
+
+/** Points reports/latest at `dir` when the run was written under reports/. */
+export function markLatest(dir: string): void {
+  if (dirname(dir) !== reportsDir) return;
+  const latest = join(reportsDir, 'latest');
+  rmSync(latest, { force: true, recursive: false });
+  symlinkSync(basename(dir), latest);
+}

@@ -1,0 +1,79 @@
+import { UsageError } from '../errors.js';
+import { FieldReader, readJsonFile } from '../json-input.js';
+import type { RowSummary } from '../results/schema.js';
+
+/** Figures a gate can watch, each read from a row's summary. */
+export const GATE_METRICS = {
+  p50Ms: { read: (s: RowSummary) => s.latency.p50Ms, higherIsBetter: false, label: 'p50' },
+  p99Ms: { read: (s: RowSummary) => s.latency.p99Ms, higherIsBetter: false, label: 'p99' },
+  p999Ms: { read: (s: RowSummary) => s.latency.p999Ms, higherIsBetter: false, label: 'p99.9' },
+  maxMs: { read: (s: RowSummary) => s.latency.maxMs, higherIsBetter: false, label: 'max' },
+  longestGcMs: { read: (s: RowSummary) => s.longestGcMs, higherIsBetter: false, label: 'longest GC pause' },
+  fullGcPauseMs: { read: (s: RowSummary) => s.fullGcPauseMs, higherIsBetter: false, label: 'full GC pause' },
+  bytesPerEntry: { read: (s: RowSummary) => s.bytesPerEntry, higherIsBetter: false, label: 'bytes per entry' },
+  achievedRate: { read: (s: RowSummary) => s.achievedRate, higherIsBetter: true, label: 'throughput' },
+} as const;
+export type GateMetric = keyof typeof GATE_METRICS;
+
+/** A figure compared with the baseline's: fails on a significant regression beyond `allowedChange`. */
+export interface GateCheck {
+  readonly name: string;
+  readonly contender: string;
+  readonly metric: GateMetric;
+  /** Compare contender / reference, each repetition with the reference of the same repetition. */
+  readonly relativeTo: string | null;
+  /** The worsening tolerated, as a fraction: 0.25 lets the figure grow (or a rate fall) by 25%. */
+  readonly allowedChange: number;
+  /** How sure the test must be that the regression exceeds `allowedChange`: 0.95 is p < 0.05. */
+  readonly confidence: number;
+}
+
+/** A claim about the current run alone, which needs no baseline: every repetition must hold it. */
+export interface GateClaim {
+  readonly name: string;
+  readonly contender: string;
+  readonly metric: GateMetric;
+  readonly relativeTo: string;
+  /** The ratio contender / reference must stay at or below this in every repetition. */
+  readonly atMost: number;
+}
+
+export interface GateConfig {
+  /** The scenario every compared run must be of. */
+  readonly scenario: string;
+  /** `readstate-lab run` flags used by `gate --run` and `baseline`. */
+  readonly run: readonly string[];
+  readonly checks: readonly GateCheck[];
+  readonly claims: readonly GateClaim[];
+}
+
+export function loadGateConfig(path: string): GateConfig {
+  const fields = new FieldReader(readJsonFile(path, 'gate config'), `gate config ${path}`);
+  const metrics = Object.keys(GATE_METRICS) as GateMetric[];
+  const scenario = fields.text('scenario');
+  const run = fields.strings('run');
+  const checks = fields.array('checks', { optional: true }).map(
+    (c): GateCheck => ({
+      name: c.text('name'),
+      contender: c.text('contender'),
+      metric: c.oneOf('metric', metrics),
+      relativeTo: c.has('relativeTo') ? c.nullableText('relativeTo') : null,
+      allowedChange: c.number('allowedChange', { min: Number.MIN_VALUE, max: 100 }),
+      confidence: c.number('confidence', { min: Number.MIN_VALUE, max: 0.9999 }),
+      ...c.rejectUnknown(),
+    }),
+  );
+  const claims = fields.array('claims', { optional: true }).map(
+    (c): GateClaim => ({
+      name: c.text('name'),
+      contender: c.text('contender'),
+      metric: c.oneOf('metric', metrics),
+      relativeTo: c.text('relativeTo'),
+      atMost: c.number('atMost', { min: Number.MIN_VALUE, max: 1e6 }),
+      ...c.rejectUnknown(),
+    }),
+  );
+  fields.rejectUnknown();
+  if (checks.length + claims.length === 0) throw new UsageError(`gate config ${path}: needs at least one check or claim`);
+  return { scenario, run, checks, claims };
+}

@@ -1,0 +1,131 @@
+import { UsageError } from '../errors.js';
+import { GATE_METRICS, type GateCheck, type GateClaim, type GateConfig } from './config.js';
+import type { CompletedRow, Results } from '../results/schema.js';
+import { studentTQuantileUpper, studentTUpperTail, welch } from './statistics.js';
+
+export type Verdict = 'pass' | 'regression' | 'improvement' | 'holds' | 'broken';
+
+export interface GateRow {
+  readonly name: string;
+  readonly kind: 'check' | 'claim';
+  /** What is compared, e.g. "p99.9 of typed-array / naive-map". */
+  readonly what: string;
+  /** Per-repetition values (ratios when relative). Empty for claims' baseline. */
+  readonly baseline: readonly number[];
+  readonly current: readonly number[];
+  /** Estimated change of the geometric mean, as a fraction (+0.3 is 30% higher). */
+  readonly change: number;
+  /** Two-sided interval of `change` at the check's confidence. */
+  readonly interval: readonly [number, number];
+  /** One-sided p-value that the worsening exceeds the allowance (checks only). */
+  readonly pValue: number;
+  /** The allowance or bound, for the table. */
+  readonly limit: string;
+  readonly verdict: Verdict;
+}
+
+export interface GateReport {
+  readonly rows: readonly GateRow[];
+  readonly failed: boolean;
+}
+
+/**
+ * Compares a run with a baseline. Each figure is taken per repetition, divided by the
+ * reference contender's figure in the same repetition where the check names one (that cancels
+ * how fast the machine happened to be), and compared on a log scale with Welch's t-test: a
+ * check fails only when the data say, at its confidence, that the figure worsened by more than
+ * its allowance. Claims need no baseline: their ratio must hold in every repetition.
+ */
+export function evaluateGate(config: GateConfig, current: Results, baseline: Results | undefined): GateReport {
+  checkComparable(config, current, 'current');
+  if (baseline !== undefined) checkComparable(config, baseline, 'baseline');
+  if (config.checks.length > 0 && baseline === undefined) throw new UsageError('this gate config has checks, which need --baseline FILE');
+  const rows = [
+    ...config.checks.map((check) => evaluateCheck(check, baseline!, current)),
+    ...config.claims.map((claim) => evaluateClaim(claim, current)),
+  ];
+  return { rows, failed: rows.some((row) => row.verdict === 'regression' || row.verdict === 'broken') };
+}
+
+function checkComparable(config: GateConfig, results: Results, which: string): void {
+  const scenario = results.settings.scenario.name;
+  if (scenario !== config.scenario) {
+    throw new UsageError(`the ${which} results are of scenario "${scenario}", the gate config of "${config.scenario}"`);
+  }
+}
+
+/** The metric per repetition, as contender / reference when a reference is named. */
+function perRepetition(results: Results, contender: string, metric: GateCheck['metric'], relativeTo: string | null, which: string): number[] {
+  const read = GATE_METRICS[metric].read;
+  const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
+  const values: number[] = [];
+  for (const row of completed.filter((r) => r.contender === contender)) {
+    const value = read(row.summary);
+    if (relativeTo === null) {
+      values.push(value);
+      continue;
+    }
+    const reference = completed.find((r) => r.contender === relativeTo && r.repetition === row.repetition);
+    if (reference !== undefined) values.push(value / read(reference.summary));
+  }
+  if (values.length === 0) {
+    throw new UsageError(`the ${which} results have no completed repetition of ${contender}${relativeTo === null ? '' : ` beside ${relativeTo}`}`);
+  }
+  if (values.some((v) => !(v > 0 && Number.isFinite(v)))) {
+    throw new UsageError(`the ${which} results give ${contender}'s ${metric} a value the gate cannot compare (zero or not finite)`);
+  }
+  return values;
+}
+
+function describe(metric: GateCheck['metric'], contender: string, relativeTo: string | null): string {
+  return `${GATE_METRICS[metric].label} of ${contender}${relativeTo === null ? '' : ` / ${relativeTo}`}`;
+}
+
+function evaluateCheck(check: GateCheck, baseline: Results, current: Results): GateRow {
+  const before = perRepetition(baseline, check.contender, check.metric, check.relativeTo, 'baseline');
+  const after = perRepetition(current, check.contender, check.metric, check.relativeTo, 'current');
+  if (before.length < 2 || after.length < 2) {
+    throw new UsageError(`check "${check.name}" needs at least 2 repetitions on each side (baseline ${before.length}, current ${after.length}); run with --repeat`);
+  }
+  // On a log scale a ratio becomes a difference, and "worse" is always "larger".
+  const sign = GATE_METRICS[check.metric].higherIsBetter ? -1 : 1;
+  const result = welch(after.map((v) => sign * Math.log(v)), before.map((v) => sign * Math.log(v)));
+  const allowed = Math.log(1 + check.allowedChange);
+  const t = result.standardError === 0 ? (result.difference > allowed ? Infinity : -Infinity) : (result.difference - allowed) / result.standardError;
+  const pValue = studentTUpperTail(t, result.degreesOfFreedom);
+  const half = studentTQuantileUpper((1 - check.confidence) / 2, result.degreesOfFreedom) * result.standardError;
+  const toChange = (logDifference: number): number => Math.exp(sign * logDifference) - 1;
+  const bounds = [toChange(result.difference - half), toChange(result.difference + half)].sort((a, b) => a - b) as [number, number];
+  const regression = pValue < 1 - check.confidence;
+  // An improvement, for the record: significantly better than the baseline, by the same test turned round.
+  const improvement = !regression && studentTUpperTail(result.standardError === 0 ? (result.difference < 0 ? Infinity : -Infinity) : -result.difference / result.standardError, result.degreesOfFreedom) < 1 - check.confidence;
+  return {
+    name: check.name,
+    kind: 'check',
+    what: describe(check.metric, check.contender, check.relativeTo),
+    baseline: before,
+    current: after,
+    change: toChange(result.difference),
+    interval: bounds,
+    pValue,
+    limit: `${GATE_METRICS[check.metric].higherIsBetter ? '-' : '+'}${(check.allowedChange * 100).toFixed(0)}% at ${(check.confidence * 100).toFixed(0)}%`,
+    verdict: regression ? 'regression' : improvement ? 'improvement' : 'pass',
+  };
+}
+
+function evaluateClaim(claim: GateClaim, current: Results): GateRow {
+  const values = perRepetition(current, claim.contender, claim.metric, claim.relativeTo, 'current');
+  const worst = Math.max(...values);
+  return {
+    name: claim.name,
+    kind: 'claim',
+    what: describe(claim.metric, claim.contender, claim.relativeTo),
+    baseline: [],
+    current: values,
+    change: Number.NaN,
+    interval: [Math.min(...values), worst],
+    pValue: Number.NaN,
+    limit: `≤ ${claim.atMost}`,
+    verdict: worst <= claim.atMost ? 'holds' : 'broken',
+  };
+}

@@ -1,0 +1,46 @@
+import type { GateReport, GateRow } from './gate.js';
+import { renderMarkdownTable } from '../report/summary-table.js';
+
+const VERDICT_TEXT: Record<GateRow['verdict'], string> = {
+  pass: '✅ pass',
+  improvement: '✅ improved',
+  holds: '✅ holds',
+  regression: '❌ REGRESSION',
+  broken: '❌ BROKEN',
+};
+
+function geometricMean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+}
+
+function figure(value: number): string {
+  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
+}
+
+function percent(fraction: number): string {
+  return `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(1)}%`;
+}
+
+/** The gate's verdicts as a Markdown table, fit for a pull-request comment. */
+export function renderGateMarkdown(report: GateReport): string {
+  const header = ['gate', 'compares', 'baseline', 'current', 'change [interval]', 'limit', 'p', 'verdict'];
+  const cells = report.rows.map((row) => [
+    row.name,
+    row.what,
+    row.baseline.length === 0 ? '-' : `${figure(geometricMean(row.baseline))} (n=${row.baseline.length})`,
+    row.kind === 'claim' ? `worst ${figure(row.interval[1])} (n=${row.current.length})` : `${figure(geometricMean(row.current))} (n=${row.current.length})`,
+    row.kind === 'claim' ? '-' : `${percent(row.change)} [${percent(row.interval[0])}, ${percent(row.interval[1])}]`,
+    row.limit,
+    Number.isNaN(row.pValue) ? '-' : row.pValue < 0.001 ? '<0.001' : row.pValue.toFixed(3),
+    VERDICT_TEXT[row.verdict],
+  ]);
+  const failed = report.rows.filter((row) => row.verdict === 'regression' || row.verdict === 'broken').length;
+  return [
+    `### readstate-lab gate: ${failed === 0 ? 'passed' : `${failed} failed`}`,
+    '',
+    renderMarkdownTable(header, cells),
+    '',
+    'Values are geometric means over repetitions; a check compares each repetition with the reference contender of the same repetition, and fails only when Welch\'s t-test on the log values says, at the stated confidence, that the figure worsened by more than its limit.',
+    '',
+  ].join('\n');
+}

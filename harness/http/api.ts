@@ -1,0 +1,117 @@
+import { isUint32 } from '../json-input.js';
+
+/**
+ * The read-state HTTP API: routes and request validation, apart from the server that runs
+ * them. Every check happens before any state changes, so a bad request changes nothing.
+ *
+ *   POST /messages                  {"authorId", "channelId", "messageId", "mentions": [userId]}
+ *   POST /acks                      {"userId", "channelId", "messageId"}
+ *   GET  /read-states/:user/:channel
+ *   POST /users/:user/reconnect     {"channelIds": [channelId]}
+ *   GET  /health
+ *   GET  /stats
+ */
+export type ApiCall =
+  | { route: 'message'; authorId: number; channelId: number; messageId: number; mentions: number[] }
+  | { route: 'ack'; userId: number; channelId: number; messageId: number }
+  | { route: 'read'; userId: number; channelId: number }
+  | { route: 'reconnect'; userId: number; channelIds: number[] }
+  | { route: 'health' }
+  | { route: 'stats' };
+
+export type ApiRoute = ApiCall['route'];
+export const API_ROUTES: readonly ApiRoute[] = ['message', 'ack', 'read', 'reconnect', 'health', 'stats'];
+
+/** A request the API refuses: an HTTP status and one line saying why. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The largest body accepted; a reconnect of a thousand channels fits with room to spare. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** The most ids one list (mentions, reconnect channels) may hold. */
+export const MAX_LIST = 10_000;
+
+/** Which call a method and path name, before the body is read; throws ApiError 404 or 405. */
+export function matchRoute(method: string, path: string): { route: ApiRoute; params: string[] } {
+  const routes: Array<[RegExp, string, ApiRoute]> = [
+    [/^\/messages$/, 'POST', 'message'],
+    [/^\/acks$/, 'POST', 'ack'],
+    [/^\/read-states\/([^/]+)\/([^/]+)$/, 'GET', 'read'],
+    [/^\/users\/([^/]+)\/reconnect$/, 'POST', 'reconnect'],
+    [/^\/health$/, 'GET', 'health'],
+    [/^\/stats$/, 'GET', 'stats'],
+  ];
+  for (const [pattern, allowed, route] of routes) {
+    const match = pattern.exec(path);
+    if (match === null) continue;
+    if (method !== allowed) throw new ApiError(405, `${path} takes ${allowed}, not ${method}`);
+    return { route, params: match.slice(1) };
+  }
+  throw new ApiError(404, `no route ${method} ${path}`);
+}
+
+/** Parses and checks a call's body and path parameters; throws ApiError 400 naming the field. */
+export function parseCall(route: ApiRoute, params: readonly string[], body: string): ApiCall {
+  switch (route) {
+    case 'health':
+    case 'stats':
+      return { route };
+    case 'read':
+      return { route, userId: pathId(params[0], 'user'), channelId: pathId(params[1], 'channel') };
+    case 'reconnect': {
+      const json = jsonObject(body);
+      return { route, userId: pathId(params[0], 'user'), channelIds: idList(json, 'channelIds') };
+    }
+    case 'ack': {
+      const json = jsonObject(body);
+      return { route, userId: id(json, 'userId'), channelId: id(json, 'channelId'), messageId: messageId(json) };
+    }
+    case 'message': {
+      const json = jsonObject(body);
+      return { route, authorId: id(json, 'authorId'), channelId: id(json, 'channelId'), messageId: messageId(json), mentions: idList(json, 'mentions') };
+    }
+  }
+}
+
+function jsonObject(body: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new ApiError(400, 'the body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError(400, 'the body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function pathId(raw: string | undefined, what: string): number {
+  const value = raw !== undefined && /^\d{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!isUint32(value)) throw new ApiError(400, `the ${what} id in the path must be an integer from 0 to 4294967295`);
+  return value;
+}
+
+function id(json: Record<string, unknown>, key: string): number {
+  const value = json[key];
+  if (!isUint32(value)) throw new ApiError(400, `"${key}" must be an integer from 0 to 4294967295`);
+  return value;
+}
+
+function messageId(json: Record<string, unknown>): number {
+  const value = json['messageId'];
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new ApiError(400, '"messageId" must be an integer from 0 to 2^53 - 1');
+  return value as number;
+}
+
+function idList(json: Record<string, unknown>, key: string): number[] {
+  const value = json[key];
+  if (!Array.isArray(value) || value.length > MAX_LIST || !value.every(isUint32)) {
+    throw new ApiError(400, `"${key}" must be an array of at most ${MAX_LIST} ids from 0 to 4294967295`);
+  }
+  return value as number[];
+}

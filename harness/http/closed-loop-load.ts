@@ -1,0 +1,168 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { prepareFastHistograms } from '../results/histogram.js';
+import { LatencyRecorder } from '../measure/latency-recorder.js';
+import { requestAt, type RequestLog } from '../workload/request-log.js';
+import type { DriveOutcome, EncodedLatencies, WindowSample } from '../results/schema.js';
+
+export interface HttpLoadOptions {
+  readonly url: string;
+  readonly log: RequestLog;
+  readonly rate: number;
+  readonly connections: number;
+  readonly windowMs: number;
+  /** Seconds before autocannon gives up on one request. */
+  readonly timeoutSeconds: number;
+}
+
+export interface HttpLoadOutcome {
+  readonly drive: DriveOutcome;
+  readonly latency: EncodedLatencies;
+  readonly windows: WindowSample[];
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly non2xx: number;
+  /** The server's /stats at the end, when it has that endpoint, its times shifted to the load's clock. */
+  readonly finalStats: ServerStats | undefined;
+}
+
+/** What GET /stats answers (harness/read-state-server.ts); outside services may not have it. */
+export interface ServerStats {
+  readonly counters: { hits: number; misses: number; evictions: number; writeBacks: number; cacheSize: number };
+  readonly memory: { heapUsedBytes: number; heapTotalBytes: number; rssBytes: number; externalBytes: number; cacheOffHeapBytes: number };
+  readonly gcEvents: Array<{ startMs: number; durationMs: number; kind: string; forced: boolean; thread: string }>;
+  readonly forcedGcs: Array<{ startMs: number; durationMs: number; mode: string }>;
+  readonly uptimeMs: number;
+}
+
+/** One request of the log as the HTTP API takes it. */
+export function httpRequestAt(log: RequestLog, i: number): { method: 'GET' | 'POST'; path: string; body?: string } {
+  const request = requestAt(log, i);
+  switch (request.type) {
+    case 'message': {
+      const { authorId, channelId, messageId, mentions } = request;
+      return { method: 'POST', path: '/messages', body: JSON.stringify({ authorId, channelId, messageId, mentions }) };
+    }
+    case 'ack': {
+      const { userId, channelId, messageId } = request;
+      return { method: 'POST', path: '/acks', body: JSON.stringify({ userId, channelId, messageId }) };
+    }
+    case 'open':
+      return { method: 'GET', path: `/read-states/${request.userId}/${request.channelId}` };
+    case 'reconnect':
+      return { method: 'POST', path: `/users/${request.userId}/reconnect`, body: JSON.stringify({ channelIds: request.channelIds }) };
+  }
+}
+
+export async function fetchStats(url: string): Promise<ServerStats | undefined> {
+  try {
+    const response = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(5_000) });
+    return response.ok ? ((await response.json()) as ServerStats) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replays a request log against an HTTP read-state service with autocannon at a constant
+ * overall rate. Latency is timed here, in microseconds, from when autocannon builds a request
+ * (just before writing it) to its response: autocannon's own histogram resolves whole
+ * milliseconds. Each connection waits for its response before its next request, so a server
+ * stall delays the requests queued behind it only as far as the connections allow; the report
+ * says so.
+ */
+export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOutcome> {
+  await prepareFastHistograms();
+  const { log } = options;
+  // The server times its GCs from its own start: this shifts them onto the load's clock.
+  const serverUptimeAtStart = (await fetchStats(options.url))?.uptimeMs ?? 0;
+  const startMs = performance.now();
+  const recorder = new LatencyRecorder(startMs, options.windowMs);
+  let next = 0;
+  let non2xx = 0;
+
+  const windows: WindowSample[] = [];
+  let lastCompleted = 0;
+  let lastMisses = 0;
+  const poll = setInterval(() => {
+    void fetchStats(options.url).then((stats) => {
+      if (stats === undefined) return;
+      const completed = recorder.count;
+      windows.push({
+        atMs: performance.now() - startMs,
+        heapUsedBytes: stats.memory.heapUsedBytes,
+        heapTotalBytes: stats.memory.heapTotalBytes,
+        rssBytes: stats.memory.rssBytes,
+        externalBytes: stats.memory.externalBytes,
+        cacheOffHeapBytes: stats.memory.cacheOffHeapBytes,
+        cpuPercent: Number.NaN,
+        eventLoopDelayMaxMs: 0,
+        eventLoopDelayP99Ms: 0,
+        completed: completed - lastCompleted,
+        misses: stats.counters.misses - lastMisses,
+      });
+      lastCompleted = completed;
+      lastMisses = stats.counters.misses;
+    });
+  }, options.windowMs);
+
+  type Context = { pending?: Array<{ type: number; sentAt: number }> };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    autocannon({
+      url: options.url,
+      connections: options.connections,
+      overallRate: options.rate,
+      amount: log.count,
+      timeout: options.timeoutSeconds,
+      requests: [
+        {
+          // A whole new request each time: autocannon reuses the object it passes in, and a GET
+          // built from a POST's keeps that POST's content-length, which hangs the connection.
+          setupRequest: (_request: autocannon.Request, context: object) => {
+            const i = next++ % log.count;
+            const http = httpRequestAt(log, i);
+            const pending = ((context as Context).pending ??= []);
+            pending.push({ type: log.type[i]!, sentAt: performance.now() });
+            return http.body === undefined
+              ? { method: http.method, path: http.path, headers: {} }
+              : { method: http.method, path: http.path, headers: { 'content-type': 'application/json' }, body: http.body };
+          },
+          onResponse: (status: number, _body: string, context: object) => {
+            const sent = (context as Context).pending?.shift();
+            if (status < 200 || status >= 300) non2xx++;
+            if (sent === undefined) return;
+            const now = performance.now();
+            recorder.record(sent.type, now - sent.sentAt, now);
+          },
+        },
+      ],
+    }, (error, done) => (error ? reject(error) : resolve(done)));
+  });
+  clearInterval(poll);
+  const elapsedMs = performance.now() - startMs;
+  const stats = await fetchStats(options.url);
+  const shift = <T extends { startMs: number }>(event: T): T => ({ ...event, startMs: event.startMs - serverUptimeAtStart });
+  const finalStats = stats === undefined ? undefined : { ...stats, gcEvents: stats.gcEvents.map(shift), forcedGcs: stats.forcedGcs.map(shift) };
+  const latency = recorder.encode();
+  const completed = recorder.count;
+  recorder.destroy();
+  const achievedRate = completed / (elapsedMs / 1000);
+  return {
+    drive: {
+      targetRate: options.rate,
+      achievedRate: Math.min(achievedRate, options.rate),
+      sent: Math.min(next, log.count),
+      completed,
+      notSent: Math.max(0, log.count - next),
+      saturated: achievedRate < options.rate * 0.95,
+      maxSendLagMs: 0,
+      elapsedMs,
+    },
+    latency,
+    windows,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx,
+    finalStats,
+  };
+}

@@ -1,0 +1,573 @@
+import { once } from 'node:events';
+import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { prepareFastHistograms } from '../results/histogram.js';
+import { LatencyRecorder } from '../measure/latency-recorder.js';
+import type { RequestLog } from '../workload/request-log.js';
+import type { DriveOutcome, WindowSample } from '../results/schema.js';
+import { MAX_TURN_MS, SATURATION_THRESHOLD } from '../tuning.js';
+import { fetchStats, httpRequestAt, type HttpLoadOutcome, type ServerStats } from './closed-loop-load.js';
+
+// ---- tuning constants of the open-loop HTTP driver (to move into harness/tuning.ts) ----
+
+/**
+ * Default cap on the connection pool. A stall of S ms at R req/s needs about R * S / 1000
+ * connections to keep every due request going out on time (a 200 ms pause at 2,000/s: 400);
+ * 512 also stays below a default `ulimit -n` of 1024 and a server's listen backlog of 511.
+ */
+export const OPEN_LOOP_MAX_CONNECTIONS = 512;
+
+/** Default ms the driver waits for the answer to one request it has written. */
+export const OPEN_LOOP_TIMEOUT_MS = 10_000;
+
+/** Default ms the driver waits, after the last request fell due, for the ones still out. */
+export const OPEN_LOOP_DRAIN_TIMEOUT_MS = 30_000;
+
+/** A run whose last send went out this far behind its due time could not keep up. */
+export const OPEN_LOOP_FELL_BEHIND_MS = 1_000;
+
+/**
+ * How often requests in flight are checked against the timeout: a timeout is noticed up to this
+ * late (and never later than a quarter of timeoutMs). One sweep over the pool instead of one
+ * timer per request.
+ */
+export const OPEN_LOOP_TIMEOUT_SWEEP_MS = 100;
+
+/**
+ * Before the run, this many requests of the log go through the same client code to a throwaway
+ * server inside the driver, at OPEN_LOOP_WARM_UP_RATE, so that V8 has compiled Node's HTTP client
+ * before the first measured request: cold, the client needs ~0.5 s of a whole core to get going,
+ * and on a busy 2-core machine the first second of a run at 1,000/s showed 100-300 ms latencies
+ * that were the driver's own. Nothing reaches the service under test.
+ */
+export const OPEN_LOOP_WARM_UP_REQUESTS = 2_000;
+export const OPEN_LOOP_WARM_UP_RATE = 10_000;
+
+// ---- options and results ----
+
+export interface OpenLoopOptions {
+  /** http://host:port of the service, no trailing slash. */
+  readonly url: string;
+  readonly log: RequestLog;
+  /** Requests per second: request i is due at start + i / rate. */
+  readonly rate: number;
+  /** Width of the latency windows, and how often GET /stats is polled. */
+  readonly windowMs: number;
+  /** Most connections open at once (default OPEN_LOOP_MAX_CONNECTIONS). */
+  readonly maxConnections?: number;
+  /** Ms from writing a request to giving up on its answer (default OPEN_LOOP_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+  /** Ms after the last due time to wait for answers still out (default OPEN_LOOP_DRAIN_TIMEOUT_MS). */
+  readonly drainTimeoutMs?: number;
+  /** Warm the driver's HTTP client up first, against a throwaway local server (default true). */
+  readonly warmUp?: boolean;
+  /** Test hook: request i was written to a connection `atMs` ms after request 0 fell due. */
+  readonly onSend?: (i: number, atMs: number) => void;
+}
+
+/** How the connection pool behaved: the client's own share of the latencies. */
+export interface PoolFigures {
+  /** The cap the pool was allowed to grow to. */
+  readonly maxConnections: number;
+  /**
+   * The most connections carrying a request at once. The pool only grows when every connection
+   * is busy, so this is also how many connections it opened.
+   */
+  readonly peakConnections: number;
+  /** TCP connections that carried an answer: above peakConnections when idle ones were closed and reopened. */
+  readonly socketsOpened: number;
+  /** Requests that fell due with every connection busy at the cap, and waited in the FIFO queue. */
+  readonly waited: number;
+  /** Sum and largest of those waits, from the sender taking the request up to writing it. */
+  readonly totalWaitMs: number;
+  readonly longestWaitMs: number;
+  /**
+   * Mean ms from a request's due time to the sender taking it up: the send loop's timer
+   * granularity (about half a millisecond when idle), included in every latency.
+   */
+  readonly meanSendLagMs: number;
+}
+
+export interface OpenLoopOutcome extends HttpLoadOutcome {
+  readonly pool: PoolFigures;
+}
+
+/** /stats may also give the server's CPU time so far, as process.cpuUsage() does (µs). */
+type StatsWithCpu = ServerStats & { readonly cpu?: { readonly user: number; readonly system: number } };
+
+// ---- the connection pool ----
+
+/**
+ * Why one keep-alive Agent with maxSockets: 1 per connection, rather than one shared
+ * Agent({ keepAlive: true, maxSockets: maxConnections }): a shared agent queues a request that
+ * finds every socket busy in its own `agent.requests`, where its wait is invisible, and tells of
+ * the socket it finally got only a tick later ('socket' event), after the rest of the send turn.
+ * Here the pool and its FIFO queue are ours: a request waits only in our queue, and the wait is
+ * timed exactly; we know which request each connection carries, so one sweep over the pool
+ * finds timeouts and the drain can abort exactly what is left. Each connection's agent still
+ * does the HTTP/1.1 keep-alive work: reconnecting when the server closed the socket, and
+ * honouring the server's Keep-Alive timeout hint. One request at a time per connection, no
+ * pipelining. A queued request handed to a connection in the previous answer's 'end' handler
+ * waits in that agent for one tick, until the socket is released ('free' is emitted on the next
+ * tick), and then reuses the same socket rather than opening another.
+ */
+class Connection {
+  readonly agent: Agent;
+  /** The request this connection carries, and its answer once it started; undefined when idle. */
+  req: ClientRequest | undefined = undefined;
+  res: IncomingMessage | undefined = undefined;
+  index = -1;
+  writtenAt = 0;
+  /** The socket of the last answer, to count reconnects. */
+  socket: Socket | null = null;
+
+  constructor(readonly run: OpenLoopRun) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: 1, noDelay: true });
+  }
+}
+
+/** Connection of a request or answer: shared listeners, no closure per request. */
+const CONNECTION = Symbol('open-loop connection');
+type Tagged = { [CONNECTION]?: Connection };
+
+function onResponse(this: ClientRequest, res: IncomingMessage): void {
+  const connection = (this as Tagged)[CONNECTION];
+  if (connection === undefined || connection.req !== this) {
+    res.resume();
+    return;
+  }
+  connection.res = res;
+  (res as Tagged)[CONNECTION] = connection;
+  if (res.socket !== connection.socket) {
+    connection.socket = res.socket;
+    connection.run.socketsOpened++;
+  }
+  res.on('end', onResponseEnd);
+  res.resume();
+}
+
+function onResponseEnd(this: IncomingMessage): void {
+  const connection = (this as Tagged)[CONNECTION];
+  if (connection === undefined || connection.res !== this) return;
+  connection.run.answered(connection, this.statusCode ?? 0);
+}
+
+function onRequestError(this: ClientRequest): void {
+  const connection = (this as Tagged)[CONNECTION];
+  if (connection === undefined || connection.req !== this) return;
+  connection.run.failed(connection);
+}
+
+/** Closed before its answer ended (its 'error' may not come): a connection error. */
+function onRequestClose(this: ClientRequest): void {
+  const connection = (this as Tagged)[CONNECTION];
+  if (connection === undefined || connection.req !== this) return;
+  const res = connection.res;
+  if (res !== undefined && res.complete) connection.run.answered(connection, res.statusCode ?? 0);
+  else connection.run.failed(connection);
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+// ---- one run ----
+
+class OpenLoopRun {
+  readonly #log: RequestLog;
+  readonly #types: Uint8Array;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #rate: number;
+  readonly #intervalMs: number;
+  readonly #maxConnections: number;
+  readonly #timeoutMs: number;
+  readonly #drainTimeoutMs: number;
+  readonly #onSend: ((i: number, atMs: number) => void) | undefined;
+  readonly #recorder: LatencyRecorder;
+  readonly startMs: number;
+
+  readonly #connections: Connection[] = [];
+  /** Idle connections, most recently used on top: keeps the busy set on warm sockets. */
+  readonly #idle: Connection[] = [];
+  /** Next request the sender takes up; requests [#queueHead, #next) wait for a connection, FIFO. */
+  #next = 0;
+  #queueHead = 0;
+  /** When the sender took up each queued request, in a ring indexed by request & mask. */
+  #queuedAt = new Float64Array(1024);
+  #inFlight = 0;
+
+  sent = 0;
+  completed = 0;
+  errors = 0;
+  timeouts = 0;
+  non2xx = 0;
+  notSent = 0;
+  socketsOpened = 0;
+  #waited = 0;
+  #totalWaitMs = 0;
+  #longestWaitMs = 0;
+  #sendLagSumMs = 0;
+  #maxSendLagMs = 0;
+  #lastSentAt: number;
+  #lastSentLagMs = 0;
+
+  #sendingDone = false;
+  #finished = false;
+  #turnTimer: NodeJS.Timeout | undefined;
+  #turnImmediate: NodeJS.Immediate | undefined;
+  #drainTimer: NodeJS.Timeout | undefined;
+  readonly #sweepTimer: NodeJS.Timeout;
+  readonly #resolve: () => void;
+  readonly done: Promise<void>;
+  finishedAt = 0;
+
+  constructor(options: OpenLoopOptions, recorder: LatencyRecorder, startMs: number) {
+    const url = new URL(options.url);
+    if (url.protocol !== 'http:') throw new Error(`the open-loop driver speaks plain HTTP only, not ${url.protocol}`);
+    this.#host = url.hostname.replace(/^\[|\]$/g, '');
+    this.#port = Number(url.port || 80);
+    this.#log = options.log;
+    this.#types = options.log.type;
+    this.#rate = options.rate;
+    this.#intervalMs = 1000 / options.rate;
+    this.#maxConnections = options.maxConnections ?? OPEN_LOOP_MAX_CONNECTIONS;
+    this.#timeoutMs = options.timeoutMs ?? OPEN_LOOP_TIMEOUT_MS;
+    this.#drainTimeoutMs = options.drainTimeoutMs ?? OPEN_LOOP_DRAIN_TIMEOUT_MS;
+    this.#onSend = options.onSend;
+    this.#recorder = recorder;
+    this.startMs = startMs;
+    this.#lastSentAt = startMs;
+    let resolve!: () => void;
+    this.done = new Promise<void>((r) => (resolve = r));
+    this.#resolve = resolve;
+    const sweepMs = Math.max(1, Math.min(OPEN_LOOP_TIMEOUT_SWEEP_MS, this.#timeoutMs / 4));
+    this.#sweepTimer = setInterval(() => this.#sweep(), sweepMs);
+  }
+
+  /** Sends every request that has fallen due, for at most MAX_TURN_MS, then sleeps until the next one is due. */
+  readonly turn = (): void => {
+    this.#turnTimer = undefined;
+    this.#turnImmediate = undefined;
+    if (this.#sendingDone) return;
+    const count = this.#log.count;
+    const turnStart = performance.now();
+    const due = Math.min(count, Math.floor((turnStart - this.startMs) / this.#intervalMs) + 1);
+    while (this.#next < due) {
+      const i = this.#next++;
+      const now = performance.now();
+      const lag = now - (this.startMs + i * this.#intervalMs);
+      this.#sendLagSumMs += lag;
+      if (lag > this.#maxSendLagMs) this.#maxSendLagMs = lag;
+      if (this.#queueHead === i) {
+        // Nothing queued before it: straight onto an idle connection, or a new one below the cap.
+        const connection = this.#idle.pop() ?? this.#open();
+        if (connection !== undefined) {
+          this.#queueHead++;
+          this.#write(connection, i, now);
+        } else {
+          this.#enqueue(i, now);
+        }
+      } else {
+        this.#enqueue(i, now);
+      }
+      if ((this.#next & 15) === 0 && performance.now() - turnStart > MAX_TURN_MS) break;
+    }
+    if (this.#next >= count) {
+      this.#sendingDone = true;
+      const lastDueAt = this.startMs + (count - 1) * this.#intervalMs;
+      this.#drainTimer = setTimeout(() => this.#abortAll(), Math.max(0, lastDueAt + this.#drainTimeoutMs - performance.now()));
+      this.#finishIfDone();
+      return;
+    }
+    const untilNextDue = this.startMs + this.#next * this.#intervalMs - performance.now();
+    // Behind: go on at once, after pending I/O. Ahead: sleep on a timer (never spin: the server
+    // under test may need every core); timers resolve a millisecond, so a send may be up to
+    // about a millisecond late, and its latency, timed from the due time, says so.
+    if (untilNextDue <= 0) this.#turnImmediate = setImmediate(this.turn);
+    else this.#turnTimer = setTimeout(this.turn, Math.max(1, Math.floor(untilNextDue)));
+  };
+
+  #open(): Connection | undefined {
+    if (this.#connections.length >= this.#maxConnections) return undefined;
+    const connection = new Connection(this);
+    this.#connections.push(connection);
+    return connection;
+  }
+
+  #enqueue(i: number, now: number): void {
+    const queued = i - this.#queueHead;
+    if (queued >= this.#queuedAt.length) {
+      // Grow the ring, keeping each entry at index & mask of the larger ring.
+      const bigger = new Float64Array(this.#queuedAt.length * 2);
+      const oldMask = this.#queuedAt.length - 1;
+      const newMask = bigger.length - 1;
+      for (let j = this.#queueHead; j < i; j++) bigger[j & newMask] = this.#queuedAt[j & oldMask]!;
+      this.#queuedAt = bigger;
+    }
+    this.#queuedAt[i & (this.#queuedAt.length - 1)] = now;
+  }
+
+  #write(connection: Connection, i: number, now: number): void {
+    const { method, path, body } = httpRequestAt(this.#log, i);
+    connection.index = i;
+    connection.writtenAt = now;
+    connection.res = undefined;
+    this.#inFlight++;
+    this.sent++;
+    this.#lastSentAt = now;
+    this.#lastSentLagMs = now - (this.startMs + i * this.#intervalMs);
+    let req: ClientRequest;
+    try {
+      req = httpRequest({
+        agent: connection.agent,
+        host: this.#host,
+        port: this.#port,
+        method,
+        path,
+        headers: body === undefined ? undefined : JSON_HEADERS,
+      });
+    } catch {
+      connection.req = undefined;
+      this.#inFlight--;
+      this.errors++;
+      this.#release(connection);
+      return;
+    }
+    (req as Tagged)[CONNECTION] = connection;
+    connection.req = req;
+    req.on('response', onResponse);
+    req.on('error', onRequestError);
+    req.on('close', onRequestClose);
+    req.end(body);
+    this.#onSend?.(i, now - this.startMs);
+  }
+
+  answered(connection: Connection, status: number): void {
+    const now = performance.now();
+    const i = connection.index;
+    this.#recorder.record(this.#types[i]!, now - (this.startMs + i * this.#intervalMs), now);
+    this.completed++;
+    if (status < 200 || status >= 300) this.non2xx++;
+    this.#done(connection);
+  }
+
+  failed(connection: Connection): void {
+    this.errors++;
+    this.#done(connection);
+  }
+
+  #done(connection: Connection): void {
+    connection.req = undefined;
+    connection.res = undefined;
+    this.#inFlight--;
+    this.#release(connection);
+    this.#finishIfDone();
+  }
+
+  /** Hands a free connection the oldest queued request, or back to the idle stack. */
+  #release(connection: Connection): void {
+    if (this.#queueHead < this.#next && !this.#finished) {
+      const i = this.#queueHead++;
+      const now = performance.now();
+      const wait = now - this.#queuedAt[i & (this.#queuedAt.length - 1)]!;
+      this.#waited++;
+      this.#totalWaitMs += wait;
+      if (wait > this.#longestWaitMs) this.#longestWaitMs = wait;
+      this.#write(connection, i, now);
+    } else {
+      this.#idle.push(connection);
+    }
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    for (const connection of this.#connections) {
+      if (connection.req !== undefined && now - connection.writtenAt > this.#timeoutMs) this.#abort(connection, true);
+    }
+  }
+
+  /** Gives up on the request a connection carries: a timeout. */
+  #abort(connection: Connection, handOn: boolean): void {
+    const req = connection.req!;
+    connection.req = undefined;
+    connection.res = undefined;
+    this.#inFlight--;
+    this.timeouts++;
+    req.destroy();
+    if (handOn) this.#release(connection);
+    this.#finishIfDone();
+  }
+
+  /** The drain ran out: whatever is still out or queued is a timeout. */
+  #abortAll(): void {
+    this.#drainTimer = undefined;
+    const queued = this.#next - this.#queueHead;
+    this.timeouts += queued;
+    this.notSent += queued + (this.#log.count - this.#next);
+    this.#queueHead = this.#next;
+    for (const connection of this.#connections) if (connection.req !== undefined) this.#abort(connection, false);
+    this.#finishIfDone();
+  }
+
+  #finishIfDone(): void {
+    if (this.#finished || !this.#sendingDone || this.#inFlight > 0 || this.#queueHead < this.#next) return;
+    this.#finished = true;
+    this.finishedAt = performance.now();
+    clearInterval(this.#sweepTimer);
+    clearTimeout(this.#drainTimer);
+    for (const connection of this.#connections) connection.agent.destroy();
+    this.#resolve();
+  }
+
+  drive(): DriveOutcome {
+    const sendSpanMs = Math.max(this.#lastSentAt - this.startMs, this.#intervalMs);
+    const achievedRate = this.sent <= 1 ? (this.sent === this.#log.count ? this.#rate : 0) : Math.min(this.#rate, (this.sent - 1) / (sendSpanMs / 1000));
+    return {
+      targetRate: this.#rate,
+      achievedRate,
+      sent: this.sent,
+      completed: this.completed,
+      notSent: this.notSent,
+      saturated: achievedRate < this.#rate * SATURATION_THRESHOLD || this.#lastSentLagMs > OPEN_LOOP_FELL_BEHIND_MS || this.notSent > 0,
+      maxSendLagMs: this.#maxSendLagMs,
+      elapsedMs: this.finishedAt - this.startMs,
+    };
+  }
+
+  pool(): PoolFigures {
+    return {
+      maxConnections: this.#maxConnections,
+      peakConnections: this.#connections.length,
+      socketsOpened: this.socketsOpened,
+      waited: this.#waited,
+      totalWaitMs: this.#totalWaitMs,
+      longestWaitMs: this.#longestWaitMs,
+      meanSendLagMs: this.#next === 0 ? 0 : this.#sendLagSumMs / this.#next,
+    };
+  }
+
+  /** Stops sending at once (used on an unexpected failure of the caller). */
+  stop(): void {
+    this.#sendingDone = true;
+    clearTimeout(this.#turnTimer);
+    clearImmediate(this.#turnImmediate);
+  }
+}
+
+/**
+ * Replays a request log against an HTTP read-state service open-loop, at a constant rate:
+ * request i is due at start + i / rate whatever became of the ones before it, is written as
+ * soon as it is due (on an idle connection, or a new one while the pool is below its cap), and
+ * its latency is timed from its due time, in microseconds. A server stall therefore shows in
+ * every request that fell due during it, as it would for the clients of a real service, unlike
+ * the closed-loop autocannon driver (./closed-loop-load.ts), where a stall delays only the one
+ * request each connection has out. The sender sleeps on a timer between turns and sends all
+ * that fell due each turn (a millisecond's worth, spread evenly, never a second's burst).
+ * Answers of any status are timed (non-2xx are also counted); errors and timeouts are counted
+ * and timed nowhere. Run it in a process of its own, apart from the server.
+ */
+export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoopOutcome> {
+  if (!(options.rate > 0)) throw new Error(`rate must be above 0, not ${options.rate}`);
+  if (options.log.count === 0) throw new Error('the request log is empty');
+  await prepareFastHistograms();
+  if (options.warmUp ?? true) await warmUpClient(options);
+  // The server times its GCs from its own start: this shifts them onto the load's clock.
+  const statsAtStart = (await fetchStats(options.url)) as StatsWithCpu | undefined;
+  const serverUptimeAtStart = statsAtStart?.uptimeMs ?? 0;
+  const startMs = performance.now();
+  const recorder = new LatencyRecorder(startMs, options.windowMs);
+  const run = new OpenLoopRun(options, recorder, startMs);
+
+  const windows: WindowSample[] = [];
+  let lastCompleted = 0;
+  let lastMisses = statsAtStart?.counters.misses ?? 0;
+  let lastCpu = statsAtStart?.cpu;
+  let lastUptimeMs = statsAtStart?.uptimeMs;
+  let polling = false;
+  const poll = setInterval(() => {
+    if (polling) return; // a stalled server: one poll at a time
+    polling = true;
+    void fetchStats(options.url).then((raw) => {
+      polling = false;
+      const stats = raw as StatsWithCpu | undefined;
+      if (stats === undefined) return;
+      const completed = run.completed;
+      const cpu = stats.cpu;
+      const cpuPercent =
+        cpu !== undefined && lastCpu !== undefined && lastUptimeMs !== undefined && stats.uptimeMs > lastUptimeMs
+          ? ((cpu.user + cpu.system - lastCpu.user - lastCpu.system) / 1000 / (stats.uptimeMs - lastUptimeMs)) * 100
+          : Number.NaN;
+      windows.push({
+        atMs: performance.now() - startMs,
+        heapUsedBytes: stats.memory.heapUsedBytes,
+        heapTotalBytes: stats.memory.heapTotalBytes,
+        rssBytes: stats.memory.rssBytes,
+        externalBytes: stats.memory.externalBytes,
+        cacheOffHeapBytes: stats.memory.cacheOffHeapBytes,
+        cpuPercent,
+        eventLoopDelayMaxMs: 0,
+        eventLoopDelayP99Ms: 0,
+        completed: completed - lastCompleted,
+        misses: stats.counters.misses - lastMisses,
+      });
+      lastCompleted = completed;
+      lastMisses = stats.counters.misses;
+      lastCpu = cpu;
+      lastUptimeMs = stats.uptimeMs;
+    });
+  }, options.windowMs);
+
+  try {
+    run.turn();
+    await run.done;
+  } finally {
+    clearInterval(poll);
+    run.stop();
+  }
+  const stats = await fetchStats(options.url);
+  const shift = <T extends { startMs: number }>(event: T): T => ({ ...event, startMs: event.startMs - serverUptimeAtStart });
+  const finalStats = stats === undefined ? undefined : { ...stats, gcEvents: stats.gcEvents.map(shift), forcedGcs: stats.forcedGcs.map(shift) };
+  const latency = recorder.encode();
+  recorder.destroy();
+  return {
+    drive: run.drive(),
+    latency,
+    windows,
+    errors: run.errors,
+    timeouts: run.timeouts,
+    non2xx: run.non2xx,
+    finalStats,
+    pool: run.pool(),
+  };
+}
+
+/** Runs the start of the log through the client code against a throwaway server in this process. */
+async function warmUpClient(options: OpenLoopOptions): Promise<void> {
+  const ok = '{"ok":true}';
+  const server = createServer((request, response) => {
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': ok.length });
+      response.end(ok);
+    });
+    request.resume();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const { port } = server.address() as AddressInfo;
+    const log = { ...options.log, count: Math.min(options.log.count, OPEN_LOOP_WARM_UP_REQUESTS) };
+    const recorder = new LatencyRecorder(performance.now(), 1000);
+    const run = new OpenLoopRun(
+      { url: `http://127.0.0.1:${port}`, log, rate: OPEN_LOOP_WARM_UP_RATE, windowMs: 1000, maxConnections: options.maxConnections, timeoutMs: 5_000, drainTimeoutMs: 5_000 },
+      recorder,
+      performance.now(),
+    );
+    run.turn();
+    await run.done;
+    recorder.destroy();
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}

@@ -1,0 +1,200 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { ReadState } from '../../implementations/contract.js';
+import { createFrom, type ContenderInfo } from '../../implementations/index.js';
+import { ApiError, API_ROUTES, MAX_BODY_BYTES, matchRoute, parseCall, type ApiCall, type ApiRoute } from './api.js';
+import { encodeHistogram, prepareFastHistograms, recordingHistogram, type Histogram } from '../results/histogram.js';
+import { ReadStateService } from '../service/read-state-service.js';
+import { StoreClient } from '../store/client.js';
+import type { StoreKind } from '../store/protocol.js';
+import { ThreadGc, type ForcedGcPlan } from '../measure/thread-gc.js';
+import { WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
+
+export interface ServerOptions {
+  /** The cache contender to serve, resolved (registered or a module). */
+  readonly cache: ContenderInfo;
+  readonly capacity: number;
+  readonly store: StoreKind;
+  /** The SQLite file; a restart on the same file serves the same read states. */
+  readonly dbPath: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly timeScale: number;
+  readonly writeBackDelayMs: number;
+  readonly forcedGc: ForcedGcPlan | undefined;
+  /** Clean states to fill the cache with before listening. */
+  readonly warmStates: Iterable<ReadState>;
+}
+
+
+/**
+ * The read-state service over HTTP/1.1 JSON (harness/http-api.ts), on the same service layer
+ * as the in-process harness. It times every request it serves, per route, and reports that,
+ * its GCs and its memory at GET /stats.
+ */
+export class ReadStateServer {
+  readonly #service: ReadStateService;
+  readonly #http: Server;
+  readonly #gc: ThreadGc;
+  readonly #latency: Map<ApiRoute, Histogram>;
+  readonly #startedAt = performance.now();
+  readonly #contender: string;
+  #inFlight = 0;
+  #closing: Promise<void> | undefined;
+  #drained: (() => void) | undefined;
+
+  private constructor(options: ServerOptions, service: ReadStateService) {
+    this.#contender = options.cache.name;
+    this.#service = service;
+    this.#latency = new Map(API_ROUTES.map((route) => [route, recordingHistogram()]));
+    const origin = performance.now();
+    service.start(origin, undefined);
+    this.#gc = new ThreadGc('main', origin, options.forcedGc);
+    this.#http = createServer((request, response) => void this.#serve(request, response));
+    this.#http.keepAliveTimeout = 5_000;
+  }
+
+  static async start(options: ServerOptions): Promise<ReadStateServer> {
+    await prepareFastHistograms();
+    const started = performance.now();
+    const clock = (): number => (performance.now() - started) * options.timeScale;
+    const service = new ReadStateService({
+      makeCache: (onEvict) => createFrom(options.cache, { capacity: options.capacity, onEvict }),
+      store: new StoreClient({ kind: options.store, path: options.dbPath }),
+      clock,
+      writeBackDelayMs: options.writeBackDelayMs,
+      writeBackEveryMs: WRITE_BACK_EVERY_MS,
+      writeBackBatch: WRITE_BACK_BATCH,
+    });
+    await service.warm(options.warmStates);
+    const server = new ReadStateServer(options, service);
+    await new Promise<void>((resolve, reject) => {
+      server.#http.once('error', reject);
+      server.#http.listen(options.port, options.host, () => resolve());
+    });
+    return server;
+  }
+
+  get url(): string {
+    const address = this.#http.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /**
+   * Stops accepting connections, lets the requests in flight finish, writes every dirty read
+   * state back to the store and closes it. Safe to call more than once.
+   */
+  shutdown(): Promise<void> {
+    this.#closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+      this.#http.closeIdleConnections();
+      if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+      this.#http.closeAllConnections();
+      await closed;
+      this.#gc.report();
+      await this.#service.flush();
+      await this.#service.close();
+      for (const histogram of this.#latency.values()) histogram.destroy();
+    })();
+    return this.#closing;
+  }
+
+  async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrived = performance.now();
+    this.#inFlight++;
+    let route: ApiRoute | undefined;
+    try {
+      const matched = matchRoute(request.method ?? 'GET', (request.url ?? '/').split('?')[0]!);
+      route = matched.route;
+      const body = await readBody(request);
+      const call = parseCall(matched.route, matched.params, body);
+      reply(response, 200, await this.#perform(call));
+    } catch (error) {
+      if (error instanceof ApiError) reply(response, error.status, { error: error.message });
+      else reply(response, 500, { error: (error as Error).message });
+    } finally {
+      if (route !== undefined && response.statusCode < 400) {
+        this.#latency.get(route)!.recordValue(Math.max(1, Math.round((performance.now() - arrived) * 1e6)));
+      }
+      if (--this.#inFlight === 0) this.#drained?.();
+    }
+  }
+
+  async #perform(call: ApiCall): Promise<unknown> {
+    const service = this.#service;
+    switch (call.route) {
+      case 'message': {
+        const waits = [service.ack(call.authorId, call.channelId, call.messageId), ...call.mentions.map((user) => service.mention(user, call.channelId))];
+        await Promise.all(waits);
+        return { ok: true };
+      }
+      case 'ack':
+        await service.ack(call.userId, call.channelId, call.messageId);
+        return service.readState(call.userId, call.channelId);
+      case 'read':
+        return service.readState(call.userId, call.channelId);
+      case 'reconnect':
+        return { readStates: await Promise.all(call.channelIds.map((channel) => service.readState(call.userId, channel))) };
+      case 'health':
+        return { status: this.#closing === undefined ? 'ok' : 'closing', contender: this.#contender, cached: service.counters().cacheSize };
+      case 'stats':
+        return this.#stats();
+    }
+  }
+
+  #stats(): unknown {
+    const gc = this.#gc.snapshot();
+    const memory = process.memoryUsage();
+    return {
+      contender: this.#contender,
+      uptimeMs: performance.now() - this.#startedAt,
+      counters: this.#service.counters(),
+      memory: {
+        heapUsedBytes: memory.heapUsed,
+        heapTotalBytes: memory.heapTotal,
+        rssBytes: memory.rss,
+        externalBytes: memory.external,
+        cacheOffHeapBytes: this.#service.cacheOffHeapBytes(),
+      },
+      gcEvents: gc.events,
+      forcedGcs: gc.forced,
+      /** Service time per route, from arrival to response, as encoded HDR histograms of ns. */
+      latency: Object.fromEntries([...this.#latency].map(([route, histogram]) => [route, encodeHistogram(histogram)])),
+    };
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      request.resume();
+      reject(new ApiError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new ApiError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function reply(response: ServerResponse, status: number, value: unknown): void {
+  if (response.headersSent) return;
+  const body = JSON.stringify(value);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}

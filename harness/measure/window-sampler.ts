@@ -1,0 +1,63 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { WindowSample } from '../results/schema.js';
+
+export interface SampleSources {
+  readonly clock: () => number;
+  readonly cacheOffHeapBytes: () => number;
+  readonly completed: () => number;
+  readonly misses: () => number;
+}
+
+/**
+ * Samples memory, CPU and event-loop delay once a window. The sampling itself runs on the
+ * measured thread, so it is kept to a handful of syscalls a second.
+ */
+export class WindowSampler {
+  readonly samples: WindowSample[] = [];
+  readonly #timer: NodeJS.Timeout;
+  readonly #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  readonly #sources: SampleSources;
+  #lastCpu = process.cpuUsage();
+  #lastAt: number;
+  #lastCompleted = 0;
+  #lastMisses = 0;
+
+  constructor(windowMs: number, sources: SampleSources) {
+    this.#sources = sources;
+    this.#lastAt = sources.clock();
+    this.#delay.enable();
+    this.#timer = setInterval(() => this.sample(), windowMs);
+  }
+
+  sample(): void {
+    const at = this.#sources.clock();
+    const cpu = process.cpuUsage(this.#lastCpu);
+    const memory = process.memoryUsage();
+    const completed = this.#sources.completed();
+    const misses = this.#sources.misses();
+    const elapsedMs = Math.max(at - this.#lastAt, 1e-3);
+    this.samples.push({
+      atMs: at,
+      heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      rssBytes: memory.rss,
+      externalBytes: memory.external,
+      cacheOffHeapBytes: this.#sources.cacheOffHeapBytes(),
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+      eventLoopDelayMaxMs: this.#delay.count > 0 ? this.#delay.max / 1e6 : 0,
+      eventLoopDelayP99Ms: this.#delay.count > 0 ? this.#delay.percentile(99) / 1e6 : 0,
+      completed: completed - this.#lastCompleted,
+      misses: misses - this.#lastMisses,
+    });
+    this.#delay.reset();
+    this.#lastCpu = process.cpuUsage();
+    this.#lastAt = at;
+    this.#lastCompleted = completed;
+    this.#lastMisses = misses;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#delay.disable();
+  }
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { packageRoot } from '../package-root.js';
+import type { RunReportModel } from './model.js';
+
+/**
+ * Renders report models into one self-contained HTML file: chart.js, the page's script and its
+ * styles are inlined and the data travels as JSON inside the page, so it opens offline from
+ * disk and makes no network request.
+ */
+
+const assetsDir = join(packageRoot, 'harness', 'report', 'assets');
+
+function chartJsSource(): string {
+  // chart.umd.js is not an exported path: find the package's main file and take its sibling.
+  const main = createRequire(import.meta.url).resolve('chart.js');
+  const source = readFileSync(join(dirname(main), 'chart.umd.js'), 'utf8');
+  return source.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON that cannot close the <script> element it sits in. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function page(title: string, lede: string, body: string, model: unknown): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${readFileSync(join(assetsDir, 'report.css'), 'utf8')}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p class="lede">${lede}</p>
+${body}
+<script id="report-data" type="application/json">${scriptJson(model)}</script>
+<script>${chartJsSource()}</script>
+<script>${readFileSync(join(assetsDir, 'report.js'), 'utf8')}</script>
+</body>
+</html>
+`;
+}
+
+export function table(header: readonly string[], rows: ReadonlyArray<{ cells: readonly string[]; className?: string; color?: string }>, id: string): string {
+  const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows
+    .map((row) => {
+      const cells = row.cells
+        .map((cell, i) => {
+          const swatch = i === 0 && row.color !== undefined ? `<span class="swatch" style="background:${row.color}"></span>` : '';
+          // Figures align right, words left; a short row's last cell spans the rest of the table.
+          const span = row.cells.length < header.length && i === row.cells.length - 1 ? ` colspan="${header.length - i}"` : '';
+          const kind = i > 0 && !/^[\d.,-]/.test(cell) ? ' class="text"' : '';
+          return `<td${span}${kind}>${swatch}${escapeHtml(cell)}</td>`;
+        })
+        .join('');
+      return `<tr${row.className ? ` class="${row.className}"` : ''}>${cells}</tr>`;
+    })
+    .join('\n');
+  return `<div class="table-scroll"><table id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+function chart(id: string, tall = false): string {
+  return `<div class="chart${tall ? ' tall' : ''}"><canvas id="${id}"></canvas></div>`;
+}
+
+export function renderRunReport(model: RunReportModel): string {
+  const colorOf = new Map(model.contenders.map((c) => [c.name, c.color]));
+  const summary = table(
+    model.summary.header,
+    model.summary.rows.map((row) => ({ cells: row.cells, className: row.failed ? 'failed' : undefined, color: colorOf.get(row.contender) })),
+    'summary',
+  );
+  const overTime = model.overTime.map((_, i) => chart(`latency-${i}`, true)).join('\n');
+  const gcTable = table(
+    ['contender', 'pauses', 'forced', 'total', 'longest'],
+    model.gc.rows.map((row) => ({ cells: row.cells, color: colorOf.get(row.contender) })),
+    'gc-table',
+  );
+  const stalls =
+    model.stalls.length === 0
+      ? '<p class="note" id="stalls-none">No window stood out: no stall to attribute.</p>'
+      : table(
+          ['contender', 'repetition', 'window', 'slowest request', 'cause', 'GCs overlapping'],
+          model.stalls.map((s) => ({ cells: s.text, color: colorOf.get(s.contender) })),
+          'stalls',
+        );
+  const settings = `<dl class="settings">${model.settings
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k === 'reproduce' ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</dd>`)
+    .join('')}</dl>`;
+  const body = `
+<h2>Summary</h2>
+<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best contender's figure: ×1 is the best. Latency is measured from each request's intended start (open loop).</p>
+${summary}
+
+<h2>Latency over time</h2>
+<p class="note">Slowest request (max, solid), p99 (dashed) and p50 (grey) per 1-second window, one chart per contender on the same log axis so that spikes compare by eye.</p>
+<p class="legend-gc"><span><i style="background:rgba(142,68,173,0.6)"></i>forced major GC (band as long as the pause)</span><span><i style="background:#e67e22"></i>major GC V8 decided on</span><span><i style="background:rgba(127,140,141,0.7)"></i>scavenge (tick at the bottom)</span></p>
+<div class="grid">${overTime}</div>
+
+<h2>Percentile spectrum</h2>
+<p class="note">Latency at each percentile of all requests (repetitions merged), on HdrHistogram's axes: each step right is ten times rarer.</p>
+${chart('spectrum', true)}
+
+<h2>Stall attribution</h2>
+<p class="note">Every spike (${escapeHtml(model.stallRule)}) with the GCs that overlapped it. "nothing observed" means no GC paused long enough to explain it: the thread stalled for another reason, such as a Map rebuilding its hash table.</p>
+${stalls}
+
+<h2>Memory and CPU over time</h2>
+<div class="grid">${chart('resource-heap')}${chart('resource-rss')}${chart('resource-offheap')}${chart('resource-cpu')}</div>
+
+<h2>Garbage collection</h2>
+${gcTable}
+${chart('gc-histogram')}
+
+<h2>Settings and environment</h2>
+${settings}
+`;
+  const lede = `${model.contenders.length} contender(s). Which design keeps tail latency flat while the garbage collector works?`;
+  return page(model.title, escapeHtml(lede), body, model);
+}
+
+export interface MicroReportModel {
+  readonly kind: 'micro';
+  readonly title: string;
+  readonly contenders: ReadonlyArray<{ readonly name: string; readonly color: string }>;
+  readonly tasks: readonly string[];
+  readonly rows: ReadonlyArray<{ readonly contender: string; readonly opsPerSecond: readonly number[] }>;
+  readonly table: { readonly header: readonly string[]; readonly cells: readonly string[][] };
+  readonly note: string;
+}
+
+export function renderMicroReport(model: MicroReportModel): string {
+  const body = `
+<h2>Operations per second</h2>
+<p class="note">${escapeHtml(model.note)}</p>
+${chart('micro-ops', true)}
+<h2>Table</h2>
+${table(model.table.header, model.table.cells.map((cells) => ({ cells })), 'micro-table')}
+`;
+  return page(model.title, 'Hit-path microbenchmarks (tinybench), one child process per contender.', body, model);
+}
+
+export interface SweepReportModel {
+  readonly kind: 'sweep';
+  readonly title: string;
+  readonly contenders: ReadonlyArray<{ readonly name: string; readonly color: string }>;
+  readonly series: ReadonlyArray<{
+    readonly contender: string;
+    readonly points: ReadonlyArray<{ capacity: number; fullGcPauseMs: number; p99Ms: number; maxMs: number }>;
+  }>;
+  readonly table: { readonly header: readonly string[]; readonly cells: readonly string[][] };
+}
+
+export function renderSweepReport(model: SweepReportModel): string {
+  const body = `
+<h2>Against cache size</h2>
+<p class="note">Log axes. The full GC pause is a forced gc() with the churned cache in place, after the measured load.</p>
+<div class="grid">${chart('sweep-pause')}${chart('sweep-p99')}${chart('sweep-max')}</div>
+<h2>Table</h2>
+${table(model.table.header, model.table.cells.map((cells) => ({ cells })), 'sweep-table')}
+`;
+  return page(model.title, 'What each contender costs as the cache grows.', body, model);
+}

@@ -1,0 +1,272 @@
+import { contenderColors } from './colors.js';
+import { mergeEncoded } from '../results/histogram.js';
+import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
+import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import { attributeStalls, type Stall } from '../results/stall-attribution.js';
+import { SPIKE_FACTOR, SPIKE_FLOOR_MS } from '../tuning.js';
+
+/**
+ * Everything the HTML report shows, computed in Node from results.json: the page's script only
+ * draws. Numbers in tables are formatted here, with the same functions as the terminal table.
+ */
+export interface RunReportModel {
+  readonly kind: 'run';
+  readonly title: string;
+  readonly contenders: ReadonlyArray<{ readonly name: string; readonly color: string }>;
+  readonly summary: { readonly header: readonly string[]; readonly rows: readonly SummaryRow[] };
+  readonly overTime: readonly OverTimeSeries[];
+  readonly spectrum: ReadonlyArray<{ readonly contender: string; readonly points: ReadonlyArray<{ x: number; y: number }> }>;
+  readonly resources: readonly ResourceSeries[];
+  readonly gc: { readonly bucketLabels: readonly string[]; readonly rows: readonly GcRow[] };
+  readonly stalls: ReadonlyArray<{ readonly contender: string; readonly repetition: number; readonly stall: Stall; readonly text: readonly string[] }>;
+  readonly stallRule: string;
+  readonly settings: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface SummaryRow {
+  readonly contender: string;
+  readonly failed: boolean;
+  readonly cells: readonly string[];
+}
+
+export interface OverTimeSeries {
+  readonly contender: string;
+  readonly repetition: number;
+  /** Seconds since measuring started, and latencies in ms, one per window. */
+  readonly t: readonly number[];
+  readonly p50: readonly number[];
+  readonly p99: readonly number[];
+  readonly max: readonly number[];
+  readonly gc: ReadonlyArray<{ readonly t: number; readonly ms: number; readonly kind: string; readonly forced: boolean }>;
+}
+
+export interface ResourceSeries {
+  readonly contender: string;
+  readonly t: readonly number[];
+  readonly heapMiB: readonly number[];
+  readonly rssMiB: readonly number[];
+  readonly offHeapMiB: readonly number[];
+  readonly cpuPercent: readonly number[];
+}
+
+export interface GcRow {
+  readonly contender: string;
+  readonly count: number;
+  readonly totalMs: number;
+  readonly longestMs: number;
+  readonly cells: readonly string[];
+  /** Pauses per bucket of GC_BUCKETS_MS. */
+  readonly buckets: readonly number[];
+}
+
+/** Upper edges of the GC pause histogram's buckets, ms. */
+const GC_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, Infinity];
+/** Percentiles plotted in the spectrum: the usual HdrHistogram ticks and steps between. */
+const SPECTRUM_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999];
+const MIB = 1024 * 1024;
+
+export function buildRunReport(results: Results): RunReportModel {
+  const names = results.contenders.map((c) => c.contender);
+  const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
+  const firstOf = (name: string): CompletedRow | undefined => completed.find((row) => row.contender === name);
+  const scenario = results.settings.scenario;
+
+  const overTime: OverTimeSeries[] = [];
+  const resources: ResourceSeries[] = [];
+  for (const name of names) {
+    const row = firstOf(name);
+    if (row === undefined) continue;
+    const windowMs = row.measurement.latency.windowMs;
+    overTime.push({
+      contender: name,
+      repetition: row.repetition,
+      t: row.summary.windows.map((w) => (w.startMs + windowMs) / 1000),
+      p50: row.summary.windows.map((w) => w.p50Ms),
+      p99: row.summary.windows.map((w) => w.p99Ms),
+      max: row.summary.windows.map((w) => w.maxMs),
+      gc: row.measurement.gcEvents.map((gc) => ({ t: gc.startMs / 1000, ms: gc.durationMs, kind: gc.kind, forced: gc.forced })),
+    });
+    const samples = row.measurement.windows;
+    resources.push({
+      contender: name,
+      t: samples.map((s) => s.atMs / 1000),
+      heapMiB: samples.map((s) => s.heapUsedBytes / MIB),
+      rssMiB: samples.map((s) => s.rssBytes / MIB),
+      offHeapMiB: samples.map((s) => (s.externalBytes + s.cacheOffHeapBytes) / MIB),
+      cpuPercent: samples.map((s) => s.cpuPercent),
+    });
+  }
+
+  const spectrum = names.flatMap((name) => {
+    const rows = completed.filter((row) => row.contender === name);
+    if (rows.length === 0) return [];
+    const merged = mergeEncoded(rows.map((row) => row.measurement.latency.overall));
+    const points = SPECTRUM_PERCENTILES.map((p) => ({ x: 1 / (1 - p / 100), y: merged.getValueAtPercentile(p) / 1e6 }));
+    // The maximum sits one decade beyond the last percentile, where HdrHistogram plots put it.
+    points.push({ x: 1e6, y: merged.maxValue / 1e6 });
+    merged.destroy();
+    return [{ contender: name, points }];
+  });
+
+  const gcRows: GcRow[] = names.flatMap((name) => {
+    const row = firstOf(name);
+    if (row === undefined) return [];
+    const pauses = row.measurement.gcEvents.map((gc) => gc.durationMs);
+    const totalMs = pauses.reduce((a, b) => a + b, 0);
+    const longestMs = Math.max(0, ...pauses);
+    const forced = row.measurement.gcEvents.filter((gc) => gc.forced).length;
+    return [
+      {
+        contender: name,
+        count: pauses.length,
+        totalMs,
+        longestMs,
+        cells: [name, formatCount(pauses.length), formatCount(forced), formatMs(totalMs), formatMs(longestMs)],
+        buckets: GC_BUCKETS_MS.map((edge, i) => pauses.filter((ms) => ms < edge && ms >= (GC_BUCKETS_MS[i - 1] ?? 0)).length),
+      },
+    ];
+  });
+
+  const stalls = completed.flatMap((row) => {
+    const found = attributeStalls(
+      row.summary.windows,
+      row.measurement.latency.windowMs,
+      row.summary.latency.p99Ms,
+      row.measurement.gcEvents,
+      row.measurement.forcedGcs,
+    );
+    return found.map((stall) => ({
+      contender: row.contender,
+      repetition: row.repetition,
+      stall,
+      text: [
+        row.contender,
+        String(row.repetition),
+        `${(stall.windowStartMs / 1000).toFixed(0)} s`,
+        formatMs(stall.maxMs),
+        stall.cause,
+        stall.overlapping === '' ? 'no GC' : stall.overlapping,
+      ],
+    }));
+  });
+
+  const gcText = scenario.forcedGc === null ? 'none' : `${scenario.forcedGc.mode}, every ${scenario.forcedGc.intervalSeconds} s scenario time (${(scenario.forcedGc.intervalSeconds / scenario.timeScale).toFixed(1)} s wall)`;
+  const env = results.environment;
+  return {
+    kind: 'run',
+    title: `readstate-lab: ${scenario.name}${results.settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)'}`,
+    contenders: withColors(names),
+    summary: summaryTable(results.contenders, results.settings.repeat > 1, results.settings.serviceLevel !== undefined),
+    overTime,
+    spectrum,
+    resources,
+    gc: { bucketLabels: GC_BUCKETS_MS.map((edge, i) => (edge === Infinity ? `≥ ${GC_BUCKETS_MS[i - 1]} ms` : `< ${edge} ms`)), rows: gcRows },
+    stalls,
+    stallRule: `a 1 s window whose slowest request took at least ${SPIKE_FACTOR}x the run's p99 and at least ${SPIKE_FLOOR_MS} ms`,
+    settings: [
+      ['run id', results.runId],
+      ['date', results.createdAt],
+      ['scenario', `${scenario.name}: ${scenario.description}`],
+      ['seed', String(scenario.seed)],
+      [
+        'rate',
+        results.settings.serviceLevel === undefined
+          ? `${formatCount(scenario.rate)} requests/s, ${results.settings.closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`
+          : `${formatCount(scenario.rate)} requests/s over HTTP, ${results.settings.serviceLevel.connections} autocannon connections (each waits for its answer), ${scenario.durationSeconds} s${results.settings.serviceLevel.target === null ? '' : `, target ${results.settings.serviceLevel.target}`}`,
+      ],
+      ['capacity', `${formatCount(scenario.capacity)} read states`],
+      ['time scale', `${scenario.timeScale}x (scenario seconds per wall second)`],
+      ['forced GC', gcText],
+      ['store', results.settings.store],
+      ['repetitions', String(results.settings.repeat)],
+      ['request log', results.settings.requestsFile ?? 'generated from the scenario and seed'],
+      ['Node / V8', `${env.node} / ${env.v8}`],
+      ['CPU', `${env.cpuCount} x ${env.cpuModel}`],
+      ['memory', formatBytes(env.totalMemoryBytes)],
+      ['platform', `${env.platform} ${env.arch}`],
+      ['node flags', env.nodeFlags.join(' ')],
+      ['reproduce', reproduceCommand(results)],
+    ],
+  };
+}
+
+/** The command that made the results, without where it wrote them; rebuilt for version-1 files. */
+function reproduceCommand(results: Results): string {
+  const { invocation } = results.settings;
+  if (invocation !== undefined) return ['readstate-lab', ...withoutOutput(invocation)].map(shellQuote).join(' ');
+  const s = results.settings.scenario;
+  const parts = [
+    'readstate-lab run',
+    `--impl ${results.settings.contenderNames.join(',')}`,
+    `--scenario ${s.name}`,
+    `--duration ${s.durationSeconds}`,
+    `--rate ${s.rate}`,
+    `--capacity ${s.capacity}`,
+    `--seed ${s.seed}`,
+    `--repeat ${results.settings.repeat}`,
+  ];
+  if (results.settings.closedLoop) parts.push('--closed-loop');
+  return parts.join(' ');
+}
+
+function withoutOutput(args: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--out') i++;
+    else if (!args[i]!.startsWith('--out=')) kept.push(args[i]!);
+  }
+  return kept;
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export const SUMMARY_HEADER = ['contender', 'p50', 'p99', 'p99.9', 'max', 'achieved rate', 'miss rate', 'B/entry', 'nothing lost'];
+
+/**
+ * Each figure with its multiple of the best contender's (×1 is the best), and with several
+ * repetitions the range it moved in. Failed contenders keep a row that says why.
+ */
+function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean, serviceLevel: boolean): RunReportModel['summary'] {
+  const done = contenders.filter((c) => c.completed > 0);
+  const best = (pick: (c: ContenderSummary) => Spread, higherIsBetter = false): number => {
+    const values = done.map((c) => pick(c).median);
+    return higherIsBetter ? Math.max(...values) : Math.min(...values);
+  };
+  const cell = (c: ContenderSummary, pick: (c: ContenderSummary) => Spread, format: (v: number) => string, higherIsBetter = false): string => {
+    const spread = pick(c);
+    const reference = best(pick, higherIsBetter);
+    const multiple = higherIsBetter ? reference / spread.median : spread.median / reference;
+    const range = repeated && spread.min !== spread.max ? ` [${format(spread.min)}–${format(spread.max)}]` : '';
+    return `${format(spread.median)} ×${Number.isFinite(multiple) ? multiple.toFixed(multiple < 10 ? 2 : 0) : '-'}${range}`;
+  };
+  const rows: SummaryRow[] = contenders.map((c) => {
+    if (c.completed === 0) {
+      return { contender: c.contender, failed: true, cells: [c.contender, `failed: ${c.failures.join('; ')}`] };
+    }
+    return {
+      contender: c.contender,
+      failed: false,
+      cells: [
+        c.contender,
+        cell(c, (x) => x.p50Ms, formatMs),
+        cell(c, (x) => x.p99Ms, formatMs),
+        cell(c, (x) => x.p999Ms, formatMs),
+        cell(c, (x) => x.maxMs, formatMs),
+        `${cell(c, (x) => x.achievedRate, (v) => `${formatCount(v)}/s`, true)}${c.saturated ? ' SATURATED' : ''}`,
+        formatPercent(c.missRate.median),
+        cell(c, (x) => x.bytesPerEntry, formatCount),
+        `${serviceLevel ? (c.integrityOk ? 'all answered 2xx' : 'NO: requests failed') : c.integrityOk ? 'yes' : 'NO: read states lost'}${c.failed > 0 ? ` (${c.failed} repetition(s) failed: ${c.failures.join('; ')})` : ''}`,
+      ],
+    };
+  });
+  const header = serviceLevel ? [...SUMMARY_HEADER.slice(0, -1), 'answered'] : SUMMARY_HEADER;
+  return { header, rows };
+}
+
+/** Each contender with its series colour (harness/report/colors.ts). */
+export function withColors(names: readonly string[]): Array<{ name: string; color: string }> {
+  const colors = contenderColors(names);
+  return names.map((name) => ({ name, color: colors.get(name)! }));
+}

@@ -1,0 +1,322 @@
+import type { StoreKind } from '../store/protocol.js';
+import type { Scenario, RequestType, ForcedGcMode } from './scenario-schema.js';
+
+/**
+ * The results.json schema. Raw measurements (encoded HDR histograms, GC events, samples) are
+ * kept so that results merge and re-render; every summary beside them is computed from them by
+ * harness/aggregate.ts. Bump SCHEMA_VERSION on any change a reader would notice.
+ */
+export const SCHEMA_VERSION = 2;
+
+export interface Results {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly kind: 'run';
+  readonly runId: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly environment: Environment;
+  readonly settings: RunSettings;
+  /** One per (contender, repetition), in the order they ran. */
+  readonly rows: readonly Row[];
+  /** One per contender: medians over its completed repetitions, with their spread. */
+  readonly contenders: readonly ContenderSummary[];
+}
+
+export interface Environment {
+  readonly node: string;
+  readonly v8: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly cpuModel: string;
+  readonly cpuCount: number;
+  readonly totalMemoryBytes: number;
+  readonly labVersion: string;
+  /** Flags every child ran with, before a contender's own. */
+  readonly nodeFlags: readonly string[];
+}
+
+export interface RunSettings {
+  readonly scenario: Scenario;
+  readonly contenderNames: readonly string[];
+  readonly repeat: number;
+  readonly closedLoop: boolean;
+  readonly store: StoreKind;
+  readonly requestsFile: string | null;
+  /** Set by `load`: the contenders ran as HTTP services under autocannon. */
+  readonly serviceLevel?: { readonly connections: number; readonly target: string | null };
+  /**
+   * The command line that made these results, as the command received it (`run --impl ...`),
+   * so a report's "reproduce" line repeats exactly what ran. Absent in version-1 files.
+   */
+  readonly invocation?: readonly string[];
+}
+
+interface RowBase {
+  readonly contender: string;
+  readonly repetition: number;
+  /** Every node flag the row's child process ran with. */
+  readonly nodeFlags: readonly string[];
+  readonly wallMs: number;
+}
+
+export interface CompletedRow extends RowBase {
+  readonly state: 'completed';
+  readonly measurement: RowMeasurement;
+  readonly summary: RowSummary;
+}
+
+export interface FailedRow extends RowBase {
+  readonly state: 'failed';
+  readonly reason: string;
+}
+
+export type Row = CompletedRow | FailedRow;
+
+/** Latency percentiles in milliseconds. */
+export interface Percentiles {
+  readonly count: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly p9999Ms: number;
+  readonly maxMs: number;
+}
+
+export interface WindowSummary {
+  /** Start of the window, ms since measuring started. */
+  readonly startMs: number;
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export interface RowSummary {
+  readonly latency: Percentiles;
+  readonly byType: Readonly<Record<RequestType, Percentiles>>;
+  readonly windows: readonly WindowSummary[];
+  readonly achievedRate: number;
+  readonly saturated: boolean;
+  readonly missRate: number;
+  readonly gcCount: number;
+  readonly gcTotalMs: number;
+  readonly longestGcMs: number;
+  readonly forcedGcCount: number;
+  readonly bytesPerEntry: number;
+  readonly heapUsedMaxBytes: number;
+  readonly rssMaxBytes: number;
+  readonly fullGcPauseMs: number;
+  readonly integrityOk: boolean;
+}
+
+/** A figure over repetitions: the median, and the lowest and highest seen. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface ContenderSummary {
+  readonly contender: string;
+  readonly completed: number;
+  readonly failed: number;
+  /** Reasons of failed repetitions, in order. */
+  readonly failures: readonly string[];
+  readonly p50Ms: Spread;
+  readonly p99Ms: Spread;
+  readonly p999Ms: Spread;
+  readonly maxMs: Spread;
+  readonly achievedRate: Spread;
+  readonly missRate: Spread;
+  readonly gcCount: Spread;
+  readonly longestGcMs: Spread;
+  readonly bytesPerEntry: Spread;
+  readonly heapUsedMaxBytes: Spread;
+  readonly fullGcPauseMs: Spread;
+  /** True when any repetition fell behind the target rate. */
+  readonly saturated: boolean;
+  /** True when every completed repetition passed the nothing-lost check. */
+  readonly integrityOk: boolean;
+}
+
+/** What one child measured, raw: histograms encoded, nothing computed from them yet. */
+export interface RowMeasurement {
+  readonly drive: DriveOutcome;
+  readonly latency: EncodedLatencies;
+  readonly gcEvents: readonly GcEvent[];
+  readonly forcedGcs: readonly ForcedGc[];
+  readonly windows: readonly WindowSample[];
+  readonly memory: MemoryFigures;
+  readonly counters: ServiceCounters;
+  readonly integrity: IntegrityResult;
+  readonly timingsMs: { readonly generate: number; readonly warm: number; readonly check: number };
+}
+
+export interface MemoryFigures {
+  readonly cachedStates: number;
+  /** Heap, ArrayBuffer and native bytes the warmed cache added, per cached state. */
+  readonly bytesPerEntry: number;
+  readonly heapBytes: number;
+  readonly arrayBufferBytes: number;
+  readonly offHeapBytes: number;
+  /** A forced full GC right after the measured load, with the churned cache in place. */
+  readonly fullGcPauseMs: number;
+}
+
+export type GcKind = 'minor' | 'major' | 'incremental' | 'weakcb' | 'unknown';
+
+export interface GcEvent {
+  /** Milliseconds since measuring started. */
+  readonly startMs: number;
+  readonly durationMs: number;
+  readonly kind: GcKind;
+  /** True when the lab asked for it (a scheduled forced GC). */
+  readonly forced: boolean;
+  /** The thread whose heap was collected: "main", or "partition 2" for a worker's own heap. */
+  readonly thread: string;
+}
+
+export interface ForcedGc {
+  /** Milliseconds since measuring started. */
+  readonly startMs: number;
+  /** How long the lab's own call took (sync), or the time until V8 finished the GC it started. */
+  readonly durationMs: number;
+  readonly mode: ForcedGcMode;
+  /** `concurrent` only: V8 started no major GC before the burst gave up. */
+  readonly timedOut?: boolean;
+}
+
+/** The process as it was during one window of wall time. */
+export interface WindowSample {
+  /** Milliseconds since measuring started, at the end of the window. */
+  readonly atMs: number;
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  readonly rssBytes: number;
+  /** ArrayBuffers and other memory V8 knows of outside its heap (typed arrays, WebAssembly). */
+  readonly externalBytes: number;
+  /** Memory the cache allocated natively, which V8 does not see. */
+  readonly cacheOffHeapBytes: number;
+  /** CPU time of the whole process (every thread) over the window, as a share of one core. */
+  readonly cpuPercent: number;
+  readonly eventLoopDelayMaxMs: number;
+  readonly eventLoopDelayP99Ms: number;
+  /** Requests completed in the window, and cache misses during it. */
+  readonly completed: number;
+  readonly misses: number;
+}
+
+export interface EncodedLatencies {
+  /** Always nanoseconds. */
+  readonly unit: 'ns';
+  readonly overall: string;
+  readonly byType: Record<RequestType, string>;
+  /** One histogram per window of `windowMs`, the first starting when measuring started. */
+  readonly windows: readonly string[];
+  readonly windowMs: number;
+}
+
+export interface DriveOutcome {
+  readonly targetRate: number;
+  /** Requests sent per wall second, from the first due time to the last send. */
+  readonly achievedRate: number;
+  readonly sent: number;
+  readonly completed: number;
+  /** Requests of the log never sent because the run fell too far behind. */
+  readonly notSent: number;
+  /** Achieved rate below 95% of target: the contender (or this machine) could not keep up. */
+  readonly saturated: boolean;
+  /** The furthest a send fell behind its intended time, in ms. */
+  readonly maxSendLagMs: number;
+  /** Wall ms from the start to the last completion. */
+  readonly elapsedMs: number;
+}
+
+export interface Mismatch {
+  readonly userId: number;
+  readonly channelId: number;
+  /** [lastReadMessageId, mentionCount] the request log implies. */
+  readonly expected: Expected;
+  /** What the cache (or, for keys not cached, the store) holds; null when neither holds it. */
+  readonly found: Expected | null;
+  /** Where `found` came from; 'stale store' is a clean cached entry the store disagrees with. */
+  readonly where: 'cache' | 'store' | 'nowhere' | 'stale store';
+}
+
+export interface IntegrityResult {
+  readonly ok: boolean;
+  /** Read states the request log changed. */
+  readonly statesChecked: number;
+  readonly mismatchCount: number;
+  /** The first few mismatches, enough to debug with. */
+  readonly mismatches: readonly Mismatch[];
+  /** What was and was not checked, where the check is partial (service-level runs). */
+  readonly note?: string;
+}
+
+export interface ServiceCounters {
+  /** Cache operations that found their entry. */
+  hits: number;
+  /** Cache operations that had to load their entry from the store. */
+  misses: number;
+  evictions: number;
+  /** States written back to the store (evicted dirty or due). */
+  writeBacks: number;
+  cacheSize: number;
+}
+
+export interface MicroResults {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly kind: 'micro';
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly environment: Environment;
+  readonly settings: { readonly capacity: number; readonly timeMs: number; readonly opsPerSample: number };
+  readonly rows: ReadonlyArray<
+    | { readonly contender: string; readonly state: 'completed'; readonly tasks: readonly MicroTaskResult[]; readonly fullGcMs: number }
+    | { readonly contender: string; readonly state: 'failed'; readonly reason: string }
+  >;
+}
+
+export interface MicroTaskResult {
+  readonly task: string;
+  readonly opsPerSecond: number;
+  readonly meanNsPerOp: number;
+  /** p99 over batches of OPS_PER_SAMPLE operations, divided by the batch size. */
+  readonly p99NsPerOp: number;
+  readonly samples: number;
+}
+
+export interface SweepPoint {
+  readonly contender: string;
+  readonly capacity: number;
+  readonly state: 'completed' | 'failed';
+  readonly reason?: string;
+  readonly cachedStates?: number;
+  readonly bytesPerEntry?: number;
+  readonly fullGcPauseMs?: number;
+  readonly longestGcMs?: number;
+  readonly p99Ms?: number;
+  readonly p999Ms?: number;
+  readonly maxMs?: number;
+  readonly achievedRate?: number;
+  readonly saturated?: boolean;
+}
+
+export interface SweepResults {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly kind: 'sweep';
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly environment: Environment;
+  readonly scenario: Scenario;
+  readonly capacities: readonly number[];
+  readonly points: readonly SweepPoint[];
+}
+
+export type AnyResults = Results | MicroResults | SweepResults;
+
+/** What one read state must hold after a prefix of the log: [lastReadMessageId, mentionCount]. */
+export type Expected = [lastRead: number, mentions: number];

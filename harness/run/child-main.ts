@@ -1,0 +1,26 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describeError } from '../errors.js';
+import { runOne, type RowConfig } from './run-one.js';
+
+/**
+ * Entry of the child process that measures one row: `node --expose-gc child-main.js CONFIG OUT`.
+ * It reads its RowConfig from CONFIG, reports progress over IPC when it has a parent, and writes
+ * `{ state: 'completed', measurement }` or `{ state: 'failed', reason }` to OUT.
+ */
+const [configPath, outPath] = process.argv.slice(2);
+if (configPath === undefined || outPath === undefined) {
+  process.stderr.write('usage: child-main CONFIG.json OUT.json\n');
+  process.exit(2);
+}
+const config = JSON.parse(readFileSync(configPath, 'utf8')) as RowConfig;
+const progress = (message: string): void => {
+  if (process.send !== undefined) process.send({ kind: 'progress', message });
+};
+try {
+  const measurement = await runOne(config, progress);
+  writeFileSync(outPath, JSON.stringify({ state: 'completed', measurement }));
+  process.exit(0);
+} catch (error) {
+  writeFileSync(outPath, JSON.stringify({ state: 'failed', reason: describeError(error) }));
+  process.exit(1);
+}

@@ -1,0 +1,163 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { resolveContender } from '../../implementations/registry.js';
+import { createService } from '../service/create-service.js';
+import { drive } from './driver.js';
+import { expectedStates } from '../check/expected-states.js';
+import { prepareFastHistograms } from '../results/histogram.js';
+import { checkIntegrity } from '../check/integrity-check.js';
+import { LatencyRecorder } from '../measure/latency-recorder.js';
+import { readRequestLog, type RequestLog } from '../workload/request-log.js';
+import { writeStates } from '../check/state-dump.js';
+import type { StoreKind } from '../store/protocol.js';
+import { WindowSampler } from '../measure/window-sampler.js';
+import { Workload, warmStatesFromLog } from '../workload/workload.js';
+import type { DriveOutcome, RowMeasurement } from '../results/schema.js';
+import type { Scenario } from '../results/scenario-schema.js';
+import { INJECTED_STALL_EVERY_MS, SETTLE_MS } from '../tuning.js';
+
+/** Everything one child process needs to measure one (contender, scenario, repetition). */
+export interface RowConfig {
+  /** The name reports give the contender. */
+  readonly contender: string;
+  /** A module contender's absolute path (harness/cli/choose-contenders.ts); else undefined. */
+  readonly modulePath?: string | undefined;
+  /** The scenario with the command line's overrides applied. */
+  readonly scenario: Scenario;
+  readonly repetition: number;
+  /** Replay this NDJSON log instead of generating one from the scenario. */
+  readonly requestsFile: string | undefined;
+  readonly closedLoop: boolean;
+  readonly store: StoreKind;
+  /** Write the final read states here as NDJSON. */
+  readonly dumpStatePath: string | undefined;
+  /**
+   * Fault injection, for testing gates: block the measured thread for this many ms once a
+   * second, a known regression the gate must catch.
+   */
+  readonly injectStallMs?: number;
+}
+
+export type Progress = (message: string) => void;
+
+function blockFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+/** Measures one row. Runs inside its own child process (harness/child-main.ts). */
+export async function runOne(config: RowConfig, progress: Progress): Promise<RowMeasurement> {
+  const { scenario } = config;
+  if (globalThis.gc === undefined) throw new Error('run-one needs node --expose-gc');
+  await prepareFastHistograms();
+
+  const generateStart = performance.now();
+  let workload: Workload | undefined;
+  let log: RequestLog;
+  if (config.requestsFile !== undefined) {
+    log = await readRequestLog(config.requestsFile);
+  } else {
+    workload = new Workload(scenario, scenario.seed);
+    log = workload.generateForScenario();
+  }
+  const generateMs = performance.now() - generateStart;
+
+  const storePathPrefix = join(tmpdir(), `readstate-lab-${process.pid}-${Date.now()}`);
+  let startMs = performance.now();
+  const clock = (): number => performance.now() - startMs;
+  const contender = await resolveContender(config.modulePath ?? config.contender);
+  const service = createService(contender, {
+    scenario,
+    store: config.store,
+    storePathPrefix,
+    clock: () => clock() * scenario.timeScale,
+    log,
+  });
+  try {
+    progress(`warming ${scenario.capacity.toLocaleString('en-US')} read states`);
+    const warmStart = performance.now();
+    const footprint = await Promise.race([
+      service.warm(workload?.warmStates(scenario.capacity) ?? warmStatesFromLog(log, scenario.capacity)),
+      service.failed,
+    ]);
+    const warmMs = performance.now() - warmStart;
+    workload = undefined;
+    globalThis.gc();
+
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    startMs = performance.now();
+    const recorder = new LatencyRecorder(startMs, scenario.windowSeconds * 1000);
+    const forcedGc =
+      scenario.forcedGc === null
+        ? undefined
+        : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode };
+    service.start(startMs, forcedGc);
+    const injected = config.injectStallMs === undefined ? undefined : setInterval(() => blockFor(config.injectStallMs!), INJECTED_STALL_EVERY_MS);
+    const sampler = new WindowSampler(scenario.windowSeconds * 1000, {
+      clock,
+      cacheOffHeapBytes: () => service.cacheOffHeapBytes(),
+      completed: () => recorder.count,
+      misses: () => service.counters().misses,
+    });
+    progress(`measuring ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s`);
+    const durationMs = (log.count / scenario.rate) * 1000;
+    let outcome: DriveOutcome;
+    try {
+      const driven = drive({
+        log,
+        service,
+        recorder,
+        rate: scenario.rate,
+        timeScale: scenario.timeScale,
+        startMs,
+        closedLoop: config.closedLoop,
+        giveUpAfterMs: durationMs * 3 + 5_000,
+        drainTimeoutMs: 30_000,
+      });
+      outcome = await Promise.race([driven, service.failed]);
+    } finally {
+      sampler.stop();
+      clearInterval(injected);
+    }
+    sampler.sample();
+    const finished = await Promise.race([service.finishMeasuring(), service.failed]);
+
+    progress('flushing and checking that no read state was lost');
+    const checkStart = performance.now();
+    await Promise.race([service.flush(), service.failed]);
+    const contents = await service.contents();
+    const integrity = checkIntegrity(expectedStates(log, outcome.sent), contents.cache, contents.store);
+    if (config.dumpStatePath !== undefined) await writeStates(config.dumpStatePath, contents.cache, contents.store);
+    const checkMs = performance.now() - checkStart;
+    const counters = service.counters();
+    const latency = recorder.encode();
+    recorder.destroy();
+    const { cachedStates, heapBytes, arrayBufferBytes, offHeapBytes } = footprint;
+
+    return {
+      drive: outcome,
+      latency,
+      gcEvents: finished.gc.flatMap((report) => report.events).sort((a, b) => a.startMs - b.startMs),
+      forcedGcs: finished.gc.flatMap((report) => report.forced).sort((a, b) => a.startMs - b.startMs),
+      windows: sampler.samples,
+      memory: {
+        cachedStates,
+        bytesPerEntry: cachedStates === 0 ? 0 : (heapBytes + arrayBufferBytes + offHeapBytes) / cachedStates,
+        heapBytes,
+        arrayBufferBytes,
+        offHeapBytes,
+        fullGcPauseMs: finished.fullGcPauseMs,
+      },
+      counters,
+      integrity,
+      timingsMs: { generate: generateMs, warm: warmMs, check: checkMs },
+    };
+  } finally {
+    await service.close().catch(() => {});
+    for (const file of readdirSync(tmpdir()).filter((name) => name.startsWith(basename(storePathPrefix)))) {
+      rmSync(join(tmpdir(), file), { force: true });
+    }
+  }
+}

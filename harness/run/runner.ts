@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
+import { summarizeRow } from '../results/aggregate.js';
+import { findAnyContender } from '../../implementations/registry.js';
+import { describeError } from '../errors.js';
+import { childEntry } from '../entry-points.js';
+import { type Row, type RowMeasurement } from '../results/schema.js';
+import type { RowConfig } from './run-one.js';
+import { BASE_NODE_FLAGS } from '../tuning.js';
+
+export interface RunPlan {
+  /** Rows in the order to run them; repetitions interleave contenders, as compare.js does. */
+  readonly rows: readonly RowConfig[];
+  /** Where each child's config, raw output and stderr go. */
+  readonly workDir: string;
+  /** Extra flags for every child, after the base flags and the contender's own. */
+  readonly extraNodeFlags: readonly string[];
+}
+
+export interface RunEvents {
+  readonly onRowStart?: (config: RowConfig, index: number, total: number) => void;
+  readonly onProgress?: (config: RowConfig, message: string) => void;
+  readonly onRowEnd?: (row: Row, index: number, total: number) => void;
+  /** Resolves when the user asked to stop (Ctrl-C): no new row starts, the running one is ended. */
+  readonly stopSignal?: AbortSignal;
+}
+
+/**
+ * Runs every row of the plan in its own child process, one after another. A child that fails,
+ * crashes or runs out of memory becomes a failed row and the rest still run.
+ */
+export async function runPlan(plan: RunPlan, events: RunEvents = {}): Promise<Row[]> {
+  mkdirSync(plan.workDir, { recursive: true });
+  const rows: Row[] = [];
+  for (const [index, config] of plan.rows.entries()) {
+    if (events.stopSignal?.aborted === true) break;
+    events.onRowStart?.(config, index, plan.rows.length);
+    const row = await runRow(config, index, plan, events);
+    rows.push(row);
+    events.onRowEnd?.(row, index, plan.rows.length);
+  }
+  return rows;
+}
+
+async function runRow(config: RowConfig, index: number, plan: RunPlan, events: RunEvents): Promise<Row> {
+  const name = `${String(index).padStart(3, '0')}-${config.contender}-rep${config.repetition}`;
+  const configPath = join(plan.workDir, `${name}.config.json`);
+  const outPath = join(plan.workDir, `${name}.out.json`);
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const entry = childEntry(import.meta.url, './child-main.js');
+  const nodeFlags = [...BASE_NODE_FLAGS, ...(config.modulePath === undefined ? findAnyContender(config.contender).nodeFlags : []), ...plan.extraNodeFlags];
+  const base = { contender: config.contender, repetition: config.repetition, nodeFlags };
+  const started = performance.now();
+
+  const child = execa(process.execPath, [...nodeFlags, ...entry.execArgv, entry.file, configPath, outPath], {
+    ipc: true,
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+    cancelSignal: events.stopSignal,
+    forceKillAfterDelay: 2_000,
+  });
+  child.on('message', (message: { kind?: string; message?: string }) => {
+    if (message.kind === 'progress' && typeof message.message === 'string') events.onProgress?.(config, message.message);
+  });
+  const result = await child;
+  const wallMs = performance.now() - started;
+  writeFileSync(join(plan.workDir, `${name}.log`), result.all ?? '');
+
+  if (events.stopSignal?.aborted === true && !existsSync(outPath)) {
+    return { ...base, wallMs, state: 'failed', reason: 'interrupted' };
+  }
+  let output: ChildOutput;
+  try {
+    output = JSON.parse(readFileSync(outPath, 'utf8')) as ChildOutput;
+  } catch {
+    return { ...base, wallMs, state: 'failed', reason: crashReason(result) };
+  }
+  if (output.state === 'failed') return { ...base, wallMs, state: 'failed', reason: output.reason };
+  try {
+    return { ...base, wallMs, state: 'completed', measurement: output.measurement, summary: summarizeRow(output.measurement) };
+  } catch (error) {
+    return { ...base, wallMs, state: 'failed', reason: `unreadable measurement: ${describeError(error)}` };
+  }
+}
+
+type ChildOutput = { state: 'completed'; measurement: RowMeasurement } | { state: 'failed'; reason: string };
+
+/** One line saying why a child died without writing its result. */
+function crashReason(result: { exitCode?: number; signal?: string; all?: string }): string {
+  const output = result.all ?? '';
+  if (/heap out of memory|Allocation failed/i.test(output)) return 'ran out of memory (V8 heap limit)';
+  const how = result.signal !== undefined ? `killed by ${result.signal}` : `exited with code ${result.exitCode}`;
+  const lastLine = output.trim().split('\n').filter((line) => line.trim() !== '').pop();
+  return lastLine === undefined ? `crashed: ${how}` : `crashed: ${how}: ${lastLine.trim().slice(0, 200)}`;
+}

@@ -1,0 +1,54 @@
+import { createFrom, type AnyContender } from '../../implementations/registry.js';
+import type { Scenario } from '../results/scenario-schema.js';
+import { StoreClient } from '../store/client.js';
+import type { StoreKind } from '../store/protocol.js';
+import { WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
+import type { RequestLog } from '../workload/request-log.js';
+import { shareLog } from '../workload/shared-log.js';
+import { PartitionedService } from './partitioned-service.js';
+import { ReadStateService } from './read-state-service.js';
+import type { RequestService } from './request-service.js';
+
+/** What a service is built from in the child process that measures it. */
+export interface ServiceContext {
+  readonly scenario: Scenario;
+  readonly store: StoreKind;
+  /** Where stores may put their files (one per store, with a suffix). */
+  readonly storePathPrefix: string;
+  /** Scenario ms now, on this thread. */
+  readonly clock: () => number;
+  readonly log: RequestLog;
+}
+
+/**
+ * The service that runs a contender: the plain service over a cache contender, or the service
+ * a service contender's design describes.
+ */
+export function createService(contender: AnyContender, context: ServiceContext): RequestService {
+  const { scenario } = context;
+  if (contender.kind === 'cache') {
+    return new ReadStateService({
+      makeCache: (onEvict) => createFrom(contender, { capacity: scenario.capacity, onEvict }),
+      store: new StoreClient({ kind: context.store, path: `${context.storePathPrefix}.sqlite` }),
+      clock: context.clock,
+      writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
+      writeBackEveryMs: WRITE_BACK_EVERY_MS,
+      writeBackBatch: WRITE_BACK_BATCH,
+    });
+  }
+  switch (contender.design.kind) {
+    case 'worker-partitions':
+      return new PartitionedService({
+        partitions: contender.design.partitions,
+        contender: contender.design.innerCache,
+        totalCapacity: scenario.capacity,
+        store: context.store,
+        storePathPrefix: context.storePathPrefix,
+        log: shareLog(context.log),
+        timeScale: scenario.timeScale,
+        writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
+        writeBackEveryMs: WRITE_BACK_EVERY_MS,
+        writeBackBatch: WRITE_BACK_BATCH,
+      });
+  }
+}

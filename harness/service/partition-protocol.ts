@@ -1,0 +1,38 @@
+import type { StoreKind } from '../store/protocol.js';
+import type { RequestLog } from '../workload/request-log.js';
+import type { ForcedGcPlan } from '../measure/thread-gc.js';
+
+/** What a partition worker is started with. */
+export interface PartitionWorkerData {
+  readonly partition: number;
+  readonly partitions: number;
+  /** The cache contender inside the partition. */
+  readonly contender: string;
+  readonly capacity: number;
+  readonly store: StoreKind;
+  readonly storePath: string;
+  /** The run's request log, in SharedArrayBuffers. */
+  readonly log: RequestLog;
+  readonly timeScale: number;
+  readonly writeBackDelayMs: number;
+  readonly writeBackEveryMs: number;
+  readonly writeBackBatch: number;
+}
+
+/** Main thread to partition. `requests` and `warm` are fire-and-forget; the rest are answered by seq. */
+export type PartitionRequest =
+  | { kind: 'requests'; indices: Int32Array }
+  | { kind: 'warm'; states: Float64Array }
+  | { kind: 'warmDone'; seq: number }
+  | { kind: 'start'; startEpochMs: number; forcedGc: Omit<ForcedGcPlan, 'offsetMs'> | undefined }
+  | { kind: 'finish'; seq: number }
+  | { kind: 'flush'; seq: number }
+  | { kind: 'contents'; seq: number }
+  | { kind: 'close'; seq: number };
+
+/** Partition to main thread. */
+export type PartitionReply =
+  /** Requests whose part in this partition is done, with the partition's counters now. */
+  | { kind: 'done'; indices: Int32Array; counters: [hits: number, misses: number, evictions: number, writeBacks: number, cacheSize: number] }
+  | { kind: 'reply'; seq: number; value: unknown }
+  | { kind: 'failed'; message: string };

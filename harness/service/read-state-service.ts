@@ -1,0 +1,262 @@
+import { performance } from 'node:perf_hooks';
+import { emptyState, type ReadState, type ReadStateCache, type StateSink } from '../../implementations/contract.js';
+import type { Footprint, RequestService } from './request-service.js';
+import { ACK, MESSAGE, OPEN, type RequestLog } from '../workload/request-log.js';
+import type { StoreClient } from '../store/client.js';
+import { ThreadGc, type ForcedGcPlan, type GcReport } from '../measure/thread-gc.js';
+import type { ServiceCounters } from '../results/schema.js';
+
+export interface ServiceOptions {
+  /** Creates the cache, given the sink its evicted dirty states must go to. */
+  readonly makeCache: (onEvict: StateSink) => ReadStateCache;
+  readonly store: StoreClient;
+  /** Scenario milliseconds now; never goes backwards. */
+  readonly clock: () => number;
+  /** A dirty state is written back this many scenario ms after its last update. */
+  readonly writeBackDelayMs: number;
+  /** How often (wall ms) the write-back timer runs. */
+  readonly writeBackEveryMs: number;
+  /** The most states one timer run writes back, so one run cannot stall the service. */
+  readonly writeBackBatch: number;
+  /** Only operations on users it owns are applied (a partition); all of them by default. */
+  readonly owns?: (userId: number) => boolean;
+  /** Name of this thread in GC reports. */
+  readonly thread?: string;
+  /** Wall ms after the start of this thread's first forced GC (partitions stagger them). */
+  readonly forcedGcOffsetMs?: (intervalMs: number) => number;
+}
+
+const READ = -1;
+type Operation = typeof READ | typeof ACK | typeof MESSAGE;
+const ownsEveryone = (): boolean => true;
+
+/**
+ * Turns requests into cache operations. A miss loads the state from the store (or starts a
+ * fresh one), inserts it, then applies the operation; later operations on a key that is still
+ * loading wait behind it in order, so no update is applied twice or lost.
+ */
+export class ReadStateService implements RequestService {
+  readonly #options: ServiceOptions;
+  readonly #store: StoreClient;
+  readonly #clock: () => number;
+  readonly #owns: (userId: number) => boolean;
+  #cache: ReadStateCache | undefined;
+  readonly #scratch: ReadState = emptyState();
+  /** Keys being loaded, each with the operations waiting for it, oldest first. */
+  readonly #loading = new Map<string, Array<() => void>>();
+  readonly #writeBack = (state: ReadState): void => this.#store.write(state);
+  #timer: NodeJS.Timeout | undefined;
+  #gc: ThreadGc | undefined;
+  #hits = 0;
+  #misses = 0;
+  #inserted = 0;
+  readonly failed: Promise<never>;
+
+  constructor(options: ServiceOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#owns = options.owns ?? ownsEveryone;
+    this.failed = new Promise<never>((_, reject) => (options.store.onFailure = reject));
+    this.failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+  }
+
+  get #ready(): ReadStateCache {
+    if (this.#cache === undefined) throw new Error('the service must be warmed before use');
+    return this.#cache;
+  }
+
+  /**
+   * Creates the cache and fills it. Memory is read before the cache exists and after the fill,
+   * each time after a full GC where `gc` is exposed, so the footprint counts only the cache.
+   */
+  async warm(states: Iterable<ReadState>): Promise<Footprint> {
+    const before = await settledMemoryUsage();
+    const cache = this.#options.makeCache(this.#writeBack);
+    this.#cache = cache;
+    for (const state of states) {
+      cache.insert(state, 0);
+      this.#inserted++;
+    }
+    const after = await settledMemoryUsage();
+    return {
+      cachedStates: cache.size,
+      heapBytes: after.heapUsed - before.heapUsed,
+      arrayBufferBytes: after.arrayBuffers - before.arrayBuffers,
+      offHeapBytes: cache.offHeapBytes(),
+    };
+  }
+
+  start(originMs: number, forcedGc: Omit<ForcedGcPlan, 'offsetMs'> | undefined): void {
+    this.#timer = setInterval(() => this.#writeBackDue(), this.#options.writeBackEveryMs);
+    const offsetMs = forcedGc === undefined ? 0 : (this.#options.forcedGcOffsetMs?.(forcedGc.intervalMs) ?? forcedGc.intervalMs);
+    this.#gc = new ThreadGc(this.#options.thread ?? 'main', originMs, forcedGc === undefined ? undefined : { ...forcedGc, offsetMs });
+  }
+
+  handle(log: RequestLog, i: number, now: number): Promise<void> | undefined {
+    const userId = log.userId[i]!;
+    const channelId = log.channelId[i]!;
+    const from = log.listStart[i]!;
+    const to = log.listStart[i + 1]!;
+    const owns = this.#owns;
+    switch (log.type[i]) {
+      case MESSAGE: {
+        // The author has read their own message; everyone mentioned gets one more mention.
+        let waits = owns(userId) ? this.#apply(ACK, userId, channelId, log.messageId[i]!, now) : undefined;
+        for (let j = from; j < to; j++) {
+          const mentioned = log.list[j]!;
+          if (owns(mentioned)) waits = join(waits, this.#apply(MESSAGE, mentioned, channelId, 0, now));
+        }
+        return waits;
+      }
+      case ACK:
+        return owns(userId) ? this.#apply(ACK, userId, channelId, log.messageId[i]!, now) : undefined;
+      case OPEN:
+        return owns(userId) ? this.#apply(READ, userId, channelId, 0, now) : undefined;
+      default: {
+        if (!owns(userId)) return undefined;
+        let waits: Promise<void> | undefined;
+        for (let j = from; j < to; j++) waits = join(waits, this.#apply(READ, userId, log.list[j]!, 0, now));
+        return waits;
+      }
+    }
+  }
+
+  /** Applies one ack, as an HTTP request asks; resolves once it is in the cache. */
+  ack(userId: number, channelId: number, messageId: number): Promise<void> | undefined {
+    return this.#apply(ACK, userId, channelId, messageId, this.#clock());
+  }
+
+  /** Adds one mention of `userId` in `channelId`. */
+  mention(userId: number, channelId: number): Promise<void> | undefined {
+    return this.#apply(MESSAGE, userId, channelId, 0, this.#clock());
+  }
+
+  /** The read state of (userId, channelId), loading it from the store on a miss. */
+  async readState(userId: number, channelId: number): Promise<ReadState> {
+    const state = emptyState();
+    // After a load, other loads of the same store reply may evict the entry before this
+    // continuation runs (in a tiny cache): then it is simply loaded again.
+    for (;;) {
+      await this.#apply(READ, userId, channelId, 0, this.#clock());
+      if (this.#ready.read(userId, channelId, state)) return state;
+    }
+  }
+
+  async finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }> {
+    this.#gc?.stopForcing();
+    let fullGcPauseMs = 0;
+    if (globalThis.gc !== undefined) {
+      const start = performance.now();
+      globalThis.gc();
+      fullGcPauseMs = performance.now() - start;
+    }
+    return { gc: this.#gc === undefined ? [] : [this.#gc.report()], fullGcPauseMs };
+  }
+
+  async flush(): Promise<void> {
+    this.#ready.drainDue(Infinity, this.#writeBack);
+    await this.#store.settled();
+  }
+
+  async contents(): Promise<{ cache: ReadState[]; store: ReadState[] }> {
+    const cache: ReadState[] = [];
+    this.#ready.forEach((state) => cache.push(state));
+    return { cache, store: await this.#store.dump() };
+  }
+
+  counters(): ServiceCounters {
+    const size = this.#cache?.size ?? 0;
+    return {
+      hits: this.#hits,
+      misses: this.#misses,
+      // Entries only ever leave the cache by eviction: the service never replaces one.
+      evictions: this.#inserted - size,
+      writeBacks: this.#store.writeCount,
+      cacheSize: size,
+    };
+  }
+
+  cacheOffHeapBytes(): number {
+    return this.#cache?.offHeapBytes() ?? 0;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#gc?.report();
+    this.#cache?.close();
+    await this.#store.close();
+  }
+
+  #writeBackDue(): void {
+    const due = this.#clock() - this.#options.writeBackDelayMs;
+    this.#ready.drainDue(due, this.#writeBack, this.#options.writeBackBatch);
+  }
+
+  #apply(operation: Operation, userId: number, channelId: number, messageId: number, now: number): Promise<void> | undefined {
+    if (this.#tryApply(operation, userId, channelId, messageId, now)) {
+      this.#hits++;
+      return undefined;
+    }
+    this.#misses++;
+    return new Promise((resolve) => {
+      this.#afterLoad(userId, channelId, () => {
+        // Applied later than asked: stamp it with the time it is applied, so updates reach the
+        // cache in clock order.
+        if (!this.#tryApply(operation, userId, channelId, messageId, this.#clock())) {
+          throw new Error(`read state ${userId}:${channelId} missing right after its load`);
+        }
+        resolve();
+      });
+    });
+  }
+
+  #tryApply(operation: Operation, userId: number, channelId: number, messageId: number, now: number): boolean {
+    const cache = this.#ready;
+    switch (operation) {
+      case READ:
+        return cache.read(userId, channelId, this.#scratch);
+      case ACK:
+        return cache.ack(userId, channelId, messageId, now);
+      default:
+        return cache.mention(userId, channelId, now);
+    }
+  }
+
+  /** Runs `then` once (userId, channelId) is in the cache, loading it if no load is under way. */
+  #afterLoad(userId: number, channelId: number, then: () => void): void {
+    const key = `${userId}:${channelId}`;
+    const waiting = this.#loading.get(key);
+    if (waiting !== undefined) {
+      waiting.push(then);
+      return;
+    }
+    this.#loading.set(key, [then]);
+    this.#store.load(userId, channelId, (stored) => {
+      const now = this.#clock();
+      this.#ready.insert(stored ?? { userId, channelId, lastReadMessageId: 0, mentionCount: 0, updatedAt: now }, now);
+      this.#inserted++;
+      const queue = this.#loading.get(key)!;
+      this.#loading.delete(key);
+      for (const next of queue) next();
+    });
+  }
+}
+
+/**
+ * Memory after full GCs and a pause: V8 frees dead ArrayBuffers' memory on a background
+ * sweeper after a GC, so a reading taken at once still counts buffers that are already dead
+ * (the request log builder's, say) and would make a cache's footprint look smaller than it is.
+ */
+async function settledMemoryUsage(): Promise<NodeJS.MemoryUsage> {
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  globalThis.gc?.();
+  return process.memoryUsage();
+}
+
+function join(a: Promise<void> | undefined, b: Promise<void> | undefined): Promise<void> | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Promise.all([a, b]).then(() => undefined);
+}

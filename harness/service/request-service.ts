@@ -1,0 +1,68 @@
+import type { ReadState } from '../../implementations/contract.js';
+import type { RequestLog } from '../workload/request-log.js';
+import type { ForcedGcPlan, GcReport } from '../measure/thread-gc.js';
+import type { ServiceCounters } from '../results/schema.js';
+
+/**
+ * What the harness needs of a service: the plain one (harness/read-state-service.ts, a cache
+ * and a store on this thread) or a partitioned one (worker threads, each with its own heap).
+ * Calls come in this order: warm, start, handle..., finishMeasuring, flush, contents, close.
+ */
+export interface RequestService {
+  /** Creates the caches and fills them with clean states; returns what they hold. */
+  warm(states: Iterable<ReadState>): Promise<Footprint>;
+  /**
+   * Starts the write-back timers and GC observation. `originMs` is performance.now() at the
+   * start of measuring, on this thread; `forcedGc` plans the forced GCs, if any.
+   */
+  start(originMs: number, forcedGc: Omit<ForcedGcPlan, 'offsetMs'> | undefined): void;
+  /**
+   * Handles request `i` of `log` at scenario time `now` (ms). Returns undefined when it was
+   * answered synchronously, or a promise when it had to wait (for the store, or a worker).
+   */
+  handle(log: RequestLog, i: number, now: number): Promise<void> | undefined;
+  /** Stops forced GCs, times one full GC of every heap, and reports each heap's GCs. */
+  finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }>;
+  /** Writes back every dirty state and waits until the stores have applied every write. */
+  flush(): Promise<void>;
+  /** The caches' states and the stores' states, for the end-of-run check. */
+  contents(): Promise<{ cache: ReadState[]; store: ReadState[] }>;
+  counters(): ServiceCounters;
+  /** Native bytes the caches hold now (for the per-window samples); 0 where unknown. */
+  cacheOffHeapBytes(): number;
+  close(): Promise<void>;
+  /**
+   * Rejects when the service can no longer answer (its store or a worker died), so that a run
+   * fails at once instead of waiting for answers that will never come. Never resolves.
+   */
+  readonly failed: Promise<never>;
+}
+
+/** What the warmed caches hold, measured on the heaps they live on, after forced GCs. */
+export interface Footprint {
+  readonly cachedStates: number;
+  readonly heapBytes: number;
+  readonly arrayBufferBytes: number;
+  /** Native memory the caches report themselves. */
+  readonly offHeapBytes: number;
+}
+
+export function addFootprints(parts: readonly Footprint[]): Footprint {
+  return {
+    cachedStates: parts.reduce((n, p) => n + p.cachedStates, 0),
+    heapBytes: parts.reduce((n, p) => n + p.heapBytes, 0),
+    arrayBufferBytes: parts.reduce((n, p) => n + p.arrayBufferBytes, 0),
+    offHeapBytes: parts.reduce((n, p) => n + p.offHeapBytes, 0),
+  };
+}
+
+export function addCounters(parts: readonly ServiceCounters[]): ServiceCounters {
+  const sum = (pick: (c: ServiceCounters) => number): number => parts.reduce((n, c) => n + pick(c), 0);
+  return {
+    hits: sum((c) => c.hits),
+    misses: sum((c) => c.misses),
+    evictions: sum((c) => c.evictions),
+    writeBacks: sum((c) => c.writeBacks),
+    cacheSize: sum((c) => c.cacheSize),
+  };
+}

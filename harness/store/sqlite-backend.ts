@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { WRITE_WIDTH, type StoreBackend } from './protocol.js';
+
+/** Read states in a real SQLite database (better-sqlite3), one row per (user, channel). */
+export class SqliteStoreBackend implements StoreBackend {
+  readonly #db: Database.Database;
+  readonly #upsert: Database.Statement<[number, number, number, number, number]>;
+  readonly #select: Database.Statement<[number, number], Row>;
+
+  constructor(path: string) {
+    this.#db = new Database(path);
+    // The store stands in for a remote database; durability across power loss is not measured.
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS read_states (
+      user_id INTEGER NOT NULL,
+      channel_id INTEGER NOT NULL,
+      last_read_message_id INTEGER NOT NULL,
+      mention_count INTEGER NOT NULL,
+      updated_at REAL NOT NULL,
+      PRIMARY KEY (user_id, channel_id)
+    ) WITHOUT ROWID`);
+    this.#upsert = this.#db.prepare(`INSERT INTO read_states VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (user_id, channel_id) DO UPDATE SET
+        last_read_message_id = excluded.last_read_message_id,
+        mention_count = excluded.mention_count,
+        updated_at = excluded.updated_at`);
+    this.#select = this.#db.prepare(
+      'SELECT last_read_message_id AS lastRead, mention_count AS mentions, updated_at AS updatedAt FROM read_states WHERE user_id = ? AND channel_id = ?',
+    );
+  }
+
+  atomically(work: () => void): void {
+    this.#db.transaction(work)();
+  }
+
+  write(userId: number, channelId: number, lastRead: number, mentions: number, updatedAt: number): void {
+    this.#upsert.run(userId, channelId, lastRead, mentions, updatedAt);
+  }
+
+  load(userId: number, channelId: number, out: Float64Array, at: number): void {
+    const row = this.#select.get(userId, channelId);
+    out[at] = row === undefined ? 0 : 1;
+    out[at + 1] = row?.lastRead ?? 0;
+    out[at + 2] = row?.mentions ?? 0;
+    out[at + 3] = row?.updatedAt ?? 0;
+  }
+
+  dump(): Float64Array {
+    const rows = this.#db
+      .prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states')
+      .raw()
+      .all() as number[][];
+    const out = new Float64Array(rows.length * WRITE_WIDTH);
+    rows.forEach((row, i) => out.set(row, i * WRITE_WIDTH));
+    return out;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+interface Row {
+  lastRead: number;
+  mentions: number;
+  updatedAt: number;
+}

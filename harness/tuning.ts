@@ -1,0 +1,85 @@
+/**
+ * Every tuning constant of the harness in one place, each with the reason for its value, in the
+ * order data flows. Formats (widths of store messages, request codes) stay with their format;
+ * these are the knobs.
+ */
+
+// ---- run: child processes and the open-loop driver ----
+
+/**
+ * Flags every measuring child runs with: `--expose-gc` for forced GCs and clean memory
+ * readings, and a heap limit far above the default so that 8 million object entries fit.
+ */
+export const BASE_NODE_FLAGS: readonly string[] = ['--expose-gc', '--max-old-space-size=16384'];
+
+/** Wall ms between the end of the warm-up and the first request, to let the GC settle. */
+export const SETTLE_MS = 200;
+
+/** The longest one event-loop turn sends for before letting timers and store replies in. */
+export const MAX_TURN_MS = 2;
+
+/** Achieved rate below this share of the target: the contender (or the machine) fell behind. */
+export const SATURATION_THRESHOLD = 0.95;
+
+/** How often an injected stall (RowConfig.injectStallMs) blocks the thread. */
+export const INJECTED_STALL_EVERY_MS = 1000;
+
+/** Wall ms a server may take to warm its cache and start listening. */
+export const SERVE_START_TIMEOUT_MS = 180_000;
+
+// ---- service: write-back and partitions ----
+
+/** How often (wall ms) a service's write-back timer runs. */
+export const WRITE_BACK_EVERY_MS = 100;
+
+/** The most states one write-back run hands to the store: bounds the pause one run can cause. */
+export const WRITE_BACK_BATCH = 5_000;
+
+/** States per warm-up message to a partition. */
+export const WARM_CHUNK = 65_536;
+
+// ---- measure: forced GC in `concurrent` mode ----
+
+/** One allocation of `concurrent` mode's burst: a 4 MiB array, a large object. */
+export const PRESSURE_ARRAY_LENGTH = 1 << 19;
+
+/** Wall ms between allocations: small steps, so requests keep being served during a burst. */
+export const PRESSURE_STEP_MS = 5;
+
+/** Give up on V8 starting a major GC after this many wall milliseconds. */
+export const PRESSURE_TIMEOUT_MS = 10_000;
+
+// ---- micro ----
+
+/**
+ * Operations per timed sample: one operation takes tens of nanoseconds, less than the clock's
+ * own cost, so each sample times a batch and the figures are per operation.
+ */
+export const OPS_PER_SAMPLE = 1024;
+
+/** Forced full GCs timed after the fill; the median is reported. */
+export const FULL_GC_SAMPLES = 5;
+
+// ---- check ----
+
+/** Mismatches kept in a result: enough to debug with, few enough to read. */
+export const MISMATCHES_KEPT = 20;
+
+// ---- results: stall attribution ----
+
+/** A window counts as a spike when its slowest request took this many times the run's p99... */
+export const SPIKE_FACTOR = 5;
+
+/**
+ * ...and at least this many ms: on a shared 2-core machine an idle loop already sees gaps of a
+ * few milliseconds, so smaller maxima are noise, not stalls.
+ */
+export const SPIKE_FLOOR_MS = 10;
+
+/** A GC "explains" a spike when its pause covers at least this share of the spike. */
+export const EXPLAINED_SHARE = 0.5;
+
+// ---- profile ----
+
+/** Seconds clinic may take beyond the load to analyse and write its HTML (bubbleprof can hang). */
+export const CLINIC_ANALYSIS_SECONDS = 60;

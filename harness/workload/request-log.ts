@@ -1,0 +1,168 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { UsageError } from '../errors.js';
+import { FieldReader, parseJson } from '../json-input.js';
+import { REQUEST_TYPES } from '../results/scenario-schema.js';
+
+export const MESSAGE = 0;
+export const ACK = 1;
+export const OPEN = 2;
+export const RECONNECT = 3;
+
+/**
+ * The requests of one run, column by column in typed arrays: millions of requests without one
+ * JS object each, so the log adds nothing to the heap the contenders are measured on.
+ *
+ * Request i:
+ * - message:   `userId` wrote message `messageId` in `channelId` (and so has read it), mentioning
+ *              the users `list[listStart[i] .. listStart[i + 1])`;
+ * - ack:       `userId` read `channelId` up to `messageId`;
+ * - open:      `userId` opened `channelId` (one read);
+ * - reconnect: `userId` came back online and reads the channels in its list.
+ */
+export interface RequestLog {
+  readonly count: number;
+  readonly type: Uint8Array;
+  readonly userId: Uint32Array;
+  readonly channelId: Uint32Array;
+  readonly messageId: Float64Array;
+  /** count + 1 offsets into `list`. */
+  readonly listStart: Uint32Array;
+  readonly list: Uint32Array;
+}
+
+/** One request as plain data: the NDJSON line format, and what builders take. */
+export type Request =
+  | { type: 'message'; authorId: number; channelId: number; messageId: number; mentions: number[] }
+  | { type: 'ack'; userId: number; channelId: number; messageId: number }
+  | { type: 'open'; userId: number; channelId: number }
+  | { type: 'reconnect'; userId: number; channelIds: number[] };
+
+/** Appends requests into growing typed arrays. */
+export class RequestLogBuilder {
+  #count = 0;
+  #listLength = 0;
+  #type = new Uint8Array(1024);
+  #userId = new Uint32Array(1024);
+  #channelId = new Uint32Array(1024);
+  #messageId = new Float64Array(1024);
+  #listStart = new Uint32Array(1025);
+  #list = new Uint32Array(4096);
+
+  get count(): number {
+    return this.#count;
+  }
+
+  add(type: number, userId: number, channelId: number, messageId: number, list: ArrayLike<number>): void {
+    if (this.#count === this.#type.length) this.#growRows();
+    while (this.#listLength + list.length > this.#list.length) this.#list = grow(this.#list, this.#list.length * 2);
+    const i = this.#count++;
+    this.#type[i] = type;
+    this.#userId[i] = userId;
+    this.#channelId[i] = channelId;
+    this.#messageId[i] = messageId;
+    for (let j = 0; j < list.length; j++) this.#list[this.#listLength++] = list[j]!;
+    this.#listStart[i + 1] = this.#listLength;
+  }
+
+  addRequest(request: Request): void {
+    switch (request.type) {
+      case 'message':
+        return this.add(MESSAGE, request.authorId, request.channelId, request.messageId, request.mentions);
+      case 'ack':
+        return this.add(ACK, request.userId, request.channelId, request.messageId, []);
+      case 'open':
+        return this.add(OPEN, request.userId, request.channelId, 0, []);
+      case 'reconnect':
+        return this.add(RECONNECT, request.userId, 0, 0, request.channelIds);
+    }
+  }
+
+  build(): RequestLog {
+    const n = this.#count;
+    return {
+      count: n,
+      type: this.#type.slice(0, n),
+      userId: this.#userId.slice(0, n),
+      channelId: this.#channelId.slice(0, n),
+      messageId: this.#messageId.slice(0, n),
+      listStart: this.#listStart.slice(0, n + 1),
+      list: this.#list.slice(0, this.#listLength),
+    };
+  }
+
+  #growRows(): void {
+    const size = this.#type.length * 2;
+    this.#type = grow(this.#type, size);
+    this.#userId = grow(this.#userId, size);
+    this.#channelId = grow(this.#channelId, size);
+    this.#messageId = grow(this.#messageId, size);
+    this.#listStart = grow(this.#listStart, size + 1);
+  }
+}
+
+function grow<T extends Uint8Array | Uint32Array | Float64Array>(array: T, size: number): T {
+  const bigger = new (array.constructor as new (size: number) => T)(size);
+  bigger.set(array);
+  return bigger;
+}
+
+export function requestAt(log: RequestLog, i: number): Request {
+  const list = Array.from(log.list.subarray(log.listStart[i]!, log.listStart[i + 1]!));
+  const userId = log.userId[i]!;
+  const channelId = log.channelId[i]!;
+  const messageId = log.messageId[i]!;
+  switch (log.type[i]) {
+    case MESSAGE:
+      return { type: 'message', authorId: userId, channelId, messageId, mentions: list };
+    case ACK:
+      return { type: 'ack', userId, channelId, messageId };
+    case OPEN:
+      return { type: 'open', userId, channelId };
+    default:
+      return { type: 'reconnect', userId, channelIds: list };
+  }
+}
+
+export async function writeRequestLog(log: RequestLog, path: string): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < log.count; i++) {
+    if (!out.write(`${JSON.stringify(requestAt(log, i))}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'close');
+}
+
+/** Reads an NDJSON request log; a malformed line is a UsageError naming its line number. */
+export async function readRequestLog(path: string): Promise<RequestLog> {
+  const builder = new RequestLogBuilder();
+  const input = createReadStream(path);
+  const opened = once(input, 'open').catch((error: Error) => {
+    throw new UsageError(`cannot read request log ${path}: ${error.message}`);
+  });
+  await opened;
+  let lineNumber = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    builder.addRequest(parseRequest(line, `${path}:${lineNumber}`));
+  }
+  if (builder.count === 0) throw new UsageError(`request log ${path} holds no requests`);
+  return builder.build();
+}
+
+export function parseRequest(line: string, where: string): Request {
+  const fields = new FieldReader(parseJson(line, where), where);
+  const type = fields.oneOf('type', REQUEST_TYPES);
+  switch (type) {
+    case 'message':
+      return { type, authorId: fields.id('authorId'), channelId: fields.id('channelId'), messageId: fields.messageId('messageId'), mentions: fields.ids('mentions') };
+    case 'ack':
+      return { type, userId: fields.id('userId'), channelId: fields.id('channelId'), messageId: fields.messageId('messageId') };
+    case 'open':
+      return { type, userId: fields.id('userId'), channelId: fields.id('channelId') };
+    case 'reconnect':
+      return { type, userId: fields.id('userId'), channelIds: fields.ids('channelIds') };
+  }
+}
