@@ -31,7 +31,7 @@ describe('the service loses no read state', () => {
     }
   }
 
-  it('the check catches a lost update, a stale store and a state that should not exist', () => {
+  it('the check catches a lost update, a state missing from the store, a wrong cache and a state that should not exist', () => {
     const expected = expectedStates(log, log.count);
     const [someKey, [lastRead, mentions]] = [...expected.entries()].find(([, value]) => value[1] > 0)!;
     const [userId, channelId] = someKey.split(':').map(Number) as [number, number];
@@ -45,7 +45,13 @@ describe('the service loses no read state', () => {
     assert.equal(lostResult.mismatchCount, 1);
     assert.deepEqual(lostResult.mismatches[0]?.found, [lastRead, mentions - 1]);
     const cachedRight = all.find((s) => s.userId === userId && s.channelId === channelId)!;
-    assert.equal(checkIntegrity(expected, [cachedRight], lost).mismatches[0]?.where, 'stale store');
+    // The cache holding the right value does not save a store that lost it.
+    const staleStore = checkIntegrity(expected, [cachedRight], lost);
+    assert.deepEqual([staleStore.ok, staleStore.lostCount, staleStore.mismatches[0]?.where], [false, 1, 'store']);
+    const missing = checkIntegrity(expected, [cachedRight], all.filter((s) => s !== cachedRight));
+    assert.deepEqual([missing.lostCount, missing.mismatches[0]?.where], [1, 'not in store']);
+    const wrongCache = checkIntegrity(expected, [{ ...cachedRight, lastReadMessageId: lastRead + 1 }], all);
+    assert.deepEqual([wrongCache.ok, wrongCache.lostCount, wrongCache.mismatches[0]?.where], [false, 0, 'cache']);
     const extra = [...all, { userId: 1e9, channelId: 1, lastReadMessageId: 5, mentionCount: 0, updatedAt: 0 }];
     assert.equal(checkIntegrity(expected, [], extra).mismatchCount, 1);
   });

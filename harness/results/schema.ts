@@ -239,10 +239,14 @@ export interface Mismatch {
   readonly channelId: number;
   /** [lastReadMessageId, mentionCount] the request log implies. */
   readonly expected: Expected;
-  /** What the cache (or, for keys not cached, the store) holds; null when neither holds it. */
+  /** What `where` holds; null when the store does not hold the state at all. */
   readonly found: Expected | null;
-  /** Where `found` came from; 'stale store' is a clean cached entry the store disagrees with. */
-  readonly where: 'cache' | 'store' | 'nowhere' | 'stale store';
+  /**
+   * 'not in store': the log changed the state and the store never got it; 'store': the store
+   * holds another value; 'cache': the cache holds another value. (Version-1 files also used
+   * 'nowhere' and 'stale store'.)
+   */
+  readonly where: 'cache' | 'store' | 'not in store' | 'nowhere' | 'stale store';
 }
 
 export interface IntegrityResult {
@@ -250,6 +254,8 @@ export interface IntegrityResult {
   /** Read states the request log changed. */
   readonly statesChecked: number;
   readonly mismatchCount: number;
+  /** Changed read states the store does not hold as the log implies: lost. Absent before version 2. */
+  readonly lostCount?: number;
   /** The first few mismatches, enough to debug with. */
   readonly mismatches: readonly Mismatch[];
   /** What was and was not checked, where the check is partial (service-level runs). */
