@@ -38,6 +38,26 @@ export const WRITE_BACK_BATCH = 5_000;
 /** States per warm-up message to a partition. */
 export const WARM_CHUNK = 65_536;
 
+// ---- store ----
+
+/**
+ * How long SQLite waits on a lock held by another connection before a write fails (and is
+ * retried): short, so a locked database shows as a failing store within a second.
+ */
+export const STORE_BUSY_TIMEOUT_MS = 1_000;
+
+/** A failed write-back is retried after this many ms, doubling each time up to the next. */
+export const STORE_RETRY_FIRST_MS = 50;
+export const STORE_RETRY_MAX_MS = 2_000;
+
+// ---- http: the service over HTTP ----
+
+/** Shutdown's deadline: requests in flight, then the final write-back, must be done by then. */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** The longest one request may take to arrive whole (Node's default is 5 minutes). */
+export const SERVER_REQUEST_TIMEOUT_MS = 30_000;
+
 // ---- measure: forced GC in `concurrent` mode ----
 
 /** One allocation of `concurrent` mode's burst: a 4 MiB array, a large object. */

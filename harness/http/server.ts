@@ -6,10 +6,10 @@ import { createFrom, type ContenderInfo } from '../../implementations/index.js';
 import { ApiError, API_ROUTES, MAX_BODY_BYTES, matchRoute, parseCall, type ApiCall, type ApiRoute } from './api.js';
 import { encodeHistogram, prepareFastHistograms, recordingHistogram, type Histogram } from '../results/histogram.js';
 import { ReadStateService } from '../service/read-state-service.js';
-import { StoreClient } from '../store/client.js';
+import { SERVER_REQUEST_TIMEOUT_MS, SHUTDOWN_DEADLINE_MS, WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
+import { StoreClient, StoreUnavailableError } from '../store/client.js';
 import type { StoreKind } from '../store/protocol.js';
 import { ThreadGc, type ForcedGcPlan } from '../measure/thread-gc.js';
-import { WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
 
 export interface ServerOptions {
   /** The cache contender to serve, resolved (registered or a module). */
@@ -26,6 +26,14 @@ export interface ServerOptions {
   readonly forcedGc: ForcedGcPlan | undefined;
   /** Clean states to fill the cache with before listening. */
   readonly warmStates: Iterable<ReadState>;
+  /** Where the server says what it must (the store failing and recovering): one line each. */
+  readonly log: (line: string) => void;
+}
+
+/** How a shutdown ended: every dirty state written, or how many could not be. */
+export interface ShutdownOutcome {
+  readonly unwritten: number;
+  readonly cause?: string;
 }
 
 
@@ -42,7 +50,7 @@ export class ReadStateServer {
   readonly #startedAt = performance.now();
   readonly #contender: string;
   #inFlight = 0;
-  #closing: Promise<void> | undefined;
+  #closing: Promise<ShutdownOutcome> | undefined;
   #drained: (() => void) | undefined;
 
   private constructor(options: ServerOptions, service: ReadStateService) {
@@ -54,13 +62,26 @@ export class ReadStateServer {
     this.#gc = new ThreadGc('main', origin, options.forcedGc);
     this.#http = createServer((request, response) => void this.#serve(request, response));
     this.#http.keepAliveTimeout = 5_000;
+    this.#http.requestTimeout = SERVER_REQUEST_TIMEOUT_MS;
+    this.#http.headersTimeout = Math.min(this.#http.headersTimeout, SERVER_REQUEST_TIMEOUT_MS);
   }
 
+  /**
+   * Opens and checks the store, fills the cache, then listens. Any failure (a database that
+   * cannot be opened or written, a port in use, an address that cannot be bound) rejects with
+   * one line, after releasing what was started, so the process can exit.
+   */
   static async start(options: ServerOptions): Promise<ReadStateServer> {
     await prepareFastHistograms();
     const started = performance.now();
     const clock = (): number => (performance.now() - started) * options.timeScale;
     const service = new ReadStateService({
+      onStoreStatus: (status) =>
+        options.log(
+          status.failing === undefined
+            ? `store recovered: ${status.pending} read states still to write`
+            : `store failing, writes refused with 503 until it recovers: ${status.failing.cause}`,
+        ),
       makeCache: (onEvict) => createFrom(options.cache, { capacity: options.capacity, onEvict }),
       store: new StoreClient({ kind: options.store, path: options.dbPath }),
       clock,
@@ -68,12 +89,23 @@ export class ReadStateServer {
       writeBackEveryMs: WRITE_BACK_EVERY_MS,
       writeBackBatch: WRITE_BACK_BATCH,
     });
-    await service.warm(options.warmStates);
+    try {
+      await service.warm(options.warmStates);
+    } catch (error) {
+      await service.close().catch(() => {});
+      throw error;
+    }
     const server = new ReadStateServer(options, service);
-    await new Promise<void>((resolve, reject) => {
-      server.#http.once('error', reject);
-      server.#http.listen(options.port, options.host, () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.#http.once('error', reject);
+        server.#http.listen(options.port, options.host, () => resolve());
+      });
+    } catch (error) {
+      server.#gc.report();
+      await service.close().catch(() => {});
+      throw new Error(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+    }
     return server;
   }
 
@@ -84,20 +116,32 @@ export class ReadStateServer {
   }
 
   /**
-   * Stops accepting connections, lets the requests in flight finish, writes every dirty read
-   * state back to the store and closes it. Safe to call more than once.
+   * Stops accepting connections, gives the requests in flight until the deadline to finish (then
+   * closes their connections: a stalled upload cannot hold the process), writes every dirty read
+   * state back and closes the store. If the store cannot take them all by the deadline, says how
+   * many it could not write. Safe to call more than once.
    */
-  shutdown(): Promise<void> {
+  shutdown(deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<ShutdownOutcome> {
     this.#closing ??= (async () => {
+      const deadline = performance.now() + deadlineMs;
+      const remaining = (): number => Math.max(0, deadline - performance.now());
       const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
       this.#http.closeIdleConnections();
-      if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+      if (this.#inFlight > 0) await withDeadline(new Promise<void>((resolve) => (this.#drained = resolve)), remaining() / 2);
       this.#http.closeAllConnections();
       await closed;
       this.#gc.report();
-      await this.#service.flush();
+      let cause: string | undefined;
+      try {
+        await withDeadline(this.#service.flush(), remaining());
+      } catch (error) {
+        cause = (error as Error).message;
+      }
+      const status = this.#service.storeStatus();
+      const unwritten = status.pending;
       await this.#service.close();
       for (const histogram of this.#latency.values()) histogram.destroy();
+      return unwritten === 0 ? { unwritten } : { unwritten, cause: cause ?? status.failing?.cause ?? 'the store did not take them in time' };
     })();
     return this.#closing;
   }
@@ -109,11 +153,17 @@ export class ReadStateServer {
     try {
       const matched = matchRoute(request.method ?? 'GET', (request.url ?? '/').split('?')[0]!);
       route = matched.route;
+      const failing = this.#service.storeStatus().failing;
+      if (failing !== undefined && (route === 'message' || route === 'ack')) {
+        request.resume();
+        throw new ApiError(503, `store failing, writes refused until it recovers: ${failing.cause}`);
+      }
       const body = await readBody(request);
       const call = parseCall(matched.route, matched.params, body);
       reply(response, 200, await this.#perform(call));
     } catch (error) {
       if (error instanceof ApiError) reply(response, error.status, { error: error.message });
+      else if (error instanceof StoreUnavailableError) reply(response, 503, { error: error.message });
       else reply(response, 500, { error: (error as Error).message });
     } finally {
       if (route !== undefined && response.statusCode < 400) {
@@ -138,8 +188,11 @@ export class ReadStateServer {
         return service.readState(call.userId, call.channelId);
       case 'reconnect':
         return { readStates: await Promise.all(call.channelIds.map((channel) => service.readState(call.userId, channel))) };
-      case 'health':
+      case 'health': {
+        const failing = service.storeStatus().failing;
+        if (failing !== undefined) throw new ApiError(503, `store failing: ${failing.cause}`);
         return { status: this.#closing === undefined ? 'ok' : 'closing', contender: this.#contender, cached: service.counters().cacheSize };
+      }
       case 'stats':
         return this.#stats();
     }
@@ -197,4 +250,11 @@ function reply(response: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   response.end(body);
+}
+
+/** Resolves when `work` does, or rejects once `ms` have passed. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not done within the ${Math.round(ms)} ms left before the deadline`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

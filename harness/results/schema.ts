@@ -268,8 +268,10 @@ export interface ServiceCounters {
   /** Cache operations that had to load their entry from the store. */
   misses: number;
   evictions: number;
-  /** States written back to the store (evicted dirty or due). */
+  /** States handed to the store to write back (evicted dirty or due). */
   writeBacks: number;
+  /** Of those, the states the store has committed. Absent before version 2. */
+  persisted?: number;
   cacheSize: number;
 }
 

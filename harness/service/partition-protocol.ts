@@ -33,6 +33,6 @@ export type PartitionRequest =
 /** Partition to main thread. */
 export type PartitionReply =
   /** Requests whose part in this partition is done, with the partition's counters now. */
-  | { kind: 'done'; indices: Int32Array; counters: [hits: number, misses: number, evictions: number, writeBacks: number, cacheSize: number] }
+  | { kind: 'done'; indices: Int32Array; counters: [hits: number, misses: number, evictions: number, writeBacks: number, persisted: number, cacheSize: number] }
   | { kind: 'reply'; seq: number; value: unknown }
   | { kind: 'failed'; message: string };

@@ -48,7 +48,7 @@ function finished(index: number): void {
     const indices = Int32Array.from(done);
     done = [];
     const c = service.counters();
-    post({ kind: 'done', indices, counters: [c.hits, c.misses, c.evictions, c.writeBacks, c.cacheSize] }, [indices.buffer]);
+    post({ kind: 'done', indices, counters: [c.hits, c.misses, c.evictions, c.writeBacks, c.persisted ?? 0, c.cacheSize] }, [indices.buffer]);
   });
 }
 

@@ -46,7 +46,7 @@ export class PartitionedService implements RequestService {
     const n = settings.partitions;
     this.#partitions = n;
     this.#outgoing = Array.from({ length: n }, () => []);
-    this.#counters = Array.from({ length: n }, () => ({ hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 }));
+    this.#counters = Array.from({ length: n }, () => ({ hits: 0, misses: 0, evictions: 0, writeBacks: 0, persisted: 0, cacheSize: 0 }));
     let fail: (error: Error) => void = () => {};
     this.failed = new Promise<never>((_, reject) => (fail = reject));
     this.failed.catch(() => {});
@@ -169,8 +169,8 @@ export class PartitionedService implements RequestService {
   #receive(partition: number, reply: PartitionReply, fail: (error: Error) => void): void {
     switch (reply.kind) {
       case 'done': {
-        const [hits, misses, evictions, writeBacks, cacheSize] = reply.counters;
-        this.#counters[partition] = { hits, misses, evictions, writeBacks, cacheSize };
+        const [hits, misses, evictions, writeBacks, persisted, cacheSize] = reply.counters;
+        this.#counters[partition] = { hits, misses, evictions, writeBacks, persisted, cacheSize };
         for (const i of reply.indices) {
           const waiting = this.#waiting.get(i)!;
           if (--waiting.parts === 0) {

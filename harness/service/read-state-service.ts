@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { emptyState, type ReadState, type ReadStateCache, type StateSink } from '../../implementations/contract.js';
 import type { Footprint, RequestService } from './request-service.js';
 import { ACK, MESSAGE, OPEN, type RequestLog } from '../workload/request-log.js';
-import type { StoreClient } from '../store/client.js';
+import type { StoreClient, StoreStatus } from '../store/client.js';
 import { ThreadGc, type ForcedGcPlan, type GcReport } from '../measure/thread-gc.js';
 import type { ServiceCounters } from '../results/schema.js';
 
@@ -22,6 +22,8 @@ export interface ServiceOptions {
   readonly owns?: (userId: number) => boolean;
   /** Name of this thread in GC reports. */
   readonly thread?: string;
+  /** Called when the store starts failing and when it recovers. */
+  readonly onStoreStatus?: (status: StoreStatus) => void;
   /** Wall ms after the start of this thread's first forced GC (partitions stagger them). */
   readonly forcedGcOffsetMs?: (intervalMs: number) => number;
 }
@@ -43,7 +45,7 @@ export class ReadStateService implements RequestService {
   #cache: ReadStateCache | undefined;
   readonly #scratch: ReadState = emptyState();
   /** Keys being loaded, each with the operations waiting for it, oldest first. */
-  readonly #loading = new Map<string, Array<() => void>>();
+  readonly #loading = new Map<string, Array<(error?: Error) => void>>();
   readonly #writeBack = (state: ReadState): void => this.#store.write(state);
   #timer: NodeJS.Timeout | undefined;
   #gc: ThreadGc | undefined;
@@ -57,7 +59,15 @@ export class ReadStateService implements RequestService {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#owns = options.owns ?? ownsEveryone;
-    this.failed = new Promise<never>((_, reject) => (options.store.onFailure = reject));
+    // A measured run cannot go on without its store: it fails when the store dies or starts
+    // failing. A server instead keeps serving and answers 503 (harness/http/server.ts).
+    this.failed = new Promise<never>((_, reject) => {
+      options.store.onFatal = reject;
+      options.store.onStatusChange = (status) => {
+        if (status.failing !== undefined) reject(new Error(`the store is failing: ${status.failing.cause}`));
+        options.onStoreStatus?.(status);
+      };
+    });
     this.failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
   }
 
@@ -71,6 +81,7 @@ export class ReadStateService implements RequestService {
    * each time after a full GC where `gc` is exposed, so the footprint counts only the cache.
    */
   async warm(states: Iterable<ReadState>): Promise<Footprint> {
+    await this.#store.ready();
     const before = await settledMemoryUsage();
     const cache = this.#options.makeCache(this.#writeBack);
     this.#cache = cache;
@@ -172,9 +183,20 @@ export class ReadStateService implements RequestService {
       misses: this.#misses,
       // Entries only ever leave the cache by eviction: the service never replaces one.
       evictions: this.#inserted - size,
-      writeBacks: this.#store.writeCount,
+      writeBacks: this.#store.status().handed,
+      persisted: this.#store.status().persisted,
       cacheSize: size,
     };
+  }
+
+  /** What the store has done with the states handed to it, and whether it is failing. */
+  storeStatus(): StoreStatus {
+    return this.#store.status();
+  }
+
+  /** Resolves once the store is open and took a test write; rejects with one line if not. */
+  storeReady(): Promise<void> {
+    return this.#store.ready();
   }
 
   cacheOffHeapBytes(): number {
@@ -199,8 +221,9 @@ export class ReadStateService implements RequestService {
       return undefined;
     }
     this.#misses++;
-    return new Promise((resolve) => {
-      this.#afterLoad(userId, channelId, () => {
+    return new Promise((resolve, reject) => {
+      this.#afterLoad(userId, channelId, (error) => {
+        if (error !== undefined) return reject(error);
         // Applied later than asked: stamp it with the time it is applied, so updates reach the
         // cache in clock order.
         if (!this.#tryApply(operation, userId, channelId, messageId, this.#clock())) {
@@ -224,7 +247,7 @@ export class ReadStateService implements RequestService {
   }
 
   /** Runs `then` once (userId, channelId) is in the cache, loading it if no load is under way. */
-  #afterLoad(userId: number, channelId: number, then: () => void): void {
+  #afterLoad(userId: number, channelId: number, then: (error?: Error) => void): void {
     const key = `${userId}:${channelId}`;
     const waiting = this.#loading.get(key);
     if (waiting !== undefined) {
@@ -232,12 +255,18 @@ export class ReadStateService implements RequestService {
       return;
     }
     this.#loading.set(key, [then]);
-    this.#store.load(userId, channelId, (stored) => {
+    this.#store.load(userId, channelId, (stored, error) => {
+      const queue = this.#loading.get(key)!;
+      this.#loading.delete(key);
+      // A failed load inserts nothing and releases every operation waiting for the key: each
+      // fails (HTTP 503), and the next request for the key loads it again.
+      if (error !== undefined) {
+        for (const next of queue) next(error);
+        return;
+      }
       const now = this.#clock();
       this.#ready.insert(stored ?? { userId, channelId, lastReadMessageId: 0, mentionCount: 0, updatedAt: now }, now);
       this.#inserted++;
-      const queue = this.#loading.get(key)!;
-      this.#loading.delete(key);
       for (const next of queue) next();
     });
   }

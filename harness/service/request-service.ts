@@ -63,6 +63,7 @@ export function addCounters(parts: readonly ServiceCounters[]): ServiceCounters 
     misses: sum((c) => c.misses),
     evictions: sum((c) => c.evictions),
     writeBacks: sum((c) => c.writeBacks),
+    persisted: sum((c) => c.persisted ?? 0),
     cacheSize: sum((c) => c.cacheSize),
   };
 }

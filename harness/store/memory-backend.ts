@@ -7,6 +7,9 @@ import type { StoreBackend } from './protocol.js';
 export class MemoryStoreBackend implements StoreBackend {
   readonly #byUser = new Map<number, Map<number, Float64Array>>();
 
+  /** Maps cannot fail to store; nothing to check. */
+  selfTest(): void {}
+
   atomically(work: () => void): void {
     work();
   }

@@ -6,14 +6,27 @@
  * The worker handles messages in order and, within a batch, writes before loads. A load of a
  * key is only ever asked for while that key is out of the cache, so every write-back of the key
  * was sent before it: a load always sees the newest state.
+ *
+ * A failed write must not break that order: once a batch's writes fail, the worker refuses
+ * every later batch (it "bounces" it, untouched) until the client sends a batch marked
+ * `resume`, which carries every write the worker refused, oldest first. So no load ever reads
+ * past a write that has not landed, and no write lands before an older one of the same key.
  */
 export type StoreRequest =
-  | { kind: 'batch'; seq: number; writes: Float64Array; loads: Float64Array }
+  | { kind: 'batch'; seq: number; writes: Float64Array; loads: Float64Array; resume: boolean }
   | { kind: 'dump'; seq: number }
   | { kind: 'close'; seq: number };
 
 export type StoreReply =
-  | { kind: 'batch'; seq: number; found: Float64Array }
+  /** The worker opened its store and a test write and read worked. */
+  | { kind: 'ready'; seq: -1 }
+  /** The store could not be opened or did not take a test write; the worker then exits. */
+  | { kind: 'startup-error'; seq: -1; message: string }
+  /**
+   * `persisted`: the batch's writes are committed. Otherwise `writeError` says why and none of
+   * them is. `found` answers the loads (FOUND_WIDTH numbers each) unless `loadError` says why not.
+   */
+  | { kind: 'batch'; seq: number; persisted: boolean; writeError?: string; found?: Float64Array; loadError?: string }
   | { kind: 'dump'; seq: number; states: Float64Array }
   | { kind: 'close'; seq: number }
   | { kind: 'error'; seq: number; message: string };
@@ -36,6 +49,8 @@ export interface StoreWorkerOptions {
 
 /** What a store worker keeps its states in. */
 export interface StoreBackend {
+  /** Writes and reads back a sentinel state, leaving nothing behind; throws if the store cannot. */
+  selfTest(): void;
   /** Runs `work` as one unit (one SQLite transaction). */
   atomically(work: () => void): void;
   write(userId: number, channelId: number, lastRead: number, mentions: number, updatedAt: number): void;

@@ -1,5 +1,9 @@
 import Database from 'better-sqlite3';
-import { WRITE_WIDTH, type StoreBackend } from './protocol.js';
+import { STORE_BUSY_TIMEOUT_MS } from '../tuning.js';
+import { type StoreBackend, WRITE_WIDTH } from './protocol.js';
+
+/** Thrown inside the self-test's transaction to roll it back. */
+const ROLL_BACK = Symbol('roll back');
 
 /** Read states in a real SQLite database (better-sqlite3), one row per (user, channel). */
 export class SqliteStoreBackend implements StoreBackend {
@@ -8,7 +12,7 @@ export class SqliteStoreBackend implements StoreBackend {
   readonly #select: Database.Statement<[number, number], Row>;
 
   constructor(path: string) {
-    this.#db = new Database(path);
+    this.#db = new Database(path, { timeout: STORE_BUSY_TIMEOUT_MS });
     // The store stands in for a remote database; durability across power loss is not measured.
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
@@ -28,6 +32,20 @@ export class SqliteStoreBackend implements StoreBackend {
     this.#select = this.#db.prepare(
       'SELECT last_read_message_id AS lastRead, mention_count AS mentions, updated_at AS updatedAt FROM read_states WHERE user_id = ? AND channel_id = ?',
     );
+  }
+
+  /** A write and a read of a sentinel key no request can name (ids are unsigned), rolled back. */
+  selfTest(): void {
+    const check = this.#db.transaction(() => {
+      this.#upsert.run(-1, -1, 1, 2, 3);
+      if (this.#select.get(-1, -1)?.lastRead !== 1) throw new Error('a test write did not read back');
+      throw ROLL_BACK;
+    });
+    try {
+      check();
+    } catch (error) {
+      if (error !== ROLL_BACK) throw error;
+    }
   }
 
   atomically(work: () => void): void {

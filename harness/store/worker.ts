@@ -1,53 +1,92 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MemoryStoreBackend } from './memory-backend.js';
-import { SqliteStoreBackend } from './sqlite-backend.js';
 import {
   FOUND_WIDTH,
   LOAD_WIDTH,
-  WRITE_WIDTH,
   type StoreBackend,
   type StoreReply,
   type StoreRequest,
   type StoreWorkerOptions,
+  WRITE_WIDTH,
 } from './protocol.js';
+import { SqliteStoreBackend } from './sqlite-backend.js';
 
 /** The store's own thread: its data and its work stay off the measured thread and heap. */
 const options = workerData as StoreWorkerOptions;
 const port = parentPort!;
-const backend: StoreBackend =
-  options.kind === 'sqlite' ? new SqliteStoreBackend(options.path) : new MemoryStoreBackend();
+/** Set when a batch's writes failed; later batches bounce until a `resume` batch lands. */
+let blockedBy: string | undefined;
 
-port.on('message', (request: StoreRequest) => {
+const backend = openBackend();
+if (backend !== undefined) port.on('message', (request: StoreRequest) => answer(backend, request));
+
+function openBackend(): StoreBackend | undefined {
   try {
-    port.postMessage(...handle(request));
+    const opened = options.kind === 'sqlite' ? new SqliteStoreBackend(options.path) : new MemoryStoreBackend();
+    opened.selfTest();
+    post({ kind: 'ready', seq: -1 });
+    return opened;
   } catch (error) {
-    const reply: StoreReply = { kind: 'error', seq: request.seq, message: (error as Error).message };
-    port.postMessage(reply);
+    post({ kind: 'startup-error', seq: -1, message: messageOf(error) });
+    port.close();
+    return undefined;
   }
-});
+}
 
-function handle(request: StoreRequest): [StoreReply, ArrayBuffer[]] {
-  switch (request.kind) {
-    case 'batch': {
-      const { writes, loads } = request;
-      const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
-      backend.atomically(() => {
-        for (let i = 0; i < writes.length; i += WRITE_WIDTH) {
-          backend.write(writes[i]!, writes[i + 1]!, writes[i + 2]!, writes[i + 3]!, writes[i + 4]!);
-        }
-        for (let i = 0, at = 0; i < loads.length; i += LOAD_WIDTH, at += FOUND_WIDTH) {
-          backend.load(loads[i]!, loads[i + 1]!, found, at);
-        }
-      });
-      return [{ kind: 'batch', seq: request.seq, found }, [found.buffer as ArrayBuffer]];
+function answer(store: StoreBackend, request: StoreRequest): void {
+  try {
+    switch (request.kind) {
+      case 'batch':
+        return batch(store, request);
+      case 'dump': {
+        const states = store.dump();
+        return post({ kind: 'dump', seq: request.seq, states }, [states.buffer as ArrayBuffer]);
+      }
+      case 'close':
+        store.close();
+        port.unref();
+        return post({ kind: 'close', seq: request.seq });
     }
-    case 'dump': {
-      const states = backend.dump();
-      return [{ kind: 'dump', seq: request.seq, states }, [states.buffer as ArrayBuffer]];
-    }
-    case 'close':
-      backend.close();
-      port.unref();
-      return [{ kind: 'close', seq: request.seq }, []];
+  } catch (error) {
+    post({ kind: 'error', seq: request.seq, message: messageOf(error) });
   }
+}
+
+function batch(store: StoreBackend, request: Extract<StoreRequest, { kind: 'batch' }>): void {
+  const { seq, writes, loads } = request;
+  if (blockedBy !== undefined && !request.resume) {
+    return post({ kind: 'batch', seq, persisted: false, writeError: blockedBy, loadError: blockedBy });
+  }
+  if (writes.length > 0) {
+    try {
+      store.atomically(() => {
+        for (let i = 0; i < writes.length; i += WRITE_WIDTH) store.write(writes[i]!, writes[i + 1]!, writes[i + 2]!, writes[i + 3]!, writes[i + 4]!);
+      });
+      blockedBy = undefined;
+    } catch (error) {
+      blockedBy = `a write-back failed: ${messageOf(error)}`;
+      return post({ kind: 'batch', seq, persisted: false, writeError: blockedBy, loadError: blockedBy });
+    }
+  }
+  if (loads.length === 0) return post({ kind: 'batch', seq, persisted: true });
+  const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
+  try {
+    store.atomically(() => {
+      for (let i = 0, at = 0; i < loads.length; i += LOAD_WIDTH, at += FOUND_WIDTH) store.load(loads[i]!, loads[i + 1]!, found, at);
+    });
+  } catch (error) {
+    return post({ kind: 'batch', seq, persisted: true, loadError: `a load failed: ${messageOf(error)}` });
+  }
+  post({ kind: 'batch', seq, persisted: true, found }, [found.buffer as ArrayBuffer]);
+}
+
+function post(reply: StoreReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(reply, transfer);
+}
+
+/** One line: SQLite errors carry their code ("SQLITE_FULL: database or disk is full"). */
+function messageOf(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const text = String(message ?? error).split('\n')[0]!;
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
 }

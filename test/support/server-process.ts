@@ -17,6 +17,9 @@ export async function startServer(args: readonly string[]): Promise<ServerProces
     reject: false,
     all: true,
     stdin: 'ignore',
+    // A server has 10 s to shut down (harness/tuning.ts SHUTDOWN_DEADLINE_MS); execa's default
+    // would kill it after 5.
+    forceKillAfterDelay: 30_000,
   });
   const url = await waitForListening(child, 30_000);
   return {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { contenders, resolveContender } from '../../../implementations/registry.js';
@@ -22,7 +23,8 @@ Usage: readstate-lab serve --impl NAME [--host 127.0.0.1] [--port 8080] [--capac
   --port N         port (default 8080; 0 picks a free one)
   --capacity N     read states cached (default: the scenario's)
   --store KIND     sqlite (default) or memory
-  --db FILE        the SQLite file (default: a file in the temp folder named after the port)
+  --db FILE        the SQLite file (default: readstate-lab-serve-PORT.sqlite in the temp folder,
+                   kept across restarts; with --port 0, a file removed when the server stops)
   --scenario NAME  its forced-GC schedule, time scale and population (default discord-2min)
   --warm           fill the cache with the scenario's most active users' states first
   --gc-mode MODE   override the scenario's forced GC
@@ -35,8 +37,12 @@ Endpoints (JSON):
   GET  /health
   GET  /stats                    GC events, latency histograms, memory, counters
 
-Prints "listening on URL" when ready. SIGTERM or SIGINT: stops accepting, finishes what is in
-flight, writes every dirty read state to the store, exits 0.`;
+Opens the store and checks it takes a write before anything else; prints "listening on URL" when
+ready. While the store fails (a full disk, a lock), writes answer 503, /health answers 503, and
+write-backs are retried, never dropped. SIGTERM or SIGINT: stops accepting, gives requests in
+flight up to 10 s, writes every dirty read state to the store and exits 0, or says how many it
+could not write and exits 1. A store that cannot be opened, a port in use or an address that
+cannot be bound: one line, exit 1.`;
 
 export async function serveCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
   const { values } = parseFlags(args, {
@@ -61,18 +67,28 @@ export async function serveCommand(args: readonly string[], print: (line: string
   const cache = await resolveContender(chosen.modulePath ?? chosen.name);
   if (cache.kind !== 'cache') throw new UsageError(`${chosen.name} is not a cache contender`);
   const port = numberFlag('port', values.port, { min: 0, max: 65_535, integer: true })!;
+  const host = values.host.trim();
+  if (host === '') throw new UsageError('--host must name an address (127.0.0.1 to serve this machine only); an empty host would bind every interface');
+  if (!isLoopback(host)) print(`warning: --host ${host} is not a loopback address: the API will be reachable from other machines`);
   const store = values.store as StoreKind;
   if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
   const scenario = applyOverrides(loadScenario(values.scenario), { capacity: values.capacity, 'gc-mode': values['gc-mode'] });
   if (scenario.forcedGc !== null) ensureGc();
   const warmStates = values.warm ? new Workload(scenario, scenario.seed).warmStates(scenario.capacity) : [];
 
-  const server = await ReadStateServer.start({
+  // A fixed port names its database, so a restart without --db serves what the last run kept;
+  // a free port (0) has no stable name, so its database lasts one process and is removed.
+  const ephemeral = values.db === undefined && port === 0;
+  const dbPath = values.db ?? join(tmpdir(), ephemeral ? `readstate-lab-serve-pid${process.pid}.sqlite` : `readstate-lab-serve-${port}.sqlite`);
+  const log = (line: string): void => void process.stderr.write(`readstate-lab serve: ${line}\n`);
+  let server: ReadStateServer;
+  try {
+    server = await ReadStateServer.start({
     cache,
     capacity: scenario.capacity,
     store,
-    dbPath: values.db ?? join(tmpdir(), `readstate-lab-serve-${process.pid}.sqlite`),
-    host: values.host,
+    dbPath,
+    host,
     port,
     timeScale: scenario.timeScale,
     writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
@@ -81,7 +97,12 @@ export async function serveCommand(args: readonly string[], print: (line: string
         ? undefined
         : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode, offsetMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale },
     warmStates,
-  });
+    log,
+    });
+  } catch (error) {
+    if (ephemeral) removeDatabase(dbPath);
+    throw error;
+  }
   print(`listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -93,7 +114,20 @@ export async function serveCommand(args: readonly string[], print: (line: string
     process.on('SIGTERM', stop);
   });
   print('shutting down: finishing requests in flight and writing back dirty read states');
-  await server.shutdown();
+  const outcome = await server.shutdown();
+  if (ephemeral) removeDatabase(dbPath);
+  if (outcome.unwritten > 0) {
+    log(`could not write ${outcome.unwritten} read states to the store: ${outcome.cause}`);
+    return 1;
+  }
   print('stopped');
   return 0;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function removeDatabase(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
 }
