@@ -32,6 +32,10 @@ export interface CacheOptions {
  *
  * `now` arguments are milliseconds from one clock that never goes backwards; `drainDue` relies
  * on entries being dirtied in `updatedAt` order.
+ *
+ * After `close()`, every method but `close()` throws `closedError` ("<name> cache is closed"):
+ * read, ack, mention, insert, drainDue, forEach and offHeapBytes. `size` reads 0, `capacity`
+ * keeps its value, and a second `close()` does nothing.
  */
 export interface ReadStateCache {
   /** The most entries this cache holds. */
@@ -79,7 +83,7 @@ export interface ReadStateCache {
    */
   offHeapBytes(): number;
 
-  /** Releases what the cache holds; the cache is unusable afterwards. */
+  /** Releases what the cache holds; any later call but `close()` throws (see above). */
   close(): void;
 }
 
@@ -109,6 +113,11 @@ export function freshState(userId: number, channelId: number, now: number): Read
 }
 
 export const MAX_ID = 0xffff_ffff;
+
+/** The error every cache throws from a call after `close()`; `name` is the contender's. */
+export function closedError(name: string): Error {
+  return new Error(`${name} cache is closed`);
+}
 
 /** Throws a clear error unless `capacity` is an integer the caches can hold. */
 export function checkCapacity(capacity: number, limit = 2 ** 31 - 1): void {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import {
   checkCapacity,
+  closedError,
   type CacheOptions,
   type ReadState,
   type ReadStateCache,
@@ -18,6 +19,7 @@ export class LruCacheCache implements ReadStateCache {
   readonly #lru: LRUCache<string, ReadState>;
   readonly #dirty = new DirtyQueue<string, ReadState>();
   readonly #onEvict: StateSink | undefined;
+  #closed = false;
 
   constructor(options: CacheOptions) {
     checkCapacity(options.capacity);
@@ -37,6 +39,7 @@ export class LruCacheCache implements ReadStateCache {
   }
 
   read(userId: number, channelId: number, into: ReadState): boolean {
+    if (this.#closed) throw closedError('lru-cache');
     const entry = this.#lru.get(`${userId}:${channelId}`);
     if (entry === undefined) return false;
     copyState(entry, into);
@@ -44,6 +47,7 @@ export class LruCacheCache implements ReadStateCache {
   }
 
   ack(userId: number, channelId: number, messageId: number, now: number): boolean {
+    if (this.#closed) throw closedError('lru-cache');
     const key = `${userId}:${channelId}`;
     const entry = this.#lru.get(key);
     if (entry === undefined) return false;
@@ -55,6 +59,7 @@ export class LruCacheCache implements ReadStateCache {
   }
 
   mention(userId: number, channelId: number, now: number): boolean {
+    if (this.#closed) throw closedError('lru-cache');
     const key = `${userId}:${channelId}`;
     const entry = this.#lru.get(key);
     if (entry === undefined) return false;
@@ -65,24 +70,29 @@ export class LruCacheCache implements ReadStateCache {
   }
 
   insert(state: ReadState, _now: number): void {
+    if (this.#closed) throw closedError('lru-cache');
     const key = `${state.userId}:${state.channelId}`;
     this.#dirty.remove(key);
     this.#lru.set(key, copyState(state));
   }
 
   drainDue(olderThan: number, sink: StateSink, max = Infinity): number {
+    if (this.#closed) throw closedError('lru-cache');
     return this.#dirty.drainDue(olderThan, sink, max);
   }
 
   forEach(visit: StateSink): void {
+    if (this.#closed) throw closedError('lru-cache');
     for (const entry of this.#lru.values()) visit(copyState(entry));
   }
 
   offHeapBytes(): number {
+    if (this.#closed) throw closedError('lru-cache');
     return 0;
   }
 
   close(): void {
+    this.#closed = true;
     this.#dirty.clear();
     this.#lru.clear();
   }

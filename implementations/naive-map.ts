@@ -1,5 +1,6 @@
 import {
   checkCapacity,
+  closedError,
   type CacheOptions,
   type ReadState,
   type ReadStateCache,
@@ -23,6 +24,7 @@ export class NaiveMapCache implements ReadStateCache {
   readonly #map = new Map<string, ReadState>();
   readonly #dirty = new DirtyQueue<string, ReadState>();
   readonly #onEvict: StateSink | undefined;
+  #closed = false;
 
   constructor(options: CacheOptions) {
     checkCapacity(options.capacity);
@@ -35,6 +37,7 @@ export class NaiveMapCache implements ReadStateCache {
   }
 
   read(userId: number, channelId: number, into: ReadState): boolean {
+    if (this.#closed) throw closedError('naive-map');
     const entry = this.#use(`${userId}:${channelId}`);
     if (entry === undefined) return false;
     copyState(entry, into);
@@ -42,6 +45,7 @@ export class NaiveMapCache implements ReadStateCache {
   }
 
   ack(userId: number, channelId: number, messageId: number, now: number): boolean {
+    if (this.#closed) throw closedError('naive-map');
     const key = `${userId}:${channelId}`;
     const entry = this.#use(key);
     if (entry === undefined) return false;
@@ -53,6 +57,7 @@ export class NaiveMapCache implements ReadStateCache {
   }
 
   mention(userId: number, channelId: number, now: number): boolean {
+    if (this.#closed) throw closedError('naive-map');
     const key = `${userId}:${channelId}`;
     const entry = this.#use(key);
     if (entry === undefined) return false;
@@ -63,6 +68,7 @@ export class NaiveMapCache implements ReadStateCache {
   }
 
   insert(state: ReadState, _now: number): void {
+    if (this.#closed) throw closedError('naive-map');
     const key = `${state.userId}:${state.channelId}`;
     if (this.#map.delete(key)) {
       this.#dirty.remove(key);
@@ -73,23 +79,28 @@ export class NaiveMapCache implements ReadStateCache {
   }
 
   drainDue(olderThan: number, sink: StateSink, max = Infinity): number {
+    if (this.#closed) throw closedError('naive-map');
     return this.#dirty.drainDue(olderThan, sink, max);
   }
 
   /** updatedAt of the oldest dirty entry, or Infinity when none is dirty. */
   oldestDirtyUpdatedAt(): number {
+    if (this.#closed) throw closedError('naive-map');
     return this.#dirty.oldestUpdatedAt();
   }
 
   forEach(visit: StateSink): void {
+    if (this.#closed) throw closedError('naive-map');
     for (const entry of this.#map.values()) visit(copyState(entry));
   }
 
   offHeapBytes(): number {
+    if (this.#closed) throw closedError('naive-map');
     return 0;
   }
 
   close(): void {
+    this.#closed = true;
     this.#map.clear();
     this.#dirty.clear();
   }

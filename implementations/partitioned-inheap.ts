@@ -1,4 +1,4 @@
-import { checkCapacity, type CacheOptions, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
+import { checkCapacity, closedError, type CacheOptions, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
 import { NaiveMapCache } from './naive-map.js';
 import { partitionCapacity, partitionOf } from './partition-of.js';
 
@@ -18,6 +18,7 @@ export class PartitionedInHeapCache implements ReadStateCache {
   readonly capacity: number;
   readonly partitions: number;
   readonly #shards: NaiveMapCache[];
+  #closed = false;
 
   constructor(options: CacheOptions) {
     checkCapacity(options.capacity);
@@ -38,23 +39,28 @@ export class PartitionedInHeapCache implements ReadStateCache {
   }
 
   read(userId: number, channelId: number, into: ReadState): boolean {
+    if (this.#closed) throw closedError('partitioned-inheap');
     return this.#shard(userId).read(userId, channelId, into);
   }
 
   ack(userId: number, channelId: number, messageId: number, now: number): boolean {
+    if (this.#closed) throw closedError('partitioned-inheap');
     return this.#shard(userId).ack(userId, channelId, messageId, now);
   }
 
   mention(userId: number, channelId: number, now: number): boolean {
+    if (this.#closed) throw closedError('partitioned-inheap');
     return this.#shard(userId).mention(userId, channelId, now);
   }
 
   insert(state: ReadState, now: number): void {
+    if (this.#closed) throw closedError('partitioned-inheap');
     this.#shard(state.userId).insert(state, now);
   }
 
   /** Merges the shards' dirty queues: each step drains one entry from the shard with the oldest. */
   drainDue(olderThan: number, sink: StateSink, max = Infinity): number {
+    if (this.#closed) throw closedError('partitioned-inheap');
     let drained = 0;
     while (drained < max) {
       let oldest: NaiveMapCache | undefined;
@@ -70,14 +76,17 @@ export class PartitionedInHeapCache implements ReadStateCache {
   }
 
   forEach(visit: StateSink): void {
+    if (this.#closed) throw closedError('partitioned-inheap');
     for (const shard of this.#shards) shard.forEach(visit);
   }
 
   offHeapBytes(): number {
+    if (this.#closed) throw closedError('partitioned-inheap');
     return 0;
   }
 
   close(): void {
+    this.#closed = true;
     for (const shard of this.#shards) shard.close();
   }
 }

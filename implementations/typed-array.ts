@@ -1,5 +1,6 @@
 import {
   checkCapacity,
+  closedError,
   type CacheOptions,
   type ReadState,
   type ReadStateCache,
@@ -41,6 +42,7 @@ export class TypedArrayCache implements ReadStateCache {
   readonly capacity: number;
   #size = 0;
   readonly #onEvict: StateSink | undefined;
+  #closed = false;
 
   readonly #userId: Uint32Array;
   readonly #channelId: Uint32Array;
@@ -82,6 +84,7 @@ export class TypedArrayCache implements ReadStateCache {
   }
 
   read(userId: number, channelId: number, into: ReadState): boolean {
+    if (this.#closed) throw closedError('typed-array');
     const slot = this.#find(userId, channelId);
     if (slot === NONE) return false;
     this.#moveToTail(slot);
@@ -94,6 +97,7 @@ export class TypedArrayCache implements ReadStateCache {
   }
 
   ack(userId: number, channelId: number, messageId: number, now: number): boolean {
+    if (this.#closed) throw closedError('typed-array');
     const slot = this.#find(userId, channelId);
     if (slot === NONE) return false;
     this.#moveToTail(slot);
@@ -104,6 +108,7 @@ export class TypedArrayCache implements ReadStateCache {
   }
 
   mention(userId: number, channelId: number, now: number): boolean {
+    if (this.#closed) throw closedError('typed-array');
     const slot = this.#find(userId, channelId);
     if (slot === NONE) return false;
     this.#moveToTail(slot);
@@ -113,6 +118,7 @@ export class TypedArrayCache implements ReadStateCache {
   }
 
   insert(state: ReadState, _now: number): void {
+    if (this.#closed) throw closedError('typed-array');
     let slot = this.#find(state.userId, state.channelId);
     if (slot !== NONE) {
       this.#unlinkDirty(slot);
@@ -135,6 +141,7 @@ export class TypedArrayCache implements ReadStateCache {
   }
 
   drainDue(olderThan: number, sink: StateSink, max = Infinity): number {
+    if (this.#closed) throw closedError('typed-array');
     let drained = 0;
     while (drained < max && this.#dirtyHead !== NONE && this.#updatedAt[this.#dirtyHead]! <= olderThan) {
       const slot = this.#dirtyHead;
@@ -146,14 +153,17 @@ export class TypedArrayCache implements ReadStateCache {
   }
 
   forEach(visit: StateSink): void {
+    if (this.#closed) throw closedError('typed-array');
     for (let slot = 0; slot < this.#size; slot++) visit(this.#copy(slot));
   }
 
   offHeapBytes(): number {
+    if (this.#closed) throw closedError('typed-array');
     return 0;
   }
 
   close(): void {
+    this.#closed = true;
     this.#size = 0;
     this.#head = this.#tail = this.#dirtyHead = this.#dirtyTail = NONE;
     this.#index.fill(0);

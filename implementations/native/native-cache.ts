@@ -4,13 +4,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   checkCapacity,
+  closedError,
   type CacheOptions,
   type ReadState,
   type ReadStateCache,
   type StateSink,
 } from '../contract.js';
 
-/** The addon's class, as read_state_cache.cc defines it. */
+/** The addon's class, as read_state_cache.cc defines it; it throws on a bad argument rather than crash. */
 interface NativeCacheHandle {
   read(userId: number, channelId: number): boolean;
   ack(userId: number, channelId: number, messageId: number, now: number): boolean;
@@ -50,9 +51,12 @@ export function nativeUnavailableReason(): string | undefined {
 }
 
 /**
- * A C++ Node-API addon holding every entry in one malloc'd array outside the V8 heap, with the
+ * A C++ Node-API addon holding every entry in one calloc'd array outside the V8 heap, with the
  * same index and lists as typed-array. Calls pass numbers only; a state comes back through a
  * Float64Array shared with the addon, copied here into the caller's object.
+ *
+ * The addon checks its own arguments (and throws "native cache is closed" after close()); the
+ * checks here only make the contract's closed error the same for every cache.
  */
 export class NativeCache implements ReadStateCache {
   readonly capacity: number;
@@ -60,6 +64,7 @@ export class NativeCache implements ReadStateCache {
   readonly #scratch = new Float64Array(STATE_WIDTH);
   readonly #batch = new Float64Array(STATE_WIDTH * BATCH);
   readonly #onEvict: StateSink | undefined;
+  #closed = false;
 
   constructor(options: CacheOptions) {
     checkCapacity(options.capacity, 0xffff_fffd);
@@ -70,10 +75,11 @@ export class NativeCache implements ReadStateCache {
   }
 
   get size(): number {
-    return this.#handle.size();
+    return this.#closed ? 0 : this.#handle.size();
   }
 
   read(userId: number, channelId: number, into: ReadState): boolean {
+    if (this.#closed) throw closedError('native');
     if (!this.#handle.read(userId, channelId)) return false;
     const s = this.#scratch;
     into.userId = userId;
@@ -85,14 +91,17 @@ export class NativeCache implements ReadStateCache {
   }
 
   ack(userId: number, channelId: number, messageId: number, now: number): boolean {
+    if (this.#closed) throw closedError('native');
     return this.#handle.ack(userId, channelId, messageId, now);
   }
 
   mention(userId: number, channelId: number, now: number): boolean {
+    if (this.#closed) throw closedError('native');
     return this.#handle.mention(userId, channelId, now);
   }
 
   insert(state: ReadState, _now: number): void {
+    if (this.#closed) throw closedError('native');
     const evictedDirty = this.#handle.insert(
       state.userId,
       state.channelId,
@@ -104,6 +113,7 @@ export class NativeCache implements ReadStateCache {
   }
 
   drainDue(olderThan: number, sink: StateSink, max = Infinity): number {
+    if (this.#closed) throw closedError('native');
     let drained = 0;
     while (drained < max) {
       const n = this.#handle.drain(olderThan, Math.min(BATCH, max - drained), this.#batch);
@@ -115,6 +125,7 @@ export class NativeCache implements ReadStateCache {
   }
 
   forEach(visit: StateSink): void {
+    if (this.#closed) throw closedError('native');
     for (let from = 0, n = BATCH; n === BATCH; from += n) {
       n = this.#handle.dump(from, this.#batch);
       for (let i = 0; i < n; i++) visit(stateAt(this.#batch, i));
@@ -122,10 +133,12 @@ export class NativeCache implements ReadStateCache {
   }
 
   offHeapBytes(): number {
+    if (this.#closed) throw closedError('native');
     return this.#handle.bytes();
   }
 
   close(): void {
+    this.#closed = true;
     this.#handle.close();
   }
 }
