@@ -49,6 +49,7 @@ export class ReadStateService implements RequestService {
   readonly #writeBack = (state: ReadState): void => this.#store.write(state);
   #timer: NodeJS.Timeout | undefined;
   #gc: ThreadGc | undefined;
+  #closed = false;
   #hits = 0;
   #misses = 0;
   #inserted = 0;
@@ -204,6 +205,7 @@ export class ReadStateService implements RequestService {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#timer);
     this.#gc?.report();
     this.#cache?.close();
@@ -259,9 +261,11 @@ export class ReadStateService implements RequestService {
       const queue = this.#loading.get(key)!;
       this.#loading.delete(key);
       // A failed load inserts nothing and releases every operation waiting for the key: each
-      // fails (HTTP 503), and the next request for the key loads it again.
-      if (error !== undefined) {
-        for (const next of queue) next(error);
+      // fails (HTTP 503), and the next request for the key loads it again. So does a load that
+      // completes after close(): the cache is gone.
+      const failure = error ?? (this.#closed ? new Error('the service is closed') : undefined);
+      if (failure !== undefined) {
+        for (const next of queue) next(failure);
         return;
       }
       const now = this.#clock();
