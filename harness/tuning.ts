@@ -27,6 +27,9 @@ export const INJECTED_STALL_EVERY_MS = 1000;
 /** Wall ms a server may take to warm its cache and start listening. */
 export const SERVE_START_TIMEOUT_MS = 180_000;
 
+/** Wall ms a service gets after SIGTERM before it is killed: its own 10 s deadline, and room. */
+export const SERVICE_STOP_TIMEOUT_MS = 30_000;
+
 // ---- service: write-back and partitions ----
 
 /** How often (wall ms) a service's write-back timer runs. */
@@ -57,6 +60,41 @@ export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** The longest one request may take to arrive whole (Node's default is 5 minutes). */
 export const SERVER_REQUEST_TIMEOUT_MS = 30_000;
+
+// ---- http: the open-loop load driver ----
+
+/**
+ * Default cap on the connection pool. A stall of S ms at R req/s needs about R * S / 1000
+ * connections to keep every due request going out on time (a 200 ms pause at 2,000/s: 400);
+ * 512 also stays below a default `ulimit -n` of 1024 and a server's listen backlog of 511.
+ */
+export const OPEN_LOOP_MAX_CONNECTIONS = 512;
+
+/** Default ms the driver waits for the answer to one request it has written. */
+export const OPEN_LOOP_TIMEOUT_MS = 10_000;
+
+/** Default ms the driver waits, after the last request fell due, for the ones still out. */
+export const OPEN_LOOP_DRAIN_TIMEOUT_MS = 30_000;
+
+/** A run whose last send went out this far behind its due time could not keep up. */
+export const OPEN_LOOP_FELL_BEHIND_MS = 1_000;
+
+/**
+ * How often requests in flight are checked against the timeout: a timeout is noticed up to this
+ * late (and never later than a quarter of timeoutMs). One sweep over the pool instead of one
+ * timer per request.
+ */
+export const OPEN_LOOP_TIMEOUT_SWEEP_MS = 100;
+
+/**
+ * Before the run, this many requests of the log go through the same client code to a throwaway
+ * server inside the driver, at OPEN_LOOP_WARM_UP_RATE, so that V8 has compiled Node's HTTP client
+ * before the first measured request: cold, the client needs ~0.5 s of a whole core to get going,
+ * and on a busy 2-core machine the first second of a run at 1,000/s showed 100-300 ms latencies
+ * that were the driver's own. Nothing reaches the service under test.
+ */
+export const OPEN_LOOP_WARM_UP_REQUESTS = 2_000;
+export const OPEN_LOOP_WARM_UP_RATE = 10_000;
 
 // ---- measure: forced GC in `concurrent` mode ----
 
@@ -103,3 +141,32 @@ export const EXPLAINED_SHARE = 0.5;
 
 /** Seconds clinic may take beyond the load to analyse and write its HTML (bubbleprof can hang). */
 export const CLINIC_ANALYSIS_SECONDS = 60;
+
+// ---- measure: allocation-free request path (appended) ----
+
+/**
+ * Bracketing performance.now() pairs taken to line the allocation-free clock
+ * (harness/measure/clock.ts) up with performance.now(); the tightest pair wins. 64 pairs take
+ * about 20 µs and leave an offset within a few tens of nanoseconds.
+ */
+export const CLOCK_CALIBRATION_SAMPLES = 64;
+
+/**
+ * While no request waits for the store, the open-loop driver busy-waits for the next due
+ * request inside one event-loop turn for up to this many wall ms before letting the event
+ * loop run (timers, GC observer callbacks). Every turn of the event loop costs about 350 bytes
+ * of JS heap (the Immediate, async-context bookkeeping; measured with the sampling heap
+ * profiler), so turning it once per request, as the driver used to, cost more than anything
+ * else on the hit path; once a millisecond it costs about 3.5 bytes a request at 100,000/s.
+ * Timers run at most this late, which a 1 ms timer resolution hides anyway.
+ */
+export const SPIN_TURN_MS = 1;
+
+/**
+ * While a request waits for the store, the driver lets the event loop run (to receive the
+ * store's answer) at least this often, in wall ms: a miss is answered at most this much later
+ * than the store answered it. The store's round trip through its worker thread takes
+ * 50-200 µs here, so 0.05 ms adds little to a miss while keeping event-loop turns (and their
+ * allocation) to at most 20,000 a second.
+ */
+export const MISS_POLL_MS = 0.05;

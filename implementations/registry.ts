@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { CacheOptions, ContenderInfo, ReadStateCache } from './contract.js';
 import { LruCacheCache } from './lru-cache.js';
 import { isModulePath, loadModuleContender } from './module-contender.js';
+import { referenceUnavailableReason } from './reference-services.js';
 import { NaiveMapCache } from './naive-map.js';
 import { NativeCache, nativeUnavailableReason } from './native/native-cache.js';
 import { INHEAP_PARTITIONS, PartitionedInHeapCache } from './partitioned-inheap.js';
@@ -68,10 +69,36 @@ export const serviceContenders: readonly ServiceContenderInfo[] = [
     // partitioning should cut.
     design: { kind: 'worker-partitions', partitions: PARTITIONS, innerCache: 'naive-map' },
   },
+  {
+    name: 'go-lru',
+    description: "Discord's Go service: net/http, a map + container/list LRU of pointers, runtime.GC() every 2 scenario minutes (the Go on this machine)",
+    nodeFlags: [],
+    unavailableReason: () => referenceUnavailableReason('go-lru', 'Go'),
+    design: { kind: 'http-process', binary: 'go-lru' },
+  },
+  {
+    name: 'go-lru-go1.19',
+    description: "the same Go service built with Debian's Go 1.19, the Go of Discord's 2020 story",
+    nodeFlags: [],
+    unavailableReason: () => referenceUnavailableReason('go-lru-go1.19', "Debian's golang-go"),
+    design: { kind: 'http-process', binary: 'go-lru-go1.19' },
+  },
+  {
+    name: 'rust-btree',
+    description: "Discord's Rust rewrite: tokio + hyper, an LRU keyed by BTreeMaps, no GC",
+    nodeFlags: [],
+    unavailableReason: () => referenceUnavailableReason('rust-btree', 'cargo'),
+    design: { kind: 'http-process', binary: 'rust-btree' },
+  },
 ];
 
-/** How the harness builds a service contender. */
-export type ServiceDesign = { readonly kind: 'worker-partitions'; readonly partitions: number; readonly innerCache: string };
+/**
+ * How the harness builds a service contender: worker threads in the measuring process, or a
+ * reference service's own process (references/), reached over HTTP only.
+ */
+export type ServiceDesign =
+  | { readonly kind: 'worker-partitions'; readonly partitions: number; readonly innerCache: string }
+  | { readonly kind: 'http-process'; readonly binary: string };
 
 export interface ServiceContenderInfo {
   readonly name: string;

@@ -2,17 +2,38 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Prng } from '../harness/workload/prng.js';
-import { call, startServer, type ServerProcess } from './support/server-process.js';
+import { referenceUnavailableReason } from '../implementations/reference-services.js';
+import { call, startReference, startServer, type ServerProcess } from './support/server-process.js';
 import { tempDir } from './support/cli.js';
 
 const BIG = 2 ** 50 + 7;
 
-describe('readstate-lab serve: the read-state service over HTTP', () => {
+/**
+ * Every service answers the same API with the same semantics and the same 4xx: Node's serve,
+ * and the Go and Rust services of references/ (built by npm run build:references; a service
+ * whose toolchain is missing here is skipped, with the reason).
+ */
+const services: ReadonlyArray<{ name: string; contender: string; skip: string | undefined; start: (db: string) => Promise<ServerProcess> }> = [
+  {
+    name: 'readstate-lab serve (typed-array)',
+    contender: 'typed-array',
+    skip: undefined,
+    start: (db) => startServer(['--impl', 'typed-array', '--capacity', '1000', '--db', db, '--gc-mode', 'none']),
+  },
+  ...['go-lru', 'go-lru-go1.19', 'rust-btree'].map((binary) => ({
+    name: binary,
+    contender: binary.startsWith('go-lru') ? 'go-lru' : binary,
+    skip: referenceUnavailableReason(binary, 'its toolchain'),
+    start: (db: string) => startReference(binary, ['--capacity', '1000', '--db', db]),
+  })),
+];
+
+for (const service of services) describe(`${service.name}: the read-state service over HTTP`, { skip: service.skip }, () => {
   const db = join(tempDir('rsl-serve-'), 'states.sqlite');
   let server: ServerProcess;
 
   before(async () => {
-    server = await startServer(['--impl', 'typed-array', '--capacity', '1000', '--db', db, '--gc-mode', 'none']);
+    server = await service.start(db);
   });
   after(async () => {
     await server?.stop();
@@ -22,7 +43,7 @@ describe('readstate-lab serve: the read-state service over HTTP', () => {
     const { status, json } = await call(server.url, 'GET', '/health');
     assert.equal(status, 200);
     assert.equal(json.status, 'ok');
-    assert.equal(json.contender, 'typed-array');
+    assert.equal(json.contender, service.contender);
   });
 
   it('acks, reads, counts mentions and reconnects', async () => {
@@ -110,7 +131,7 @@ describe('readstate-lab serve: the read-state service over HTTP', () => {
     await call(server.url, 'POST', '/messages', { authorId: 1, channelId: 3, messageId: BIG, mentions: [150, 150] });
     const stopped = await server.stop();
     assert.equal(stopped.exitCode, 0, stopped.output);
-    server = await startServer(['--impl', 'typed-array', '--capacity', '1000', '--db', db, '--gc-mode', 'none']);
+    server = await service.start(db);
     for (const [user, channel, messageId] of acked) {
       const { json } = await call(server.url, 'GET', `/read-states/${user}/${channel}`);
       assert.equal(json.lastReadMessageId, messageId, `user ${user}`);

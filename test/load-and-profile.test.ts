@@ -1,31 +1,57 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Results } from '../harness/results/schema.js';
 import { runCli, tempDir } from './support/cli.js';
+import { referenceUnavailableReason } from '../implementations/reference-services.js';
 import { startServer } from './support/server-process.js';
 
 describe('readstate-lab load and profile', () => {
-  it('loads every chosen contender over HTTP and writes service-level results and a report', async () => {
+  it('loads Node, Go and Rust services open-loop, side by side, and checks each one\'s store for lost read states', async () => {
     const out = join(tempDir('rsl-load-'), 'out');
-    const { exitCode, stdout, stderr } = await runCli([
-      'load', '--impl', 'naive-map,typed-array', '--duration', '2', '--rate', '500', '--capacity', '2000', '--connections', '8', '--out', out,
-    ]);
+    const references = ['go-lru', 'rust-btree'].filter((binary) => referenceUnavailableReason(binary, '') === undefined);
+    const contenders = ['naive-map', 'typed-array', ...references];
+    const { exitCode, stdout, stderr } = await runCli(['load', '--impl', contenders.join(','), '--duration', '2', '--rate', '500', '--capacity', '2000', '--out', out]);
     assert.equal(exitCode, 0, stderr + stdout);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-    assert.deepEqual(results.settings.serviceLevel, { connections: 8, target: null });
-    assert.deepEqual(results.rows.map((row) => row.contender), ['naive-map', 'typed-array']);
+    assert.deepEqual(results.settings.serviceLevel, { connections: 512, target: null, driver: 'open-loop' });
+    assert.deepEqual(results.rows.map((row) => row.contender), contenders);
     for (const row of results.rows) {
       assert.equal(row.state, 'completed', row.state === 'failed' ? row.reason : '');
       if (row.state !== 'completed') continue;
-      assert.equal(row.summary.latency.count, 1000);
-      assert.equal(row.measurement.integrity.ok, true, row.measurement.integrity.note);
-      assert.ok(row.measurement.windows.length >= 1, 'server memory sampled from /stats');
+      assert.equal(row.summary.latency.count, 1000, row.contender);
+      const { integrity } = row.measurement;
+      assert.equal(integrity.ok, true, integrity.note);
+      assert.ok(integrity.statesChecked > 100, `${row.contender}: the store was read back (${integrity.note})`);
+      assert.match(integrity.note ?? '', /holds every acknowledged write/);
+      assert.ok(row.measurement.windows.some((w) => w.cpuPercent > 0 && w.rssBytes > 0), `${row.contender}: CPU and memory sampled from outside the process`);
       assert.ok(row.measurement.counters.hits + row.measurement.counters.misses > 0, 'server counters from /stats');
     }
     assert.ok(existsSync(join(out, 'index.html')));
-    assert.match(stdout, /all 2xx/);
+    assert.ok(existsSync(join(out, 'services')) === false, 'the services\' databases and warm file are removed');
+  });
+
+  it('fails a service that loses evicted read states (a planted bug), exit 1', async () => {
+    const dir = tempDir('rsl-load-leaky-');
+    const leaky = join(dir, 'leaky-cache.mjs');
+    const example = readFileSync(fileURLToPath(new URL('../examples/my-cache.mjs', import.meta.url)), 'utf8');
+    writeFileSync(leaky, example.replace('if (old.dirty) onEvict(copy(old));', ''));
+    const out = join(dir, 'out');
+    const { exitCode, stdout } = await runCli(['load', '--impl', leaky, '--duration', '2', '--rate', '500', '--capacity', '200', '--out', out]);
+    assert.equal(exitCode, 1, stdout);
+    assert.match(stdout, /LOST READ STATES: \d+ of \d+ read states in the store after shutdown are outside what the acknowledged requests imply/);
+  });
+
+  it('--closed-loop drives autocannon, the contrast, and still checks the store', async () => {
+    const out = join(tempDir('rsl-load-closed-'), 'out');
+    const { exitCode, stdout, stderr } = await runCli(['load', '--impl', 'typed-array', '--closed-loop', '--connections', '8', '--duration', '2', '--rate', '500', '--capacity', '2000', '--out', out]);
+    assert.equal(exitCode, 0, stderr + stdout);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+    assert.deepEqual(results.settings.serviceLevel, { connections: 8, target: null, driver: 'closed-loop' });
+    const row = results.rows[0]!;
+    assert.equal(row.state === 'completed' && row.measurement.integrity.ok, true);
   });
 
   it('loads an outside service given by --target, and refuses targets off this machine', async () => {
@@ -42,7 +68,7 @@ describe('readstate-lab load and profile', () => {
     }
     const refused = await runCli(['load', '--target', 'http://10.1.2.3:8080']);
     assert.equal(refused.exitCode, 2);
-    assert.match(refused.stderr, /--target must be an http:\/\/ URL on this machine/);
+    assert.match(refused.stderr, /--target must be http:\/\/HOST:PORT on this machine/);
   });
 
   it('profiles the service with clinic doctor and writes its HTML', async () => {

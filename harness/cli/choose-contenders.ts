@@ -1,4 +1,4 @@
-import { allContenders, resolveContender } from '../../implementations/registry.js';
+import { allContenders, resolveContender, type AnyContender, type ServiceDesign } from '../../implementations/registry.js';
 import { UsageError } from '../errors.js';
 
 /** A contender the command line chose: a registered one, or a module named by its path. */
@@ -6,16 +6,33 @@ export interface ChosenContender {
   /** How reports name it: the registered name, or the module's file name. */
   readonly name: string;
   readonly kind: 'cache' | 'service';
+  /** A service contender's design (how the harness builds it). */
+  readonly design?: ServiceDesign;
   /** Absolute path of a module contender; undefined for registered ones. */
   readonly modulePath?: string;
 }
 
 /**
- * The contenders `--impl` names, or every registered one available here. Unavailable ones are
- * skipped with one line; unknown names and modules that do not load are one UsageError.
+ * Where the contenders will run: in the measuring process (`run`, `sweep`), or each as an HTTP
+ * service in a process of its own (`load`: caches behind `serve`, and the reference services).
  */
-export async function chooseContenders(requested: readonly string[] | undefined, print: (line: string) => void): Promise<ChosenContender[]> {
-  const references = requested ?? allContenders().map((contender) => contender.name);
+export type Venue = 'in-process' | 'over-http';
+
+/** Whether a contender can run there; a reason when it cannot. */
+function fits(contender: AnyContender, venue: Venue): string | undefined {
+  const overHttpOnly = contender.kind === 'service' && contender.design.kind === 'http-process';
+  if (venue === 'in-process' && overHttpOnly) return `a service in a process of its own; measure it with readstate-lab load --impl ${contender.name}`;
+  if (venue === 'over-http' && contender.kind === 'service' && !overHttpOnly) return 'runs in-process only (readstate-lab run)';
+  return undefined;
+}
+
+/**
+ * The contenders `--impl` names, or every registered one available here that can run in the
+ * venue. Unavailable ones are skipped with one line; unknown names, modules that do not load,
+ * and a contender named for a venue it cannot run in are one UsageError.
+ */
+export async function chooseContenders(requested: readonly string[] | undefined, print: (line: string) => void, venue: Venue = 'in-process'): Promise<ChosenContender[]> {
+  const references = requested ?? allContenders().filter((c) => fits(c, venue) === undefined).map((c) => c.name);
   if (references.length === 0) throw new UsageError('--impl needs at least one name');
   const chosen = new Map<string, ChosenContender>();
   for (const reference of references) {
@@ -25,6 +42,8 @@ export async function chooseContenders(requested: readonly string[] | undefined,
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    const misplaced = fits(contender, venue);
+    if (misplaced !== undefined) throw new UsageError(`${contender.name} is ${misplaced}`);
     const unavailable = contender.unavailableReason();
     if (unavailable !== undefined) {
       print(`skipping ${contender.name}: ${unavailable}`);
@@ -35,7 +54,12 @@ export async function chooseContenders(requested: readonly string[] | undefined,
     if (previous !== undefined && previous.modulePath !== modulePath) {
       throw new UsageError(`two contenders are named ${contender.name}; rename one of the modules`);
     }
-    chosen.set(contender.name, { name: contender.name, kind: contender.kind, ...(modulePath === undefined ? {} : { modulePath }) });
+    chosen.set(contender.name, {
+      name: contender.name,
+      kind: contender.kind,
+      ...(contender.kind === 'service' ? { design: contender.design } : {}),
+      ...(modulePath === undefined ? {} : { modulePath }),
+    });
   }
   if (chosen.size === 0) throw new UsageError('none of the chosen contenders can run on this machine');
   return [...chosen.values()];
@@ -47,8 +71,17 @@ export async function chooseContenders(requested: readonly string[] | undefined,
  */
 export async function chooseCaches(requested: readonly string[] | undefined, print: (line: string) => void, why: string): Promise<ChosenContender[]> {
   const defaults = requested ?? allContenders().filter((c) => c.kind === 'cache').map((c) => c.name);
-  return (await chooseContenders(defaults, print)).filter((contender) => {
+  const chosen: ChosenContender[] = [];
+  for (const reference of defaults) {
+    let contender;
+    try {
+      contender = await resolveContender(reference);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     if (contender.kind !== 'cache') print(`skipping ${contender.name}: ${why}`);
-    return contender.kind === 'cache';
-  });
+    else chosen.push(...(await chooseContenders([reference], print)));
+  }
+  if (chosen.length === 0) throw new UsageError(`no cache contender to run: ${why}`);
+  return chosen;
 }

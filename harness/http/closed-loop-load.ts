@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
 import { prepareFastHistograms } from '../results/histogram.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { requestAt, type RequestLog } from '../workload/request-log.js';
@@ -24,6 +25,13 @@ export interface HttpLoadOutcome {
   readonly non2xx: number;
   /** The server's /stats at the end, when it has that endpoint, its times shifted to the load's clock. */
   readonly finalStats: ServerStats | undefined;
+  /**
+   * What each request of the log came to (check/acknowledged-states.ts: NOT_SENT, ANSWERED_2XX
+   * or UNCERTAIN), for the nothing-lost check of the service's store.
+   */
+  readonly outcomes?: Uint8Array;
+  /** performance.now() when request 0 fell due: where the load's clock starts. */
+  readonly startMs?: number;
 }
 
 /** What GET /stats answers (harness/read-state-server.ts); outside services may not have it. */
@@ -106,7 +114,8 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
     });
   }, options.windowMs);
 
-  type Context = { pending?: Array<{ type: number; sentAt: number }> };
+  type Context = { pending?: Array<{ index: number; type: number; sentAt: number }> };
+  const outcomes = new Uint8Array(log.count);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     autocannon({
       url: options.url,
@@ -122,7 +131,8 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
             const i = next++ % log.count;
             const http = httpRequestAt(log, i);
             const pending = ((context as Context).pending ??= []);
-            pending.push({ type: log.type[i]!, sentAt: performance.now() });
+            pending.push({ index: i, type: log.type[i]!, sentAt: performance.now() });
+            outcomes[i] = UNCERTAIN;
             return http.body === undefined
               ? { method: http.method, path: http.path, headers: {} }
               : { method: http.method, path: http.path, headers: { 'content-type': 'application/json' }, body: http.body };
@@ -131,6 +141,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
             const sent = (context as Context).pending?.shift();
             if (status < 200 || status >= 300) non2xx++;
             if (sent === undefined) return;
+            if (status >= 200 && status < 300) outcomes[sent.index] = ANSWERED_2XX;
             const now = performance.now();
             recorder.record(sent.type, now - sent.sentAt, now);
           },
@@ -164,5 +175,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
     timeouts: result.timeouts,
     non2xx,
     finalStats,
+    outcomes,
+    startMs,
   };
 }

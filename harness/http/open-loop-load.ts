@@ -1,49 +1,24 @@
 import { once } from 'node:events';
-import { Agent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import { Agent, type ClientRequest, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { prepareFastHistograms } from '../results/histogram.js';
+import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
-import type { RequestLog } from '../workload/request-log.js';
+import { prepareFastHistograms } from '../results/histogram.js';
 import type { DriveOutcome, WindowSample } from '../results/schema.js';
-import { MAX_TURN_MS, SATURATION_THRESHOLD } from '../tuning.js';
-import { fetchStats, httpRequestAt, type HttpLoadOutcome, type ServerStats } from './closed-loop-load.js';
-
-// ---- tuning constants of the open-loop HTTP driver (to move into harness/tuning.ts) ----
-
-/**
- * Default cap on the connection pool. A stall of S ms at R req/s needs about R * S / 1000
- * connections to keep every due request going out on time (a 200 ms pause at 2,000/s: 400);
- * 512 also stays below a default `ulimit -n` of 1024 and a server's listen backlog of 511.
- */
-export const OPEN_LOOP_MAX_CONNECTIONS = 512;
-
-/** Default ms the driver waits for the answer to one request it has written. */
-export const OPEN_LOOP_TIMEOUT_MS = 10_000;
-
-/** Default ms the driver waits, after the last request fell due, for the ones still out. */
-export const OPEN_LOOP_DRAIN_TIMEOUT_MS = 30_000;
-
-/** A run whose last send went out this far behind its due time could not keep up. */
-export const OPEN_LOOP_FELL_BEHIND_MS = 1_000;
-
-/**
- * How often requests in flight are checked against the timeout: a timeout is noticed up to this
- * late (and never later than a quarter of timeoutMs). One sweep over the pool instead of one
- * timer per request.
- */
-export const OPEN_LOOP_TIMEOUT_SWEEP_MS = 100;
-
-/**
- * Before the run, this many requests of the log go through the same client code to a throwaway
- * server inside the driver, at OPEN_LOOP_WARM_UP_RATE, so that V8 has compiled Node's HTTP client
- * before the first measured request: cold, the client needs ~0.5 s of a whole core to get going,
- * and on a busy 2-core machine the first second of a run at 1,000/s showed 100-300 ms latencies
- * that were the driver's own. Nothing reaches the service under test.
- */
-export const OPEN_LOOP_WARM_UP_REQUESTS = 2_000;
-export const OPEN_LOOP_WARM_UP_RATE = 10_000;
+import {
+  MAX_TURN_MS,
+  OPEN_LOOP_MAX_CONNECTIONS,
+  OPEN_LOOP_TIMEOUT_MS,
+  OPEN_LOOP_DRAIN_TIMEOUT_MS,
+  OPEN_LOOP_FELL_BEHIND_MS,
+  OPEN_LOOP_TIMEOUT_SWEEP_MS,
+  OPEN_LOOP_WARM_UP_REQUESTS,
+  OPEN_LOOP_WARM_UP_RATE,
+  SATURATION_THRESHOLD,
+} from '../tuning.js';
+import type { RequestLog } from '../workload/request-log.js';
+import { fetchStats, type HttpLoadOutcome, httpRequestAt, type ServerStats } from './closed-loop-load.js';
 
 // ---- options and results ----
 
@@ -165,7 +140,7 @@ function onRequestClose(this: ClientRequest): void {
   const connection = (this as Tagged)[CONNECTION];
   if (connection === undefined || connection.req !== this) return;
   const res = connection.res;
-  if (res !== undefined && res.complete) connection.run.answered(connection, res.statusCode ?? 0);
+  if (res?.complete) connection.run.answered(connection, res.statusCode ?? 0);
   else connection.run.failed(connection);
 }
 
@@ -178,6 +153,8 @@ class OpenLoopRun {
   readonly #types: Uint8Array;
   readonly #host: string;
   readonly #port: number;
+  /** The URL's own path, if any, before each request's (as fetchStats puts it before /stats). */
+  readonly #basePath: string;
   readonly #rate: number;
   readonly #intervalMs: number;
   readonly #maxConnections: number;
@@ -186,6 +163,8 @@ class OpenLoopRun {
   readonly #onSend: ((i: number, atMs: number) => void) | undefined;
   readonly #recorder: LatencyRecorder;
   readonly startMs: number;
+  /** What each request of the log came to: check/acknowledged-states.ts's codes. */
+  readonly outcomes: Uint8Array;
 
   readonly #connections: Connection[] = [];
   /** Idle connections, most recently used on top: keeps the busy set on warm sockets. */
@@ -227,6 +206,7 @@ class OpenLoopRun {
     if (url.protocol !== 'http:') throw new Error(`the open-loop driver speaks plain HTTP only, not ${url.protocol}`);
     this.#host = url.hostname.replace(/^\[|\]$/g, '');
     this.#port = Number(url.port || 80);
+    this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#log = options.log;
     this.#types = options.log.type;
     this.#rate = options.rate;
@@ -237,6 +217,7 @@ class OpenLoopRun {
     this.#onSend = options.onSend;
     this.#recorder = recorder;
     this.startMs = startMs;
+    this.outcomes = new Uint8Array(options.log.count);
     this.#lastSentAt = startMs;
     let resolve!: () => void;
     this.done = new Promise<void>((r) => (resolve = r));
@@ -315,6 +296,7 @@ class OpenLoopRun {
     connection.res = undefined;
     this.#inFlight++;
     this.sent++;
+    this.outcomes[i] = UNCERTAIN;
     this.#lastSentAt = now;
     this.#lastSentLagMs = now - (this.startMs + i * this.#intervalMs);
     let req: ClientRequest;
@@ -324,7 +306,7 @@ class OpenLoopRun {
         host: this.#host,
         port: this.#port,
         method,
-        path,
+        path: this.#basePath === '' ? path : this.#basePath + path,
         headers: body === undefined ? undefined : JSON_HEADERS,
       });
     } catch {
@@ -349,6 +331,7 @@ class OpenLoopRun {
     this.#recorder.record(this.#types[i]!, now - (this.startMs + i * this.#intervalMs), now);
     this.completed++;
     if (status < 200 || status >= 300) this.non2xx++;
+    else this.outcomes[i] = ANSWERED_2XX;
     this.#done(connection);
   }
 
@@ -473,7 +456,7 @@ export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoo
   await prepareFastHistograms();
   if (options.warmUp ?? true) await warmUpClient(options);
   // The server times its GCs from its own start: this shifts them onto the load's clock.
-  const statsAtStart = (await fetchStats(options.url)) as StatsWithCpu | undefined;
+  const statsAtStart = await fetchServerStats(options.url);
   const serverUptimeAtStart = statsAtStart?.uptimeMs ?? 0;
   const startMs = performance.now();
   const recorder = new LatencyRecorder(startMs, options.windowMs);
@@ -488,9 +471,8 @@ export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoo
   const poll = setInterval(() => {
     if (polling) return; // a stalled server: one poll at a time
     polling = true;
-    void fetchStats(options.url).then((raw) => {
+    void fetchServerStats(options.url).then((stats) => {
       polling = false;
-      const stats = raw as StatsWithCpu | undefined;
       if (stats === undefined) return;
       const completed = run.completed;
       const cpu = stats.cpu;
@@ -525,7 +507,7 @@ export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoo
     clearInterval(poll);
     run.stop();
   }
-  const stats = await fetchStats(options.url);
+  const stats = await fetchServerStats(options.url);
   const shift = <T extends { startMs: number }>(event: T): T => ({ ...event, startMs: event.startMs - serverUptimeAtStart });
   const finalStats = stats === undefined ? undefined : { ...stats, gcEvents: stats.gcEvents.map(shift), forcedGcs: stats.forcedGcs.map(shift) };
   const latency = recorder.encode();
@@ -538,8 +520,26 @@ export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoo
     timeouts: run.timeouts,
     non2xx: run.non2xx,
     finalStats,
+    outcomes: run.outcomes,
+    startMs,
     pool: run.pool(),
   };
+}
+
+/**
+ * GET /stats, when the service has it and it looks like ours (harness/http/server.ts): another
+ * service may answer that path with something else, which must not fail the run.
+ */
+async function fetchServerStats(url: string): Promise<StatsWithCpu | undefined> {
+  const stats = (await fetchStats(url)) as Partial<StatsWithCpu> | undefined;
+  if (stats === undefined || stats === null || typeof stats !== 'object') return undefined;
+  const ok =
+    typeof stats.uptimeMs === 'number' &&
+    typeof stats.counters?.misses === 'number' &&
+    typeof stats.memory?.heapUsedBytes === 'number' &&
+    Array.isArray(stats.gcEvents) &&
+    Array.isArray(stats.forcedGcs);
+  return ok ? (stats as StatsWithCpu) : undefined;
 }
 
 /** Runs the start of the log through the client code against a throwaway server in this process. */
@@ -559,7 +559,15 @@ async function warmUpClient(options: OpenLoopOptions): Promise<void> {
     const log = { ...options.log, count: Math.min(options.log.count, OPEN_LOOP_WARM_UP_REQUESTS) };
     const recorder = new LatencyRecorder(performance.now(), 1000);
     const run = new OpenLoopRun(
-      { url: `http://127.0.0.1:${port}`, log, rate: OPEN_LOOP_WARM_UP_RATE, windowMs: 1000, maxConnections: options.maxConnections, timeoutMs: 5_000, drainTimeoutMs: 5_000 },
+      {
+        url: `http://127.0.0.1:${port}`,
+        log,
+        rate: OPEN_LOOP_WARM_UP_RATE,
+        windowMs: 1000,
+        maxConnections: options.maxConnections,
+        timeoutMs: 5_000,
+        drainTimeoutMs: 5_000,
+      },
       recorder,
       performance.now(),
     );

@@ -43,7 +43,13 @@ export interface RunSettings {
   readonly store: StoreKind;
   readonly requestsFile: string | null;
   /** Set by `load`: the contenders ran as HTTP services under autocannon. */
-  readonly serviceLevel?: { readonly connections: number; readonly target: string | null };
+  readonly serviceLevel?: {
+    /** autocannon's connections (closed loop), or the open-loop driver's cap on its pool. */
+    readonly connections: number;
+    readonly target: string | null;
+    /** Absent in files from before the open-loop driver: those were closed loop. */
+    readonly driver?: 'open-loop' | 'closed-loop';
+  };
   /**
    * The command line that made these results, as the command received it (`run --impl ...`),
    * so a report's "reproduce" line repeats exactly what ran. Absent in version-1 files.
@@ -152,6 +158,35 @@ export interface RowMeasurement {
   readonly counters: ServiceCounters;
   readonly integrity: IntegrityResult;
   readonly timingsMs: { readonly generate: number; readonly warm: number; readonly check: number };
+  /**
+   * What the measured thread allocated on its JS heap while the load ran, and the scavenges it
+   * took: the cost of the request path (service, cache, driver, recorders) in garbage. Absent in
+   * results made before it was measured.
+   */
+  readonly allocation?: AllocationFigures;
+}
+
+/**
+ * Allocation while measuring, on the main thread's heap only (a partition worker's heap is not
+ * counted), from the first request to the last answer. Bytes come from v8.GCProfiler's heap
+ * statistics around every GC: per space, used bytes before a GC minus used bytes after the
+ * previous one (or at the start) is what was allocated in between. Old-space bytes the
+ * concurrent sweeper frees between two GCs hide as many bytes allocated there, so this is a
+ * floor, exact for the young generation, where the request path allocates.
+ */
+export interface AllocationFigures {
+  /** Bytes allocated on the main thread's heap while measuring. */
+  readonly bytes: number;
+  /** Requests answered while measuring: the denominator of the per-request figures. */
+  readonly requests: number;
+  /** bytes / requests. */
+  readonly bytesPerRequest: number;
+  /** Scavenges (minor GCs) of the main thread's heap while measuring. */
+  readonly scavenges: number;
+  /** scavenges per 100,000 requests. */
+  readonly scavengesPer100k: number;
+  /** Major GCs (mark-compact, forced or not) of the main thread's heap while measuring. */
+  readonly majorGcs: number;
 }
 
 export interface MemoryFigures {
@@ -216,6 +251,12 @@ export interface EncodedLatencies {
   /** One histogram per window of `windowMs`, the first starting when measuring started. */
   readonly windows: readonly string[];
   readonly windowMs: number;
+  /**
+   * By outcome: `hit` for requests the cache answered at once, `miss` for requests that waited
+   * for the store (any of their operations did). Absent where the service cannot tell (the
+   * partitioned service, HTTP loads) and in results made before it was recorded.
+   */
+  readonly byOutcome?: Readonly<Record<'hit' | 'miss', string>>;
 }
 
 export interface DriveOutcome {

@@ -1,10 +1,11 @@
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { waitForListening } from '../../harness/http/serve-listening.js';
+import { referenceExecutable } from '../../implementations/reference-services.js';
 
 const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
 
-/** A real `readstate-lab serve` process on 127.0.0.1, started from source. */
+/** A real service process on 127.0.0.1: `readstate-lab serve` from source, or a reference service. */
 export interface ServerProcess {
   readonly url: string;
   readonly process: ResultPromise;
@@ -12,8 +13,17 @@ export interface ServerProcess {
   stop(): Promise<{ exitCode: number | undefined; output: string }>;
 }
 
-export async function startServer(args: readonly string[]): Promise<ServerProcess> {
-  const child = execa(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', ...args], {
+export function startServer(args: readonly string[]): Promise<ServerProcess> {
+  return startProcess(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', ...args]);
+}
+
+/** A reference service of references/ (built into references/build/) on 127.0.0.1. */
+export function startReference(binary: string, args: readonly string[]): Promise<ServerProcess> {
+  return startProcess(referenceExecutable(binary), ['--host', '127.0.0.1', '--port', '0', ...args]);
+}
+
+async function startProcess(file: string, args: readonly string[]): Promise<ServerProcess> {
+  const child = execa(file, args, {
     reject: false,
     all: true,
     stdin: 'ignore',

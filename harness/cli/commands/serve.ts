@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { contenders, resolveContender } from '../../../implementations/registry.js';
@@ -8,6 +8,7 @@ import { ensureGc } from '../../measure/forced-gc.js';
 import { ReadStateServer } from '../../http/server.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
+import { readWarmFile } from '../../workload/warm-file.js';
 import { Workload } from '../../workload/workload.js';
 import { applyOverrides } from '../scenario-overrides.js';
 import { chooseCaches } from '../choose-contenders.js';
@@ -15,7 +16,7 @@ import { chooseCaches } from '../choose-contenders.js';
 export const serveHelp = `readstate-lab serve: the read-state service over HTTP/1.1 JSON
 
 Usage: readstate-lab serve --impl NAME [--host 127.0.0.1] [--port 8080] [--capacity N]
-                           [--store sqlite|memory] [--db FILE] [--scenario NAME] [--warm]
+                           [--store sqlite|memory] [--db FILE] [--scenario NAME] [--warm | --warm-file FILE]
                            [--gc-mode sync|concurrent|none]
 
   --impl NAME      the cache contender to serve (naive-map, lru-cache, typed-array, native, or a module path)
@@ -27,6 +28,8 @@ Usage: readstate-lab serve --impl NAME [--host 127.0.0.1] [--port 8080] [--capac
                    kept across restarts; with --port 0, a file removed when the server stops)
   --scenario NAME  its forced-GC schedule, time scale and population (default discord-2min)
   --warm           fill the cache with the scenario's most active users' states first
+  --warm-file FILE fill the cache from a warm file (five little-endian float64s per state:
+                   user, channel, last read, mentions, updated at), as load gives every service
   --gc-mode MODE   override the scenario's forced GC
 
 Endpoints (JSON):
@@ -54,6 +57,7 @@ export async function serveCommand(args: readonly string[], print: (line: string
     db: { type: 'string' },
     scenario: { type: 'string', default: 'discord-2min' },
     warm: { type: 'boolean', default: false },
+    'warm-file': { type: 'string' },
     'gc-mode': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -74,7 +78,12 @@ export async function serveCommand(args: readonly string[], print: (line: string
   if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
   const scenario = applyOverrides(loadScenario(values.scenario), { capacity: values.capacity, 'gc-mode': values['gc-mode'] });
   if (scenario.forcedGc !== null) ensureGc();
-  const warmStates = values.warm ? new Workload(scenario, scenario.seed).warmStates(scenario.capacity) : [];
+  const warmStates =
+    values['warm-file'] !== undefined
+      ? readWarmFile(readInput(values['warm-file'], 'warm file'))
+      : values.warm
+        ? new Workload(scenario, scenario.seed).warmStates(scenario.capacity)
+        : [];
 
   // A fixed port names its database, so a restart without --db serves what the last run kept;
   // a free port (0) has no stable name, so its database lasts one process and is removed.
@@ -122,6 +131,15 @@ export async function serveCommand(args: readonly string[], print: (line: string
   }
   print('stopped');
   return 0;
+}
+
+/** A file's bytes; a file that cannot be read is one line naming it. */
+function readInput(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
 }
 
 function isLoopback(host: string): boolean {

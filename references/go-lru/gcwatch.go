@@ -1,0 +1,115 @@
+package main
+
+import (
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// gcEvent is one garbage collection's stop-the-world time, as /stats reports it.
+type gcEvent struct {
+	StartMs    float64 `json:"startMs"`
+	DurationMs float64 `json:"durationMs"`
+	Kind       string  `json:"kind"`
+	Forced     bool    `json:"forced"`
+	Thread     string  `json:"thread"`
+	cycle      int64
+}
+
+// forcedGC is one runtime.GC() call: its wall time, during which only its own goroutine
+// was blocked (the collection itself is concurrent apart from its pauses).
+type forcedGC struct {
+	StartMs    float64 `json:"startMs"`
+	DurationMs float64 `json:"durationMs"`
+	Mode       string  `json:"mode"`
+}
+
+// gcWatch collects the runtime's GC pauses and runs the forced GCs. The runtime keeps the
+// last 256 pauses, with when each ended; polling every 50 ms loses none unless more than
+// 256 collections run between two polls.
+type gcWatch struct {
+	mu        sync.Mutex
+	clock     *clock
+	stats     debug.GCStats
+	lastCycle int64
+	events    []gcEvent
+	forced    []forcedGC
+}
+
+const gcPollEvery = 50 * time.Millisecond
+
+// newGCWatch starts watching from now: collections before (the warm fill's, say) are not
+// reported.
+func newGCWatch(clk *clock) *gcWatch {
+	g := &gcWatch{clock: clk}
+	debug.ReadGCStats(&g.stats)
+	g.lastCycle = g.stats.NumGC
+	return g
+}
+
+// poll appends the collections completed since the last poll, oldest first. The runtime
+// records one pause per cycle: the sum of its two stop-the-world phases (sweep termination
+// and mark termination), ending when the second ends.
+func (g *gcWatch) poll() {
+	debug.ReadGCStats(&g.stats)
+	fresh := g.stats.NumGC - g.lastCycle
+	if fresh > int64(len(g.stats.Pause)) {
+		fresh = int64(len(g.stats.Pause))
+	}
+	for i := fresh - 1; i >= 0; i-- {
+		pause := g.stats.Pause[i]
+		end := g.clock.uptimeMsAt(g.stats.PauseEnd[i])
+		durationMs := float64(pause) / 1e6
+		g.events = append(g.events, gcEvent{
+			StartMs:    end - durationMs,
+			DurationMs: durationMs,
+			Kind:       "major",
+			Thread:     "main",
+			cycle:      g.stats.NumGC - i,
+		})
+	}
+	g.lastCycle = g.stats.NumGC
+}
+
+func (g *gcWatch) watch() {
+	ticker := time.NewTicker(gcPollEvery)
+	defer ticker.Stop()
+	for range ticker.C {
+		g.mu.Lock()
+		g.poll()
+		g.mu.Unlock()
+	}
+}
+
+// forceEvery calls runtime.GC() every interval of wall time, as Discord's Go runtime forced
+// a collection every 2 minutes. It runs on its own goroutine: runtime.GC() blocks only its
+// caller until the cycle (and its sweep) is done.
+func (g *gcWatch) forceEvery(interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for range ticker.C {
+		start := g.clock.uptimeMs()
+		runtime.GC()
+		end := g.clock.uptimeMs()
+		g.mu.Lock()
+		g.poll()
+		// runtime.GC() returns after the cycle it started and its sweep, so the newest
+		// completed cycle is the forced one.
+		if n := len(g.events); n > 0 && g.events[n-1].cycle == g.stats.NumGC {
+			g.events[n-1].Forced = true
+		}
+		g.forced = append(g.forced, forcedGC{StartMs: start, DurationMs: end - start, Mode: "sync"})
+		g.mu.Unlock()
+	}
+}
+
+// snapshot is every event so far (polled now, so it is up to date).
+func (g *gcWatch) snapshot() ([]gcEvent, []forcedGC) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.poll()
+	events := append(make([]gcEvent, 0, len(g.events)), g.events...)
+	forced := append(make([]forcedGC, 0, len(g.forced)), g.forced...)
+	return events, forced
+}

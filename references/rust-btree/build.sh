@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the rust-btree reference service: build.sh OUT_FILE
+# (e.g. build.sh references/build/rust-btree). Cargo's target dir is kept outside this
+# source folder, under references/build/ (git-ignored; not build/, which node-gyp wipes), and
+# the Cargo.lock is honoured (--locked): the build fails rather than resolve other versions.
+set -euo pipefail
+
+if [ "$#" -ne 1 ]; then
+  echo "usage: build.sh OUT_FILE" >&2
+  exit 2
+fi
+out=$1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+cargo=$(command -v cargo || true)
+if [ -z "$cargo" ] && [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]; then
+  cargo=${CARGO_HOME:-$HOME/.cargo}/bin/cargo
+fi
+if [ -z "$cargo" ]; then
+  echo "rust-btree: cargo not found (install Rust with rustup, or put cargo on PATH)" >&2
+  exit 1
+fi
+
+export CARGO_TARGET_DIR=$root/references/build/rust-target
+start=$(date +%s%N)
+"$cargo" build --release --locked --manifest-path "$here/Cargo.toml"
+mkdir -p "$(dirname "$out")"
+cp "$CARGO_TARGET_DIR/release/rust-btree" "$out"
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+printf 'rust-btree: built %s in %d.%03d s\n' "$out" $((elapsed_ms / 1000)) $((elapsed_ms % 1000))

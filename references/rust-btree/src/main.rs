@@ -1,0 +1,113 @@
+//! rust-btree: readstate-lab's Rust reference read-state service, after Discord's 2020 rewrite
+//! of its Read States service from Go to Rust: an LRU cache of read states in BTreeMaps behind
+//! a mutex, no garbage collector, on tokio and hyper; SQLite stands in for their database.
+
+mod api;
+mod clock;
+mod config;
+mod http;
+mod latency;
+mod lru;
+mod server;
+mod service;
+mod state;
+mod stats;
+mod store;
+mod warm;
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::App;
+use crate::latency::Latency;
+use crate::service::Service;
+use crate::store::{LoadSink, StoreStatus};
+
+/// How long requests in flight may take to finish after SIGTERM/SIGINT.
+const GRACE: Duration = Duration::from_secs(10);
+/// How long the store may take to commit the last dirty states.
+const FLUSH_DEADLINE: Duration = Duration::from_secs(10);
+
+fn main() -> ExitCode {
+    let config = match Config::parse(std::env::args().skip(1)) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let clock = Clock::new(Instant::now(), config.time_scale);
+    let conn = match store::open(&config.db) {
+        Ok(conn) => conn,
+        Err(cause) => {
+            eprintln!("error: {cause}");
+            return ExitCode::from(1);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("start the tokio runtime");
+    let code = runtime.block_on(run(config, clock, conn));
+    // Connections still open past the grace period are closed by leaving now, without waiting
+    // for their tasks.
+    std::process::exit(code);
+}
+
+async fn run(config: Config, clock: Clock, conn: rusqlite::Connection) -> i32 {
+    let _ = config.gc_interval_ms; // accepted for the contract; there is no GC to force
+    let status = Arc::new(StoreStatus::default());
+    let (store, inbox) = store::channel();
+    let service = Arc::new(Service::new(config.capacity, store.clone(), Arc::clone(&status), clock, config.write_back_delay_ms));
+
+    if let Some(path) = &config.warm_file {
+        if let Err(cause) = warm::read(path, |state| service.warm(state)) {
+            eprintln!("error: {cause}");
+            return 1;
+        }
+    }
+    let sink: Arc<dyn LoadSink> = service.clone();
+    store::spawn(conn, inbox, sink, Arc::clone(&status));
+
+    let stop = match server::stop_signal() {
+        Ok(stop) => stop,
+        Err(cause) => {
+            eprintln!("error: cannot watch for signals: {cause}");
+            return 1;
+        }
+    };
+    let listener = match TcpListener::bind((config.host.as_str(), config.port)).await {
+        Ok(listener) => listener,
+        Err(cause) => {
+            eprintln!("error: cannot listen on {}:{}: {cause}", config.host, config.port);
+            return 1;
+        }
+    };
+    let address = listener.local_addr().expect("a bound listener has an address");
+    println!("listening on http://{address}");
+    let _ = std::io::stdout().flush();
+
+    tokio::spawn(Arc::clone(&service).run_write_back());
+    let app = Arc::new(App { service: Arc::clone(&service), latency: Latency::new(), clock });
+    let mut stop = std::pin::pin!(stop);
+    let connections = server::serve(listener, app, stop.as_mut()).await;
+
+    println!("shutting down: finishing requests in flight and writing back dirty read states");
+    if tokio::time::timeout(GRACE, connections.shutdown()).await.is_err() {
+        eprintln!("requests still in flight after {} s: closing their connections", GRACE.as_secs());
+    }
+    let deadline = tokio::time::Instant::now() + FLUSH_DEADLINE;
+    // From here on nothing changes the cache, so these are the last dirty states.
+    service.close_and_drain();
+    if !matches!(tokio::time::timeout_at(deadline, store.flush()).await, Ok(Ok(()))) {
+        let counters = service.counters();
+        eprintln!("could not write {} read states", counters.write_backs - counters.persisted);
+        return 1;
+    }
+    let _ = tokio::time::timeout_at(deadline, store.close()).await;
+    println!("stopped");
+    0
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Builds the reference services the lab measures beside the Node contenders, each with its own
+// toolchain, into references/build/ (git-ignored):
+//   go-lru         Discord's Go design, with the Go on PATH (or /usr/local/go)
+//   go-lru-go1.19  the same source with Debian's Go 1.19 (apt-get install golang-go), the Go of 2020
+//   rust-btree     Discord's Rust rewrite, with cargo
+// A missing toolchain skips its service with one line. Each build's own output is shown only
+// when it fails.
+//
+//   node scripts/build-references.mjs            exit 1 if any service with a toolchain fails
+//   node scripts/build-references.mjs --optional always exit 0 (npm install)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const optional = process.argv.includes('--optional');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'references', 'build');
+mkdirSync(out, { recursive: true });
+
+/** The first of these that runs and prints a version, or undefined. */
+function findTool(candidates, versionArgs) {
+  for (const candidate of candidates) {
+    const result = spawnSync(candidate, versionArgs, { encoding: 'utf8' });
+    if (result.status === 0) return { path: candidate, version: result.stdout.trim() };
+  }
+  return undefined;
+}
+
+const home = process.env.HOME ?? '';
+const builds = [
+  {
+    name: 'go-lru',
+    tool: findTool(['/usr/local/go/bin/go', 'go'], ['env', 'GOVERSION']),
+    missing: 'no Go toolchain (install Go, or put go on PATH)',
+    args: (go) => [join(root, 'references', 'go-lru', 'build.sh'), go, join(out, 'go-lru')],
+  },
+  {
+    name: 'go-lru-go1.19',
+    tool: findTool(['/usr/lib/go-1.19/bin/go'], ['env', 'GOVERSION']),
+    missing: "no Go 1.19 (Debian's: apt-get install golang-go)",
+    args: (go) => [join(root, 'references', 'go-lru', 'build.sh'), go, join(out, 'go-lru-go1.19')],
+  },
+  {
+    name: 'rust-btree',
+    tool: findTool(['cargo', join(home, '.cargo', 'bin', 'cargo')], ['--version']),
+    missing: 'no cargo (install Rust with rustup)',
+    args: () => [join(root, 'references', 'rust-btree', 'build.sh'), join(out, 'rust-btree')],
+  },
+];
+
+let failed = 0;
+for (const build of builds) {
+  if (build.tool === undefined) {
+    process.stdout.write(`readstate-lab: skipping ${build.name}: ${build.missing}\n`);
+    continue;
+  }
+  const started = Date.now();
+  const env = { ...process.env, PATH: `${dirname(build.tool.path)}:${process.env.PATH ?? ''}` };
+  const result = spawnSync('bash', build.args(build.tool.path), { cwd: root, encoding: 'utf8', env });
+  if (result.status === 0) {
+    // The toolchain's version, for the report: which Go built this binary.
+    writeFileSync(join(out, `${build.name}.toolchain`), `${build.tool.version.split('\n')[0]}\n`);
+    process.stdout.write(`readstate-lab: built ${build.name} with ${build.tool.version.split('\n')[0]} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  } else {
+    failed++;
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    if (optional) process.stdout.write(`readstate-lab: ${build.name} did not build; it will be skipped (npm run build:references shows why)\n`);
+    else process.stderr.write(`${output}\nreadstate-lab: ${build.name} did not build\n`);
+  }
+}
+if (failed > 0 && !optional) process.exitCode = 1;
+if (!existsSync(out)) process.exitCode = 1;
