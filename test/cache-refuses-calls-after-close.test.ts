@@ -14,7 +14,9 @@ const calls: Record<string, (cache: ReadStateCache) => unknown> = {
   insert: (cache) => cache.insert({ userId: 9, channelId: 9, lastReadMessageId: 0, mentionCount: 0, updatedAt: 10 }, 10),
   drainDue: (cache) => cache.drainDue(Infinity, () => assert.fail('drainDue handed out a state after close()')),
   'drainDue with max 0': (cache) => cache.drainDue(Infinity, () => {}, 0),
-  forEach: (cache) => cache.forEach(() => assert.fail('forEach visited a state after close()')),
+  forEach: (cache) => cache.forEach(() => {
+      assert.fail('forEach visited a state after close()');
+    }),
   offHeapBytes: (cache) => cache.offHeapBytes(),
 };
 

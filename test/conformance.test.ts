@@ -22,7 +22,9 @@ function readBack(cache: ReadStateCache, userId: number, channelId: number): Rea
 
 function allStates(cache: ReadStateCache): ReadState[] {
   const states: ReadState[] = [];
-  cache.forEach((s) => states.push(s));
+  cache.forEach((s) => {
+    states.push(s);
+  });
   return states.sort((a, b) => a.userId - b.userId || a.channelId - b.channelId);
 }
 

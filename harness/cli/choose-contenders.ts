@@ -36,7 +36,7 @@ export async function chooseContenders(requested: readonly string[] | undefined,
   if (references.length === 0) throw new UsageError('--impl needs at least one name');
   const chosen = new Map<string, ChosenContender>();
   for (const reference of references) {
-    let contender;
+    let contender: Awaited<ReturnType<typeof resolveContender>>;
     try {
       contender = await resolveContender(reference);
     } catch (error) {
@@ -73,7 +73,7 @@ export async function chooseCaches(requested: readonly string[] | undefined, pri
   const defaults = requested ?? allContenders().filter((c) => c.kind === 'cache').map((c) => c.name);
   const chosen: ChosenContender[] = [];
   for (const reference of defaults) {
-    let contender;
+    let contender: Awaited<ReturnType<typeof resolveContender>>;
     try {
       contender = await resolveContender(reference);
     } catch (error) {

@@ -70,7 +70,9 @@ export class SqliteStoreBackend implements StoreBackend {
       .raw()
       .all() as number[][];
     const out = new Float64Array(rows.length * WRITE_WIDTH);
-    rows.forEach((row, i) => out.set(row, i * WRITE_WIDTH));
+    rows.forEach((row, i) => {
+      out.set(row, i * WRITE_WIDTH);
+    });
     return out;
   }
 

@@ -37,15 +37,18 @@ function answer(store: StoreBackend, request: StoreRequest): void {
   try {
     switch (request.kind) {
       case 'batch':
-        return batch(store, request);
+        batch(store, request);
+        break;
       case 'dump': {
         const states = store.dump();
-        return post({ kind: 'dump', seq: request.seq, states }, [states.buffer as ArrayBuffer]);
+        post({ kind: 'dump', seq: request.seq, states }, [states.buffer as ArrayBuffer]);
+        break;
       }
       case 'close':
         store.close();
         port.unref();
-        return post({ kind: 'close', seq: request.seq });
+        post({ kind: 'close', seq: request.seq });
+        break;
     }
   } catch (error) {
     post({ kind: 'error', seq: request.seq, message: messageOf(error) });
@@ -55,7 +58,8 @@ function answer(store: StoreBackend, request: StoreRequest): void {
 function batch(store: StoreBackend, request: Extract<StoreRequest, { kind: 'batch' }>): void {
   const { seq, writes, loads } = request;
   if (blockedBy !== undefined && !request.resume) {
-    return post({ kind: 'batch', seq, persisted: false, writeError: blockedBy, loadError: blockedBy });
+    post({ kind: 'batch', seq, persisted: false, writeError: blockedBy, loadError: blockedBy });
+    return;
   }
   if (writes.length > 0) {
     try {
@@ -65,17 +69,22 @@ function batch(store: StoreBackend, request: Extract<StoreRequest, { kind: 'batc
       blockedBy = undefined;
     } catch (error) {
       blockedBy = `a write-back failed: ${messageOf(error)}`;
-      return post({ kind: 'batch', seq, persisted: false, writeError: blockedBy, loadError: blockedBy });
+      post({ kind: 'batch', seq, persisted: false, writeError: blockedBy, loadError: blockedBy });
+      return;
     }
   }
-  if (loads.length === 0) return post({ kind: 'batch', seq, persisted: true });
+  if (loads.length === 0) {
+    post({ kind: 'batch', seq, persisted: true });
+    return;
+  }
   const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
   try {
     store.atomically(() => {
       for (let i = 0, at = 0; i < loads.length; i += LOAD_WIDTH, at += FOUND_WIDTH) store.load(loads[i]!, loads[i + 1]!, found, at);
     });
   } catch (error) {
-    return post({ kind: 'batch', seq, persisted: true, loadError: `a load failed: ${messageOf(error)}` });
+    post({ kind: 'batch', seq, persisted: true, loadError: `a load failed: ${messageOf(error)}` });
+    return;
   }
   post({ kind: 'batch', seq, persisted: true, found }, [found.buffer as ArrayBuffer]);
 }

@@ -53,7 +53,9 @@ export class ShardPinnedCache implements ReadStateCache {
   }
 
   forEach(visit: StateSink): void {
-    this.#inner.forEach((state) => visit(this.#out(state)));
+    this.#inner.forEach((state) => {
+      visit(this.#out(state));
+    });
   }
 
   offHeapBytes(): number {
