@@ -30,6 +30,14 @@ export interface CacheOptions {
 /**
  * A synchronous in-memory LRU cache of read states.
  *
+ * read, ack and mention are the request path: the harness calls them for every request and
+ * allocates nothing around them on a hit (test/hit-path-allocates-nothing.test.ts). A float
+ * argument (ack's message id, near 2^50) passed to a method V8 does not inline into its caller
+ * becomes a new 16-byte heap number on every call, so a contender that wants a hit to allocate
+ * nothing keeps these three methods small enough to inline, with no float crossing a call of
+ * their own (typed-array.ts does its work in one large method that takes small integers only).
+ * A native addon cannot avoid it for ack: every Node-API call boxes its float arguments.
+ *
  * `now` arguments are milliseconds from one clock that never goes backwards; `drainDue` relies
  * on entries being dirtied in `updatedAt` order.
  *

@@ -118,6 +118,21 @@ describe('the HTML report, in a real browser', () => {
     const mergedResults = JSON.parse(readFileSync(join(mergedDir, 'results.json'), 'utf8')) as Results;
     assert.equal(mergedResults.rows.length, results.rows.length * 2);
     assert.equal(mergedResults.contenders[0]?.completed, 2);
+    // In the page: one summary row per contender over both runs, and every run's own latency chart.
+    const { page, problems } = await load(join(mergedDir, 'index.html'));
+    assert.deepEqual(problems, []);
+    const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')?.textContent ?? ''));
+    assert.deepEqual(rows, results.contenders.map((c) => c.contender));
+    const titles = await page.$$eval('canvas[id^="latency-"]', (canvases) =>
+      (canvases as HTMLCanvasElement[]).map((canvas) => {
+        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { options: { plugins: { title: { text: string } } }; data: { datasets: Array<{ data: unknown[] }> } } | undefined } }).Chart.getChart(canvas);
+        return `${chart?.options.plugins.title.text} ${chart?.data.datasets[0]?.data.length ?? 0}`;
+      }),
+    );
+    const expected = results.contenders.flatMap((c) => [`${c.contender} (run-1) (repetition 1)`, `${c.contender} (run-2) (repetition 1)`]);
+    assert.deepEqual(titles.map((t) => t.replace(/ \d+$/, '')), expected);
+    for (const title of titles) assert.ok(Number(title.split(' ').pop()) > 0, `${title}: a chart with points`);
+    await page.close();
   });
 
   it('refuses malformed or foreign results files with one clear line', async () => {

@@ -5,15 +5,39 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: boolean }>>;
 
 /**
- * Parses a command's flags strictly: an unknown flag or a missing value is a UsageError with
- * parseArgs' own one-line message, which names the flag.
+ * Parses a command's flags strictly: an unknown flag or a missing value is a UsageError of one
+ * line that names the flag and ends with where to look, "(see readstate-lab run --help)".
+ * `command` names the command for that hint; without it, the command this process was started
+ * with (process.argv[2]) is named.
  */
-export function parseFlags<T extends Options>(args: readonly string[], options: T, allowPositionals = false): Parsed<T> {
+export function parseFlags<T extends Options>(args: readonly string[], options: T, allowPositionals = false, command?: string): Parsed<T> {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]!);
+    const name = command ?? (process.argv[2] !== undefined && !process.argv[2].startsWith('-') ? process.argv[2] : undefined);
+    const hint = name === undefined ? '' : ` (see readstate-lab ${name} --help)`;
+    throw new UsageError(`${describeParseError(error as Error, args)}${hint}`);
   }
+}
+
+/**
+ * parseArgs' message in one line. "--capacity -5" is ambiguous to it (is -5 a value or a flag?),
+ * and its three-line message does not say what to do: this one says how to pass the value.
+ */
+function describeParseError(error: Error, args: readonly string[]): string {
+  // parseArgs' advice on positionals that start with "-" is not what a mistyped flag needs.
+  const first = error.message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
+  const ambiguous = /^Option '(-{1,2}[^' ]+)' argument is ambiguous/.exec(first);
+  if (ambiguous === null) return first;
+  const flag = ambiguous[1]!;
+  const at = args.findIndex((arg, i) => arg === flag && args[i + 1]?.startsWith('-') === true);
+  const value = at === -1 ? undefined : args[at + 1]!;
+  if (value === undefined) return `${flag} must be followed by its value`;
+  const negative = /^-(\d|\.\d)/.test(value);
+  return (
+    `${flag} must be followed by its value, and "${value}" reads as an option ` +
+    `(write ${flag}=${value} to pass ${negative ? 'a negative value' : 'a value that starts with "-"'})`
+  );
 }
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;

@@ -1,8 +1,9 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Results } from '../results/schema.js';
 import { renderSummaryMarkdown } from '../report/summary-table.js';
+import { checkOutputFolder, createFolder } from './output-paths.js';
 
 export const reportsDir = join(packageRoot, 'reports');
 
@@ -11,11 +12,22 @@ export function newRunId(scenarioName: string, now = new Date()): string {
   return `${now.toISOString().slice(0, 19).replaceAll(':', '-')}-${scenarioName}`;
 }
 
-/** The folder a run writes to: `--out DIR` as given, else reports/<run-id>/. */
+/**
+ * Checks, before any work, the folder a run will write to: `--out DIR` as given, else
+ * reports/ (where reports/<run-id>/ will go). Returns the `--out` folder's absolute path.
+ */
+export function checkRunDirectory(out: string | undefined): string | undefined {
+  if (out === undefined) {
+    checkOutputFolder('the reports folder', reportsDir);
+    return undefined;
+  }
+  return checkOutputFolder('--out', out);
+}
+
+/** Creates the folder a run writes to: `--out DIR` as given, else reports/<run-id>/. */
 export function runDirectory(runId: string, out: string | undefined): string {
-  const dir = out === undefined ? join(reportsDir, runId) : resolve(out);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  const dir = out === undefined ? join(reportsDir, runId) : checkOutputFolder('--out', out);
+  return createFolder(dir);
 }
 
 /** Writes results.json and summary.md into `dir`; returns their paths. */

@@ -5,7 +5,7 @@ import { describeEnvironment } from '../measure/environment.js';
 import { writeHtmlReport } from '../report/write-report.js';
 import { SCHEMA_VERSION, type Results, type Row, type RunSettings, type AnyResults } from '../results/schema.js';
 import { markLatest, writeResultFiles } from './run-directory.js';
-import { renderMarkdownTable, renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../report/summary-table.js';
+import { forcedGcNotes, renderMarkdownTable, renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../report/summary-table.js';
 
 /** A run's rows as a results.json document, with the environment and per-contender summaries. */
 export function assembleResults(runId: string, settings: RunSettings, rows: readonly Row[], extraNodeFlags: readonly string[] = []): Results {
@@ -31,6 +31,7 @@ export function writeRunOutput(dir: string, results: Results, print: (line: stri
   markLatest(dir);
   print('');
   print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
+  for (const note of forcedGcNotes(results)) print(note);
   print('');
   print(`wrote ${files.json}`);
   print(`wrote ${files.markdown}`);

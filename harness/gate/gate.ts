@@ -1,6 +1,13 @@
 import { UsageError } from '../errors.js';
 import { GATE_METRICS, type GateCheck, type GateClaim, type GateConfig } from './config.js';
-import type { CompletedRow, Results } from '../results/schema.js';
+import type { CompletedRow, Environment, Results } from '../results/schema.js';
+import {
+  type ComparableRun,
+  describeDifference,
+  describeEnvironmentBriefly,
+  environmentDifferences,
+  firstSettingDifference,
+} from '../results/compare-settings.js';
 import { studentTQuantileUpper, studentTUpperTail, welch } from './statistics.js';
 
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'holds' | 'broken';
@@ -37,8 +44,7 @@ export interface GateReport {
  * its allowance. Claims need no baseline: their ratio must hold in every repetition.
  */
 export function evaluateGate(config: GateConfig, current: Results, baseline: Results | undefined): GateReport {
-  checkComparable(config, current, 'current');
-  if (baseline !== undefined) checkComparable(config, baseline, 'baseline');
+  checkComparableRuns(config, current, baseline);
   if (config.checks.length > 0 && baseline === undefined) throw new UsageError('this gate config has checks, which need --baseline FILE');
   const rows = [
     ...config.checks.map((check) => evaluateCheck(check, baseline!, current)),
@@ -47,7 +53,36 @@ export function evaluateGate(config: GateConfig, current: Results, baseline: Res
   return { rows, failed: rows.some((row) => row.verdict === 'regression' || row.verdict === 'broken') };
 }
 
-function checkComparable(config: GateConfig, results: Results, which: string): void {
+/**
+ * Refuses runs the gate cannot judge: either of another scenario than the config's, or a baseline
+ * whose settings differ from the current run's in anything that changes what is measured
+ * (results/compare-settings.ts, the comparison `report` merges by). A faster or slower machine
+ * is not refused: that is what relative checks cancel; `environmentWarning` says so.
+ */
+export function checkComparableRuns(config: GateConfig, current: ComparableRun, baseline: ComparableRun | undefined): void {
+  checkComparable(config, current, 'current');
+  if (baseline === undefined) return;
+  checkComparable(config, baseline, 'baseline');
+  const difference = firstSettingDifference(baseline, current);
+  if (difference !== undefined) {
+    throw new UsageError(`the baseline does not compare with the current run: ${describeDifference(difference, 'the baseline', 'the current run')}; record a new baseline with these settings`);
+  }
+}
+
+/** Both environments in a line each, and a warning when the machine or Node differ. */
+export function describeEnvironments(baseline: Environment, current: Environment): string[] {
+  const lines = [`baseline: ${describeEnvironmentBriefly(baseline)}`, `current:  ${describeEnvironmentBriefly(current)}`];
+  const differences = environmentDifferences(baseline, current);
+  if (differences.length > 0) {
+    lines.push(
+      `warning: the baseline was measured on another machine or Node (${differences.map((d) => describeDifference(d, 'the baseline', 'the current run')).join('; ')}): ` +
+        'checks relative to a reference contender cancel some of that, absolute ones do not',
+    );
+  }
+  return lines;
+}
+
+function checkComparable(config: GateConfig, results: ComparableRun, which: string): void {
   const scenario = results.settings.scenario.name;
   if (scenario !== config.scenario) {
     throw new UsageError(`the ${which} results are of scenario "${scenario}", the gate config of "${config.scenario}"`);

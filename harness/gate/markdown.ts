@@ -22,7 +22,7 @@ function percent(fraction: number): string {
 }
 
 /** The gate's verdicts as a Markdown table, fit for a pull-request comment. */
-export function renderGateMarkdown(report: GateReport): string {
+export function renderGateMarkdown(report: GateReport, notes: readonly string[] = []): string {
   const header = ['gate', 'compares', 'baseline', 'current', 'change [interval]', 'limit', 'p', 'verdict'];
   const cells = report.rows.map((row) => [
     row.name,
@@ -40,6 +40,7 @@ export function renderGateMarkdown(report: GateReport): string {
     '',
     renderMarkdownTable(header, cells),
     '',
+    ...notes.flatMap((note) => [`> ${note}`, '']),
     'Values are geometric means over repetitions; a check compares each repetition with the reference contender of the same repetition, and fails only when Welch\'s t-test on the log values says, at the stated confidence, that the figure worsened by more than its limit.',
     '',
   ].join('\n');

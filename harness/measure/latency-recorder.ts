@@ -1,51 +1,268 @@
-import { encodeHistogram, recordingHistogram, type Histogram } from '../results/histogram.js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
 import { REQUEST_TYPES, type RequestType } from '../results/scenario-schema.js';
 import type { EncodedLatencies } from '../results/schema.js';
 
+/** How a request was answered: from the cache, or after waiting for the store. */
+export const OUTCOMES = ['hit', 'miss'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+/** Indexes of OUTCOMES, for `recordRequest`. */
+export const HIT = 0;
+export const MISS = 1;
+/** For `recordRequest` from a service that cannot tell (the partitioned one): no outcome recorded. */
+export const NO_OUTCOME = -1;
+
+/*
+ * The counts of an HDR histogram as results/histogram.ts builds it (lowest discernible value 1,
+ * 3 significant digits, highest trackable 2^40 ns): 2048 sub-buckets, so a value's index is
+ * (bucket + 1) * 1024 + (value >> bucket) - 1024 with bucket = 53 - clz64(value | 2047).
+ * Recording is that index and one increment of a Uint32Array; encode() replays the counts into
+ * hdr-histogram-js histograms, whose encodings come out byte for byte what recording each value
+ * into them would give (test/latency-recorder-matches-hdr.test.ts).
+ */
+const SUB_BUCKET_HALF_MAGNITUDE = 10;
+const SUB_BUCKET_HALF = 1 << SUB_BUCKET_HALF_MAGNITUDE;
+const SUB_BUCKET_MASK = 2 * SUB_BUCKET_HALF - 1;
+/** Values at or above this many ns are recorded as this minus one (18 minutes: never, in a run). */
+const HIGHEST_NS = 2 ** 40;
+const TWO_TO_32 = 2 ** 32;
+const POWERS_OF_TWO = Float64Array.from({ length: 64 }, (_, i) => 2 ** i);
+/** Counts slots up to HIGHEST_NS - 1. */
+const COUNTS_LENGTH = indexOf(HIGHEST_NS - 1) + 1;
+
+/** The counts index of an integer number of nanoseconds, 1 <= ns < HIGHEST_NS. */
+function indexOf(ns: number): number {
+  let bucket: number;
+  let sub: number;
+  if (ns < TWO_TO_32) {
+    // `| 2047` and `>>>` see the value's low 32 bits, which are all of it here.
+    bucket = 21 - Math.clz32(ns | SUB_BUCKET_MASK);
+    sub = ns >>> bucket;
+  } else {
+    bucket = 53 - Math.clz32((ns / TWO_TO_32) >>> 0);
+    sub = Math.floor(ns / POWERS_OF_TWO[bucket]!);
+  }
+  return ((bucket + 1) << SUB_BUCKET_HALF_MAGNITUDE) + sub - SUB_BUCKET_HALF;
+}
+
+/** The lowest value whose index is `index`: recording it counts in the same slot. */
+function valueAt(index: number): number {
+  const bucket = (index >> SUB_BUCKET_HALF_MAGNITUDE) - 1;
+  const sub = index & (SUB_BUCKET_HALF - 1);
+  return bucket < 0 ? sub : (sub + SUB_BUCKET_HALF) * POWERS_OF_TWO[bucket]!;
+}
+
+/** Integer nanoseconds from milliseconds, clamped to what the histograms hold. */
+function toNs(latencyMs: number): number {
+  const ns = Math.round(latencyMs * 1e6);
+  return ns < 1 ? 1 : ns >= HIGHEST_NS ? HIGHEST_NS - 1 : ns;
+}
+
+/** A finished window's counts, trimmed to the slots between its first and last non-zero one. */
+interface FinishedWindow {
+  readonly from: number;
+  readonly counts: Uint32Array;
+}
+
 /**
- * Records each request's latency three times: overall, by request type, and in the window of
- * wall time it completed in (for the over-time charts). Recording is a few tens of
- * nanoseconds into WebAssembly memory and allocates nothing on the JS heap.
+ * Records each request's latency by request type, by outcome (hit or miss, when the caller
+ * knows it) and in the window of wall time it completed in (for the over-time charts); the
+ * overall histogram is the sum of the per-type ones. Every histogram is a preallocated
+ * Uint32Array of HDR counts (about 124 KiB, off the JS heap), so recording is one index
+ * computation and two or three increments: no allocation, no call into WebAssembly (which
+ * cost about 18 ns a record, three records a request). A window's counts are trimmed and
+ * copied once, when the next window starts.
  */
 export class LatencyRecorder {
-  readonly #overall = recordingHistogram();
-  readonly #byType: Histogram[] = REQUEST_TYPES.map(() => recordingHistogram());
-  readonly #windows: Histogram[] = [];
-  readonly #startMs: number;
-  readonly #windowMs: number;
+  /** Counts per request type, REQUEST_TYPES order, COUNTS_LENGTH slots each. */
+  readonly #byType = new Uint32Array(REQUEST_TYPES.length * COUNTS_LENGTH);
+  /** Counts per outcome, OUTCOMES order. */
+  readonly #byOutcome = new Uint32Array(OUTCOMES.length * COUNTS_LENGTH);
+  /** Counts of the current window, `#window`. */
+  readonly #windowCounts = new Uint32Array(COUNTS_LENGTH);
+  #window = 0;
+  /** Windows before `#window`; undefined where no request completed. */
+  readonly #finished: Array<FinishedWindow | undefined> = [];
+  #count = 0;
+  #outcomes = 0;
+  /** performance.now() at which window 0 starts. */
+  readonly startMs: number;
+  readonly windowMs: number;
 
   constructor(startMs: number, windowMs: number) {
-    this.#startMs = startMs;
-    this.#windowMs = windowMs;
+    this.startMs = startMs;
+    this.windowMs = windowMs;
+    this.#prime();
   }
 
-  /** `type` indexes REQUEST_TYPES; `completedAtMs` is a performance.now() reading. */
+  /**
+   * `type` indexes REQUEST_TYPES; `completedAtMs` is a performance.now() reading. For callers
+   * that do not know the request's outcome (the HTTP load generators, micro's harness task).
+   */
   record(type: number, latencyMs: number, completedAtMs: number): void {
-    const nanoseconds = Math.max(1, Math.round(latencyMs * 1e6));
-    this.#overall.recordValue(nanoseconds);
-    this.#byType[type]!.recordValue(nanoseconds);
-    const window = Math.floor((completedAtMs - this.#startMs) / this.#windowMs);
-    while (this.#windows.length <= window) this.#windows.push(recordingHistogram());
-    this.#windows[window]!.recordValue(nanoseconds);
+    const index = indexOf(toNs(latencyMs));
+    this.#byType[type * COUNTS_LENGTH + index]!++;
+    this.#countInWindow(this.windowOf(completedAtMs), index);
+    this.#count++;
+  }
+
+  /**
+   * The open-loop driver's call: every argument a small integer, so that nothing is boxed on
+   * the way in. `type` indexes REQUEST_TYPES, `outcome` OUTCOMES (HIT or MISS, or NO_OUTCOME);
+   * `latencyNs` is whole nanoseconds; `window` is `windowOf(completedAtMs)`, or the same
+   * computed inline (a negative one counts in window 0).
+   */
+  recordRequest(type: number, outcome: number, latencyNs: number, window: number): void {
+    const index = indexOf(latencyNs < 1 ? 1 : latencyNs >= HIGHEST_NS ? HIGHEST_NS - 1 : latencyNs);
+    this.#byType[type * COUNTS_LENGTH + index]!++;
+    if (outcome >= 0) {
+      this.#byOutcome[outcome * COUNTS_LENGTH + index]!++;
+      this.#outcomes++;
+    }
+    this.#countInWindow(window > 0 ? window : 0, index);
+    this.#count++;
+  }
+
+  /** The window a performance.now() reading falls in (the first one for earlier readings). */
+  windowOf(atMs: number): number {
+    const window = Math.floor((atMs - this.startMs) / this.windowMs);
+    return window > 0 ? window : 0;
   }
 
   get count(): number {
-    return this.#overall.totalCount;
+    return this.#count;
   }
 
   encode(): EncodedLatencies {
+    const overall = new Uint32Array(COUNTS_LENGTH);
+    for (let type = 0; type < REQUEST_TYPES.length; type++) {
+      const counts = this.#byType.subarray(type * COUNTS_LENGTH, (type + 1) * COUNTS_LENGTH);
+      for (let i = 0; i < COUNTS_LENGTH; i++) overall[i]! += counts[i]!;
+    }
+    const windows: string[] = [];
+    if (this.#count > 0) {
+      for (let w = 0; w < this.#window; w++) {
+        const finished = this.#finished[w];
+        windows.push(finished === undefined ? encodeCounts(new Uint32Array(0), 0) : encodeCounts(finished.counts, finished.from));
+      }
+      windows.push(encodeCounts(this.#windowCounts, 0));
+    }
     return {
       unit: 'ns',
-      overall: encodeHistogram(this.#overall),
+      overall: encodeCounts(overall, 0),
       byType: Object.fromEntries(
-        REQUEST_TYPES.map((type, i) => [type, encodeHistogram(this.#byType[i]!)]),
+        REQUEST_TYPES.map((type, i) => [type, encodeCounts(this.#byType.subarray(i * COUNTS_LENGTH, (i + 1) * COUNTS_LENGTH), 0)]),
       ) as Record<RequestType, string>,
-      windows: this.#windows.map(encodeHistogram),
-      windowMs: this.#windowMs,
+      windows,
+      windowMs: this.windowMs,
+      ...(this.#outcomes === 0
+        ? {}
+        : {
+            byOutcome: Object.fromEntries(
+              OUTCOMES.map((outcome, i) => [outcome, encodeCounts(this.#byOutcome.subarray(i * COUNTS_LENGTH, (i + 1) * COUNTS_LENGTH), 0)]),
+            ) as Record<Outcome, string>,
+          }),
     };
   }
 
-  destroy(): void {
-    for (const histogram of [this.#overall, ...this.#byType, ...this.#windows]) histogram.destroy();
+  /** Nothing to release (the counts are plain typed arrays); kept for callers that still call it. */
+  destroy(): void {}
+
+  #countInWindow(window: number, index: number): void {
+    if (window === this.#window) this.#windowCounts[index]!++;
+    else this.#countInOtherWindow(window, index);
   }
+
+  /** A request that completed in a later window (the first of a new second) or an earlier one. */
+  #countInOtherWindow(window: number, index: number): void {
+    if (window > this.#window) {
+      this.#finishWindow(window);
+      this.#windowCounts[index]!++;
+      return;
+    }
+    // A request completing in a window already finished: out of order, so rare.
+    const finished = this.#finished[window];
+    if (finished !== undefined && index >= finished.from && index < finished.from + finished.counts.length) {
+      finished.counts[index - finished.from]!++;
+      return;
+    }
+    const from = finished === undefined ? index : Math.min(index, finished.from);
+    const to = finished === undefined ? index + 1 : Math.max(index + 1, finished.from + finished.counts.length);
+    const counts = new Uint32Array(to - from);
+    if (finished !== undefined) counts.set(finished.counts, finished.from - from);
+    counts[index - from]!++;
+    this.#finished[window] = { from, counts };
+  }
+
+  /**
+   * Records into a new window and into a finished one, then forgets it all. V8 deoptimizes
+   * optimized code that reaches a path it has never seen run; recording runs inside the
+   * driver's optimized loop, and a deoptimized loop runs in the interpreter, where every float
+   * is a new heap number, until V8 optimizes it again. Running the window paths once here, before
+   * anything is measured, keeps the first new window (at 1 s) from doing that.
+   */
+  #prime(): void {
+    this.recordRequest(0, HIT, 1, 0);
+    this.recordRequest(0, NO_OUTCOME, 1, 1); // a new window, after a non-empty one
+    this.recordRequest(0, HIT, 1, 0); // a finished window, in its range
+    this.recordRequest(0, MISS, 1e6, 0); // a finished window, out of its range
+    this.recordRequest(0, HIT, 1, 3); // a new window, after an empty one
+    this.#byType.fill(0);
+    this.#byOutcome.fill(0);
+    this.#windowCounts.fill(0);
+    this.#finished.length = 0;
+    this.#window = 0;
+    this.#count = 0;
+    this.#outcomes = 0;
+  }
+
+  /** Keeps the current window's non-zero range, clears it, and moves on to `next`. */
+  #finishWindow(next: number): void {
+    const counts = this.#windowCounts;
+    let from = 0;
+    while (from < COUNTS_LENGTH && counts[from] === 0) from++;
+    let to = COUNTS_LENGTH;
+    while (to > from && counts[to - 1] === 0) to--;
+    this.#finished[this.#window] = from === to ? undefined : { from, counts: counts.slice(from, to) };
+    counts.fill(0, from, to);
+    while (this.#finished.length < next) this.#finished.push(undefined);
+    this.#window = next;
+  }
+}
+
+/**
+ * hdr-histogram-js, loaded when the first histogram is encoded, after measuring: the library
+ * and its inflate code take about 1 MiB of the measured heap (3 MiB more once its WebAssembly
+ * is initialised), which every forced GC during the run would otherwise mark.
+ */
+let hdrLibrary: typeof Hdr | undefined;
+function hdr(): typeof Hdr {
+  hdrLibrary ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr;
+  return hdrLibrary;
+}
+
+/**
+ * results/histogram.ts's LATENCY_HISTOGRAM, as a plain JS histogram: the same layout as the
+ * counts above (test/latency-recorder-matches-hdr.test.ts checks the encodings against it).
+ */
+const ENCODED_HISTOGRAM = {
+  bitBucketSize: 32,
+  autoResize: true,
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: HIGHEST_NS,
+  numberOfSignificantValueDigits: 3,
+  useWebAssembly: false,
+} as const;
+
+/** An hdr-histogram-js histogram holding `counts` (slot `from + i` has `counts[i]`), encoded. */
+function encodeCounts(counts: Uint32Array, from: number): string {
+  const library = hdr();
+  const histogram = library.build(ENCODED_HISTOGRAM);
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i]!;
+    if (count !== 0) histogram.recordValueWithCount(valueAt(from + i), count);
+  }
+  const encoded = library.encodeIntoCompressedBase64(histogram);
+  histogram.destroy();
+  return encoded;
 }

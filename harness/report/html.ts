@@ -94,10 +94,19 @@ export function renderRunReport(model: RunReportModel): string {
           'stalls',
         );
   const settings = `<dl class="settings">${model.settings
-    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k === 'reproduce' ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</dd>`)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k.startsWith('reproduce') ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</dd>`)
     .join('')}</dl>`;
+  // What the figures cannot say, where no one reads the table without it. Styled inline: the
+  // stylesheet's colours (--bad, --panel) follow the light or dark scheme.
+  const warnings =
+    model.notes.length === 0
+      ? ''
+      : `<div class="warning" id="warnings" role="note" style="border-left: 4px solid var(--bad); background: var(--panel); padding: 8px 12px; margin: 12px 0">${model.notes
+          .map((note) => `<p style="margin: 4px 0"><strong>${escapeHtml(note)}</strong></p>`)
+          .join('')}</div>`;
   const body = `
 <h2>Summary</h2>
+${warnings}
 <p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best contender's figure: ×1 is the best. Latency is measured from each request's intended start (open loop).</p>
 ${summary}
 
@@ -124,7 +133,7 @@ ${chart('gc-histogram')}
 <h2>Settings and environment</h2>
 ${settings}
 `;
-  const lede = `${model.contenders.length} contender(s). Which design keeps tail latency flat while the garbage collector works?`;
+  const lede = `${model.summary.rows.length} contender(s). Which design keeps tail latency flat while the garbage collector works?`;
   return page(model.title, escapeHtml(lede), body, model);
 }
 

@@ -2,7 +2,10 @@ import { contenderColors } from './colors.js';
 import { mergeEncoded } from '../results/histogram.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import { describeEnvironmentBriefly, environmentDifferences, settingsDifferences } from '../results/compare-settings.js';
+import { runOfRow, type MergedResults, type MergedRun } from '../results/results-file.js';
 import { attributeStalls, type Stall } from '../results/stall-attribution.js';
+import { forcedGcNotes } from './summary-table.js';
 import { SPIKE_FACTOR, SPIKE_FLOOR_MS } from '../tuning.js';
 
 /**
@@ -14,6 +17,8 @@ export interface RunReportModel {
   readonly title: string;
   readonly contenders: ReadonlyArray<{ readonly name: string; readonly color: string }>;
   readonly summary: { readonly header: readonly string[]; readonly rows: readonly SummaryRow[] };
+  /** What the figures cannot say, shown in a warning block by the summary (no forced GC measured, runs that differ). */
+  readonly notes: readonly string[];
   readonly overTime: readonly OverTimeSeries[];
   readonly spectrum: ReadonlyArray<{ readonly contender: string; readonly points: ReadonlyArray<{ x: number; y: number }> }>;
   readonly resources: readonly ResourceSeries[];
@@ -65,30 +70,49 @@ const GC_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, Infinity];
 const SPECTRUM_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999];
 const MIB = 1024 * 1024;
 
-export function buildRunReport(results: Results): RunReportModel {
+export function buildRunReport(input: Results): RunReportModel {
+  const results = input as MergedResults;
   const names = results.contenders.map((c) => c.contender);
   const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
-  const firstOf = (name: string): CompletedRow | undefined => completed.find((row) => row.contender === name);
   const scenario = results.settings.scenario;
+  const merged = results.merged !== undefined && results.merged.runs.length > 1 ? results.merged : undefined;
+
+  // One series per contender; in runs merged as one comparison, one per contender and run, so
+  // that every run's latency over time, memory and GCs stay in the report.
+  const series: Array<{ label: string; contender: string; row: CompletedRow; repetition: number }> = [];
+  for (const name of names) {
+    const groups: ReadonlyArray<MergedRun | undefined> = merged === undefined || merged.separate ? [undefined] : merged.runs;
+    const present = groups.filter((run) => completed.some((row) => row.contender === name && (run === undefined || runOfRow(results, row) === run)));
+    for (const run of present) {
+      const row = completed.find((r) => r.contender === name && (run === undefined || runOfRow(results, r) === run))!;
+      const own = run ?? (merged === undefined ? undefined : runOfRow(results, row));
+      series.push({
+        label: run === undefined || present.length === 1 ? name : `${name} (${run.label})`,
+        contender: name,
+        row,
+        repetition: row.repetition - (own?.repetitionOffset ?? 0),
+      });
+    }
+  }
 
   const overTime: OverTimeSeries[] = [];
   const resources: ResourceSeries[] = [];
-  for (const name of names) {
-    const row = firstOf(name);
-    if (row === undefined) continue;
+  for (const { label, row, repetition } of series) {
     const windowMs = row.measurement.latency.windowMs;
+    // A window in which no request completed has no latency: it is left out, not drawn as 0.
+    const windows = row.summary.windows.filter((w) => w.count > 0);
     overTime.push({
-      contender: name,
-      repetition: row.repetition,
-      t: row.summary.windows.map((w) => (w.startMs + windowMs) / 1000),
-      p50: row.summary.windows.map((w) => w.p50Ms),
-      p99: row.summary.windows.map((w) => w.p99Ms),
-      max: row.summary.windows.map((w) => w.maxMs),
+      contender: label,
+      repetition,
+      t: windows.map((w) => (w.startMs + windowMs) / 1000),
+      p50: windows.map((w) => w.p50Ms),
+      p99: windows.map((w) => w.p99Ms),
+      max: windows.map((w) => w.maxMs),
       gc: row.measurement.gcEvents.map((gc) => ({ t: gc.startMs / 1000, ms: gc.durationMs, kind: gc.kind, forced: gc.forced })),
     });
     const samples = row.measurement.windows;
     resources.push({
-      contender: name,
+      contender: label,
       t: samples.map((s) => s.atMs / 1000),
       heapMiB: samples.map((s) => s.heapUsedBytes / MIB),
       rssMiB: samples.map((s) => s.rssBytes / MIB),
@@ -98,7 +122,7 @@ export function buildRunReport(results: Results): RunReportModel {
   }
 
   const spectrum = names.flatMap((name) => {
-    const rows = completed.filter((row) => row.contender === name);
+    const rows = completed.filter((row) => row.contender === name && row.summary.latency.count > 0);
     if (rows.length === 0) return [];
     const merged = mergeEncoded(rows.map((row) => row.measurement.latency.overall));
     const points = SPECTRUM_PERCENTILES.map((p) => ({ x: 1 / (1 - p / 100), y: merged.getValueAtPercentile(p) / 1e6 }));
@@ -108,90 +132,163 @@ export function buildRunReport(results: Results): RunReportModel {
     return [{ contender: name, points }];
   });
 
-  const gcRows: GcRow[] = names.flatMap((name) => {
-    const row = firstOf(name);
-    if (row === undefined) return [];
+  const gcRows: GcRow[] = series.map(({ label, row }) => {
     const pauses = row.measurement.gcEvents.map((gc) => gc.durationMs);
     const totalMs = pauses.reduce((a, b) => a + b, 0);
-    const longestMs = Math.max(0, ...pauses);
+    const longestMs = pauses.length === 0 ? Number.NaN : Math.max(...pauses);
     const forced = row.measurement.gcEvents.filter((gc) => gc.forced).length;
-    return [
-      {
-        contender: name,
-        count: pauses.length,
-        totalMs,
-        longestMs,
-        cells: [name, formatCount(pauses.length), formatCount(forced), formatMs(totalMs), formatMs(longestMs)],
-        buckets: GC_BUCKETS_MS.map((edge, i) => pauses.filter((ms) => ms < edge && ms >= (GC_BUCKETS_MS[i - 1] ?? 0)).length),
-      },
-    ];
+    return {
+      contender: label,
+      count: pauses.length,
+      totalMs,
+      longestMs,
+      cells: [label, formatCount(pauses.length), formatCount(forced), formatMs(totalMs), formatMs(longestMs)],
+      buckets: GC_BUCKETS_MS.map((edge, i) => pauses.filter((ms) => ms < edge && ms >= (GC_BUCKETS_MS[i - 1] ?? 0)).length),
+    };
   });
 
-  const stalls = completed.flatMap((row) => {
-    const found = attributeStalls(
-      row.summary.windows,
-      row.measurement.latency.windowMs,
-      row.summary.latency.p99Ms,
-      row.measurement.gcEvents,
-      row.measurement.forcedGcs,
-    );
-    return found.map((stall) => ({
-      contender: row.contender,
-      repetition: row.repetition,
-      stall,
-      text: [
-        row.contender,
-        String(row.repetition),
-        `${(stall.windowStartMs / 1000).toFixed(0)} s`,
-        formatMs(stall.maxMs),
-        stall.cause,
-        stall.overlapping === '' ? 'no GC' : stall.overlapping,
-      ],
-    }));
-  });
+  const repetitionText = (row: CompletedRow): string => {
+    const run = merged === undefined ? undefined : runOfRow(results, row);
+    return run === undefined ? String(row.repetition) : `${run.label} #${row.repetition - run.repetitionOffset}`;
+  };
+  // A row that timed nothing has no p99 to call a spike against, and an empty window no maximum.
+  const stalls = completed
+    .filter((row) => row.summary.latency.count > 0)
+    .flatMap((row) => {
+      const found = attributeStalls(
+        row.summary.windows.filter((w) => w.count > 0),
+        row.measurement.latency.windowMs,
+        row.summary.latency.p99Ms,
+        row.measurement.gcEvents,
+        row.measurement.forcedGcs,
+      );
+      return found.map((stall) => ({
+        contender: row.contender,
+        repetition: row.repetition,
+        stall,
+        text: [
+          row.contender,
+          repetitionText(row),
+          `${(stall.windowStartMs / 1000).toFixed(0)} s`,
+          formatMs(stall.maxMs),
+          stall.cause,
+          stall.overlapping === '' ? 'no GC' : stall.overlapping,
+        ],
+      }));
+    });
 
-  const gcText = scenario.forcedGc === null ? 'none' : `${scenario.forcedGc.mode}, every ${scenario.forcedGc.intervalSeconds} s scenario time (${(scenario.forcedGc.intervalSeconds / scenario.timeScale).toFixed(1)} s wall)`;
   const env = results.environment;
+  const settings: Array<[string, string]> = [
+    ['run id', results.runId],
+    ['date', results.createdAt],
+    ['scenario', `${scenario.name}: ${scenario.description}`],
+    ['seed', String(scenario.seed)],
+    ['rate', rateText(results)],
+    ['capacity', `${formatCount(scenario.capacity)} read states`],
+    ['time scale', `${scenario.timeScale}x (scenario seconds per wall second)`],
+    ['forced GC', forcedGcText(scenario)],
+    ['store', results.settings.store],
+    ['repetitions', String(results.settings.repeat)],
+    ['request log', results.settings.requestsFile ?? 'generated from the scenario and seed'],
+    ['Node / V8', `${env.node} / ${env.v8}`],
+    ['CPU', `${env.cpuCount} x ${env.cpuModel}`],
+    ['memory', formatBytes(env.totalMemoryBytes)],
+    ['platform', `${env.platform} ${env.arch}`],
+    ['node flags', env.nodeFlags.join(' ')],
+  ];
+  const notes = forcedGcNotes(results);
+  if (merged === undefined) {
+    settings.push(['reproduce', reproduceCommand(results)]);
+  } else {
+    mergedSettings(merged.runs, settings, notes);
+  }
+  const kindText = results.settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)';
+  const mergedText = merged === undefined ? '' : merged.separate ? `, ${merged.runs.length} runs side by side (their settings differ)` : `, ${merged.runs.length} runs merged`;
   return {
     kind: 'run',
-    title: `readstate-lab: ${scenario.name}${results.settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)'}`,
-    contenders: withColors(names),
+    title: `readstate-lab: ${scenario.name}${kindText}${mergedText}`,
+    contenders: seriesColors(names, series.map((s) => s.label)),
     summary: summaryTable(results.contenders, results.settings.repeat > 1, results.settings.serviceLevel !== undefined),
+    notes,
     overTime,
     spectrum,
     resources,
     gc: { bucketLabels: GC_BUCKETS_MS.map((edge, i) => (edge === Infinity ? `≥ ${GC_BUCKETS_MS[i - 1]} ms` : `< ${edge} ms`)), rows: gcRows },
     stalls,
     stallRule: `a 1 s window whose slowest request took at least ${SPIKE_FACTOR}x the run's p99 and at least ${SPIKE_FLOOR_MS} ms`,
-    settings: [
-      ['run id', results.runId],
-      ['date', results.createdAt],
-      ['scenario', `${scenario.name}: ${scenario.description}`],
-      ['seed', String(scenario.seed)],
-      [
-        'rate',
-        results.settings.serviceLevel === undefined
-          ? `${formatCount(scenario.rate)} requests/s, ${results.settings.closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`
-          : `${formatCount(scenario.rate)} requests/s over HTTP, ${results.settings.serviceLevel.connections} autocannon connections (each waits for its answer), ${scenario.durationSeconds} s${results.settings.serviceLevel.target === null ? '' : `, target ${results.settings.serviceLevel.target}`}`,
-      ],
-      ['capacity', `${formatCount(scenario.capacity)} read states`],
-      ['time scale', `${scenario.timeScale}x (scenario seconds per wall second)`],
-      ['forced GC', gcText],
-      ['store', results.settings.store],
-      ['repetitions', String(results.settings.repeat)],
-      ['request log', results.settings.requestsFile ?? 'generated from the scenario and seed'],
-      ['Node / V8', `${env.node} / ${env.v8}`],
-      ['CPU', `${env.cpuCount} x ${env.cpuModel}`],
-      ['memory', formatBytes(env.totalMemoryBytes)],
-      ['platform', `${env.platform} ${env.arch}`],
-      ['node flags', env.nodeFlags.join(' ')],
-      ['reproduce', reproduceCommand(results)],
-    ],
+    settings,
   };
 }
 
+function forcedGcText(scenario: Results['settings']['scenario']): string {
+  return scenario.forcedGc === null
+    ? 'none'
+    : `${scenario.forcedGc.mode}, every ${scenario.forcedGc.intervalSeconds} s scenario time (${(scenario.forcedGc.intervalSeconds / scenario.timeScale).toFixed(1)} s wall)`;
+}
+
+function rateText(results: Results): string {
+  const { scenario, serviceLevel, closedLoop } = results.settings;
+  return serviceLevel === undefined
+    ? `${formatCount(scenario.rate)} requests/s, ${closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`
+    : `${formatCount(scenario.rate)} requests/s over HTTP, ${serviceLevel.connections} autocannon connections (each waits for its answer), ${scenario.durationSeconds} s${serviceLevel.target === null ? '' : `, target ${serviceLevel.target}`}`;
+}
+
+/** Where a difference in one setting shows in the settings list above. */
+const SETTING_ROWS: Readonly<Record<string, string>> = {
+  scenario: 'scenario',
+  duration: 'rate',
+  rate: 'rate',
+  'closed loop': 'rate',
+  kind: 'rate',
+  connections: 'rate',
+  target: 'rate',
+  capacity: 'capacity',
+  'time scale': 'time scale',
+  'forced GC': 'forced GC',
+  seed: 'seed',
+  store: 'store',
+  'requests file': 'request log',
+  'node flags': 'node flags',
+};
+
+/**
+ * The settings of merged runs: each run with where it came from, the settings in which it differs
+ * from run-1 and its command line; a row above whose setting differs by run says so. Differing
+ * settings and machines become notes too.
+ */
+function mergedSettings(runs: readonly MergedRun[], settings: Array<[string, string]>, notes: string[]): void {
+  const [first] = runs;
+  const differingRows = new Set<string>();
+  const differingNames = new Set<string>();
+  for (const run of runs) {
+    const differences = settingsDifferences(first!, run);
+    const machine = environmentDifferences(first!.environment, run.environment);
+    for (const d of differences) {
+      differingNames.add(d.setting);
+      differingRows.add(SETTING_ROWS[d.setting.split('.')[0]!] ?? '');
+    }
+    const own = differences.map((d) => `${d.setting} ${d.b}`).join(', ');
+    settings.push([
+      run.label,
+      `${run.source} (run ${run.runId}, ${run.repetitions} repetition(s))` +
+        (run === first ? '' : own === '' ? '; same settings as run-1' : `; differs from run-1 in: ${own}`) +
+        (machine.length === 0 ? '' : `; measured on ${describeEnvironmentBriefly(run.environment)}`),
+    ]);
+    settings.push([`reproduce ${run.label}`, reproduceCommand({ settings: run.settings })]);
+    if (machine.length > 0) notes.push(`note: ${run.label} was measured on another machine or Node version than run-1 (${machine.map((d) => `${d.setting} ${d.b}`).join(', ')}): compare its figures with care`);
+  }
+  for (const entry of settings) {
+    if (differingRows.has(entry[0])) entry[1] = `${entry[1]} (run-1's; differs by run, see ${runs.map((run) => run.label).join(', ')} below)`;
+  }
+  if (differingNames.size > 0) {
+    notes.push(
+      `note: these runs' settings differ (${[...differingNames].join(', ')}): each run's rows are a group of their own, labelled [run-N], and figures of different groups do not compare like for like`,
+    );
+  }
+}
+
 /** The command that made the results, without where it wrote them; rebuilt for version-1 files. */
-function reproduceCommand(results: Results): string {
+function reproduceCommand(results: Pick<Results, 'settings'>): string {
   const { invocation } = results.settings;
   if (invocation !== undefined) return ['readstate-lab', ...withoutOutput(invocation)].map(shellQuote).join(' ');
   const s = results.settings.scenario;
@@ -230,12 +327,15 @@ export const SUMMARY_HEADER = ['contender', 'p50', 'p99', 'p99.9', 'max', 'achie
  */
 function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean, serviceLevel: boolean): RunReportModel['summary'] {
   const done = contenders.filter((c) => c.completed > 0);
+  // The best of the contenders that have the figure: a missing one is neither best nor worst.
   const best = (pick: (c: ContenderSummary) => Spread, higherIsBetter = false): number => {
-    const values = done.map((c) => pick(c).median);
+    const values = done.map((c) => pick(c).median).filter(Number.isFinite);
+    if (values.length === 0) return Number.NaN;
     return higherIsBetter ? Math.max(...values) : Math.min(...values);
   };
   const cell = (c: ContenderSummary, pick: (c: ContenderSummary) => Spread, format: (v: number) => string, higherIsBetter = false): string => {
     const spread = pick(c);
+    if (!Number.isFinite(spread.median)) return '-';
     const reference = best(pick, higherIsBetter);
     const multiple = higherIsBetter ? reference / spread.median : spread.median / reference;
     const range = repeated && spread.min !== spread.max ? ` [${format(spread.min)}–${format(spread.max)}]` : '';
@@ -263,6 +363,16 @@ function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean
   });
   const header = serviceLevel ? [...SUMMARY_HEADER.slice(0, -1), 'answered'] : SUMMARY_HEADER;
   return { header, rows };
+}
+
+/**
+ * Each contender and each extra series label ("naive-map (run-2)") with its colour: contenders
+ * keep the colours they have in any report, the extra labels take the slots left.
+ */
+function seriesColors(names: readonly string[], labels: readonly string[]): Array<{ name: string; color: string }> {
+  const all = [...new Set([...names, ...labels])];
+  const colors = contenderColors(all);
+  return all.map((name) => ({ name, color: colors.get(name)! }));
 }
 
 /** Each contender with its series colour (harness/report/colors.ts). */

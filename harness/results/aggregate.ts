@@ -26,6 +26,22 @@ export function percentilesOfEncoded(encoded: string): Percentiles {
   return percentiles;
 }
 
+/** A figure a row has, or NaN for one it does not (JSON null, a placeholder, an empty list). */
+function figure(value: number | null | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
+}
+
+/** The largest of a list, NaN when the list is empty: no sample is not a sample of zero. */
+function largest(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : Math.max(...values);
+}
+
+/**
+ * A row's figures, computed from its raw measurement. A figure the row does not have is NaN, never
+ * 0: no GC has no longest pause, no window no peak heap, no cache operation no miss rate, and a
+ * service-level row no bytes per entry. (Latency percentiles of a histogram that recorded nothing
+ * stay 0 with a count of 0; summarizeContenders and the report go by the count.)
+ */
 export function summarizeRow(measurement: RowMeasurement): RowSummary {
   const { latency, drive, counters, gcEvents, windows, memory } = measurement;
   const windowSummaries: WindowSummary[] = latency.windows.map((encoded, i) => {
@@ -39,25 +55,28 @@ export function summarizeRow(measurement: RowMeasurement): RowSummary {
       REQUEST_TYPES.map((type) => [type, percentilesOfEncoded(latency.byType[type])]),
     ) as Record<RequestType, Percentiles>,
     windows: windowSummaries,
-    achievedRate: drive.achievedRate,
+    achievedRate: figure(drive.achievedRate),
     saturated: drive.saturated,
-    missRate: operations === 0 ? 0 : counters.misses / operations,
+    missRate: operations > 0 ? counters.misses / operations : Number.NaN,
     gcCount: gcEvents.length,
     gcTotalMs: sum(gcEvents.map((event) => event.durationMs)),
-    longestGcMs: Math.max(0, ...gcEvents.map((event) => event.durationMs)),
+    longestGcMs: largest(gcEvents.map((event) => event.durationMs)),
     forcedGcCount: measurement.forcedGcs.length,
-    bytesPerEntry: memory.bytesPerEntry,
-    heapUsedMaxBytes: Math.max(0, ...windows.map((w) => w.heapUsedBytes)),
-    rssMaxBytes: Math.max(0, ...windows.map((w) => w.rssBytes)),
-    fullGcPauseMs: memory.fullGcPauseMs,
+    bytesPerEntry: memory.cachedStates > 0 ? figure(memory.bytesPerEntry) : Number.NaN,
+    heapUsedMaxBytes: largest(windows.map((w) => w.heapUsedBytes)),
+    rssMaxBytes: largest(windows.map((w) => w.rssBytes)),
+    fullGcPauseMs: figure(memory.fullGcPauseMs),
     integrityOk: measurement.integrity.ok,
   };
 }
 
-/** Median and range of a list of numbers; NaN for an empty list. */
-export function spreadOf(values: readonly number[]): Spread {
-  if (values.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN };
-  const sorted = [...values].sort((a, b) => a - b);
+/**
+ * Median and range of a list of numbers. Missing figures (NaN, null) are left out, never counted
+ * as 0; with none left, every field is NaN, which tables show as "-".
+ */
+export function spreadOf(values: ReadonlyArray<number | null | undefined>): Spread {
+  const sorted = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN };
   const middle = sorted.length >> 1;
   const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
@@ -69,15 +88,18 @@ export function summarizeContenders(rows: readonly Row[]): ContenderSummary[] {
     const mine = rows.filter((row) => row.contender === contender);
     const done = mine.filter((row): row is CompletedRow => row.state === 'completed');
     const over = (pick: (summary: RowSummary) => number): Spread => spreadOf(done.map((row) => pick(row.summary)));
+    // A row that timed no request has no latency: its zeros are not figures.
+    const timed = (pick: (latency: RowSummary['latency']) => number): Spread =>
+      spreadOf(done.filter((row) => row.summary.latency.count > 0).map((row) => pick(row.summary.latency)));
     return {
       contender,
       completed: done.length,
       failed: mine.length - done.length,
       failures: mine.flatMap((row) => (row.state === 'failed' ? [row.reason] : [])),
-      p50Ms: over((s) => s.latency.p50Ms),
-      p99Ms: over((s) => s.latency.p99Ms),
-      p999Ms: over((s) => s.latency.p999Ms),
-      maxMs: over((s) => s.latency.maxMs),
+      p50Ms: timed((l) => l.p50Ms),
+      p99Ms: timed((l) => l.p99Ms),
+      p999Ms: timed((l) => l.p999Ms),
+      maxMs: timed((l) => l.maxMs),
       achievedRate: over((s) => s.achievedRate),
       missRate: over((s) => s.missRate),
       gcCount: over((s) => s.gcCount),

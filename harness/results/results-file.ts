@@ -4,7 +4,8 @@ import { summarizeContenders, summarizeRow } from './aggregate.js';
 import { describeError, UsageError } from '../errors.js';
 import { FieldReader, readJsonFile } from '../json-input.js';
 import { OLDEST_READABLE_VERSION, upgradeFromVersion1 } from './upgrade.js';
-import { SCHEMA_VERSION, type Results, type Row, type MicroResults, type SweepResults } from './schema.js';
+import { describeDifference, firstSettingDifference } from './compare-settings.js';
+import { SCHEMA_VERSION, type Environment, type Results, type Row, type RunSettings, type MicroResults, type SweepResults } from './schema.js';
 import type { AnyResults } from './schema.js';
 
 const FILE_NAMES = { run: 'results.json', micro: 'micro.json', sweep: 'sweep.json' } as const;
@@ -42,8 +43,23 @@ export function loadResults(path: string): AnyResults {
     return raw as SweepResults;
   }
   fields.object('settings').object('scenario');
+  if (fields.has('merged')) checkMerged(fields.object('merged'), (raw as { merged: { separate?: unknown } }).merged);
   const rows = fields.array('rows').map((row, i) => checkRow(row, (raw as { rows: unknown[] }).rows[i]));
   return { ...(raw as Results), rows, contenders: summarizeContenders(rows) };
+}
+
+/** The record of the runs a merged file came from: the report reads each run's settings from it. */
+function checkMerged(fields: FieldReader, raw: { separate?: unknown }): void {
+  if (typeof raw.separate !== 'boolean') throw new UsageError(`${fields.where}: "separate" must be true or false`);
+  for (const run of fields.array('runs')) {
+    run.text('label');
+    run.string('source');
+    run.string('runId');
+    run.integer('repetitionOffset', { min: 0 });
+    run.integer('repetitions', { min: 0 });
+    run.object('settings').object('scenario');
+    run.object('environment');
+  }
 }
 
 function checkRow(fields: FieldReader, raw: unknown): Row {
@@ -61,26 +77,105 @@ function checkRow(fields: FieldReader, raw: unknown): Row {
   }
 }
 
-/** Several run results as one comparison: their rows side by side. They must share a scenario. */
-export function mergeRuns(runs: readonly Results[]): Results {
+/** One of the runs a merged results file was made from, as `report A B` recorded it. */
+export interface MergedRun {
+  /** How the report names it: "run-1", "run-2"... in the order the runs were given. */
+  readonly label: string;
+  /** The path it was read from, as given. */
+  readonly source: string;
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly environment: Environment;
+  readonly settings: RunSettings;
+  /** Its rows' repetitions were shifted by this much, so that every run's repetitions stay apart. */
+  readonly repetitionOffset: number;
+  /** How many repetitions it holds: its rows' repetitions are offset + 1 .. offset + repetitions. */
+  readonly repetitions: number;
+}
+
+/**
+ * Results merged from several runs. `separate` is set when their settings differed and they were
+ * merged anyway (`--allow-different`): every contender name then carries its run's label,
+ * "naive-map [run-2]", so that no row of one run is pooled with another's.
+ */
+export interface MergedResults extends Results {
+  readonly merged?: { readonly separate: boolean; readonly runs: readonly MergedRun[] };
+}
+
+/** A run to merge and the name messages give it (the path it was read from). */
+export interface NamedRun {
+  readonly name: string;
+  readonly results: Results;
+}
+
+/**
+ * Several run results as one comparison: every run's rows, each run's repetitions numbered after
+ * the previous run's (so that a repetition still pairs contenders measured side by side). Runs
+ * merge only when their settings compare (compare-settings.ts): otherwise a UsageError names the
+ * first setting that differs, unless `allowDifferent`, which keeps each run's rows as a group of
+ * their own, labelled with the run.
+ */
+export function mergeRuns(runs: readonly NamedRun[], options: { allowDifferent?: boolean } = {}): MergedResults {
   const first = runs[0];
   if (first === undefined) throw new UsageError('nothing to merge');
+  if (runs.length === 1) return first.results;
+  let separate = false;
   for (const other of runs.slice(1)) {
-    if (other.settings.scenario.name !== first.settings.scenario.name) {
-      throw new UsageError(`cannot merge runs of different scenarios: ${first.settings.scenario.name} and ${other.settings.scenario.name}`);
+    const difference = firstSettingDifference(first.results, other.results);
+    if (difference === undefined) continue;
+    if (options.allowDifferent !== true) {
+      throw new UsageError(
+        `cannot merge: ${describeDifference(difference, first.name, other.name)} (--allow-different shows them side by side, each run its own group)`,
+      );
     }
+    separate = true;
   }
-  if (runs.length === 1) return first;
-  const rows = runs.flatMap((run) => run.rows);
+  const mergedRuns: MergedRun[] = [];
+  const rows: Row[] = [];
+  let offset = 0;
+  runs.forEach(({ name, results }, i) => {
+    const label = `run-${i + 1}`;
+    const repetitions = Math.max(results.settings.repeat, ...results.rows.map((row) => row.repetition));
+    mergedRuns.push({
+      label,
+      source: name,
+      runId: results.runId,
+      createdAt: results.createdAt,
+      environment: results.environment,
+      settings: results.settings,
+      repetitionOffset: offset,
+      repetitions,
+    });
+    for (const row of results.rows) {
+      rows.push({ ...row, contender: separate ? groupName(row.contender, label) : row.contender, repetition: row.repetition + offset });
+    }
+    offset += repetitions;
+  });
+  const contenderNames = separate
+    ? mergedRuns.flatMap((run) => run.settings.contenderNames.map((name) => groupName(name, run.label)))
+    : [...new Set(runs.flatMap((run) => run.results.settings.contenderNames))];
+  const contenders = summarizeContenders(rows);
   return {
-    ...first,
-    runId: runs.map((run) => run.runId).join('+'),
+    ...first.results,
+    runId: runs.map((run) => run.results.runId).join('+'),
     settings: {
-      ...first.settings,
-      contenderNames: [...new Set(runs.flatMap((run) => run.settings.contenderNames))],
-      repeat: Math.max(...runs.map((run) => run.settings.repeat)),
+      ...first.results.settings,
+      contenderNames,
+      // The most repetitions any contender has, now that runs' repetitions follow each other.
+      repeat: Math.max(1, ...contenders.map((c) => c.completed + c.failed)),
     },
     rows,
-    contenders: summarizeContenders(rows),
+    contenders,
+    merged: { separate, runs: mergedRuns },
   };
+}
+
+/** A contender's name in a group of its own: "naive-map [run-2]". */
+export function groupName(contender: string, runLabel: string): string {
+  return `${contender} [${runLabel}]`;
+}
+
+/** The run of a merged results file a row came from, found by its repetition. */
+export function runOfRow(results: MergedResults, row: Pick<Row, 'repetition'>): MergedRun | undefined {
+  return results.merged?.runs.find((run) => row.repetition > run.repetitionOffset && row.repetition <= run.repetitionOffset + run.repetitions);
 }

@@ -1,13 +1,13 @@
-import { performance } from 'node:perf_hooks';
-import type { LatencyRecorder } from '../measure/latency-recorder.js';
+import { nowMs } from '../measure/clock.js';
+import { HIT, MISS, NO_OUTCOME, type LatencyRecorder } from '../measure/latency-recorder.js';
 import type { RequestService } from '../service/request-service.js';
 import type { RequestLog } from '../workload/request-log.js';
 import type { DriveOutcome } from '../results/schema.js';
-import { SATURATION_THRESHOLD, MAX_TURN_MS } from '../tuning.js';
+import { SATURATION_THRESHOLD, MAX_TURN_MS, MISS_POLL_MS, SPIN_TURN_MS } from '../tuning.js';
 
 export interface DriveOptions {
   readonly log: RequestLog;
-  readonly service: Pick<RequestService, 'handle'>;
+  readonly service: Pick<RequestService, 'handle'> & Partial<Pick<RequestService, 'asyncMeansMiss'>>;
   readonly recorder: LatencyRecorder;
   /** Requests per wall second. */
   readonly rate: number;
@@ -27,21 +27,60 @@ export interface DriveOptions {
   readonly drainTimeoutMs: number;
 }
 
+/** Timers are only as precise as a millisecond: a request due sooner than this is waited for by spinning. */
+const TIMER_PRECISION_MS = 2;
+
+/** Slots of the driver's Float64Array of times (ms): see `drive`. */
+const LAST_SEND = 0;
+const MAX_LAG = 1;
+const SPIN_UNTIL = 2;
+const SPIN_DEADLINE = 3;
+const SPUN_TO = 4;
+
+/**
+ * Busy-waits until times[SPIN_UNTIL] or times[SPIN_DEADLINE], whichever comes first, and leaves
+ * the time it stopped at in times[SPUN_TO]. A function of its own, with one path and no float
+ * argument or result: V8 optimizes it on its own within milliseconds and never has reason to
+ * deoptimize it, so waiting never runs in the interpreter, where every float is a new heap
+ * number (a spinning interpreter allocates hundreds of megabytes a second).
+ */
+function spinUntilDue(times: Float64Array): void {
+  const until = times[SPIN_UNTIL]!;
+  const deadline = times[SPIN_DEADLINE]!;
+  let t = nowMs();
+  while (t < until && t < deadline) t = nowMs();
+  times[SPUN_TO] = t;
+}
+
 /**
  * Replays a request log open-loop: request i is due at startMs + i / rate, whatever happened
  * to the ones before it, and its latency is measured from that intended time. A pause of the
  * process (a GC, a Map rebuild) therefore shows up in the latency of every request that fell
  * due during it, as it would for the clients of a real service.
+ *
+ * A request answered at once (a cache hit) allocates nothing here: the clock is
+ * harness/measure/clock.ts, the recorder takes small integers, the doubles that change per
+ * request live in a Float64Array (a double stored in a closure variable is a new heap number
+ * each time), and the driver waits for the next due request by spinning inside one event-loop
+ * turn rather than by a setImmediate per request (each turn of the event loop costs about 350
+ * bytes). While it waits it lets the event loop run every SPIN_TURN_MS, or every MISS_POLL_MS
+ * while a request waits for the store; when it is behind, after MAX_TURN_MS of sending.
  */
 export function drive(options: DriveOptions): Promise<DriveOutcome> {
   const { log, service, recorder, rate, timeScale, startMs, closedLoop } = options;
   const intervalMs = 1000 / rate;
   const types = log.type;
+  const count = log.count;
+  const hitOutcome = service.asyncMeansMiss === true ? HIT : NO_OUTCOME;
+  const missOutcome = service.asyncMeansMiss === true ? MISS : NO_OUTCOME;
+  const windowStartMs = recorder.startMs;
+  const windowMs = recorder.windowMs;
+  /** Last send, furthest a send fell behind its due time, and spinUntilDue's slots (ms). */
+  const times = new Float64Array(5);
+  times[LAST_SEND] = startMs;
   let next = 0;
   let inFlight = 0;
   let completed = 0;
-  let lastSendMs = startMs;
-  let maxSendLagMs = 0;
   let sendingDone = false;
 
   return new Promise((resolve, reject) => {
@@ -49,17 +88,17 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
     const finishIfDone = (): void => {
       if (!sendingDone || inFlight > 0) return;
       clearTimeout(drainTimer);
-      const sendSpanMs = Math.max(lastSendMs - startMs, intervalMs);
+      const sendSpanMs = Math.max(times[LAST_SEND]! - startMs, intervalMs);
       const achievedRate = next <= 1 ? rate : Math.min(rate, (next - 1) / (sendSpanMs / 1000));
       resolve({
         targetRate: rate,
         achievedRate,
         sent: next,
         completed,
-        notSent: log.count - next,
-        saturated: achievedRate < rate * SATURATION_THRESHOLD || next < log.count,
-        maxSendLagMs,
-        elapsedMs: performance.now() - startMs,
+        notSent: count - next,
+        saturated: achievedRate < rate * SATURATION_THRESHOLD || next < count,
+        maxSendLagMs: times[MAX_LAG]!,
+        elapsedMs: nowMs() - startMs,
       });
     };
 
@@ -71,43 +110,60 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
       finishIfDone();
     };
 
+    /** A request that waited (for the store, or a worker) is timed when its promise settles. */
+    const waitFor = (pending: Promise<void>, i: number, timedFrom: number): void => {
+      inFlight++;
+      pending.then(() => {
+        const done = nowMs();
+        recorder.recordRequest(types[i]!, missOutcome, Math.round((done - timedFrom) * 1e6), recorder.windowOf(done));
+        completed++;
+        inFlight--;
+        if (closedLoop && !sendingDone) setImmediate(turn);
+        finishIfDone();
+      }, reject);
+    };
+
     const turn = (): void => {
-      const turnStart = performance.now();
-      const elapsed = turnStart - startMs;
-      if (elapsed > options.giveUpAfterMs) return stopSending();
-      const scenarioNow = elapsed * timeScale;
-      const due = Math.min(log.count, Math.floor(elapsed / intervalMs) + 1);
-      while (next < due && !(closedLoop && inFlight > 0)) {
+      let t = nowMs();
+      const turnStart = t;
+      if (t - startMs > options.giveUpAfterMs) return stopSending();
+      while (next < count) {
+        if (closedLoop && inFlight > 0) break;
+        const dueMs = startMs + next * intervalMs;
+        if (t < dueMs) {
+          // Not due yet: spin for it in this turn, unless it is far off or the event loop has
+          // something to deliver (a store answer, a timer).
+          const deadline = turnStart + (inFlight > 0 ? MISS_POLL_MS : SPIN_TURN_MS);
+          if (dueMs - t > TIMER_PRECISION_MS || t >= deadline) break;
+          times[SPIN_UNTIL] = dueMs;
+          times[SPIN_DEADLINE] = deadline;
+          spinUntilDue(times);
+          t = times[SPUN_TO]!;
+          continue;
+        }
         const i = next++;
-        const intended = startMs + i * intervalMs;
-        const sentAt = performance.now();
-        if (sentAt - intended > maxSendLagMs) maxSendLagMs = sentAt - intended;
-        lastSendMs = sentAt;
+        if (t - dueMs > times[MAX_LAG]!) times[MAX_LAG] = t - dueMs;
+        times[LAST_SEND] = t;
         // Open loop times from when the request was due; closed loop from when it was sent.
-        const timedFrom = closedLoop ? sentAt : intended;
-        const pending = service.handle(log, i, scenarioNow);
+        const timedFrom = closedLoop ? t : dueMs;
+        const pending = service.handle(log, i, Math.floor((t - startMs) * timeScale));
+        t = nowMs();
         if (pending === undefined) {
-          const done = performance.now();
-          recorder.record(types[i]!, done - timedFrom, done);
+          recorder.recordRequest(types[i]!, hitOutcome, Math.round((t - timedFrom) * 1e6), Math.floor((t - windowStartMs) / windowMs));
           completed++;
         } else {
-          inFlight++;
-          pending.then(() => {
-            const done = performance.now();
-            recorder.record(types[i]!, done - timedFrom, done);
-            completed++;
-            inFlight--;
-            if (closedLoop && !sendingDone) setImmediate(turn);
-            finishIfDone();
-          }, reject);
+          waitFor(pending, i, timedFrom);
         }
-        if ((next & 31) === 0 && performance.now() - turnStart > MAX_TURN_MS) break;
+        // Behind (after a pause, or a contender slower than the rate): send for at most
+        // MAX_TURN_MS before letting the event loop run, as the driver always has. (Polling every
+        // MISS_POLL_MS here too cost a slow contender a third of its rate: a turn of the event
+        // loop, with its store batch, for every request or two.)
+        if (t - turnStart > MAX_TURN_MS) break;
       }
-      if (next >= log.count) return stopSending();
+      if (next >= count) return stopSending();
       if (closedLoop && inFlight > 0) return; // the completion schedules the next turn
-      const untilNextDue = startMs + next * intervalMs - performance.now();
-      // Timers are only as precise as a millisecond; spin through setImmediate below that.
-      if (untilNextDue > 2) setTimeout(turn, untilNextDue - 1);
+      const untilNextDue = startMs + next * intervalMs - t;
+      if (untilNextDue > TIMER_PRECISION_MS) setTimeout(turn, untilNextDue - 1);
       else setImmediate(turn);
     };
     turn();

@@ -6,15 +6,16 @@ import { resolveContender } from '../../implementations/registry.js';
 import { createService } from '../service/create-service.js';
 import { drive } from './driver.js';
 import { expectedStates } from '../check/expected-states.js';
-import { prepareFastHistograms } from '../results/histogram.js';
 import { checkIntegrity } from '../check/integrity-check.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
+import { AllocationMeter } from '../measure/allocation-meter.js';
+import { nowMs } from '../measure/clock.js';
 import { readRequestLog, type RequestLog } from '../workload/request-log.js';
 import { writeStates } from '../check/state-dump.js';
 import type { StoreKind } from '../store/protocol.js';
 import { WindowSampler } from '../measure/window-sampler.js';
 import { Workload, warmStatesFromLog } from '../workload/workload.js';
-import type { DriveOutcome, RowMeasurement } from '../results/schema.js';
+import type { AllocationFigures, DriveOutcome, RowMeasurement } from '../results/schema.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import { INJECTED_STALL_EVERY_MS, SETTLE_MS } from '../tuning.js';
 
@@ -51,7 +52,8 @@ function blockFor(ms: number): void {
 export async function runOne(config: RowConfig, progress: Progress): Promise<RowMeasurement> {
   const { scenario } = config;
   if (globalThis.gc === undefined) throw new Error('run-one needs node --expose-gc');
-  await prepareFastHistograms();
+  // No prepareFastHistograms(): the recorder counts into typed arrays and loads hdr-histogram-js
+  // only to encode, after measuring; its WebAssembly would add 3 MiB to the measured heap.
 
   const generateStart = performance.now();
   let workload: Workload | undefined;
@@ -65,8 +67,11 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   const generateMs = performance.now() - generateStart;
 
   const storePathPrefix = join(tmpdir(), `readstate-lab-${process.pid}-${Date.now()}`);
-  let startMs = performance.now();
-  const clock = (): number => performance.now() - startMs;
+  // nowMs() is performance.now() read without allocating (harness/measure/clock.ts); the driver
+  // and the service's clock must read the same clock, so that the scenario times they stamp
+  // agree to the millisecond.
+  let startMs = nowMs();
+  const clock = (): number => nowMs() - startMs;
   const contender = await resolveContender(config.modulePath ?? config.contender);
   const service = createService(contender, {
     scenario,
@@ -87,7 +92,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     globalThis.gc();
 
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    startMs = performance.now();
+    startMs = nowMs();
     const recorder = new LatencyRecorder(startMs, scenario.windowSeconds * 1000);
     const forcedGc =
       scenario.forcedGc === null
@@ -104,6 +109,8 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     progress(`measuring ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s`);
     const durationMs = (log.count / scenario.rate) * 1000;
     let outcome: DriveOutcome;
+    const meter = new AllocationMeter();
+    let allocation: AllocationFigures | undefined;
     try {
       const driven = drive({
         log,
@@ -117,6 +124,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
         drainTimeoutMs: 30_000,
       });
       outcome = await Promise.race([driven, service.failed]);
+      allocation = meter.stop(outcome.completed);
     } finally {
       sampler.stop();
       clearInterval(injected);
@@ -153,6 +161,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
       counters,
       integrity,
       timingsMs: { generate: generateMs, warm: warmMs, check: checkMs },
+      allocation,
     };
   } finally {
     await service.close().catch(() => {});

@@ -50,5 +50,7 @@ export function createService(contender: AnyContender, context: ServiceContext):
         writeBackEveryMs: WRITE_BACK_EVERY_MS,
         writeBackBatch: WRITE_BACK_BATCH,
       });
+    case 'http-process':
+      throw new Error(`${contender.name} is a service in a process of its own, measured over HTTP: use readstate-lab load --impl ${contender.name}`);
   }
 }

@@ -19,8 +19,16 @@ export interface RequestService {
   /**
    * Handles request `i` of `log` at scenario time `now` (ms). Returns undefined when it was
    * answered synchronously, or a promise when it had to wait (for the store, or a worker).
+   * `now` may be floored to whole ms; the driver passes whole ms, a small integer, because a
+   * fractional one would be allocated as a heap number on every call that V8 does not inline.
    */
   handle(log: RequestLog, i: number, now: number): Promise<void> | undefined;
+  /**
+   * True when handle() returns a promise only for a request that waits for the store, so that
+   * the driver can label every answer a hit (synchronous) or a miss (a promise). Absent where a
+   * promise means something else too (the partitioned service always answers through a worker).
+   */
+  readonly asyncMeansMiss?: boolean;
   /** Stops forced GCs, times one full GC of every heap, and reports each heap's GCs. */
   finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }>;
   /** Writes back every dirty state and waits until the stores have applied every write. */

@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
 import { FieldReader, parseJson } from '../json-input.js';
 import { REQUEST_TYPES } from '../results/scenario-schema.js';
@@ -134,8 +133,14 @@ export async function writeRequestLog(log: RequestLog, path: string): Promise<vo
   await once(out, 'close');
 }
 
-/** Reads an NDJSON request log; a malformed line is a UsageError naming its line number. */
+/**
+ * Reads an NDJSON request log; a malformed line is a UsageError naming its line number.
+ * node:readline is loaded here rather than at the top: every measuring child imports this
+ * module, and readline's 100 KiB of heap would sit there, marked by every forced GC, in runs
+ * that never read a log file.
+ */
 export async function readRequestLog(path: string): Promise<RequestLog> {
+  const { createInterface } = await import('node:readline');
   const builder = new RequestLogBuilder();
   const input = createReadStream(path);
   const opened = once(input, 'open').catch((error: Error) => {

@@ -1,15 +1,16 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlags } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { loadGateConfig, type GateConfig } from '../../gate/config.js';
 import { renderGateMarkdown } from '../../gate/markdown.js';
-import { evaluateGate } from '../../gate/gate.js';
+import { checkComparableRuns, describeEnvironments, evaluateGate } from '../../gate/gate.js';
+import { describeEnvironment } from '../../measure/environment.js';
+import { checkOutputFile, checkOutputFolder, scratchFolder } from '../output-paths.js';
 import { packageRoot } from '../../package-root.js';
 import { loadResults } from '../../results/results-file.js';
 import type { Results } from '../../results/schema.js';
-import { runCommand } from './run.js';
+import { executeRun, prepareRun, settingsOf } from './run.js';
 
 export const DEFAULT_GATE_CONFIG = join(packageRoot, 'gates', 'default.json');
 
@@ -22,10 +23,15 @@ Usage: readstate-lab gate [--baseline FILE] (--current FILE | --run) [--config F
   --run            run the config's 'run' flags now and judge that
   --config FILE    checks and claims (default gates/default.json)
   --markdown FILE  also write the verdict table there, for a pull-request comment
-  --out DIR        with --run: where the run's results and HTML report go
+  --out DIR        with --run: where the run's results and HTML report go (default: a
+                   temporary folder, removed afterwards)
+
+The baseline must have been run with the current run's settings (scenario and every field of
+it, store, loop, kind of run, request log, node flags, lab version): otherwise the gate names the
+first that differs and exits 2. Both machines are printed, with a warning when they differ.
 
 Exit codes: 0 nothing regressed, 1 a significant regression or a broken claim, 2 bad input
-(missing or malformed files, another schema version or scenario).`;
+(missing or malformed files, another schema version, scenario or settings).`;
 
 export const baselineHelp = `readstate-lab baseline: record a baseline for 'readstate-lab gate'
 
@@ -34,14 +40,34 @@ Usage: readstate-lab baseline --out FILE [--config FILE]
 Runs the gate config's 'run' flags (repetitions included) and saves the results.json as FILE,
 for example reports/baselines/default.json, to commit.`;
 
-/** Runs `readstate-lab run` with the config's flags into `out` (or a fresh folder); returns its results. */
-async function runForGate(config: GateConfig, print: (line: string) => void, out = mkdtempSync(join(tmpdir(), 'readstate-lab-gate-'))): Promise<{ results: Results; file: string }> {
-  const code = await runCommand([...config.run, '--out', out], print);
-  if (code === 130) throw new UsageError('interrupted');
-  const file = join(out, 'results.json');
-  const results = loadResults(file);
-  if (results.kind !== 'run') throw new UsageError(`${file} is not a run`);
-  return { results, file };
+/**
+ * Runs `readstate-lab run` with the config's flags into `out`, or into a scratch folder removed
+ * on every way out (the results are read before). Checks the whole run command line, and that
+ * the run will compare with `baseline`, before anything runs. Returns the run's exit code and,
+ * unless it was interrupted, its results.
+ */
+async function runForGate(
+  config: GateConfig,
+  print: (line: string) => void,
+  out: string | undefined,
+  baseline: Results | undefined,
+): Promise<{ code: number; results?: Results }> {
+  const scratch = out === undefined ? scratchFolder('readstate-lab-gate-') : undefined;
+  try {
+    const dir = out ?? scratch!.path;
+    const prepared = await prepareRun([...config.run, '--out', dir], print);
+    if (prepared === undefined) throw new UsageError("the gate config's run flags ask for --help");
+    checkComparableRuns(config, { settings: settingsOf(prepared), environment: describeEnvironment(prepared.extraNodeFlags) }, baseline);
+    const code = await executeRun(prepared, print);
+    if (code === 130) return { code };
+    const file = join(dir, 'results.json');
+    const results = loadResults(file);
+    if (results.kind !== 'run') throw new UsageError(`${file} is not a run`);
+    if (scratch !== undefined) print('(the run\'s folder was temporary and is removed; give --out DIR to keep its results and report)');
+    return { code, results };
+  } finally {
+    scratch?.remove();
+  }
 }
 
 function loadRun(path: string, which: string): Results {
@@ -51,46 +77,81 @@ function loadRun(path: string, which: string): Results {
 }
 
 export async function gateCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, {
-    baseline: { type: 'string' },
-    current: { type: 'string' },
-    run: { type: 'boolean', default: false },
-    config: { type: 'string', default: DEFAULT_GATE_CONFIG },
-    markdown: { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const { values } = parseFlags(
+    args,
+    {
+      baseline: { type: 'string' },
+      current: { type: 'string' },
+      run: { type: 'boolean', default: false },
+      config: { type: 'string', default: DEFAULT_GATE_CONFIG },
+      markdown: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+    'gate',
+  );
   if (values.help) {
     print(gateHelp);
     return 0;
   }
   if ((values.current === undefined) === !values.run) throw new UsageError('give either --current FILE or --run');
+  if (values.out !== undefined && !values.run) throw new UsageError('--out is where a --run writes; with --current nothing is run');
+  const markdownFile = checkOutputFile('--markdown', values.markdown);
+  const out = checkOutputFolder('--out', values.out);
   const config = loadGateConfig(values.config);
   const baseline = values.baseline === undefined ? undefined : loadRun(values.baseline, 'baseline');
   if (config.checks.length > 0 && baseline === undefined) throw new UsageError('this gate config has checks, which need --baseline FILE');
-  const current = values.run ? (await runForGate(config, print, values.out)).results : loadRun(values.current!, 'current');
+  let current: Results;
+  if (values.run) {
+    const ran = await runForGate(config, print, out, baseline);
+    if (ran.results === undefined) return ran.code;
+    current = ran.results;
+  } else {
+    current = loadRun(values.current!, 'current');
+  }
   const report = evaluateGate(config, current, baseline);
-  const markdown = renderGateMarkdown(report);
+  const environments = baseline === undefined ? [] : describeEnvironments(baseline.environment, current.environment);
+  const markdown = renderGateMarkdown(report, environments.filter((line) => line.startsWith('warning:')));
+  print('');
+  for (const line of environments) print(line);
   print('');
   print(markdown);
-  if (values.markdown !== undefined) writeFileSync(values.markdown, markdown);
+  if (markdownFile !== undefined) writeFileSync(markdownFile, markdown);
   return report.failed ? 1 : 0;
 }
 
 export async function baselineCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, {
-    out: { type: 'string' },
-    config: { type: 'string', default: DEFAULT_GATE_CONFIG },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const { values } = parseFlags(
+    args,
+    {
+      out: { type: 'string' },
+      config: { type: 'string', default: DEFAULT_GATE_CONFIG },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+    'baseline',
+  );
   if (values.help) {
     print(baselineHelp);
     return 0;
   }
   if (values.out === undefined) throw new UsageError('baseline needs --out FILE');
+  const out = checkOutputFile('--out', values.out);
   const config = loadGateConfig(values.config);
-  const { file } = await runForGate(config, print);
-  copyFileSync(file, values.out);
+  const scratch = scratchFolder('readstate-lab-baseline-');
+  try {
+    const prepared = await prepareRun([...config.run, '--out', scratch.path], print);
+    if (prepared === undefined) throw new UsageError("the gate config's run flags ask for --help");
+    const code = await executeRun(prepared, print);
+    if (code !== 0) {
+      print(code === 130 ? 'interrupted: no baseline written' : 'a row failed or lost read states: no baseline written');
+      return code;
+    }
+    copyFileSync(join(scratch.path, 'results.json'), out);
+  } finally {
+    scratch.remove();
+  }
   print(`wrote baseline ${values.out}`);
   return 0;
 }

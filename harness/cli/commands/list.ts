@@ -8,7 +8,7 @@ export const listHelp = `readstate-lab list: the contenders and scenarios this l
 Usage: readstate-lab list [-h]`;
 
 export function listCommand(args: readonly string[], print: (line: string) => void): number {
-  const { values } = parseFlags(args, { help: { type: 'boolean', short: 'h', default: false } });
+  const { values } = parseFlags(args, { help: { type: 'boolean', short: 'h', default: false } }, false, 'list');
   if (values.help) {
     print(listHelp);
     return 0;

@@ -8,7 +8,8 @@ import { describeEnvironment } from '../../measure/environment.js';
 import { formatCount } from '../../report/format.js';
 import { type MicroConfig } from '../../run/micro-benchmark.js';
 import { SCHEMA_VERSION, type MicroTaskResult } from '../../results/schema.js';
-import { newRunId, runDirectory } from '../run-directory.js';
+import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
+import { UsageError } from '../../errors.js';
 import { writeTableOutput } from '../run-output.js';
 import type { MicroResults } from '../../results/schema.js';
 import { microTable } from '../../report/micro-table.js';
@@ -36,16 +37,18 @@ export async function microCommand(args: readonly string[], print: (line: string
     time: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
-  });
+  }, false, 'micro');
   if (values.help) {
     print(microHelp);
     return 0;
   }
-  const chosen = await chooseCaches(listFlag(values.impl), print, 'a service, not a cache; micro times caches only');
+  const out = checkRunDirectory(values.out);
   const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? 1_000_000;
   const timeMs = numberFlag('time', values.time, { min: 10, max: 600_000 }) ?? 1000;
+  const chosen = await chooseCaches(listFlag(values.impl), print, 'a service, not a cache; micro times caches only');
+  if (chosen.length === 0) throw new UsageError('nothing to measure: micro times caches, and every contender chosen is a service (see readstate-lab micro --help)');
   const runId = newRunId('micro');
-  const dir = runDirectory(runId, values.out);
+  const dir = runDirectory(runId, out);
 
   const rows: MicroResults['rows'][number][] = [];
   for (const { name: contender, modulePath } of chosen) {

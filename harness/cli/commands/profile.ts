@@ -8,7 +8,7 @@ import { childEntry } from '../../entry-points.js';
 import { UsageError } from '../../errors.js';
 import { runHttpLoad } from '../../http/closed-loop-load.js';
 import { waitForListening } from '../../http/serve-listening.js';
-import { newRunId, runDirectory } from '../run-directory.js';
+import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { Workload } from '../../workload/workload.js';
 import { CLINIC_ANALYSIS_SECONDS } from '../../tuning.js';
@@ -37,11 +37,12 @@ export async function profileCommand(args: readonly string[], print: (line: stri
     capacity: { type: 'string', default: '100000' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
-  });
+  }, false, 'profile');
   if (values.help) {
     print(profileHelp);
     return 0;
   }
+  const out = checkRunDirectory(values.out);
   if (values.impl === undefined || !contenders.some((c) => c.name === values.impl)) {
     throw new UsageError(`profile needs --impl with a cache contender: ${contenders.map((c) => c.name).join(', ')}`);
   }
@@ -50,7 +51,7 @@ export async function profileCommand(args: readonly string[], print: (line: stri
   const duration = numberFlag('duration', values.duration, { min: 1, max: 3600, integer: true })!;
   const connections = numberFlag('connections', values.connections, { min: 1, max: 1000, integer: true })!;
   const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true })!;
-  const dir = runDirectory(newRunId(`profile-${tool}-${values.impl}`), values.out);
+  const dir = runDirectory(newRunId(`profile-${tool}-${values.impl}`), out);
   const serve = serveCommandLine(values.impl, capacity);
 
   const clinic = join(dirnameOfClinic(), 'bin.js');

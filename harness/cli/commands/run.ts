@@ -1,12 +1,16 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chooseContenders } from '../choose-contenders.js';
+import { chooseContenders, type ChosenContender } from '../choose-contenders.js';
 import { applyOverrides } from '../scenario-overrides.js';
 import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { formatCount, formatMs } from '../../report/format.js';
-import type { Row } from '../../results/schema.js';
+import type { Row, RunSettings } from '../../results/schema.js';
+import type { Scenario } from '../../results/scenario-schema.js';
+import { BASE_NODE_FLAGS } from '../../tuning.js';
+import { checkOutputFile, withScratchTmpdir } from '../output-paths.js';
 import type { RowConfig } from '../../run/run-one.js';
-import { newRunId, runDirectory } from '../run-directory.js';
+import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { assembleResults, writeRunOutput } from '../run-output.js';
 import { runPlan } from '../../run/runner.js';
 import { loadScenario } from '../../workload/scenario.js';
@@ -59,25 +63,110 @@ const flags = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export async function runCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, flags);
+/** A checked `run` command line: everything decided, nothing run yet. */
+export interface PreparedRun {
+  readonly args: readonly string[];
+  readonly scenario: Scenario;
+  readonly chosen: readonly ChosenContender[];
+  readonly repeat: number;
+  readonly store: StoreKind;
+  readonly closedLoop: boolean;
+  readonly requestsFile: string | undefined;
+  readonly dumpState: string | undefined;
+  readonly extraNodeFlags: readonly string[];
+  readonly injected: { contender: string; ms: number } | undefined;
+  readonly out: string | undefined;
+}
+
+/**
+ * Reads and checks a `run` command line, every part of it, before anything runs: output paths,
+ * scenario, contenders, flags for node. Returns undefined for --help (after printing it).
+ */
+export async function prepareRun(args: readonly string[], print: (line: string) => void): Promise<PreparedRun | undefined> {
+  const { values } = parseFlags(args, flags, false, 'run');
   if (values.help) {
     print(runHelp);
-    return 0;
+    return undefined;
   }
+  const out = checkRunDirectory(values.out);
+  const dumpState = checkOutputFile('--dump-state', values['dump-state']);
   const scenario = applyOverrides(loadScenario(values.scenario), values);
-  const chosen = await chooseContenders(listFlag(values.impl), print);
-  const contenderNames = chosen.map((contender) => contender.name);
+  if (values.requests === undefined) checkSomethingToSend(scenario);
   const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
   const store = values.store as StoreKind;
   if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
   const extraNodeFlags = (values['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
+  const chosen = await chooseContenders(listFlag(values.impl), print);
+  const injected = parseInjectedStall(values['inject-stall'], chosen.map((contender) => contender.name));
   // Each child reads the log itself; reading it here first turns a bad file into one clear line.
   if (values.requests !== undefined) await readRequestLog(values.requests);
+  checkNodeFlags(extraNodeFlags);
+  return {
+    args,
+    scenario,
+    chosen,
+    repeat,
+    store,
+    closedLoop: values['closed-loop'],
+    requestsFile: values.requests,
+    dumpState,
+    extraNodeFlags,
+    injected,
+    out,
+  };
+}
 
-  const injected = parseInjectedStall(values['inject-stall'], contenderNames);
+/** A scenario whose rate and duration give no request would measure nothing: one line instead. */
+export function checkSomethingToSend(scenario: Scenario): void {
+  if (Math.round(scenario.rate * scenario.durationSeconds) < 1) {
+    throw new UsageError(`${scenario.rate} requests/s for ${scenario.durationSeconds} s is no request at all: nothing would be measured (raise --rate or --duration)`);
+  }
+}
+
+/** The settings a prepared run will record, to compare with another run's before running it. */
+export function settingsOf(prepared: PreparedRun): RunSettings {
+  return {
+    scenario: prepared.scenario,
+    contenderNames: prepared.chosen.map((contender) => contender.name),
+    repeat: prepared.repeat,
+    closedLoop: prepared.closedLoop,
+    store: prepared.store,
+    requestsFile: prepared.requestsFile ?? null,
+    invocation: ['run', ...prepared.args],
+  };
+}
+
+/**
+ * Node must accept the flags every child will start with: asked once here, so that a typo in
+ * --node-flags is one line now and not a failed row per contender and repetition later.
+ */
+function checkNodeFlags(extraNodeFlags: readonly string[]): void {
+  if (extraNodeFlags.length === 0) return;
+  const result = spawnSync(process.execPath, [...BASE_NODE_FLAGS, ...extraNodeFlags, '-e', '0'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status === 0) return;
+  const stderr = result.stderr ?? '';
+  const bad = /bad option: (\S+)/.exec(stderr)?.[1];
+  const said = stderr.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
+  const how = result.error !== undefined ? result.error.message : result.signal !== null ? `killed by ${result.signal}` : `exit ${result.status}`;
+  throw new UsageError(
+    bad !== undefined
+      ? `--node-flags: node rejected ${bad} (node: bad option: ${bad})`
+      : `--node-flags: node does not start with "${extraNodeFlags.join(' ')}" (${said ?? how})`,
+  );
+}
+
+export async function runCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
+  const prepared = await prepareRun(args, print);
+  if (prepared === undefined) return 0;
+  return executeRun(prepared, print);
+}
+
+/** Runs a prepared plan: every row in its own child process, then results, report and table. */
+export async function executeRun(prepared: PreparedRun, print: (line: string) => void): Promise<number> {
+  const { scenario, chosen, repeat, injected, extraNodeFlags } = prepared;
+  const contenderNames = chosen.map((contender) => contender.name);
   const runId = newRunId(scenario.name);
-  const dir = runDirectory(runId, values.out);
+  const dir = runDirectory(runId, prepared.out);
   const rows: RowConfig[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
     for (const { name: contender, modulePath } of chosen) {
@@ -86,10 +175,10 @@ export async function runCommand(args: readonly string[], print: (line: string) 
         modulePath,
         scenario,
         repetition,
-        requestsFile: values.requests,
-        closedLoop: values['closed-loop'],
-        store,
-        dumpStatePath: rows.length === 0 ? values['dump-state'] : undefined,
+        requestsFile: prepared.requestsFile,
+        closedLoop: prepared.closedLoop,
+        store: prepared.store,
+        dumpStatePath: rows.length === 0 ? prepared.dumpState : undefined,
         injectStallMs: injected?.contender === contender ? injected.ms : undefined,
       });
     }
@@ -102,27 +191,30 @@ export async function runCommand(args: readonly string[], print: (line: string) 
   const interrupt = onInterrupt(() => print('\nstopping after the current row is ended; finished rows are kept'));
   let finished: Row[];
   try {
-    finished = await runPlan(
-      { rows, workDir: join(dir, 'rows'), extraNodeFlags },
-      {
-        stopSignal: interrupt.signal,
-        onRowStart: (config, index, total) => print(`[${index + 1}/${total}] ${config.contender} (repetition ${config.repetition})`),
-        onProgress: (_config, message) => print(`    ${message}`),
-        onRowEnd: (row) => print(`    ${describeRow(row)}`),
-      },
+    // The children's temporary files (their stores) go in a scratch folder removed afterwards,
+    // even when a child crashed before removing its own.
+    finished = await withScratchTmpdir('readstate-lab-run-', () =>
+      runPlan(
+        { rows, workDir: join(dir, 'rows'), extraNodeFlags },
+        {
+          stopSignal: interrupt.signal,
+          onRowStart: (config, index, total) => print(`[${index + 1}/${total}] ${config.contender} (repetition ${config.repetition})`),
+          onProgress: (_config, message) => print(`    ${message}`),
+          onRowEnd: (row) => print(`    ${describeRow(row)}`),
+        },
+      ),
     );
   } finally {
     interrupt.dispose();
   }
 
-  const results = assembleResults(
-    runId,
-    { scenario, contenderNames, repeat, closedLoop: values['closed-loop'], store, requestsFile: values.requests ?? null, invocation: ['run', ...args] },
-    finished,
-    extraNodeFlags,
-  );
+  const results = assembleResults(runId, settingsOf(prepared), finished, extraNodeFlags);
   writeRunOutput(dir, results, print);
   if (interrupt.signal.aborted) return 130;
+  if (finished.length === 0) {
+    print('no row ran: nothing was measured');
+    return 1;
+  }
   const bad = finished.filter((row) => row.state === 'failed' || !row.summary.integrityOk);
   if (bad.length > 0) {
     print(`${bad.length} row(s) failed or lost read states; see the check column`);

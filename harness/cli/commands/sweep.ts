@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { formatCount } from '../../report/format.js';
 import { SCHEMA_VERSION, type Row } from '../../results/schema.js';
 import type { RowConfig } from '../../run/run-one.js';
-import { newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
+import { checkRunDirectory, newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
 import { assembleResults, writeTableOutput } from '../run-output.js';
 import { runPlan } from '../../run/runner.js';
 import { loadScenario } from '../../workload/scenario.js';
@@ -16,6 +16,8 @@ import type { SweepPoint, SweepResults } from '../../results/schema.js';
 import { sweepTable } from '../../report/sweep-table.js';
 import { applyOverrides } from '../scenario-overrides.js';
 import { chooseContenders } from '../choose-contenders.js';
+import { withScratchTmpdir } from '../output-paths.js';
+import { checkSomethingToSend } from './run.js';
 
 export const sweepHelp = `readstate-lab sweep: what each contender costs as the cache grows
 
@@ -48,18 +50,20 @@ export async function sweepCommand(args: readonly string[], print: (line: string
     'time-scale': { type: 'string', default: '40' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
-  });
+  }, false, 'sweep');
   if (values.help) {
     print(sweepHelp);
     return 0;
   }
+  const out = checkRunDirectory(values.out);
   const capacities = (listFlag(values.capacity) ?? []).map((raw) => numberFlag('capacity', raw, { min: 1, max: 2 ** 31 - 1, integer: true })!);
   if (capacities.length === 0) throw new UsageError('--capacity needs at least one value');
   const base = applyOverrides(loadScenario(values.scenario), { duration: values.duration, rate: values.rate, 'time-scale': values['time-scale'] });
+  checkSomethingToSend(base);
   const chosen = await chooseContenders(listFlag(values.impl), print);
   const contenderNames = chosen.map((contender) => contender.name);
   const runId = newRunId(`sweep-${base.name}`);
-  const dir = runDirectory(runId, values.out);
+  const dir = runDirectory(runId, out);
   const interrupt = onInterrupt(() => print('\nstopping after the current row; finished points are kept'));
   const points: SweepPoint[] = [];
   try {
@@ -75,13 +79,16 @@ export async function sweepCommand(args: readonly string[], print: (line: string
         store: 'sqlite',
         dumpStatePath: undefined,
       }));
-      const finished = await runPlan(
-        { rows, workDir: join(dir, String(capacity), 'rows'), extraNodeFlags: [] },
-        {
-          stopSignal: interrupt.signal,
-          onRowStart: (config) => print(`${formatCount(capacity)} entries: ${config.contender}`),
-          onRowEnd: (row) => print(`    ${row.state === 'failed' ? `FAILED: ${row.reason}` : 'done'}`),
-        },
+      // As in `run`: the children's store files go in a scratch folder removed afterwards.
+      const finished = await withScratchTmpdir('readstate-lab-sweep-', () =>
+        runPlan(
+          { rows, workDir: join(dir, String(capacity), 'rows'), extraNodeFlags: [] },
+          {
+            stopSignal: interrupt.signal,
+            onRowStart: (config) => print(`${formatCount(capacity)} entries: ${config.contender}`),
+            onRowEnd: (row) => print(`    ${row.state === 'failed' ? `FAILED: ${row.reason}` : 'done'}`),
+          },
+        ),
       );
       const capacityDir = runDirectory(runId, join(dir, String(capacity)));
       const perCapacity = assembleResults(`${runId}-${capacity}`, {
@@ -111,6 +118,11 @@ export async function sweepCommand(args: readonly string[], print: (line: string
     points,
   };
   writeTableOutput(dir, 'sweep', results, sweepTable(results), print);
+  if (interrupt.signal.aborted) return 130;
+  if (points.length === 0) {
+    print('no row ran: nothing was measured');
+    return 1;
+  }
   return points.every((point) => point.state === 'completed') ? 0 : 1;
 }
 

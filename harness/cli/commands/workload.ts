@@ -4,6 +4,8 @@ import { writeRequestLog } from '../../workload/request-log.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { Workload } from '../../workload/workload.js';
 import { applyOverrides } from '../scenario-overrides.js';
+import { checkOutputFile } from '../output-paths.js';
+import { checkSomethingToSend } from './run.js';
 
 export const workloadHelp = `readstate-lab workload: write a scenario's request log as NDJSON
 
@@ -25,15 +27,17 @@ export async function workloadCommand(args: readonly string[], print: (line: str
     seed: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
-  });
+  }, false, 'workload');
   if (values.help) {
     print(workloadHelp);
     return 0;
   }
   if (values.out === undefined) throw new UsageError('workload needs --out FILE');
+  const out = checkOutputFile('--out', values.out);
   const scenario = applyOverrides(loadScenario(values.scenario), values);
+  checkSomethingToSend(scenario);
   const log = new Workload(scenario, scenario.seed).generateForScenario();
-  await writeRequestLog(log, values.out);
+  await writeRequestLog(log, out);
   print(`wrote ${log.count.toLocaleString('en-US')} requests of ${scenario.name} (seed ${scenario.seed}) to ${values.out}`);
   return 0;
 }
