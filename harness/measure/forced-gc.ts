@@ -19,7 +19,7 @@ export function ensureGc(): void {
  *
  * - `sync`: `gc()`, a full stop-the-world mark-compact, like the worst case of a forced GC.
  * - `concurrent`: V8 has no call that starts its concurrent marking (`gc({ execution: 'async' })`
- *   only runs the same atomic GC later, see ../shared/FINDINGS.md). So the lab makes V8 start
+ *   only runs the same atomic GC later, measured here). So the lab makes V8 start
  *   one itself: it allocates a large array every few milliseconds and keeps them all alive, so
  *   that they survive scavenges into the old generation, until V8's own heuristics begin a major
  *   GC, with incremental marking and concurrent marker threads; then it lets them go. (Arrays

@@ -3,7 +3,7 @@ import * as hdr from 'hdr-histogram-js';
 /**
  * Latency histograms. Values are integer nanoseconds; 3 significant digits keep every
  * percentile within 0.1% from a microsecond to minutes. 32-bit buckets: 8-bit ones overflow
- * silently (../shared/NODE20.md).
+ * silently (measured on Node 20).
  */
 const LATENCY_HISTOGRAM: hdr.BuildRequest = {
   bitBucketSize: 32,
