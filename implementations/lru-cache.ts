@@ -1,12 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import {
-  checkCapacity,
-  closedError,
-  type CacheOptions,
-  type ReadState,
-  type ReadStateCache,
-  type StateSink,
-} from './contract.js';
+import { type CacheOptions, checkCapacity, closedError, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
 import { copyState, DirtyQueue } from './dirty-queue.js';
 
 /**

@@ -36,7 +36,9 @@ export async function loadModuleContender(path: string): Promise<ContenderInfo> 
   }
   const create = exported['createCache'];
   if (typeof create !== 'function') {
-    throw new ModuleContenderError(`contender module ${path} must export a function createCache(options); it exports ${Object.keys(exported).join(', ') || 'nothing'}`);
+    throw new ModuleContenderError(
+      `contender module ${path} must export a function createCache(options); it exports ${Object.keys(exported).join(', ') || 'nothing'}`,
+    );
   }
   return {
     name: moduleContenderName(absolute),

@@ -1,11 +1,4 @@
-import {
-  checkCapacity,
-  closedError,
-  type CacheOptions,
-  type ReadState,
-  type ReadStateCache,
-  type StateSink,
-} from './contract.js';
+import { type CacheOptions, checkCapacity, closedError, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
 import { copyState, DirtyQueue } from './dirty-queue.js';
 
 /**
@@ -75,7 +68,7 @@ export class NaiveMapCache implements ReadStateCache {
     } else if (this.#map.size >= this.capacity) {
       this.#evictOldest();
     }
-    this.#map.set(key, copyState(state) );
+    this.#map.set(key, copyState(state));
   }
 
   drainDue(olderThan: number, sink: StateSink, max = Infinity): number {

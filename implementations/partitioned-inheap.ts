@@ -1,4 +1,4 @@
-import { checkCapacity, closedError, type CacheOptions, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
+import { type CacheOptions, checkCapacity, closedError, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
 import { NaiveMapCache } from './naive-map.js';
 import { partitionCapacity, partitionOf } from './partition-of.js';
 

@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import type { CacheOptions, ContenderInfo, ReadStateCache } from './contract.js';
 import { LruCacheCache } from './lru-cache.js';
 import { isModulePath, loadModuleContender } from './module-contender.js';
-import { referenceUnavailableReason } from './reference-services.js';
 import { NaiveMapCache } from './naive-map.js';
 import { NativeCache, nativeUnavailableReason } from './native/native-cache.js';
 import { INHEAP_PARTITIONS, PartitionedInHeapCache } from './partitioned-inheap.js';
+import { referenceUnavailableReason } from './reference-services.js';
 import { TypedArrayCache } from './typed-array.js';
 
 const alwaysAvailable = (): string | undefined => undefined;
@@ -139,7 +139,11 @@ export function findAnyContender(name: string): AnyContender {
 /** A registered cache contender, by name. */
 export function findContender(name: string): ContenderInfo {
   const contender = contenders.find((candidate) => candidate.name === name);
-  if (contender === undefined) throw new UnknownContenderError(name, contenders.map((c) => c.name));
+  if (contender === undefined)
+    throw new UnknownContenderError(
+      name,
+      contenders.map((c) => c.name),
+    );
   return contender;
 }
 

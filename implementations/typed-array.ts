@@ -1,11 +1,4 @@
-import {
-  checkCapacity,
-  closedError,
-  type CacheOptions,
-  type ReadState,
-  type ReadStateCache,
-  type StateSink,
-} from './contract.js';
+import { type CacheOptions, checkCapacity, closedError, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
 
 /** "No slot": the end of a list, or an empty index bucket's content minus one. */
 const NONE = 0xffff_ffff;

@@ -37,7 +37,10 @@ try {
       const bottom = next ? next.getBoundingClientRect().top + window.scrollY : document.body.scrollHeight;
       return { top, height: bottom - top };
     }, i);
-    const name = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const name = title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true, clip: { x: 0, y: box.top, width: Number(values.width), height: box.height } });
   }
   process.stdout.write(`wrote ${sections.length + 1} screenshots to ${outDir}\n`);

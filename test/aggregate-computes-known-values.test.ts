@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { percentilesOf, spreadOf } from '../harness/results/aggregate.js';
-import { encodeHistogram, decodeHistogram, mergeEncoded, plainHistogram } from '../harness/results/histogram.js';
+import { decodeHistogram, encodeHistogram, mergeEncoded, plainHistogram } from '../harness/results/histogram.js';
 
 it('computes percentiles in ms from nanosecond histograms, within HDR precision', () => {
   const histogram = plainHistogram();

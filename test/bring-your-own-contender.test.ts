@@ -15,7 +15,10 @@ describe('--impl PATH: a contender of your own', () => {
     const { exitCode, stderr } = await runCli(['run', '--scenario', smallScenarioFile(dir), '--impl', `${example},naive-map`, '--out', out]);
     assert.equal(exitCode, 0, stderr);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-    assert.deepEqual(results.rows.map((row) => row.contender), ['my-cache', 'naive-map']);
+    assert.deepEqual(
+      results.rows.map((row) => row.contender),
+      ['my-cache', 'naive-map'],
+    );
     const mine = results.rows[0]!;
     assert.equal(mine.state, 'completed', mine.state === 'failed' ? mine.reason : '');
     if (mine.state === 'completed') {

@@ -14,7 +14,8 @@ const calls: Record<string, (cache: ReadStateCache) => unknown> = {
   insert: (cache) => cache.insert({ userId: 9, channelId: 9, lastReadMessageId: 0, mentionCount: 0, updatedAt: 10 }, 10),
   drainDue: (cache) => cache.drainDue(Infinity, () => assert.fail('drainDue handed out a state after close()')),
   'drainDue with max 0': (cache) => cache.drainDue(Infinity, () => {}, 0),
-  forEach: (cache) => cache.forEach(() => {
+  forEach: (cache) =>
+    cache.forEach(() => {
       assert.fail('forEach visited a state after close()');
     }),
   offHeapBytes: (cache) => cache.offHeapBytes(),
@@ -35,12 +36,15 @@ for (const contender of runnable) {
     for (const [name, call] of Object.entries(calls)) {
       it(`${name} throws a "cache is closed" error`, () => {
         const cache = closedCache(contender.name);
-        assert.throws(() => call(cache), (error: unknown) => {
-          assert.ok(error instanceof Error, `threw ${String(error)}`);
-          assert.match(error.message, /closed/);
-          assert.match(error.message, new RegExp(`^${contender.name} cache is closed$`));
-          return true;
-        });
+        assert.throws(
+          () => call(cache),
+          (error: unknown) => {
+            assert.ok(error instanceof Error, `threw ${String(error)}`);
+            assert.match(error.message, /closed/);
+            assert.match(error.message, new RegExp(`^${contender.name} cache is closed$`));
+            return true;
+          },
+        );
       });
     }
 

@@ -20,9 +20,10 @@ describe('readstate-lab run', () => {
     assert.ok(readFileSync(join(out, 'index.html'), 'utf8').includes(`readstate-lab ${reproduce}`), 'the report reproduces exactly what ran, less --out');
     assert.equal(results.environment.node, process.version);
     assert.equal(results.rows.length, 4);
-    assert.deepEqual(results.rows.map((row) => `${row.contender}/${row.repetition}`), [
-      'naive-map/1', 'lru-cache/1', 'naive-map/2', 'lru-cache/2',
-    ]);
+    assert.deepEqual(
+      results.rows.map((row) => `${row.contender}/${row.repetition}`),
+      ['naive-map/1', 'lru-cache/1', 'naive-map/2', 'lru-cache/2'],
+    );
     for (const row of results.rows) {
       assert.equal(row.state, 'completed', row.state === 'failed' ? row.reason : '');
       if (row.state !== 'completed') continue;
@@ -30,7 +31,10 @@ describe('readstate-lab run', () => {
       assert.equal(row.summary.latency.count, 2000);
       assert.ok(row.summary.latency.p50Ms > 0 && row.summary.latency.p50Ms <= row.summary.latency.maxMs);
       assert.ok(row.measurement.latency.windows.length >= 1);
-      assert.ok(row.measurement.gcEvents.some((event) => event.forced), 'forced GCs are observed and marked');
+      assert.ok(
+        row.measurement.gcEvents.some((event) => event.forced),
+        'forced GCs are observed and marked',
+      );
       assert.ok(Number.isFinite(row.summary.bytesPerEntry));
     }
     assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /\| naive-map \|/);
@@ -59,8 +63,14 @@ describe('readstate-lab run', () => {
     // A 32 MB heap cannot hold a million cached objects: the child dies out of memory.
     const population = { ...smallScenario().population, users: 200_000 };
     const { exitCode, stdout } = await runCli([
-      'run', '--scenario', smallScenarioFile(dir, { capacity: 1_000_000, population }), '--impl', 'naive-map,lru-cache',
-      '--node-flags=--max-old-space-size=32', '--out', out,
+      'run',
+      '--scenario',
+      smallScenarioFile(dir, { capacity: 1_000_000, population }),
+      '--impl',
+      'naive-map,lru-cache',
+      '--node-flags=--max-old-space-size=32',
+      '--out',
+      out,
     ]);
     assert.equal(exitCode, 1);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
@@ -75,7 +85,17 @@ describe('readstate-lab run', () => {
   it('in concurrent GC mode, gets V8 to run major GCs of its own, with incremental marking', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const run = await runCli(['run', '--scenario', smallScenarioFile(dir, { durationSeconds: 2 }), '--impl', 'naive-map', '--gc-mode', 'concurrent', '--out', out]);
+    const run = await runCli([
+      'run',
+      '--scenario',
+      smallScenarioFile(dir, { durationSeconds: 2 }),
+      '--impl',
+      'naive-map',
+      '--gc-mode',
+      'concurrent',
+      '--out',
+      out,
+    ]);
     assert.equal(run.exitCode, 0, run.stderr);
     const [row] = (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results).rows;
     assert.equal(row?.state, 'completed');
@@ -83,8 +103,14 @@ describe('readstate-lab run', () => {
     const bursts = row.measurement.forcedGcs;
     assert.ok(bursts.length >= 2, `${bursts.length} bursts`);
     assert.ok(bursts.every((burst) => burst.mode === 'concurrent'));
-    assert.ok(bursts.some((burst) => burst.timedOut !== true), 'V8 started a major GC during some burst');
-    assert.ok(row.measurement.gcEvents.some((event) => event.kind === 'incremental'), 'incremental marking was observed');
+    assert.ok(
+      bursts.some((burst) => burst.timedOut !== true),
+      'V8 started a major GC during some burst',
+    );
+    assert.ok(
+      row.measurement.gcEvents.some((event) => event.kind === 'incremental'),
+      'incremental marking was observed',
+    );
   });
 
   it('rejects bad input with one line and exit code 2', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emptyState, type ReadState, type ReadStateCache } from '../implementations/contract.js';
-import { contenders, createCache } from '../implementations/registry.js';
 import { Prng } from '../harness/workload/prng.js';
+import { emptyState, type ReadState, type ReadStateCache } from '../implementations/contract.js';
 import { partitionCapacity, partitionOf } from '../implementations/partition-of.js';
 import { INHEAP_PARTITIONS } from '../implementations/partitioned-inheap.js';
+import { contenders, createCache } from '../implementations/registry.js';
 import { PartitionedReferenceCache, ReferenceCache } from './support/reference-cache.js';
 import { ShardPinnedCache } from './support/shard-pinned-cache.js';
 
@@ -40,7 +40,10 @@ for (const contender of runnable) {
       let view: ShardPinnedCache | undefined;
       const inner = createCache(contender.name, {
         capacity: capacity * INHEAP_PARTITIONS,
-        onEvict: ShardPinnedCache.evictionSink(() => view!, (s) => evicted.push(s)),
+        onEvict: ShardPinnedCache.evictionSink(
+          () => view!,
+          (s) => evicted.push(s),
+        ),
       });
       view = new ShardPinnedCache(inner, capacity, (userId) => partitionOf(userId, INHEAP_PARTITIONS) === 0);
       return view;
@@ -132,12 +135,25 @@ for (const contender of runnable) {
       cache.ack(5, 1, 7, 30);
       cache.mention(3, 1, 40); // 3 is now the newest update
       const drained: ReadState[] = [];
-      assert.equal(cache.drainDue(35, (s) => drained.push(s), 1), 1);
+      assert.equal(
+        cache.drainDue(35, (s) => drained.push(s), 1),
+        1,
+      );
       assert.deepEqual(drained, [state(1, 1, 0, 1, 20)]);
-      assert.equal(cache.drainDue(35, (s) => drained.push(s)), 1);
+      assert.equal(
+        cache.drainDue(35, (s) => drained.push(s)),
+        1,
+      );
       assert.deepEqual(drained[1], state(5, 1, 7, 0, 30));
-      assert.equal(cache.drainDue(35, (s) => drained.push(s)), 0, 'drained entries are clean');
-      assert.equal(cache.drainDue(Infinity, (s) => drained.push(s)), 1);
+      assert.equal(
+        cache.drainDue(35, (s) => drained.push(s)),
+        0,
+        'drained entries are clean',
+      );
+      assert.equal(
+        cache.drainDue(Infinity, (s) => drained.push(s)),
+        1,
+      );
       assert.deepEqual(drained[2], state(3, 1, 0, 2, 40));
       // Clean entries are not handed to onEvict.
       for (let user = 10; user < 20; user++) cache.insert(state(user, 1), 50);
@@ -167,7 +183,10 @@ for (const contender of runnable) {
       cache.insert(state(1, 1, 40, 0, 2), 2);
       assert.equal(cache.size, 2);
       assert.deepEqual(readBack(cache, 1, 1), state(1, 1, 40, 0, 2));
-      assert.equal(cache.drainDue(Infinity, () => {}), 0);
+      assert.equal(
+        cache.drainDue(Infinity, () => {}),
+        0,
+      );
       assert.deepEqual(evicted, []);
       cache.close();
     });
@@ -211,7 +230,12 @@ for (const contender of runnable) {
     });
 
     it('matches the reference model over thousands of seeded random operations', () => {
-      for (const [seed, capacity] of [[1, 1], [2, 7], [3, 64], [4, 13]] as const) {
+      for (const [seed, capacity] of [
+        [1, 1],
+        [2, 7],
+        [3, 64],
+        [4, 13],
+      ] as const) {
         const random = new Prng(seed);
         const evicted: ReadState[] = [];
         const expectedEvicted: ReadState[] = [];
@@ -248,14 +272,17 @@ for (const contender of runnable) {
             const got: ReadState[] = [];
             const want: ReadState[] = [];
             const due = now - random.nextInt(20);
-            assert.equal(cache.drainDue(due, (s) => got.push(s), max), model.drainDue(due, (s) => want.push(s), max), where);
+            assert.equal(
+              cache.drainDue(due, (s) => got.push(s), max),
+              model.drainDue(due, (s) => want.push(s), max),
+              where,
+            );
             assert.deepEqual(got, want, where);
           }
           assert.equal(cache.size, model.size, where);
           assert.deepEqual(evicted, expectedEvicted, where);
         }
-        const sorted = (states: ReadState[]): ReadState[] =>
-          states.sort((a, b) => a.userId - b.userId || a.channelId - b.channelId);
+        const sorted = (states: ReadState[]): ReadState[] => states.sort((a, b) => a.userId - b.userId || a.channelId - b.channelId);
         assert.deepEqual(allStates(cache), sorted(model.states()));
         cache.close();
       }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { before, it } from 'node:test';
-import { drive } from '../harness/run/driver.js';
-import { decodeHistogram, prepareFastHistograms } from '../harness/results/histogram.js';
 import { LatencyRecorder } from '../harness/measure/latency-recorder.js';
+import { decodeHistogram, prepareFastHistograms } from '../harness/results/histogram.js';
+import { drive } from '../harness/run/driver.js';
 import type { RequestService } from '../harness/service/request-service.js';
 import { OPEN, RequestLogBuilder } from '../harness/workload/request-log.js';
 

@@ -53,7 +53,10 @@ describe('readstate-lab gate', () => {
     );
     const baseline = await runCli(['baseline', '--config', config, '--out', files.baseline]);
     assert.equal(baseline.exitCode, 0, `${baseline.stderr}${baseline.stdout.slice(-3000)}`);
-    for (const [name, extra] of [['same', []], ['stalled', ['--inject-stall', 'typed-array=900']]] as const) {
+    for (const [name, extra] of [
+      ['same', []],
+      ['stalled', ['--inject-stall', 'typed-array=900']],
+    ] as const) {
       const run = await runCli(['run', ...runFlags, ...extra, '--out', join(dir, name)]);
       assert.equal(run.exitCode, 0, `${name}: ${run.stderr}${run.stdout.slice(-3000)}`);
     }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { CHROMIUM_PATH, launchBrowser } from '../harness/report/browser.js';
 import { formatMs } from '../harness/report/format.js';
 import type { Results } from '../harness/results/schema.js';
@@ -54,7 +54,9 @@ describe('the HTML report, in a real browser', () => {
     const { page } = await load(join(runDir, 'index.html'));
     const charts = await page.$$eval('canvas', (canvases) =>
       canvases.map((canvas) => {
-        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: Array<{ data: unknown[] }> } } | undefined } }).Chart.getChart(canvas);
+        const chart = (
+          window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: Array<{ data: unknown[] }> } } | undefined } }
+        ).Chart.getChart(canvas);
         const context = canvas.getContext('2d')!;
         const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
         let ink = 0;
@@ -97,7 +99,13 @@ describe('the HTML report, in a real browser', () => {
   });
 
   it('shows a crashed contender as a failed row beside the completed ones', async () => {
-    const partial = { ...results, rows: [...results.rows, { contender: 'lru-cache', repetition: 1, nodeFlags: [], wallMs: 10, state: 'failed', reason: 'ran out of memory (V8 heap limit)' }] };
+    const partial = {
+      ...results,
+      rows: [
+        ...results.rows,
+        { contender: 'lru-cache', repetition: 1, nodeFlags: [], wallMs: 10, state: 'failed', reason: 'ran out of memory (V8 heap limit)' },
+      ],
+    };
     const partialDir = join(dir, 'partial');
     const partialFile = join(dir, 'partial.json');
     writeFileSync(partialFile, JSON.stringify(partial));
@@ -122,15 +130,27 @@ describe('the HTML report, in a real browser', () => {
     const { page, problems } = await load(join(mergedDir, 'index.html'));
     assert.deepEqual(problems, []);
     const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')?.textContent ?? ''));
-    assert.deepEqual(rows, results.contenders.map((c) => c.contender));
+    assert.deepEqual(
+      rows,
+      results.contenders.map((c) => c.contender),
+    );
     const titles = await page.$$eval('canvas[id^="latency-"]', (canvases) =>
       (canvases as HTMLCanvasElement[]).map((canvas) => {
-        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { options: { plugins: { title: { text: string } } }; data: { datasets: Array<{ data: unknown[] }> } } | undefined } }).Chart.getChart(canvas);
+        const chart = (
+          window as unknown as {
+            Chart: {
+              getChart(c: HTMLCanvasElement): { options: { plugins: { title: { text: string } } }; data: { datasets: Array<{ data: unknown[] }> } } | undefined;
+            };
+          }
+        ).Chart.getChart(canvas);
         return `${chart?.options.plugins.title.text} ${chart?.data.datasets[0]?.data.length ?? 0}`;
       }),
     );
     const expected = results.contenders.flatMap((c) => [`${c.contender} (run-1) (repetition 1)`, `${c.contender} (run-2) (repetition 1)`]);
-    assert.deepEqual(titles.map((t) => t.replace(/ \d+$/, '')), expected);
+    assert.deepEqual(
+      titles.map((t) => t.replace(/ \d+$/, '')),
+      expected,
+    );
     for (const title of titles) assert.ok(Number(title.split(' ').pop()) > 0, `${title}: a chart with points`);
     await page.close();
   });
@@ -140,7 +160,10 @@ describe('the HTML report, in a real browser', () => {
       ['{"schemaVersion": 1, "kind": "run"', /: not valid JSON/],
       ['{"schemaVersion": 99, "kind": "run"}', /schemaVersion 99; this lab reads 1 to 2/],
       ['{"schemaVersion": 1, "kind": "poll", "runId": "x", "environment": {}}', /"kind" must be one of run, micro, sweep/],
-      [JSON.stringify({ ...results, rows: [{ contender: 'naive-map', state: 'completed', measurement: { latency: {} } }] }), /rows\[0\] \(naive-map\): measurement unreadable/],
+      [
+        JSON.stringify({ ...results, rows: [{ contender: 'naive-map', state: 'completed', measurement: { latency: {} } }] }),
+        /rows\[0\] \(naive-map\): measurement unreadable/,
+      ],
     ];
     for (const [text, message] of cases) {
       const file = join(dir, 'broken.json');

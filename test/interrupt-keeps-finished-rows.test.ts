@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Results } from '../harness/results/schema.js';
 import { smallScenarioFile, tempDir } from './support/cli.js';
@@ -14,7 +14,22 @@ it('Ctrl-C during a run ends the current row and keeps the rows that finished', 
   const out = join(dir, 'out');
   const run = execa(
     process.execPath,
-    ['--import', 'tsx', cli, 'run', '--scenario', smallScenarioFile(dir, { durationSeconds: 20 }), '--impl', 'typed-array,naive-map', '--duration', '1', '--repeat', '3', '--out', out],
+    [
+      '--import',
+      'tsx',
+      cli,
+      'run',
+      '--scenario',
+      smallScenarioFile(dir, { durationSeconds: 20 }),
+      '--impl',
+      'typed-array,naive-map',
+      '--duration',
+      '1',
+      '--repeat',
+      '3',
+      '--out',
+      out,
+    ],
     { reject: false, all: true, stdin: 'ignore' },
   );
   let output = '';

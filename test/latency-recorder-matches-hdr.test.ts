@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { decodeHistogram, encodeHistogram, prepareFastHistograms, recordingHistogram } from '../harness/results/histogram.js';
 import { HIT, LatencyRecorder, MISS } from '../harness/measure/latency-recorder.js';
+import { decodeHistogram, encodeHistogram, prepareFastHistograms, recordingHistogram } from '../harness/results/histogram.js';
 import { Prng } from '../harness/workload/prng.js';
 
 before(() => prepareFastHistograms());

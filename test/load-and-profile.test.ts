@@ -4,20 +4,35 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Results } from '../harness/results/schema.js';
-import { runCli, tempDir } from './support/cli.js';
 import { referenceUnavailableReason } from '../implementations/reference-services.js';
+import { runCli, tempDir } from './support/cli.js';
 import { startServer } from './support/server-process.js';
 
 describe('readstate-lab load and profile', () => {
-  it('loads Node, Go and Rust services open-loop, side by side, and checks each one\'s store for lost read states', async () => {
+  it("loads Node, Go and Rust services open-loop, side by side, and checks each one's store for lost read states", async () => {
     const out = join(tempDir('rsl-load-'), 'out');
     const references = ['go-lru', 'rust-btree'].filter((binary) => referenceUnavailableReason(binary, '') === undefined);
     const contenders = ['naive-map', 'typed-array', ...references];
-    const { exitCode, stdout, stderr } = await runCli(['load', '--impl', contenders.join(','), '--duration', '2', '--rate', '500', '--capacity', '2000', '--out', out]);
+    const { exitCode, stdout, stderr } = await runCli([
+      'load',
+      '--impl',
+      contenders.join(','),
+      '--duration',
+      '2',
+      '--rate',
+      '500',
+      '--capacity',
+      '2000',
+      '--out',
+      out,
+    ]);
     assert.equal(exitCode, 0, stderr + stdout);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.deepEqual(results.settings.serviceLevel, { connections: 512, target: null, driver: 'open-loop' });
-    assert.deepEqual(results.rows.map((row) => row.contender), contenders);
+    assert.deepEqual(
+      results.rows.map((row) => row.contender),
+      contenders,
+    );
     for (const row of results.rows) {
       assert.equal(row.state, 'completed', row.state === 'failed' ? row.reason : '');
       if (row.state !== 'completed') continue;
@@ -26,11 +41,14 @@ describe('readstate-lab load and profile', () => {
       assert.equal(integrity.ok, true, integrity.note);
       assert.ok(integrity.statesChecked > 100, `${row.contender}: the store was read back (${integrity.note})`);
       assert.match(integrity.note ?? '', /holds every acknowledged write/);
-      assert.ok(row.measurement.windows.some((w) => w.cpuPercent > 0 && w.rssBytes > 0), `${row.contender}: CPU and memory sampled from outside the process`);
+      assert.ok(
+        row.measurement.windows.some((w) => w.cpuPercent > 0 && w.rssBytes > 0),
+        `${row.contender}: CPU and memory sampled from outside the process`,
+      );
       assert.ok(row.measurement.counters.hits + row.measurement.counters.misses > 0, 'server counters from /stats');
     }
     assert.ok(existsSync(join(out, 'index.html')));
-    assert.ok(existsSync(join(out, 'services')) === false, 'the services\' databases and warm file are removed');
+    assert.ok(existsSync(join(out, 'services')) === false, "the services' databases and warm file are removed");
   });
 
   it('fails a service that loses evicted read states (a planted bug), exit 1', async () => {
@@ -46,7 +64,22 @@ describe('readstate-lab load and profile', () => {
 
   it('--closed-loop drives autocannon, the contrast, and still checks the store', async () => {
     const out = join(tempDir('rsl-load-closed-'), 'out');
-    const { exitCode, stdout, stderr } = await runCli(['load', '--impl', 'typed-array', '--closed-loop', '--connections', '8', '--duration', '2', '--rate', '500', '--capacity', '2000', '--out', out]);
+    const { exitCode, stdout, stderr } = await runCli([
+      'load',
+      '--impl',
+      'typed-array',
+      '--closed-loop',
+      '--connections',
+      '8',
+      '--duration',
+      '2',
+      '--rate',
+      '500',
+      '--capacity',
+      '2000',
+      '--out',
+      out,
+    ]);
     assert.equal(exitCode, 0, stderr + stdout);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.deepEqual(results.settings.serviceLevel, { connections: 8, target: null, driver: 'closed-loop' });
@@ -73,7 +106,19 @@ describe('readstate-lab load and profile', () => {
 
   it('profiles the service with clinic doctor and writes its HTML', async () => {
     const out = join(tempDir('rsl-profile-'), 'out');
-    const { exitCode, stdout, stderr } = await runCli(['profile', '--impl', 'typed-array', '--tool', 'doctor', '--duration', '2', '--capacity', '1000', '--out', out]);
+    const { exitCode, stdout, stderr } = await runCli([
+      'profile',
+      '--impl',
+      'typed-array',
+      '--tool',
+      'doctor',
+      '--duration',
+      '2',
+      '--capacity',
+      '1000',
+      '--out',
+      out,
+    ]);
     assert.equal(exitCode, 0, stderr + stdout);
     const html = /wrote (\S+\.html)/.exec(stdout)?.[1];
     assert.ok(html !== undefined && existsSync(html), stdout);

@@ -60,9 +60,16 @@ it('the raw native addon throws a JS error for every bad argument instead of cra
   assert.equal(child.signal, null, `the child was killed by ${child.signal} (the last "ok" line is the case before the crash)\n${output}`);
   assert.equal(child.status, 0, `the child exited ${child.status}\n${output}`);
   const lines = child.stdout.split('\n');
-  assert.deepEqual(lines.filter((line) => line.startsWith('FAIL')), [], output);
+  assert.deepEqual(
+    lines.filter((line) => line.startsWith('FAIL')),
+    [],
+    output,
+  );
   for (const name of required) {
-    assert.ok(lines.some((line) => line.startsWith(`ok ${name}:`)), `no "ok ${name}:" line\n${output}`);
+    assert.ok(
+      lines.some((line) => line.startsWith(`ok ${name}:`)),
+      `no "ok ${name}:" line\n${output}`,
+    );
   }
   assert.match(child.stdout, /^all \d+ cases passed$/m, output);
 });

@@ -28,7 +28,10 @@ it('rejects a scenario with a bad, missing or unknown field, naming it', () => {
     [[], /must be a JSON object/],
   ];
   for (const [raw, message] of cases) {
-    assert.throws(() => parseScenario(raw, 'test.json'), (error: Error) => error instanceof UsageError && message.test(error.message));
+    assert.throws(
+      () => parseScenario(raw, 'test.json'),
+      (error: Error) => error instanceof UsageError && message.test(error.message),
+    );
   }
 });
 

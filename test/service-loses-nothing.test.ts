@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contenders } from '../implementations/registry.js';
 import { expectedStates } from '../harness/check/expected-states.js';
 import { checkIntegrity } from '../harness/check/integrity-check.js';
 import { Workload } from '../harness/workload/workload.js';
+import { contenders } from '../implementations/registry.js';
 import { replay } from './support/run-service.js';
 import { smallScenario } from './support/small-scenario.js';
 
 const scenario = smallScenario();
-const runnableContenders = (): string[] =>
-  contenders.filter((contender) => contender.unavailableReason() === undefined).map((contender) => contender.name);
+const runnableContenders = (): string[] => contenders.filter((contender) => contender.unavailableReason() === undefined).map((contender) => contender.name);
 const log = new Workload(scenario, 11).generate(4000, 1000, 11);
 
 describe('the service loses no read state', () => {
@@ -48,7 +47,11 @@ describe('the service loses no read state', () => {
     // The cache holding the right value does not save a store that lost it.
     const staleStore = checkIntegrity(expected, [cachedRight], lost);
     assert.deepEqual([staleStore.ok, staleStore.lostCount, staleStore.mismatches[0]?.where], [false, 1, 'store']);
-    const missing = checkIntegrity(expected, [cachedRight], all.filter((s) => s !== cachedRight));
+    const missing = checkIntegrity(
+      expected,
+      [cachedRight],
+      all.filter((s) => s !== cachedRight),
+    );
     assert.deepEqual([missing.lostCount, missing.mismatches[0]?.where], [1, 'not in store']);
     const wrongCache = checkIntegrity(expected, [{ ...cachedRight, lastReadMessageId: lastRead + 1 }], all);
     assert.deepEqual([wrongCache.ok, wrongCache.lostCount, wrongCache.mismatches[0]?.where], [false, 0, 'cache']);

@@ -101,9 +101,12 @@ describe('serve: store failures are loud, and nothing acknowledged is lost', () 
       assert.equal(stopped.output.match(/store failing/g)?.length, 1, `the failure is logged once:\n${stopped.output}`);
       assert.match(stopped.output, /store recovered/);
       const stored = new Map(
-        (locker.prepare('SELECT user_id AS user, last_read_message_id AS lastRead FROM read_states WHERE channel_id = 1').all() as Array<{ user: number; lastRead: number }>).map(
-          (row) => [row.user, row.lastRead],
-        ),
+        (
+          locker.prepare('SELECT user_id AS user, last_read_message_id AS lastRead FROM read_states WHERE channel_id = 1').all() as Array<{
+            user: number;
+            lastRead: number;
+          }>
+        ).map((row) => [row.user, row.lastRead]),
       );
       for (const [user, messageId] of acknowledged) assert.equal(stored.get(user), messageId, `user ${user}'s acknowledged ack`);
     } finally {

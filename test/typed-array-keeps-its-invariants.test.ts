@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { Prng } from '../harness/workload/prng.js';
 import { emptyState } from '../implementations/contract.js';
 import { TypedArrayCache } from '../implementations/typed-array.js';
-import { Prng } from '../harness/workload/prng.js';
 
 it('keeps its lists and index consistent through thousands of random operations', () => {
-  for (const [seed, capacity] of [[1, 1], [2, 5], [3, 100]] as const) {
+  for (const [seed, capacity] of [
+    [1, 1],
+    [2, 5],
+    [3, 100],
+  ] as const) {
     const random = new Prng(seed);
     const cache = new TypedArrayCache({ capacity, onEvict: () => {} });
     const into = emptyState();

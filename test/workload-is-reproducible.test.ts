@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { UsageError } from '../harness/errors.js';
-import { readRequestLog, requestAt, writeRequestLog } from '../harness/workload/request-log.js';
-import { Workload, FIRST_MESSAGE_ID } from '../harness/workload/workload.js';
-import { smallScenario } from './support/small-scenario.js';
 import { REQUEST_TYPES } from '../harness/results/scenario-schema.js';
+import { readRequestLog, requestAt, writeRequestLog } from '../harness/workload/request-log.js';
+import { FIRST_MESSAGE_ID, Workload } from '../harness/workload/workload.js';
+import { smallScenario } from './support/small-scenario.js';
 
 const scenario = smallScenario();
 

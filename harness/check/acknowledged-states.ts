@@ -69,13 +69,26 @@ export function checkAcknowledgedStates(log: RequestLog, outcomes: Uint8Array, s
     if (lastRead < b.lastReadMin || mentions < mentionsMin) lostCount++;
     if (mismatches.length < MISMATCHES_KEPT) {
       const [userId, channelId] = key.split(':').map(Number) as [number, number];
-      mismatches.push({ userId, channelId, expected: [b.lastReadMin, mentionsMin], found: state === undefined ? null : [lastRead, mentions], where: state === undefined ? 'not in store' : 'store' });
+      mismatches.push({
+        userId,
+        channelId,
+        expected: [b.lastReadMin, mentionsMin],
+        found: state === undefined ? null : [lastRead, mentions],
+        where: state === undefined ? 'not in store' : 'store',
+      });
     }
   }
   for (const [key, state] of byKey) {
     if (bounds.has(key) || (state.lastReadMessageId === 0 && state.mentionCount === 0)) continue;
     mismatchCount++;
-    if (mismatches.length < MISMATCHES_KEPT) mismatches.push({ userId: state.userId, channelId: state.channelId, expected: [0, 0], found: [state.lastReadMessageId, state.mentionCount], where: 'store' });
+    if (mismatches.length < MISMATCHES_KEPT)
+      mismatches.push({
+        userId: state.userId,
+        channelId: state.channelId,
+        expected: [0, 0],
+        found: [state.lastReadMessageId, state.mentionCount],
+        where: 'store',
+      });
   }
   const ok = mismatchCount === 0;
   return {

@@ -1,5 +1,5 @@
-import { ACK, MESSAGE, type RequestLog } from '../workload/request-log.js';
 import type { Expected } from '../results/schema.js';
+import { ACK, MESSAGE, type RequestLog } from '../workload/request-log.js';
 
 /**
  * The reference model of the whole service: replays the first `count` requests of the log on

@@ -51,7 +51,11 @@ export function checkIntegrity(expected: Map<string, Expected>, cache: ReadState
     statesChecked: expected.size,
     mismatchCount,
     lostCount,
-    ...(ok ? {} : { note: `${lostCount} of ${expected.size} changed read states are not in the store as the request log implies; ${mismatchCount - lostCount} cached states disagree` }),
+    ...(ok
+      ? {}
+      : {
+          note: `${lostCount} of ${expected.size} changed read states are not in the store as the request log implies; ${mismatchCount - lostCount} cached states disagree`,
+        }),
     mismatches,
   };
 }

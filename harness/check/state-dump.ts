@@ -14,8 +14,6 @@ export async function writeStates(path: string, cache: readonly ReadState[], sto
   const states = [...byKey.values()]
     .filter((state) => state.lastReadMessageId !== 0 || state.mentionCount !== 0)
     .sort((a, b) => a.userId - b.userId || a.channelId - b.channelId);
-  const lines = states.map(({ userId, channelId, lastReadMessageId, mentionCount }) =>
-    JSON.stringify({ userId, channelId, lastReadMessageId, mentionCount }),
-  );
+  const lines = states.map(({ userId, channelId, lastReadMessageId, mentionCount }) => JSON.stringify({ userId, channelId, lastReadMessageId, mentionCount }));
   await writeFile(path, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
 }

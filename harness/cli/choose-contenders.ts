@@ -1,4 +1,4 @@
-import { allContenders, resolveContender, type AnyContender, type ServiceDesign } from '../../implementations/registry.js';
+import { type AnyContender, allContenders, resolveContender, type ServiceDesign } from '../../implementations/registry.js';
 import { UsageError } from '../errors.js';
 
 /** A contender the command line chose: a registered one, or a module named by its path. */
@@ -31,8 +31,16 @@ function fits(contender: AnyContender, venue: Venue): string | undefined {
  * venue. Unavailable ones are skipped with one line; unknown names, modules that do not load,
  * and a contender named for a venue it cannot run in are one UsageError.
  */
-export async function chooseContenders(requested: readonly string[] | undefined, print: (line: string) => void, venue: Venue = 'in-process'): Promise<ChosenContender[]> {
-  const references = requested ?? allContenders().filter((c) => fits(c, venue) === undefined).map((c) => c.name);
+export async function chooseContenders(
+  requested: readonly string[] | undefined,
+  print: (line: string) => void,
+  venue: Venue = 'in-process',
+): Promise<ChosenContender[]> {
+  const references =
+    requested ??
+    allContenders()
+      .filter((c) => fits(c, venue) === undefined)
+      .map((c) => c.name);
   if (references.length === 0) throw new UsageError('--impl needs at least one name');
   const chosen = new Map<string, ChosenContender>();
   for (const reference of references) {
@@ -70,7 +78,11 @@ export async function chooseContenders(requested: readonly string[] | undefined,
  * (micro times hit paths and serve runs caches, which services do not have).
  */
 export async function chooseCaches(requested: readonly string[] | undefined, print: (line: string) => void, why: string): Promise<ChosenContender[]> {
-  const defaults = requested ?? allContenders().filter((c) => c.kind === 'cache').map((c) => c.name);
+  const defaults =
+    requested ??
+    allContenders()
+      .filter((c) => c.kind === 'cache')
+      .map((c) => c.name);
   const chosen: ChosenContender[] = [];
   for (const reference of defaults) {
     let contender: Awaited<ReturnType<typeof resolveContender>>;

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -26,7 +26,10 @@ export function parseFlags<T extends Options>(args: readonly string[], options: 
  */
 function describeParseError(error: Error, args: readonly string[]): string {
   // parseArgs' advice on positionals that start with "-" is not what a mistyped flag needs.
-  const first = error.message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
+  const first = error.message
+    .split('\n')[0]!
+    .replace(/\. To specify a positional argument.*$/, '')
+    .replace(/\.$/, '');
   const ambiguous = /^Option '(-{1,2}[^' ]+)' argument is ambiguous/.exec(first);
   if (ambiguous === null) return first;
   const flag = ambiguous[1]!;
@@ -46,11 +49,7 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
  * A number flag: accepts 2000000, 2e6, 2_000_000 and, for seconds, a trailing "s". Throws a
  * UsageError naming the flag unless the value is finite and within [min, max].
  */
-export function numberFlag(
-  name: string,
-  raw: string | undefined,
-  range: { min?: number; max?: number; integer?: boolean } = {},
-): number | undefined {
+export function numberFlag(name: string, raw: string | undefined, range: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
   if (raw === undefined) return undefined;
   const text = raw.trim().replaceAll('_', '').replace(/s$/, '');
   // Decimal only: Number() would also read "0x10" as 16 and "" as 0.
@@ -67,6 +66,9 @@ export function numberFlag(
 /** A comma-separated list flag ("a,b"), without empty items. */
 export function listFlag(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   return items;
 }

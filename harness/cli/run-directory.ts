@@ -1,8 +1,8 @@
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import type { Results } from '../results/schema.js';
 import { renderSummaryMarkdown } from '../report/summary-table.js';
+import type { Results } from '../results/schema.js';
 import { checkOutputFolder, createFolder } from './output-paths.js';
 
 export const reportsDir = join(packageRoot, 'reports');

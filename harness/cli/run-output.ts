@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarizeContenders } from '../results/aggregate.js';
 import { describeEnvironment } from '../measure/environment.js';
-import { writeHtmlReport } from '../report/write-report.js';
-import { SCHEMA_VERSION, type Results, type Row, type RunSettings, type AnyResults } from '../results/schema.js';
-import { markLatest, writeResultFiles } from './run-directory.js';
 import { forcedGcNotes, renderMarkdownTable, renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../report/summary-table.js';
+import { writeHtmlReport } from '../report/write-report.js';
+import { summarizeContenders } from '../results/aggregate.js';
+import { type AnyResults, type Results, type Row, type RunSettings, SCHEMA_VERSION } from '../results/schema.js';
+import { markLatest, writeResultFiles } from './run-directory.js';
 
 /** A run's rows as a results.json document, with the environment and per-contender summaries. */
 export function assembleResults(runId: string, settings: RunSettings, rows: readonly Row[], extraNodeFlags: readonly string[] = []): Results {

@@ -1,6 +1,4 @@
 import { UsageError } from '../errors.js';
-import { GATE_METRICS, type GateCheck, type GateClaim, type GateConfig } from './config.js';
-import type { CompletedRow, Environment, Results } from '../results/schema.js';
 import {
   type ComparableRun,
   describeDifference,
@@ -8,6 +6,8 @@ import {
   environmentDifferences,
   firstSettingDifference,
 } from '../results/compare-settings.js';
+import type { CompletedRow, Environment, Results } from '../results/schema.js';
+import { GATE_METRICS, type GateCheck, type GateClaim, type GateConfig } from './config.js';
 import { studentTQuantileUpper, studentTUpperTail, welch } from './statistics.js';
 
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'holds' | 'broken';
@@ -46,10 +46,7 @@ export interface GateReport {
 export function evaluateGate(config: GateConfig, current: Results, baseline: Results | undefined): GateReport {
   checkComparableRuns(config, current, baseline);
   if (config.checks.length > 0 && baseline === undefined) throw new UsageError('this gate config has checks, which need --baseline FILE');
-  const rows = [
-    ...config.checks.map((check) => evaluateCheck(check, baseline!, current)),
-    ...config.claims.map((claim) => evaluateClaim(claim, current)),
-  ];
+  const rows = [...config.checks.map((check) => evaluateCheck(check, baseline!, current)), ...config.claims.map((claim) => evaluateClaim(claim, current))];
   return { rows, failed: rows.some((row) => row.verdict === 'regression' || row.verdict === 'broken') };
 }
 
@@ -65,7 +62,9 @@ export function checkComparableRuns(config: GateConfig, current: ComparableRun, 
   checkComparable(config, baseline, 'baseline');
   const difference = firstSettingDifference(baseline, current);
   if (difference !== undefined) {
-    throw new UsageError(`the baseline does not compare with the current run: ${describeDifference(difference, 'the baseline', 'the current run')}; record a new baseline with these settings`);
+    throw new UsageError(
+      `the baseline does not compare with the current run: ${describeDifference(difference, 'the baseline', 'the current run')}; record a new baseline with these settings`,
+    );
   }
 }
 
@@ -120,11 +119,16 @@ function evaluateCheck(check: GateCheck, baseline: Results, current: Results): G
   const before = perRepetition(baseline, check.contender, check.metric, check.relativeTo, 'baseline');
   const after = perRepetition(current, check.contender, check.metric, check.relativeTo, 'current');
   if (before.length < 2 || after.length < 2) {
-    throw new UsageError(`check "${check.name}" needs at least 2 repetitions on each side (baseline ${before.length}, current ${after.length}); run with --repeat`);
+    throw new UsageError(
+      `check "${check.name}" needs at least 2 repetitions on each side (baseline ${before.length}, current ${after.length}); run with --repeat`,
+    );
   }
   // On a log scale a ratio becomes a difference, and "worse" is always "larger".
   const sign = GATE_METRICS[check.metric].higherIsBetter ? -1 : 1;
-  const result = welch(after.map((v) => sign * Math.log(v)), before.map((v) => sign * Math.log(v)));
+  const result = welch(
+    after.map((v) => sign * Math.log(v)),
+    before.map((v) => sign * Math.log(v)),
+  );
   const allowed = Math.log(1 + check.allowedChange);
   const t = result.standardError === 0 ? (result.difference > allowed ? Infinity : -Infinity) : (result.difference - allowed) / result.standardError;
   const pValue = studentTUpperTail(t, result.degreesOfFreedom);
@@ -133,7 +137,13 @@ function evaluateCheck(check: GateCheck, baseline: Results, current: Results): G
   const bounds = [toChange(result.difference - half), toChange(result.difference + half)].sort((a, b) => a - b) as [number, number];
   const regression = pValue < 1 - check.confidence;
   // An improvement, for the record: significantly better than the baseline, by the same test turned round.
-  const improvement = !regression && studentTUpperTail(result.standardError === 0 ? (result.difference < 0 ? Infinity : -Infinity) : -result.difference / result.standardError, result.degreesOfFreedom) < 1 - check.confidence;
+  const improvement =
+    !regression &&
+    studentTUpperTail(
+      result.standardError === 0 ? (result.difference < 0 ? Infinity : -Infinity) : -result.difference / result.standardError,
+      result.degreesOfFreedom,
+    ) <
+      1 - check.confidence;
   return {
     name: check.name,
     kind: 'check',

@@ -1,5 +1,5 @@
-import type { GateReport, GateRow } from './gate.js';
 import { renderMarkdownTable } from '../report/summary-table.js';
+import type { GateReport, GateRow } from './gate.js';
 
 const VERDICT_TEXT: Record<GateRow['verdict'], string> = {
   pass: '✅ pass',
@@ -41,7 +41,7 @@ export function renderGateMarkdown(report: GateReport, notes: readonly string[] 
     renderMarkdownTable(header, cells),
     '',
     ...notes.flatMap((note) => [`> ${note}`, '']),
-    'Values are geometric means over repetitions; a check compares each repetition with the reference contender of the same repetition, and fails only when Welch\'s t-test on the log values says, at the stated confidence, that the figure worsened by more than its limit.',
+    "Values are geometric means over repetitions; a check compares each repetition with the reference contender of the same repetition, and fails only when Welch's t-test on the log values says, at the stated confidence, that the figure worsened by more than its limit.",
     '',
   ].join('\n');
 }

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
-import { prepareFastHistograms } from '../results/histogram.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
-import { requestAt, type RequestLog } from '../workload/request-log.js';
+import { prepareFastHistograms } from '../results/histogram.js';
 import type { DriveOutcome, EncodedLatencies, WindowSample } from '../results/schema.js';
+import { type RequestLog, requestAt } from '../workload/request-log.js';
 
 export interface HttpLoadOptions {
   readonly url: string;
@@ -117,37 +117,40 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
   type Context = { pending?: Array<{ index: number; type: number; sentAt: number }> };
   const outcomes = new Uint8Array(log.count);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({
-      url: options.url,
-      connections: options.connections,
-      overallRate: options.rate,
-      amount: log.count,
-      timeout: options.timeoutSeconds,
-      requests: [
-        {
-          // A whole new request each time: autocannon reuses the object it passes in, and a GET
-          // built from a POST's keeps that POST's content-length, which hangs the connection.
-          setupRequest: (_request: autocannon.Request, context: object) => {
-            const i = next++ % log.count;
-            const http = httpRequestAt(log, i);
-            const pending = ((context as Context).pending ??= []);
-            pending.push({ index: i, type: log.type[i]!, sentAt: performance.now() });
-            outcomes[i] = UNCERTAIN;
-            return http.body === undefined
-              ? { method: http.method, path: http.path, headers: {} }
-              : { method: http.method, path: http.path, headers: { 'content-type': 'application/json' }, body: http.body };
+    autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        overallRate: options.rate,
+        amount: log.count,
+        timeout: options.timeoutSeconds,
+        requests: [
+          {
+            // A whole new request each time: autocannon reuses the object it passes in, and a GET
+            // built from a POST's keeps that POST's content-length, which hangs the connection.
+            setupRequest: (_request: autocannon.Request, context: object) => {
+              const i = next++ % log.count;
+              const http = httpRequestAt(log, i);
+              const pending = ((context as Context).pending ??= []);
+              pending.push({ index: i, type: log.type[i]!, sentAt: performance.now() });
+              outcomes[i] = UNCERTAIN;
+              return http.body === undefined
+                ? { method: http.method, path: http.path, headers: {} }
+                : { method: http.method, path: http.path, headers: { 'content-type': 'application/json' }, body: http.body };
+            },
+            onResponse: (status: number, _body: string, context: object) => {
+              const sent = (context as Context).pending?.shift();
+              if (status < 200 || status >= 300) non2xx++;
+              if (sent === undefined) return;
+              if (status >= 200 && status < 300) outcomes[sent.index] = ANSWERED_2XX;
+              const now = performance.now();
+              recorder.record(sent.type, now - sent.sentAt, now);
+            },
           },
-          onResponse: (status: number, _body: string, context: object) => {
-            const sent = (context as Context).pending?.shift();
-            if (status < 200 || status >= 300) non2xx++;
-            if (sent === undefined) return;
-            if (status >= 200 && status < 300) outcomes[sent.index] = ANSWERED_2XX;
-            const now = performance.now();
-            recorder.record(sent.type, now - sent.sentAt, now);
-          },
-        },
-      ],
-    }, (error, done) => (error ? reject(error) : resolve(done)));
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
   });
   clearInterval(poll);
   const elapsedMs = performance.now() - startMs;

@@ -8,13 +8,13 @@ import { prepareFastHistograms } from '../results/histogram.js';
 import type { DriveOutcome, WindowSample } from '../results/schema.js';
 import {
   MAX_TURN_MS,
-  OPEN_LOOP_MAX_CONNECTIONS,
-  OPEN_LOOP_TIMEOUT_MS,
   OPEN_LOOP_DRAIN_TIMEOUT_MS,
   OPEN_LOOP_FELL_BEHIND_MS,
+  OPEN_LOOP_MAX_CONNECTIONS,
+  OPEN_LOOP_TIMEOUT_MS,
   OPEN_LOOP_TIMEOUT_SWEEP_MS,
-  OPEN_LOOP_WARM_UP_REQUESTS,
   OPEN_LOOP_WARM_UP_RATE,
+  OPEN_LOOP_WARM_UP_REQUESTS,
   SATURATION_THRESHOLD,
 } from '../tuning.js';
 import type { RequestLog } from '../workload/request-log.js';

@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ReadState } from '../../implementations/contract.js';
-import { createFrom, type ContenderInfo } from '../../implementations/index.js';
-import { ApiError, API_ROUTES, MAX_BODY_BYTES, matchRoute, parseCall, type ApiCall, type ApiRoute } from './api.js';
-import { encodeHistogram, prepareFastHistograms, recordingHistogram, type Histogram } from '../results/histogram.js';
+import { type ContenderInfo, createFrom } from '../../implementations/index.js';
+import { type ForcedGcPlan, ThreadGc } from '../measure/thread-gc.js';
+import { encodeHistogram, type Histogram, prepareFastHistograms, recordingHistogram } from '../results/histogram.js';
 import { ReadStateService } from '../service/read-state-service.js';
-import { SERVER_REQUEST_TIMEOUT_MS, SHUTDOWN_DEADLINE_MS, WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
 import { StoreClient, StoreUnavailableError } from '../store/client.js';
 import type { StoreKind } from '../store/protocol.js';
-import { ThreadGc, type ForcedGcPlan } from '../measure/thread-gc.js';
+import { SERVER_REQUEST_TIMEOUT_MS, SHUTDOWN_DEADLINE_MS, WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
+import { API_ROUTES, type ApiCall, ApiError, type ApiRoute, MAX_BODY_BYTES, matchRoute, parseCall } from './api.js';
 
 export interface ServerOptions {
   /** The cache contender to serve, resolved (registered or a module). */
@@ -35,7 +35,6 @@ export interface ShutdownOutcome {
   readonly unwritten: number;
   readonly cause?: string;
 }
-
 
 /**
  * The read-state service over HTTP/1.1 JSON (harness/http-api.ts), on the same service layer
@@ -255,6 +254,8 @@ function reply(response: ServerResponse, status: number, value: unknown): void {
 /** Resolves when `work` does, or rejects once `ms` have passed. */
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not done within the ${Math.round(ms)} ms left before the deadline`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`not done within the ${Math.round(ms)} ms left before the deadline`)), ms)),
+  );
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -39,12 +39,28 @@ function clockModuleBytes(): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     // types: 0 clock_time_get (i32 id, i64 precision, i32 out) -> i32; 1 () -> i32; 2 (f64) -> (); 3 () -> ()
-    ...section(1, vec([[0x60, 3, I32, I64, I32, 1, I32], [0x60, 0, 1, I32], [0x60, 1, F64, 0], [0x60, 0, 0]])),
+    ...section(
+      1,
+      vec([
+        [0x60, 3, I32, I64, I32, 1, I32],
+        [0x60, 0, 1, I32],
+        [0x60, 1, F64, 0],
+        [0x60, 0, 0],
+      ]),
+    ),
     ...section(2, vec([[...name('wasi_snapshot_preview1'), ...name('clock_time_get'), 0x00, 0]])),
     ...section(3, vec([[1], [2], [3]])),
     ...section(5, vec([[0x00, 1]])), // one page of memory
     ...section(6, vec([[F64, 0x01, 0x44, ...f64(0), 0x0b]])), // mutable f64 global: the offset
-    ...section(7, vec([[...name('memory'), 0x02, 0], [...name('tick'), 0x00, 1], [...name('setOffset'), 0x00, 2], [...name('_initialize'), 0x00, 3]])),
+    ...section(
+      7,
+      vec([
+        [...name('memory'), 0x02, 0],
+        [...name('tick'), 0x00, 1],
+        [...name('setOffset'), 0x00, 2],
+        [...name('_initialize'), 0x00, 3],
+      ]),
+    ),
     ...section(
       10,
       vec([

@@ -1,5 +1,5 @@
-import { cpus, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import type { Environment } from '../results/schema.js';

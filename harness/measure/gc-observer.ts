@@ -1,5 +1,5 @@
-import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import type { GcKind, GcEvent } from '../results/schema.js';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import type { GcEvent, GcKind } from '../results/schema.js';
 
 const KINDS = new Map<number, GcKind>([
   [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],

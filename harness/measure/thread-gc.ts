@@ -1,7 +1,7 @@
+import type { ForcedGcMode } from '../results/scenario-schema.js';
+import type { ForcedGc, GcEvent } from '../results/schema.js';
 import { ForcedGcScheduler } from './forced-gc.js';
 import { GcObserver } from './gc-observer.js';
-import type { ForcedGc, GcEvent } from '../results/schema.js';
-import type { ForcedGcMode } from '../results/scenario-schema.js';
 
 export interface ForcedGcPlan {
   readonly intervalMs: number;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's chromium; the lab never downloads a browser of its own. */
 export const CHROMIUM_PATH = process.env['READSTATE_LAB_CHROMIUM'] ?? '/usr/bin/chromium';

@@ -153,7 +153,11 @@ export function renderMicroReport(model: MicroReportModel): string {
 <p class="note">${escapeHtml(model.note)}</p>
 ${chart('micro-ops', true)}
 <h2>Table</h2>
-${table(model.table.header, model.table.cells.map((cells) => ({ cells })), 'micro-table')}
+${table(
+  model.table.header,
+  model.table.cells.map((cells) => ({ cells })),
+  'micro-table',
+)}
 `;
   return page(model.title, 'Hit-path microbenchmarks (tinybench), one child process per contender.', body, model);
 }
@@ -175,7 +179,11 @@ export function renderSweepReport(model: SweepReportModel): string {
 <p class="note">Log axes. The full GC pause is a forced gc() with the churned cache in place, after the measured load.</p>
 <div class="grid">${chart('sweep-pause')}${chart('sweep-p99')}${chart('sweep-max')}</div>
 <h2>Table</h2>
-${table(model.table.header, model.table.cells.map((cells) => ({ cells })), 'sweep-table')}
+${table(
+  model.table.header,
+  model.table.cells.map((cells) => ({ cells })),
+  'sweep-table',
+)}
 `;
   return page(model.title, 'What each contender costs as the cache grows.', body, model);
 }

@@ -1,12 +1,12 @@
-import { contenderColors } from './colors.js';
-import { mergeEncoded } from '../results/histogram.js';
-import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
-import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
 import { describeEnvironmentBriefly, environmentDifferences, settingsDifferences } from '../results/compare-settings.js';
-import { runOfRow, type MergedResults, type MergedRun } from '../results/results-file.js';
+import { mergeEncoded } from '../results/histogram.js';
+import { type MergedResults, type MergedRun, runOfRow } from '../results/results-file.js';
+import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
 import { attributeStalls, type Stall } from '../results/stall-attribution.js';
-import { forcedGcNotes } from './summary-table.js';
 import { SPIKE_FACTOR, SPIKE_FLOOR_MS } from '../tuning.js';
+import { contenderColors } from './colors.js';
+import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
+import { forcedGcNotes } from './summary-table.js';
 
 /**
  * Everything the HTML report shows, computed in Node from results.json: the page's script only
@@ -203,11 +203,15 @@ export function buildRunReport(input: Results): RunReportModel {
     mergedSettings(merged.runs, settings, notes);
   }
   const kindText = results.settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)';
-  const mergedText = merged === undefined ? '' : merged.separate ? `, ${merged.runs.length} runs side by side (their settings differ)` : `, ${merged.runs.length} runs merged`;
+  const mergedText =
+    merged === undefined ? '' : merged.separate ? `, ${merged.runs.length} runs side by side (their settings differ)` : `, ${merged.runs.length} runs merged`;
   return {
     kind: 'run',
     title: `readstate-lab: ${scenario.name}${kindText}${mergedText}`,
-    contenders: seriesColors(names, series.map((s) => s.label)),
+    contenders: seriesColors(
+      names,
+      series.map((s) => s.label),
+    ),
     summary: summaryTable(results.contenders, results.settings.repeat > 1, results.settings.serviceLevel !== undefined),
     notes,
     overTime,
@@ -275,7 +279,10 @@ function mergedSettings(runs: readonly MergedRun[], settings: Array<[string, str
         (machine.length === 0 ? '' : `; measured on ${describeEnvironmentBriefly(run.environment)}`),
     ]);
     settings.push([`reproduce ${run.label}`, reproduceCommand({ settings: run.settings })]);
-    if (machine.length > 0) notes.push(`note: ${run.label} was measured on another machine or Node version than run-1 (${machine.map((d) => `${d.setting} ${d.b}`).join(', ')}): compare its figures with care`);
+    if (machine.length > 0)
+      notes.push(
+        `note: ${run.label} was measured on another machine or Node version than run-1 (${machine.map((d) => `${d.setting} ${d.b}`).join(', ')}): compare its figures with care`,
+      );
   }
   for (const entry of settings) {
     if (differingRows.has(entry[0])) entry[1] = `${entry[1]} (run-1's; differs by run, see ${runs.map((run) => run.label).join(', ')} below)`;
@@ -354,7 +361,12 @@ function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean
         cell(c, (x) => x.p99Ms, formatMs),
         cell(c, (x) => x.p999Ms, formatMs),
         cell(c, (x) => x.maxMs, formatMs),
-        `${cell(c, (x) => x.achievedRate, (v) => `${formatCount(v)}/s`, true)}${c.saturated ? ' SATURATED' : ''}`,
+        `${cell(
+          c,
+          (x) => x.achievedRate,
+          (v) => `${formatCount(v)}/s`,
+          true,
+        )}${c.saturated ? ' SATURATED' : ''}`,
         formatPercent(c.missRate.median),
         cell(c, (x) => x.bytesPerEntry, formatCount),
         `${serviceLevel ? (c.integrityOk ? 'all answered 2xx' : 'NO: requests failed') : c.integrityOk ? 'yes' : 'NO: read states lost'}${c.failed > 0 ? ` (${c.failed} repetition(s) failed: ${c.failures.join('; ')})` : ''}`,

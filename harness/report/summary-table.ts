@@ -1,29 +1,18 @@
-import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
-import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import { type MergedResults, runOfRow } from '../results/results-file.js';
 import type { Scenario } from '../results/scenario-schema.js';
-import { runOfRow, type MergedResults } from '../results/results-file.js';
+import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
 
-export const SUMMARY_COLUMNS = [
-  'contender',
-  'p50',
-  'p99',
-  'p99.9',
-  'max',
-  'rate/s',
-  'GCs',
-  'longest GC',
-  'heap',
-  'B/entry',
-  'miss',
-  'check',
-] as const;
+export const SUMMARY_COLUMNS = ['contender', 'p50', 'p99', 'p99.9', 'max', 'rate/s', 'GCs', 'longest GC', 'heap', 'B/entry', 'miss', 'check'] as const;
 
 /** The summary as cells of text: one row per contender, medians over repetitions. */
 export function summaryCells(results: Results): string[][] {
   const repeated = results.settings.repeat > 1;
   // With repetitions, a latency shows its median and the range it moved in.
   const ms = (spread: Spread): string =>
-    repeated && Number.isFinite(spread.median) && spread.min !== spread.max ? `${formatMs(spread.median)} (${formatMs(spread.min)}–${formatMs(spread.max)})` : formatMs(spread.median);
+    repeated && Number.isFinite(spread.median) && spread.min !== spread.max
+      ? `${formatMs(spread.median)} (${formatMs(spread.min)}–${formatMs(spread.max)})`
+      : formatMs(spread.median);
   return results.contenders.map((c: ContenderSummary) => {
     if (c.completed === 0) {
       return [c.contender, ...SUMMARY_COLUMNS.slice(1, -1).map(() => '-'), `FAILED: ${c.failures[0] ?? 'unknown'}`];
@@ -54,13 +43,16 @@ export function renderTextTable(header: readonly string[], cells: readonly strin
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((row) => (row[i] ?? '').length)));
   const isFigure = (cell: string): boolean => /^[-\d.,]/.test(cell);
   const line = (row: readonly string[]): string =>
-    row.map((cell, i) => (i > 0 && isFigure(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+    row
+      .map((cell, i) => (i > 0 && isFigure(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 export function renderMarkdownTable(header: readonly string[], cells: readonly string[][]): string {
-  const escape = (cell: string): string => cell.replaceAll('|', '\\|');
-  const line = (row: readonly string[]): string => `| ${row.map(escape).join(' | ')} |`;
+  const escapeCell = (cell: string): string => cell.replaceAll('|', '\\|');
+  const line = (row: readonly string[]): string => `| ${row.map(escapeCell).join(' | ')} |`;
   const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
   return [line(header), `|${align.join('|')}|`, ...cells.map(line)].join('\n');
 }
@@ -98,7 +90,9 @@ export function forcedGcNotes(results: Results): string[] {
     if (missed.length === 0) continue;
     if (missed.length < rows.length) {
       const which = missed.map((row) => `${row.contender} (repetition ${row.repetition})`).join(', ');
-      notes.push(`note: ${prefix}no forced GC fell in the measured span of ${which} (one every ${seconds(everyWall)} s): those rows say nothing about forced-GC pauses`);
+      notes.push(
+        `note: ${prefix}no forced GC fell in the measured span of ${which} (one every ${seconds(everyWall)} s): those rows say nothing about forced-GC pauses`,
+      );
       continue;
     }
     // With a request log the span is the log's; otherwise the scenario's duration, as asked for.

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AnyResults, MicroResults, SweepResults } from '../results/schema.js';
 import { renderMicroReport, renderRunReport, renderSweepReport } from './html.js';
-import { buildRunReport, withColors } from './model.js';
-import type { MicroResults, SweepResults, AnyResults } from '../results/schema.js';
 import { microTable } from './micro-table.js';
+import { buildRunReport, withColors } from './model.js';
 import { sweepTable } from './sweep-table.js';
 
 /** Writes `index.html` for any kind of results into `dir`; returns its path. */

@@ -1,6 +1,6 @@
 import { decodeHistogram, type Histogram } from './histogram.js';
-import { type CompletedRow, type ContenderSummary, type Percentiles, type Row, type RowSummary, type Spread, type WindowSummary, type RowMeasurement } from './schema.js';
 import { REQUEST_TYPES, type RequestType } from './scenario-schema.js';
+import type { CompletedRow, ContenderSummary, Percentiles, Row, RowMeasurement, RowSummary, Spread, WindowSummary } from './schema.js';
 
 const NS_PER_MS = 1e6;
 
@@ -51,9 +51,7 @@ export function summarizeRow(measurement: RowMeasurement): RowSummary {
   const operations = counters.hits + counters.misses;
   return {
     latency: percentilesOfEncoded(latency.overall),
-    byType: Object.fromEntries(
-      REQUEST_TYPES.map((type) => [type, percentilesOfEncoded(latency.byType[type])]),
-    ) as Record<RequestType, Percentiles>,
+    byType: Object.fromEntries(REQUEST_TYPES.map((type) => [type, percentilesOfEncoded(latency.byType[type])])) as Record<RequestType, Percentiles>,
     windows: windowSummaries,
     achievedRate: figure(drive.achievedRate),
     saturated: drive.saturated,

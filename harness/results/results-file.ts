@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarizeContenders, summarizeRow } from './aggregate.js';
 import { describeError, UsageError } from '../errors.js';
 import { FieldReader, readJsonFile } from '../json-input.js';
-import { OLDEST_READABLE_VERSION, upgradeFromVersion1 } from './upgrade.js';
+import { summarizeContenders, summarizeRow } from './aggregate.js';
 import { describeDifference, firstSettingDifference } from './compare-settings.js';
-import { SCHEMA_VERSION, type Environment, type Results, type Row, type RunSettings, type MicroResults, type SweepResults } from './schema.js';
 import type { AnyResults } from './schema.js';
+import { type Environment, type MicroResults, type Results, type Row, type RunSettings, SCHEMA_VERSION, type SweepResults } from './schema.js';
+import { OLDEST_READABLE_VERSION, upgradeFromVersion1 } from './upgrade.js';
 
 const FILE_NAMES = { run: 'results.json', micro: 'micro.json', sweep: 'sweep.json' } as const;
 

@@ -1,5 +1,5 @@
 import type { StoreKind } from '../store/protocol.js';
-import type { Scenario, RequestType, ForcedGcMode } from './scenario-schema.js';
+import type { ForcedGcMode, RequestType, Scenario } from './scenario-schema.js';
 
 /**
  * The results.json schema. Raw measurements (encoded HDR histograms, GC events, samples) are

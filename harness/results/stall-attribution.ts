@@ -1,5 +1,5 @@
-import { type WindowSummary, type ForcedGc, type GcEvent } from './schema.js';
-import { SPIKE_FACTOR, EXPLAINED_SHARE, SPIKE_FLOOR_MS } from '../tuning.js';
+import { EXPLAINED_SHARE, SPIKE_FACTOR, SPIKE_FLOOR_MS } from '../tuning.js';
+import type { ForcedGc, GcEvent, WindowSummary } from './schema.js';
 
 export type StallCause = 'forced GC' | 'major GC' | 'incremental GC' | 'minor GC' | 'nothing observed';
 
@@ -39,8 +39,7 @@ export function attributeStalls(
     const to = window.startMs + windowMs;
     const overlapping = gcEvents.filter((gc) => gc.startMs < to && gc.startMs + gc.durationMs > from);
     const longest = overlapping.reduce<GcEvent | undefined>((a, b) => (a === undefined || b.durationMs > a.durationMs ? b : a), undefined);
-    const forced = (gc: GcEvent): boolean =>
-      gc.forced || forcedGcs.some((f) => gc.startMs >= f.startMs - 1 && gc.startMs <= f.startMs + f.durationMs + 1);
+    const forced = (gc: GcEvent): boolean => gc.forced || forcedGcs.some((f) => gc.startMs >= f.startMs - 1 && gc.startMs <= f.startMs + f.durationMs + 1);
     let cause: StallCause = 'nothing observed';
     if (longest !== undefined && longest.durationMs >= window.maxMs * EXPLAINED_SHARE) {
       cause = forced(longest) ? 'forced GC' : longest.kind === 'major' ? 'major GC' : longest.kind === 'incremental' ? 'incremental GC' : 'minor GC';
@@ -58,9 +57,7 @@ export function attributeStalls(
 
 function describeOverlap(events: readonly GcEvent[], forced: (gc: GcEvent) => boolean): string {
   const minor = events.filter((gc) => gc.kind === 'minor');
-  const parts = events
-    .filter((gc) => gc.kind !== 'minor')
-    .map((gc) => `${gc.kind} ${gc.durationMs.toFixed(1)} ms${forced(gc) ? ' (forced)' : ''}`);
+  const parts = events.filter((gc) => gc.kind !== 'minor').map((gc) => `${gc.kind} ${gc.durationMs.toFixed(1)} ms${forced(gc) ? ' (forced)' : ''}`);
   if (minor.length > 0) {
     const total = minor.reduce((sum, gc) => sum + gc.durationMs, 0);
     parts.push(`${minor.length} minor, ${total.toFixed(1)} ms in all`);

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describeError } from '../errors.js';
-import { runOne, type RowConfig } from './run-one.js';
+import { type RowConfig, runOne } from './run-one.js';
 
 /**
  * Entry of the child process that measures one row: `node --expose-gc child-main.js CONFIG OUT`.

@@ -1,9 +1,9 @@
 import { nowMs } from '../measure/clock.js';
-import { HIT, MISS, NO_OUTCOME, type LatencyRecorder } from '../measure/latency-recorder.js';
-import type { RequestService } from '../service/request-service.js';
-import type { RequestLog } from '../workload/request-log.js';
+import { HIT, type LatencyRecorder, MISS, NO_OUTCOME } from '../measure/latency-recorder.js';
 import type { DriveOutcome } from '../results/schema.js';
-import { SATURATION_THRESHOLD, MAX_TURN_MS, MISS_POLL_MS, SPIN_TURN_MS } from '../tuning.js';
+import type { RequestService } from '../service/request-service.js';
+import { MAX_TURN_MS, MISS_POLL_MS, SATURATION_THRESHOLD, SPIN_TURN_MS } from '../tuning.js';
+import type { RequestLog } from '../workload/request-log.js';
 
 export interface DriveOptions {
   readonly log: RequestLog;

@@ -4,9 +4,9 @@ import { emptyState } from '../../implementations/contract.js';
 import { createFrom, resolveContender } from '../../implementations/registry.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { prepareFastHistograms } from '../results/histogram.js';
-import { Prng } from '../workload/prng.js';
 import type { MicroTaskResult } from '../results/schema.js';
 import { FULL_GC_SAMPLES, OPS_PER_SAMPLE } from '../tuning.js';
+import { Prng } from '../workload/prng.js';
 
 export interface MicroConfig {
   readonly contender: string;

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describeError } from '../errors.js';
-import { runMicro, type MicroConfig } from './micro-benchmark.js';
+import { type MicroConfig, runMicro } from './micro-benchmark.js';
 
 /** Entry of the child process that microbenchmarks one contender: `micro-child CONFIG OUT`. */
 const [configPath, outPath] = process.argv.slice(2);

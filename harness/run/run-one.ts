@@ -3,21 +3,21 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolveContender } from '../../implementations/registry.js';
-import { createService } from '../service/create-service.js';
-import { drive } from './driver.js';
 import { expectedStates } from '../check/expected-states.js';
 import { checkIntegrity } from '../check/integrity-check.js';
-import { LatencyRecorder } from '../measure/latency-recorder.js';
+import { writeStates } from '../check/state-dump.js';
 import { AllocationMeter } from '../measure/allocation-meter.js';
 import { nowMs } from '../measure/clock.js';
-import { readRequestLog, type RequestLog } from '../workload/request-log.js';
-import { writeStates } from '../check/state-dump.js';
-import type { StoreKind } from '../store/protocol.js';
+import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { WindowSampler } from '../measure/window-sampler.js';
-import { Workload, warmStatesFromLog } from '../workload/workload.js';
-import type { AllocationFigures, DriveOutcome, RowMeasurement } from '../results/schema.js';
 import type { Scenario } from '../results/scenario-schema.js';
+import type { AllocationFigures, DriveOutcome, RowMeasurement } from '../results/schema.js';
+import { createService } from '../service/create-service.js';
+import type { StoreKind } from '../store/protocol.js';
 import { INJECTED_STALL_EVERY_MS, SETTLE_MS } from '../tuning.js';
+import { type RequestLog, readRequestLog } from '../workload/request-log.js';
+import { Workload, warmStatesFromLog } from '../workload/workload.js';
+import { drive } from './driver.js';
 
 /** Everything one child process needs to measure one (contender, scenario, repetition). */
 export interface RowConfig {
@@ -83,10 +83,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   try {
     progress(`warming ${scenario.capacity.toLocaleString('en-US')} read states`);
     const warmStart = performance.now();
-    const footprint = await Promise.race([
-      service.warm(workload?.warmStates(scenario.capacity) ?? warmStatesFromLog(log, scenario.capacity)),
-      service.failed,
-    ]);
+    const footprint = await Promise.race([service.warm(workload?.warmStates(scenario.capacity) ?? warmStatesFromLog(log, scenario.capacity)), service.failed]);
     const warmMs = performance.now() - warmStart;
     workload = undefined;
     globalThis.gc();
@@ -95,9 +92,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     startMs = nowMs();
     const recorder = new LatencyRecorder(startMs, scenario.windowSeconds * 1000);
     const forcedGc =
-      scenario.forcedGc === null
-        ? undefined
-        : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode };
+      scenario.forcedGc === null ? undefined : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode };
     service.start(startMs, forcedGc);
     const injected = config.injectStallMs === undefined ? undefined : setInterval(() => blockFor(config.injectStallMs!), INJECTED_STALL_EVERY_MS);
     const sampler = new WindowSampler(scenario.windowSeconds * 1000, {

@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { summarizeRow } from '../results/aggregate.js';
 import { findAnyContender } from '../../implementations/registry.js';
-import { describeError } from '../errors.js';
 import { childEntry } from '../entry-points.js';
-import { type Row, type RowMeasurement } from '../results/schema.js';
-import type { RowConfig } from './run-one.js';
+import { describeError } from '../errors.js';
+import { summarizeRow } from '../results/aggregate.js';
+import type { Row, RowMeasurement } from '../results/schema.js';
 import { BASE_NODE_FLAGS } from '../tuning.js';
+import type { RowConfig } from './run-one.js';
 
 export interface RunPlan {
   /** Rows in the order to run them; repetitions interleave contenders, as compare.js does. */
@@ -93,6 +93,10 @@ function crashReason(result: { exitCode?: number; signal?: string; all?: string 
   const output = result.all ?? '';
   if (/heap out of memory|Allocation failed/i.test(output)) return 'ran out of memory (V8 heap limit)';
   const how = result.signal !== undefined ? `killed by ${result.signal}` : `exited with code ${result.exitCode}`;
-  const lastLine = output.trim().split('\n').filter((line) => line.trim() !== '').pop();
+  const lastLine = output
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .pop();
   return lastLine === undefined ? `crashed: ${how}` : `crashed: ${how}: ${lastLine.trim().slice(0, 200)}`;
 }

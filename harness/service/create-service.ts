@@ -1,4 +1,4 @@
-import { createFrom, type AnyContender } from '../../implementations/registry.js';
+import { type AnyContender, createFrom } from '../../implementations/registry.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import { StoreClient } from '../store/client.js';
 import type { StoreKind } from '../store/protocol.js';

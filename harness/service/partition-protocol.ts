@@ -1,6 +1,6 @@
+import type { ForcedGcPlan } from '../measure/thread-gc.js';
 import type { StoreKind } from '../store/protocol.js';
 import type { RequestLog } from '../workload/request-log.js';
-import type { ForcedGcPlan } from '../measure/thread-gc.js';
 
 /** What a partition worker is started with. */
 export interface PartitionWorkerData {

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadState } from '../../implementations/contract.js';
-import { createCache } from '../../implementations/registry.js';
-import type { PartitionReply, PartitionRequest, PartitionWorkerData } from './partition-protocol.js';
-import { ReadStateService } from './read-state-service.js';
 import { partitionOf } from '../../implementations/partition-of.js';
+import { createCache } from '../../implementations/registry.js';
 import { StoreClient } from '../store/client.js';
 import { WRITE_WIDTH } from '../store/protocol.js';
+import type { PartitionReply, PartitionRequest, PartitionWorkerData } from './partition-protocol.js';
+import { ReadStateService } from './read-state-service.js';
 
 /**
  * One partition of the partitioned service: its own thread, so its own V8 heap, with its own
@@ -15,8 +15,7 @@ import { WRITE_WIDTH } from '../store/protocol.js';
 const data = workerData as PartitionWorkerData;
 const port = parentPort!;
 let startEpochMs: number | undefined;
-const clock = (): number =>
-  startEpochMs === undefined ? 0 : (performance.timeOrigin + performance.now() - startEpochMs) * data.timeScale;
+const clock = (): number => (startEpochMs === undefined ? 0 : (performance.timeOrigin + performance.now() - startEpochMs) * data.timeScale);
 const service = new ReadStateService({
   makeCache: (onEvict) => createCache(data.contender, { capacity: data.capacity, onEvict }),
   store: new StoreClient({ kind: data.store, path: data.storePath }),

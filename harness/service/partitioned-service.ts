@@ -1,15 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import type { ReadState } from '../../implementations/contract.js';
+import { partitionCapacity, partitionOf } from '../../implementations/partition-of.js';
 import { startWorker } from '../entry-points.js';
+import { type ForcedGcPlan, type GcReport, ThreadGc } from '../measure/thread-gc.js';
+import type { ServiceCounters } from '../results/schema.js';
+import { WRITE_WIDTH } from '../store/protocol.js';
+import { WARM_CHUNK } from '../tuning.js';
+import { MESSAGE, type RequestLog } from '../workload/request-log.js';
 import type { PartitionReply, PartitionRequest, PartitionWorkerData } from './partition-protocol.js';
 import { addCounters, addFootprints, type Footprint, type RequestService } from './request-service.js';
-import { MESSAGE, type RequestLog } from '../workload/request-log.js';
-import { partitionCapacity, partitionOf } from '../../implementations/partition-of.js';
-import { WRITE_WIDTH } from '../store/protocol.js';
-import { ThreadGc, type ForcedGcPlan, type GcReport } from '../measure/thread-gc.js';
-import type { ServiceCounters } from '../results/schema.js';
-import { WARM_CHUNK } from '../tuning.js';
 
 type Asked = 'warmDone' | 'finish' | 'flush' | 'contents' | 'close';
 

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { emptyState, type ReadState, type ReadStateCache, type StateSink } from '../../implementations/contract.js';
-import type { Footprint, RequestService } from './request-service.js';
-import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog } from '../workload/request-log.js';
-import type { StoreClient, StoreStatus } from '../store/client.js';
-import { ThreadGc, type ForcedGcPlan, type GcReport } from '../measure/thread-gc.js';
+import { type ForcedGcPlan, type GcReport, ThreadGc } from '../measure/thread-gc.js';
 import type { ServiceCounters } from '../results/schema.js';
+import type { StoreClient, StoreStatus } from '../store/client.js';
+import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog } from '../workload/request-log.js';
+import type { Footprint, RequestService } from './request-service.js';
 
 export interface ServiceOptions {
   /** Creates the cache, given the sink its evicted dirty states must go to. */

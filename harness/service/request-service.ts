@@ -1,7 +1,7 @@
 import type { ReadState } from '../../implementations/contract.js';
-import type { RequestLog } from '../workload/request-log.js';
 import type { ForcedGcPlan, GcReport } from '../measure/thread-gc.js';
 import type { ServiceCounters } from '../results/schema.js';
+import type { RequestLog } from '../workload/request-log.js';
 
 /**
  * What the harness needs of a service: the plain one (harness/read-state-service.ts, a cache

@@ -140,7 +140,13 @@ export class StoreClient {
   async close(): Promise<void> {
     this.#closing = true;
     clearTimeout(this.#retryTimer);
-    if (this.#fatal === undefined && (await this.#ready.then(() => true, () => false))) {
+    if (
+      this.#fatal === undefined &&
+      (await this.#ready.then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await this.#request({ kind: 'close', seq: this.#seq++ }).catch(() => {});
     }
     await this.#worker.terminate();
@@ -199,7 +205,9 @@ export class StoreClient {
       const at = i * FOUND_WIDTH;
       const userId = loads[i * 2]!;
       const channelId = loads[i * 2 + 1]!;
-      callbacks[i]!(found[at] === 1 ? { userId, channelId, lastReadMessageId: found[at + 1]!, mentionCount: found[at + 2]!, updatedAt: found[at + 3]! } : undefined);
+      callbacks[i]!(
+        found[at] === 1 ? { userId, channelId, lastReadMessageId: found[at + 1]!, mentionCount: found[at + 2]!, updatedAt: found[at + 3]! } : undefined,
+      );
     }
   }
 

@@ -8,10 +8,9 @@ import type { ReadState } from '../../implementations/contract.js';
 export function readDatabaseStates(path: string): ReadState[] {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const rows = db
-      .prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states')
-      .raw()
-      .all() as Array<[number, number, number, number, number]>;
+    const rows = db.prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states').raw().all() as Array<
+      [number, number, number, number, number]
+    >;
     return rows.map(([userId, channelId, lastReadMessageId, mentionCount, updatedAt]) => ({ userId, channelId, lastReadMessageId, mentionCount, updatedAt }));
   } finally {
     db.close();

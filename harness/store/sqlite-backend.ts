@@ -65,10 +65,7 @@ export class SqliteStoreBackend implements StoreBackend {
   }
 
   dump(): Float64Array {
-    const rows = this.#db
-      .prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states')
-      .raw()
-      .all() as number[][];
+    const rows = this.#db.prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states').raw().all() as number[][];
     const out = new Float64Array(rows.length * WRITE_WIDTH);
     rows.forEach((row, i) => {
       out.set(row, i * WRITE_WIDTH);

@@ -1,14 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MemoryStoreBackend } from './memory-backend.js';
-import {
-  FOUND_WIDTH,
-  LOAD_WIDTH,
-  type StoreBackend,
-  type StoreReply,
-  type StoreRequest,
-  type StoreWorkerOptions,
-  WRITE_WIDTH,
-} from './protocol.js';
+import { FOUND_WIDTH, LOAD_WIDTH, type StoreBackend, type StoreReply, type StoreRequest, type StoreWorkerOptions, WRITE_WIDTH } from './protocol.js';
 import { SqliteStoreBackend } from './sqlite-backend.js';
 
 /** The store's own thread: its data and its work stay off the measured thread and heap. */

@@ -1,6 +1,6 @@
+import type { Population } from '../results/scenario-schema.js';
 import { Prng } from './prng.js';
 import { rankToId, ZipfSampler } from './zipf.js';
-import type { Population } from '../results/scenario-schema.js';
 
 /**
  * Who is in which guild, as compressed sparse rows in typed arrays (both directions: a user's

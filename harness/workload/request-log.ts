@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { FieldReader, parseJson } from '../json-input.js';
 import { REQUEST_TYPES } from '../results/scenario-schema.js';
@@ -162,7 +162,13 @@ export function parseRequest(line: string, where: string): Request {
   const type = fields.oneOf('type', REQUEST_TYPES);
   switch (type) {
     case 'message':
-      return { type, authorId: fields.id('authorId'), channelId: fields.id('channelId'), messageId: fields.messageId('messageId'), mentions: fields.ids('mentions') };
+      return {
+        type,
+        authorId: fields.id('authorId'),
+        channelId: fields.id('channelId'),
+        messageId: fields.messageId('messageId'),
+        mentions: fields.ids('mentions'),
+      };
     case 'ack':
       return { type, userId: fields.id('userId'), channelId: fields.id('channelId'), messageId: fields.messageId('messageId') };
     case 'open':

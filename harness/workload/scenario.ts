@@ -3,8 +3,8 @@ import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FieldReader, readJsonFile } from '../json-input.js';
 import { packageRoot } from '../package-root.js';
+import type { RequestMix, Scenario } from '../results/scenario-schema.js';
 import { FORCED_GC_MODES, REQUEST_TYPES, type RequestType } from '../results/scenario-schema.js';
-import type { Scenario, RequestMix } from '../results/scenario-schema.js';
 
 export const scenariosDir = join(packageRoot, 'scenarios');
 
@@ -74,9 +74,7 @@ export function parseScenario(raw: unknown, source: string): Scenario {
 }
 
 function parseMix(fields: FieldReader): RequestMix {
-  const mix = Object.fromEntries(
-    REQUEST_TYPES.map((type) => [type, fields.number(type, { min: 0 })]),
-  ) as Record<RequestType, number>;
+  const mix = Object.fromEntries(REQUEST_TYPES.map((type) => [type, fields.number(type, { min: 0 })])) as Record<RequestType, number>;
   fields.rejectUnknown();
   const total = REQUEST_TYPES.reduce((sum, type) => sum + mix[type], 0);
   if (total <= 0) throw new UsageError(`${fields.where}: the mix must give some request type a share`);

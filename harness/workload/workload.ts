@@ -1,9 +1,9 @@
 import type { ReadState } from '../../implementations/contract.js';
+import { REQUEST_TYPES, type RequestMix, type Scenario } from '../results/scenario-schema.js';
 import { Membership } from './population.js';
 import { Prng } from './prng.js';
-import { ACK, MESSAGE, OPEN, RECONNECT, RequestLogBuilder, type RequestLog } from './request-log.js';
+import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog, RequestLogBuilder } from './request-log.js';
 import { rankToId, ZipfSampler } from './zipf.js';
-import { REQUEST_TYPES, type RequestMix, type Scenario } from '../results/scenario-schema.js';
 
 /**
  * Message ids start here so that the lab exercises ids near 2^50, as real snowflake ids are,

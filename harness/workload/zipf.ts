@@ -15,7 +15,7 @@ export class ZipfSampler {
     this.#cumulative = new Float64Array(n);
     let total = 0;
     for (let k = 0; k < n; k++) {
-      total += 1 / Math.pow(k + 1, exponent);
+      total += 1 / (k + 1) ** exponent;
       this.#cumulative[k] = total;
     }
     for (let k = 0; k < n; k++) this.#cumulative[k]! /= total;

@@ -1,15 +1,8 @@
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  checkCapacity,
-  closedError,
-  type CacheOptions,
-  type ReadState,
-  type ReadStateCache,
-  type StateSink,
-} from '../contract.js';
+import { type CacheOptions, checkCapacity, closedError, type ReadState, type ReadStateCache, type StateSink } from '../contract.js';
 
 /** The addon's class, as read_state_cache.cc defines it; it throws on a bad argument rather than crash. */
 interface NativeCacheHandle {
@@ -108,13 +101,7 @@ export class NativeCache implements ReadStateCache {
 
   insert(state: ReadState, _now: number): void {
     if (this.#closed) throw closedError('native');
-    const evictedDirty = this.#handle.insert(
-      state.userId,
-      state.channelId,
-      state.lastReadMessageId,
-      state.mentionCount,
-      state.updatedAt,
-    );
+    const evictedDirty = this.#handle.insert(state.userId, state.channelId, state.lastReadMessageId, state.mentionCount, state.updatedAt);
     if (evictedDirty) this.#onEvict?.(stateAt(this.#scratch, 0));
   }
 

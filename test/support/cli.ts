@@ -1,10 +1,10 @@
-import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { smallScenario } from './small-scenario.js';
+import { execa } from 'execa';
 import type { Scenario } from '../../harness/results/scenario-schema.js';
+import { smallScenario } from './small-scenario.js';
 
 const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
 

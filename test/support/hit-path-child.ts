@@ -14,15 +14,15 @@
  */
 import { Session } from 'node:inspector/promises';
 import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
-import { resolveContender } from '../../implementations/registry.js';
-import { loadScenario } from '../../harness/workload/scenario.js';
-import { createService } from '../../harness/service/create-service.js';
-import { drive } from '../../harness/run/driver.js';
-import { LatencyRecorder } from '../../harness/measure/latency-recorder.js';
 import { AllocationMeter } from '../../harness/measure/allocation-meter.js';
+import { LatencyRecorder } from '../../harness/measure/latency-recorder.js';
 import { prepareFastHistograms } from '../../harness/results/histogram.js';
-import { ACK, MESSAGE, OPEN, RECONNECT, RequestLogBuilder, type RequestLog } from '../../harness/workload/request-log.js';
+import { drive } from '../../harness/run/driver.js';
+import { createService } from '../../harness/service/create-service.js';
 import { Prng } from '../../harness/workload/prng.js';
+import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog, RequestLogBuilder } from '../../harness/workload/request-log.js';
+import { loadScenario } from '../../harness/workload/scenario.js';
+import { resolveContender } from '../../implementations/registry.js';
 
 const contenderName = process.argv[2] ?? 'typed-array';
 const requests = Number(process.argv[3] ?? 500_000);
@@ -121,13 +121,27 @@ const profiling =
     : new Promise<void>((resolve) =>
         setTimeout(() => {
           session
-            .post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never)
+            .post('HeapProfiler.startSampling', {
+              samplingInterval: 64,
+              includeObjectsCollectedByMajorGC: true,
+              includeObjectsCollectedByMinorGC: true,
+            } as never)
             .then(() => resolve());
         }, countFromMs - performance.now()),
       );
 
 const recorder = new LatencyRecorder(startMs, 1000);
-const outcome = await drive({ log, service, recorder, rate, timeScale: scenario.timeScale, startMs, closedLoop: false, giveUpAfterMs: 120_000, drainTimeoutMs: 10_000 });
+const outcome = await drive({
+  log,
+  service,
+  recorder,
+  rate,
+  timeScale: scenario.timeScale,
+  startMs,
+  closedLoop: false,
+  giveUpAfterMs: 120_000,
+  drainTimeoutMs: 10_000,
+});
 count(observer.takeRecords());
 observer.disconnect();
 const allocation = meter?.stop(requests);

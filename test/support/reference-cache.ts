@@ -87,9 +87,7 @@ export class ReferenceCache {
   }
 
   #find(userId: number, channelId: number): number {
-    return this.#entries.findIndex(
-      (entry) => entry.state.userId === userId && entry.state.channelId === channelId,
-    );
+    return this.#entries.findIndex((entry) => entry.state.userId === userId && entry.state.channelId === channelId);
   }
 
   #use(userId: number, channelId: number): ModelEntry | undefined {

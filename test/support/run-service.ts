@@ -1,8 +1,8 @@
-import { createCache } from '../../implementations/registry.js';
 import { ReadStateService } from '../../harness/service/read-state-service.js';
-import type { RequestLog } from '../../harness/workload/request-log.js';
 import { StoreClient } from '../../harness/store/client.js';
 import type { StoreKind } from '../../harness/store/protocol.js';
+import type { RequestLog } from '../../harness/workload/request-log.js';
+import { createCache } from '../../implementations/registry.js';
 
 /**
  * Replays a log through a real service (real store worker), as fast as it answers, waiting for

@@ -1,5 +1,5 @@
-import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
 import { waitForListening } from '../../harness/http/serve-listening.js';
 import { referenceExecutable } from '../../implementations/reference-services.js';
 

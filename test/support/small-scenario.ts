@@ -1,5 +1,5 @@
-import { loadScenario } from '../../harness/workload/scenario.js';
 import type { Scenario } from '../../harness/results/scenario-schema.js';
+import { loadScenario } from '../../harness/workload/scenario.js';
 
 /** discord-2min shrunk to run in a second or two: a tiny population, cache and rate. */
 export function smallScenario(overrides: Partial<Scenario> = {}): Scenario {

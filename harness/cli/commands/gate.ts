@@ -1,15 +1,15 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFlags } from '../options.js';
 import { UsageError } from '../../errors.js';
-import { loadGateConfig, type GateConfig } from '../../gate/config.js';
-import { renderGateMarkdown } from '../../gate/markdown.js';
+import { type GateConfig, loadGateConfig } from '../../gate/config.js';
 import { checkComparableRuns, describeEnvironments, evaluateGate } from '../../gate/gate.js';
+import { renderGateMarkdown } from '../../gate/markdown.js';
 import { describeEnvironment } from '../../measure/environment.js';
-import { checkOutputFile, checkOutputFolder, scratchFolder } from '../output-paths.js';
 import { packageRoot } from '../../package-root.js';
 import { loadResults } from '../../results/results-file.js';
 import type { Results } from '../../results/schema.js';
+import { parseFlags } from '../options.js';
+import { checkOutputFile, checkOutputFolder, scratchFolder } from '../output-paths.js';
 import { executeRun, prepareRun, settingsOf } from './run.js';
 
 export const DEFAULT_GATE_CONFIG = join(packageRoot, 'gates', 'default.json');
@@ -63,7 +63,7 @@ async function runForGate(
     const file = join(dir, 'results.json');
     const results = loadResults(file);
     if (results.kind !== 'run') throw new UsageError(`${file} is not a run`);
-    if (scratch !== undefined) print('(the run\'s folder was temporary and is removed; give --out DIR to keep its results and report)');
+    if (scratch !== undefined) print("(the run's folder was temporary and is removed; give --out DIR to keep its results and report)");
     return { code, results };
   } finally {
     scratch?.remove();
@@ -112,7 +112,10 @@ export async function gateCommand(args: readonly string[], print: (line: string)
   }
   const report = evaluateGate(config, current, baseline);
   const environments = baseline === undefined ? [] : describeEnvironments(baseline.environment, current.environment);
-  const markdown = renderGateMarkdown(report, environments.filter((line) => line.startsWith('warning:')));
+  const markdown = renderGateMarkdown(
+    report,
+    environments.filter((line) => line.startsWith('warning:')),
+  );
   print('');
   for (const line of environments) print(line);
   print('');

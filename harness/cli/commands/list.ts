@@ -1,7 +1,7 @@
 import { allContenders } from '../../../implementations/registry.js';
-import { parseFlags } from '../options.js';
-import { loadScenario, scenarioNames } from '../../workload/scenario.js';
 import { renderTextTable } from '../../report/summary-table.js';
+import { loadScenario, scenarioNames } from '../../workload/scenario.js';
+import { parseFlags } from '../options.js';
 
 export const listHelp = `readstate-lab list: the contenders and scenarios this lab knows
 

@@ -73,7 +73,8 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   }
   const scenario = applyOverrides(loadScenario(values.scenario), { duration: values.duration, rate: values.rate, capacity: values.capacity });
   const closedLoop = values['closed-loop'];
-  if (values.connections !== undefined && !closedLoop) throw new UsageError('--connections is for --closed-loop; the open-loop driver grows its pool as needed (--max-connections caps it)');
+  if (values.connections !== undefined && !closedLoop)
+    throw new UsageError('--connections is for --closed-loop; the open-loop driver grows its pool as needed (--max-connections caps it)');
   const connections = numberFlag('connections', values.connections ?? '50', { min: 1, max: 10_000, integer: true })!;
   const maxConnections = numberFlag('max-connections', values['max-connections'] ?? '512', { min: 1, max: 60_000, integer: true })!;
   const target = values.target === undefined ? undefined : checkTarget(values.target);
@@ -98,7 +99,9 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     }
     for (const [index, contender] of chosen.entries()) {
       if (interrupt.signal.aborted) break;
-      print(`[${index + 1}/${chosen.length}] ${contender.name}: ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driver}`);
+      print(
+        `[${index + 1}/${chosen.length}] ${contender.name}: ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driver}`,
+      );
       const started = performance.now();
       const nodeFlags = contender.design?.kind === 'http-process' ? [] : [...BASE_NODE_FLAGS];
       const base = { contender: contender.name, repetition: 1, nodeFlags };
@@ -106,8 +109,15 @@ export async function loadCommand(args: readonly string[], print: (line: string)
         const measurement =
           target !== undefined
             ? toMeasurement(await drive(target, log, scenario, closedLoop, connections, maxConnections), undefined, externalIntegrity())
-            : await loadOneService(contender, scenario, log, join(work, contender.name.replace(/\W/g, '_')), warmFile!, (url) =>
-                drive(url, log, scenario, closedLoop, connections, maxConnections), interrupt.signal);
+            : await loadOneService(
+                contender,
+                scenario,
+                log,
+                join(work, contender.name.replace(/\W/g, '_')),
+                warmFile!,
+                (url) => drive(url, log, scenario, closedLoop, connections, maxConnections),
+                interrupt.signal,
+              );
         const row: Row = { ...base, wallMs: performance.now() - started, state: 'completed', measurement, summary: summarizeRow(measurement) };
         rows.push(row);
         print(`    ${describe(row, measurement)}`);
@@ -194,7 +204,13 @@ async function loadOneService(
     let integrity: IntegrityResult;
     if (stopped.exitCode !== 0) {
       const last = stopped.output.trim().split('\n').pop() ?? '';
-      integrity = { ok: false, statesChecked: 0, mismatchCount: 0, mismatches: [], note: `the service exited with ${stopped.exitCode ?? 'a signal'} at shutdown: ${last}` };
+      integrity = {
+        ok: false,
+        statesChecked: 0,
+        mismatchCount: 0,
+        mismatches: [],
+        note: `the service exited with ${stopped.exitCode ?? 'a signal'} at shutdown: ${last}`,
+      };
     } else if (outcome.outcomes === undefined) {
       integrity = externalIntegrity();
     } else {
@@ -209,7 +225,7 @@ async function loadOneService(
 }
 
 function externalIntegrity(): IntegrityResult {
-  return { ok: true, statesChecked: 0, mismatchCount: 0, mismatches: [], note: 'not checked: the lab cannot read a --target service\'s store' };
+  return { ok: true, statesChecked: 0, mismatchCount: 0, mismatches: [], note: "not checked: the lab cannot read a --target service's store" };
 }
 
 /** The service-level figures in the same shape as an in-process row's. */
@@ -225,7 +241,13 @@ function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler | undef
     windows: withProcessSamples(outcome.windows, sampler, outcome.startMs),
     memory: { cachedStates: counters.cacheSize, bytesPerEntry: Number.NaN, heapBytes: 0, arrayBufferBytes: 0, offHeapBytes: 0, fullGcPauseMs: Number.NaN },
     counters,
-    integrity: failed === 0 ? integrity : { ...integrity, note: `${integrity.note ?? ''}; ${failed} requests failed (errors ${outcome.errors}, timeouts ${outcome.timeouts}, non-2xx ${outcome.non2xx})` },
+    integrity:
+      failed === 0
+        ? integrity
+        : {
+            ...integrity,
+            note: `${integrity.note ?? ''}; ${failed} requests failed (errors ${outcome.errors}, timeouts ${outcome.timeouts}, non-2xx ${outcome.non2xx})`,
+          },
     timingsMs: { generate: 0, warm: 0, check: 0 },
   };
 }

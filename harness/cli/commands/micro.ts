@@ -2,19 +2,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { findContender } from '../../../implementations/registry.js';
-import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { childEntry } from '../../entry-points.js';
+import { UsageError } from '../../errors.js';
 import { describeEnvironment } from '../../measure/environment.js';
 import { formatCount } from '../../report/format.js';
-import { type MicroConfig } from '../../run/micro-benchmark.js';
-import { SCHEMA_VERSION, type MicroTaskResult } from '../../results/schema.js';
-import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
-import { UsageError } from '../../errors.js';
-import { writeTableOutput } from '../run-output.js';
-import type { MicroResults } from '../../results/schema.js';
 import { microTable } from '../../report/micro-table.js';
-import { OPS_PER_SAMPLE, BASE_NODE_FLAGS } from '../../tuning.js';
+import type { MicroResults } from '../../results/schema.js';
+import { type MicroTaskResult, SCHEMA_VERSION } from '../../results/schema.js';
+import type { MicroConfig } from '../../run/micro-benchmark.js';
+import { BASE_NODE_FLAGS, OPS_PER_SAMPLE } from '../../tuning.js';
 import { chooseCaches } from '../choose-contenders.js';
+import { listFlag, numberFlag, parseFlags } from '../options.js';
+import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
+import { writeTableOutput } from '../run-output.js';
 
 export const microHelp = `readstate-lab micro: hit-path microbenchmarks (tinybench) of every contender
 
@@ -31,13 +31,18 @@ open-loop driver adds to every request (a clock read and three histogram records
 timing, five forced full GCs are timed with the filled cache alone on the heap.`;
 
 export async function microCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, {
-    impl: { type: 'string' },
-    capacity: { type: 'string' },
-    time: { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  }, false, 'micro');
+  const { values } = parseFlags(
+    args,
+    {
+      impl: { type: 'string' },
+      capacity: { type: 'string' },
+      time: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+    'micro',
+  );
   if (values.help) {
     print(microHelp);
     return 0;
@@ -46,7 +51,8 @@ export async function microCommand(args: readonly string[], print: (line: string
   const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? 1_000_000;
   const timeMs = numberFlag('time', values.time, { min: 10, max: 600_000 }) ?? 1000;
   const chosen = await chooseCaches(listFlag(values.impl), print, 'a service, not a cache; micro times caches only');
-  if (chosen.length === 0) throw new UsageError('nothing to measure: micro times caches, and every contender chosen is a service (see readstate-lab micro --help)');
+  if (chosen.length === 0)
+    throw new UsageError('nothing to measure: micro times caches, and every contender chosen is a service (see readstate-lab micro --help)');
   const runId = newRunId('micro');
   const dir = runDirectory(runId, out);
 

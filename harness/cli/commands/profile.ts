@@ -1,18 +1,17 @@
 import { readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { contenders } from '../../../implementations/registry.js';
-import { numberFlag, parseFlags } from '../options.js';
 import { childEntry } from '../../entry-points.js';
 import { UsageError } from '../../errors.js';
 import { runHttpLoad } from '../../http/closed-loop-load.js';
 import { waitForListening } from '../../http/serve-listening.js';
-import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
+import { CLINIC_ANALYSIS_SECONDS, SERVE_START_TIMEOUT_MS } from '../../tuning.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { Workload } from '../../workload/workload.js';
-import { CLINIC_ANALYSIS_SECONDS } from '../../tuning.js';
-import { SERVE_START_TIMEOUT_MS } from '../../tuning.js';
+import { numberFlag, parseFlags } from '../options.js';
+import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 
 const TOOLS = ['doctor', 'flame', 'bubbleprof', 'heapprofiler'] as const;
 type Tool = (typeof TOOLS)[number];
@@ -29,15 +28,20 @@ maintained: where it fails, this says so in one line and falls back to Node's ow
 where that profile went (open it in Chrome DevTools).`;
 
 export async function profileCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, {
-    impl: { type: 'string' },
-    tool: { type: 'string', default: 'doctor' },
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '10' },
-    capacity: { type: 'string', default: '100000' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  }, false, 'profile');
+  const { values } = parseFlags(
+    args,
+    {
+      impl: { type: 'string' },
+      tool: { type: 'string', default: 'doctor' },
+      duration: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '10' },
+      capacity: { type: 'string', default: '100000' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+    'profile',
+  );
   if (values.help) {
     print(profileHelp);
     return 0;
@@ -61,12 +65,31 @@ export async function profileCommand(args: readonly string[], print: (line: stri
   // it leaves its trace files and where no earlier run's trace files stop it.
   const run = execa(
     process.execPath,
-    [clinic, tool, '--open=false', '--dest', dir, '--autocannon', '[', '-c', String(connections), '-d', String(duration), '/read-states/1/1', ']', '--', ...serve],
+    [
+      clinic,
+      tool,
+      '--open=false',
+      '--dest',
+      dir,
+      '--autocannon',
+      '[',
+      '-c',
+      String(connections),
+      '-d',
+      String(duration),
+      '/read-states/1/1',
+      ']',
+      '--',
+      ...serve,
+    ],
     { reject: false, all: true, stdin: 'ignore', env: { NO_INSIGHT: '1' }, detached: true, cwd: dir },
   );
-  const timer = setTimeout(() => {
-    if (run.pid !== undefined) process.kill(-run.pid, 'SIGKILL');
-  }, (duration + CLINIC_ANALYSIS_SECONDS) * 1000);
+  const timer = setTimeout(
+    () => {
+      if (run.pid !== undefined) process.kill(-run.pid, 'SIGKILL');
+    },
+    (duration + CLINIC_ANALYSIS_SECONDS) * 1000,
+  );
   const result = await run;
   clearTimeout(timer);
   writeFileSync(join(dir, 'clinic.log'), result.all ?? '');
@@ -78,15 +101,36 @@ export async function profileCommand(args: readonly string[], print: (line: stri
   const why =
     result.signal === 'SIGKILL'
       ? `no report after ${duration + CLINIC_ANALYSIS_SECONDS} s`
-      : ((result.all ?? '').trim().split('\n').filter((line) => line.trim() !== '').pop() ?? `exit ${result.exitCode}`);
-  print(`clinic ${tool} failed (${why.slice(0, 200)}; see ${join(dir, 'clinic.log')}); falling back to node ${tool === 'heapprofiler' ? '--heap-prof' : '--cpu-prof'}`);
+      : ((result.all ?? '')
+          .trim()
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .pop() ?? `exit ${result.exitCode}`);
+  print(
+    `clinic ${tool} failed (${why.slice(0, 200)}; see ${join(dir, 'clinic.log')}); falling back to node ${tool === 'heapprofiler' ? '--heap-prof' : '--cpu-prof'}`,
+  );
   return fallbackProfile(values.impl, capacity, duration, connections, tool === 'heapprofiler', dir, print);
 }
 
 /** The node command line that serves `contender` on a free port of 127.0.0.1. */
 function serveCommandLine(contender: string, capacity: number): string[] {
   const entry = childEntry(import.meta.url, '../main.js');
-  return ['node', '--expose-gc', ...entry.execArgv, entry.file, 'serve', '--impl', contender, '--port', '0', '--capacity', String(capacity), '--warm', '--gc-mode', 'none'];
+  return [
+    'node',
+    '--expose-gc',
+    ...entry.execArgv,
+    entry.file,
+    'serve',
+    '--impl',
+    contender,
+    '--port',
+    '0',
+    '--capacity',
+    String(capacity),
+    '--warm',
+    '--gc-mode',
+    'none',
+  ];
 }
 
 function dirnameOfClinic(): string {
@@ -123,4 +167,3 @@ async function fallbackProfile(
   for (const file of written) print(`wrote ${join(dir, file)}`);
   return 0;
 }
-

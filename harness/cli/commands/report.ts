@@ -1,11 +1,11 @@
 import { dirname } from 'node:path';
 import { execa } from 'execa';
-import { parseFlags } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { forcedGcNotes } from '../../report/summary-table.js';
 import { writeHtmlReport } from '../../report/write-report.js';
 import { loadResults, mergeRuns, resolveResultsPath } from '../../results/results-file.js';
-import { type Results, type AnyResults } from '../../results/schema.js';
+import type { AnyResults, Results } from '../../results/schema.js';
+import { parseFlags } from '../options.js';
 import { checkOutputFolder, createFolder } from '../output-paths.js';
 import { writeResultFiles } from '../run-directory.js';
 

@@ -1,22 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chooseContenders, type ChosenContender } from '../choose-contenders.js';
-import { applyOverrides } from '../scenario-overrides.js';
-import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { formatCount, formatMs } from '../../report/format.js';
-import type { Row, RunSettings } from '../../results/schema.js';
 import type { Scenario } from '../../results/scenario-schema.js';
-import { BASE_NODE_FLAGS } from '../../tuning.js';
-import { checkOutputFile, withScratchTmpdir } from '../output-paths.js';
+import type { Row, RunSettings } from '../../results/schema.js';
 import type { RowConfig } from '../../run/run-one.js';
+import { runPlan } from '../../run/runner.js';
+import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
+import { BASE_NODE_FLAGS } from '../../tuning.js';
+import { readRequestLog } from '../../workload/request-log.js';
+import { loadScenario } from '../../workload/scenario.js';
+import { type ChosenContender, chooseContenders } from '../choose-contenders.js';
+import { onInterrupt } from '../interrupt.js';
+import { listFlag, numberFlag, parseFlags } from '../options.js';
+import { checkOutputFile, withScratchTmpdir } from '../output-paths.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { assembleResults, writeRunOutput } from '../run-output.js';
-import { runPlan } from '../../run/runner.js';
-import { loadScenario } from '../../workload/scenario.js';
-import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
-import { onInterrupt } from '../interrupt.js';
-import { readRequestLog } from '../../workload/request-log.js';
+import { applyOverrides } from '../scenario-overrides.js';
 
 export const runHelp = `readstate-lab run: measure contenders under a scenario, one child process per row
 
@@ -97,7 +97,10 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
   if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
   const extraNodeFlags = (values['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
   const chosen = await chooseContenders(listFlag(values.impl), print);
-  const injected = parseInjectedStall(values['inject-stall'], chosen.map((contender) => contender.name));
+  const injected = parseInjectedStall(
+    values['inject-stall'],
+    chosen.map((contender) => contender.name),
+  );
   // Each child reads the log itself; reading it here first turns a bad file into one clear line.
   if (values.requests !== undefined) await readRequestLog(values.requests);
   checkNodeFlags(extraNodeFlags);
@@ -119,7 +122,9 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
 /** A scenario whose rate and duration give no request would measure nothing: one line instead. */
 export function checkSomethingToSend(scenario: Scenario): void {
   if (Math.round(scenario.rate * scenario.durationSeconds) < 1) {
-    throw new UsageError(`${scenario.rate} requests/s for ${scenario.durationSeconds} s is no request at all: nothing would be measured (raise --rate or --duration)`);
+    throw new UsageError(
+      `${scenario.rate} requests/s for ${scenario.durationSeconds} s is no request at all: nothing would be measured (raise --rate or --duration)`,
+    );
   }
 }
 
@@ -142,11 +147,18 @@ export function settingsOf(prepared: PreparedRun): RunSettings {
  */
 function checkNodeFlags(extraNodeFlags: readonly string[]): void {
   if (extraNodeFlags.length === 0) return;
-  const result = spawnSync(process.execPath, [...BASE_NODE_FLAGS, ...extraNodeFlags, '-e', '0'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(process.execPath, [...BASE_NODE_FLAGS, ...extraNodeFlags, '-e', '0'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (result.status === 0) return;
   const stderr = result.stderr ?? '';
   const bad = /bad option: (\S+)/.exec(stderr)?.[1];
-  const said = stderr.split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
+  const said = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '' && !line.startsWith('#'));
   const how = result.error !== undefined ? result.error.message : result.signal !== null ? `killed by ${result.signal}` : `exit ${result.status}`;
   throw new UsageError(
     bad !== undefined
@@ -241,4 +253,3 @@ function parseInjectedStall(raw: string | undefined, contenderNames: readonly st
   }
   return { contender, ms: numberFlag('inject-stall', ms, { min: 0.001, max: 900 })! };
 }
-

@@ -1,17 +1,17 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { contenders, resolveContender } from '../../../implementations/registry.js';
-import { numberFlag, parseFlags } from '../options.js';
 import { UsageError } from '../../errors.js';
-import { ensureGc } from '../../measure/forced-gc.js';
 import { ReadStateServer } from '../../http/server.js';
-import { loadScenario } from '../../workload/scenario.js';
+import { ensureGc } from '../../measure/forced-gc.js';
 import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
+import { loadScenario } from '../../workload/scenario.js';
 import { readWarmFile } from '../../workload/warm-file.js';
 import { Workload } from '../../workload/workload.js';
-import { applyOverrides } from '../scenario-overrides.js';
 import { chooseCaches } from '../choose-contenders.js';
+import { numberFlag, parseFlags } from '../options.js';
+import { applyOverrides } from '../scenario-overrides.js';
 
 export const serveHelp = `readstate-lab serve: the read-state service over HTTP/1.1 JSON
 
@@ -93,20 +93,24 @@ export async function serveCommand(args: readonly string[], print: (line: string
   let server: ReadStateServer;
   try {
     server = await ReadStateServer.start({
-    cache,
-    capacity: scenario.capacity,
-    store,
-    dbPath,
-    host,
-    port,
-    timeScale: scenario.timeScale,
-    writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
-    forcedGc:
-      scenario.forcedGc === null
-        ? undefined
-        : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode, offsetMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale },
-    warmStates,
-    log,
+      cache,
+      capacity: scenario.capacity,
+      store,
+      dbPath,
+      host,
+      port,
+      timeScale: scenario.timeScale,
+      writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
+      forcedGc:
+        scenario.forcedGc === null
+          ? undefined
+          : {
+              intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale,
+              mode: scenario.forcedGc.mode,
+              offsetMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale,
+            },
+      warmStates,
+      log,
     });
   } catch (error) {
     if (ephemeral) removeDatabase(dbPath);

@@ -1,22 +1,22 @@
 import { join } from 'node:path';
-import { listFlag, numberFlag, parseFlags } from '../options.js';
-import { describeEnvironment } from '../../measure/environment.js';
 import { UsageError } from '../../errors.js';
+import { describeEnvironment } from '../../measure/environment.js';
 import { formatCount } from '../../report/format.js';
-import { SCHEMA_VERSION, type Row } from '../../results/schema.js';
-import type { RowConfig } from '../../run/run-one.js';
-import { checkRunDirectory, newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
-import { assembleResults, writeTableOutput } from '../run-output.js';
-import { runPlan } from '../../run/runner.js';
-import { loadScenario } from '../../workload/scenario.js';
+import { sweepTable } from '../../report/sweep-table.js';
 import { writeHtmlReport } from '../../report/write-report.js';
-import { onInterrupt } from '../interrupt.js';
 import type { Scenario } from '../../results/scenario-schema.js';
 import type { SweepPoint, SweepResults } from '../../results/schema.js';
-import { sweepTable } from '../../report/sweep-table.js';
-import { applyOverrides } from '../scenario-overrides.js';
+import { type Row, SCHEMA_VERSION } from '../../results/schema.js';
+import type { RowConfig } from '../../run/run-one.js';
+import { runPlan } from '../../run/runner.js';
+import { loadScenario } from '../../workload/scenario.js';
 import { chooseContenders } from '../choose-contenders.js';
+import { onInterrupt } from '../interrupt.js';
+import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { withScratchTmpdir } from '../output-paths.js';
+import { checkRunDirectory, newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
+import { assembleResults, writeTableOutput } from '../run-output.js';
+import { applyOverrides } from '../scenario-overrides.js';
 import { checkSomethingToSend } from './run.js';
 
 export const sweepHelp = `readstate-lab sweep: what each contender costs as the cache grows
@@ -41,16 +41,21 @@ function withPopulationFor(scenario: Scenario, capacity: number): Scenario {
 }
 
 export async function sweepCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, {
-    capacity: { type: 'string', default: '1e6,2e6,4e6,8e6' },
-    impl: { type: 'string' },
-    scenario: { type: 'string', default: 'discord-2min' },
-    duration: { type: 'string', default: '10' },
-    rate: { type: 'string' },
-    'time-scale': { type: 'string', default: '40' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  }, false, 'sweep');
+  const { values } = parseFlags(
+    args,
+    {
+      capacity: { type: 'string', default: '1e6,2e6,4e6,8e6' },
+      impl: { type: 'string' },
+      scenario: { type: 'string', default: 'discord-2min' },
+      duration: { type: 'string', default: '10' },
+      rate: { type: 'string' },
+      'time-scale': { type: 'string', default: '40' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+    'sweep',
+  );
   if (values.help) {
     print(sweepHelp);
     return 0;
@@ -91,14 +96,18 @@ export async function sweepCommand(args: readonly string[], print: (line: string
         ),
       );
       const capacityDir = runDirectory(runId, join(dir, String(capacity)));
-      const perCapacity = assembleResults(`${runId}-${capacity}`, {
-        scenario,
-        contenderNames,
-        repeat: 1,
-        closedLoop: false,
-        store: 'sqlite',
-        requestsFile: null,
-      }, finished);
+      const perCapacity = assembleResults(
+        `${runId}-${capacity}`,
+        {
+          scenario,
+          contenderNames,
+          repeat: 1,
+          closedLoop: false,
+          store: 'sqlite',
+          requestsFile: null,
+        },
+        finished,
+      );
       writeResultFiles(capacityDir, perCapacity);
       writeHtmlReport(capacityDir, perCapacity);
       points.push(...finished.map((row) => pointOf(row, capacity)));
@@ -144,4 +153,3 @@ function pointOf(row: Row, capacity: number): SweepPoint {
     saturated: summary.saturated,
   };
 }
-

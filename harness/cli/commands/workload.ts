@@ -1,10 +1,10 @@
-import { parseFlags } from '../options.js';
 import { UsageError } from '../../errors.js';
 import { writeRequestLog } from '../../workload/request-log.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { Workload } from '../../workload/workload.js';
-import { applyOverrides } from '../scenario-overrides.js';
+import { parseFlags } from '../options.js';
 import { checkOutputFile } from '../output-paths.js';
+import { applyOverrides } from '../scenario-overrides.js';
 import { checkSomethingToSend } from './run.js';
 
 export const workloadHelp = `readstate-lab workload: write a scenario's request log as NDJSON
@@ -20,14 +20,19 @@ The same scenario, seed, duration and rate always give the same file.
 Replay it with: readstate-lab run --requests FILE`;
 
 export async function workloadCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, {
-    scenario: { type: 'string', default: 'discord-2min' },
-    duration: { type: 'string' },
-    rate: { type: 'string' },
-    seed: { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  }, false, 'workload');
+  const { values } = parseFlags(
+    args,
+    {
+      scenario: { type: 'string', default: 'discord-2min' },
+      duration: { type: 'string' },
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    false,
+    'workload',
+  );
   if (values.help) {
     print(workloadHelp);
     return 0;
