@@ -112,7 +112,7 @@ ${summary}
 
 <h2>Latency over time</h2>
 <p class="note">Slowest request (max, solid), p99 (dashed) and p50 (grey) per 1-second window, one chart per contender on the same log axis so that spikes compare by eye.</p>
-<p class="legend-gc"><span><i style="background:rgba(142,68,173,0.6)"></i>forced major GC (band as long as the pause)</span><span><i style="background:#e67e22"></i>major GC V8 decided on</span><span><i style="background:rgba(127,140,141,0.7)"></i>scavenge (tick at the bottom)</span></p>
+<p class="legend-gc"><span><i style="background:rgba(142,68,173,0.6)"></i>forced major GC (band as long as the pause)</span><span><i style="background:#e67e22"></i>major GC the runtime decided on (V8 or Go)</span><span><i style="background:rgba(127,140,141,0.7)"></i>scavenge (tick at the bottom)</span></p>
 <div class="grid">${overTime}</div>
 
 <h2>Percentile spectrum</h2>
