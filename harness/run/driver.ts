@@ -155,9 +155,9 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
           waitFor(pending, i, timedFrom);
         }
         // Behind (after a pause, or a contender slower than the rate): send for at most
-        // MAX_TURN_MS before letting the event loop run, as the driver always has. (Polling every
-        // MISS_POLL_MS here too cost a slow contender a third of its rate: a turn of the event
-        // loop, with its store batch, for every request or two.)
+        // MAX_TURN_MS before letting the event loop run, as the driver always has. Not every
+        // MISS_POLL_MS: for a contender that cannot keep up, that would be a turn of the event
+        // loop, and a store batch, for every request or two.
         if (t - turnStart > MAX_TURN_MS) break;
       }
       if (next >= count) return stopSending();
