@@ -16,8 +16,6 @@ use crate::lru::Op;
 use crate::service::{Service, ServiceError};
 use crate::stats;
 
-/// This service's name in /health and /stats.
-pub const CONTENDER: &str = "rust-btree";
 
 /// How much of an oversized body is still read (and thrown away) before the 413: a client
 /// that is still sending when the connection closes may see a reset instead of the answer.
@@ -85,7 +83,7 @@ impl App {
             }
             Call::Health => Ok(match service.store_failure() {
                 Some(cause) => (503, json!({ "status": "store-failing", "error": cause })),
-                None => (200, json!({ "status": "ok", "contender": CONTENDER, "cached": service.cached() })),
+                None => (200, json!({ "status": "ok", "contender": stats::CONTENDER, "cached": service.cached() })),
             }),
             Call::Stats => Ok((200, stats::snapshot(service, &self.latency, &self.clock))),
         }

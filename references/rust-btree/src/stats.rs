@@ -3,9 +3,11 @@
 use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
-use crate::http::CONTENDER;
 use crate::latency::Latency;
 use crate::service::Service;
+
+/// This service's name in /health and /stats.
+pub const CONTENDER: &str = "rust-btree";
 
 pub fn snapshot(service: &Service, latency: &Latency, clock: &Clock) -> Value {
     let counters = service.counters();
