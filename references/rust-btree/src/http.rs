@@ -16,7 +16,6 @@ use crate::lru::Op;
 use crate::service::{Service, ServiceError};
 use crate::stats;
 
-
 /// How much of an oversized body is still read (and thrown away) before the 413: a client
 /// that is still sending when the connection closes may see a reset instead of the answer.
 const DRAIN_LIMIT: usize = 1 << 20;
