@@ -5,6 +5,7 @@ import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { prepareFastHistograms } from '../results/histogram.js';
 import type { DriveOutcome, EncodedLatencies, WindowSample } from '../results/schema.js';
 import { type RequestLog, requestAt } from '../workload/request-log.js';
+import { type ServerStats, StatsWindows } from './stats-windows.js';
 
 export interface HttpLoadOptions {
   readonly url: string;
@@ -34,15 +35,6 @@ export interface HttpLoadOutcome {
   readonly startMs?: number;
 }
 
-/** What GET /stats answers (harness/read-state-server.ts); outside services may not have it. */
-export interface ServerStats {
-  readonly counters: { hits: number; misses: number; evictions: number; writeBacks: number; cacheSize: number };
-  readonly memory: { heapUsedBytes: number; heapTotalBytes: number; rssBytes: number; externalBytes: number; cacheOffHeapBytes: number };
-  readonly gcEvents: Array<{ startMs: number; durationMs: number; kind: string; forced: boolean; thread: string }>;
-  readonly forcedGcs: Array<{ startMs: number; durationMs: number; mode: string }>;
-  readonly uptimeMs: number;
-}
-
 /** One request of the log as the HTTP API takes it. */
 export function httpRequestAt(log: RequestLog, i: number): { method: 'GET' | 'POST'; path: string; body?: string } {
   const request = requestAt(log, i);
@@ -62,15 +54,6 @@ export function httpRequestAt(log: RequestLog, i: number): { method: 'GET' | 'PO
   }
 }
 
-export async function fetchStats(url: string): Promise<ServerStats | undefined> {
-  try {
-    const response = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(5_000) });
-    return response.ok ? ((await response.json()) as ServerStats) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Replays a request log against an HTTP read-state service with autocannon at a constant
  * overall rate. Latency is timed here, in microseconds, from when autocannon builds a request
@@ -82,37 +65,13 @@ export async function fetchStats(url: string): Promise<ServerStats | undefined> 
 export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOutcome> {
   await prepareFastHistograms();
   const { log } = options;
-  // The server times its GCs from its own start: this shifts them onto the load's clock.
-  const serverUptimeAtStart = (await fetchStats(options.url))?.uptimeMs ?? 0;
+  const stats = new StatsWindows(options.url, () => recorder.count);
+  await stats.prepare();
   const startMs = performance.now();
   const recorder = new LatencyRecorder(startMs, options.windowMs);
+  stats.start(startMs, options.windowMs);
   let next = 0;
   let non2xx = 0;
-
-  const windows: WindowSample[] = [];
-  let lastCompleted = 0;
-  let lastMisses = 0;
-  const poll = setInterval(() => {
-    void fetchStats(options.url).then((stats) => {
-      if (stats === undefined) return;
-      const completed = recorder.count;
-      windows.push({
-        atMs: performance.now() - startMs,
-        heapUsedBytes: stats.memory.heapUsedBytes,
-        heapTotalBytes: stats.memory.heapTotalBytes,
-        rssBytes: stats.memory.rssBytes,
-        externalBytes: stats.memory.externalBytes,
-        cacheOffHeapBytes: stats.memory.cacheOffHeapBytes,
-        cpuPercent: Number.NaN,
-        eventLoopDelayMaxMs: 0,
-        eventLoopDelayP99Ms: 0,
-        completed: completed - lastCompleted,
-        misses: stats.counters.misses - lastMisses,
-      });
-      lastCompleted = completed;
-      lastMisses = stats.counters.misses;
-    });
-  }, options.windowMs);
 
   type Context = { pending?: Array<{ index: number; type: number; sentAt: number }> };
   const outcomes = new Uint8Array(log.count);
@@ -152,11 +111,8 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
       (error, done) => (error ? reject(error) : resolve(done)),
     );
   });
-  clearInterval(poll);
   const elapsedMs = performance.now() - startMs;
-  const stats = await fetchStats(options.url);
-  const shift = <T extends { startMs: number }>(event: T): T => ({ ...event, startMs: event.startMs - serverUptimeAtStart });
-  const finalStats = stats === undefined ? undefined : { ...stats, gcEvents: stats.gcEvents.map(shift), forcedGcs: stats.forcedGcs.map(shift) };
+  const finalStats = await stats.finish();
   const latency = recorder.encode();
   const completed = recorder.count;
   recorder.destroy();
@@ -173,7 +129,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
       elapsedMs,
     },
     latency,
-    windows,
+    windows: stats.windows,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx,

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { prepareFastHistograms } from '../results/histogram.js';
-import type { DriveOutcome, WindowSample } from '../results/schema.js';
+import type { DriveOutcome } from '../results/schema.js';
 import {
   MAX_TURN_MS,
   OPEN_LOOP_DRAIN_TIMEOUT_MS,
@@ -18,7 +18,8 @@ import {
   SATURATION_THRESHOLD,
 } from '../tuning.js';
 import type { RequestLog } from '../workload/request-log.js';
-import { fetchStats, type HttpLoadOutcome, httpRequestAt, type ServerStats } from './closed-loop-load.js';
+import { type HttpLoadOutcome, httpRequestAt } from './closed-loop-load.js';
+import { StatsWindows } from './stats-windows.js';
 
 // ---- options and results ----
 
@@ -68,9 +69,6 @@ export interface PoolFigures {
 export interface OpenLoopOutcome extends HttpLoadOutcome {
   readonly pool: PoolFigures;
 }
-
-/** /stats may also give the server's CPU time so far, as process.cpuUsage() does (µs). */
-type StatsWithCpu = ServerStats & { readonly cpu?: { readonly user: number; readonly system: number } };
 
 // ---- the connection pool ----
 
@@ -153,7 +151,7 @@ class OpenLoopRun {
   readonly #types: Uint8Array;
   readonly #host: string;
   readonly #port: number;
-  /** The URL's own path, if any, before each request's (as fetchStats puts it before /stats). */
+  /** The URL's own path, if any, before each request's (as /stats is fetched below it). */
   readonly #basePath: string;
   readonly #rate: number;
   readonly #intervalMs: number;
@@ -455,67 +453,27 @@ export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoo
   if (options.log.count === 0) throw new Error('the request log is empty');
   await prepareFastHistograms();
   if (options.warmUp ?? true) await warmUpClient(options);
-  // The server times its GCs from its own start: this shifts them onto the load's clock.
-  const statsAtStart = await fetchServerStats(options.url);
-  const serverUptimeAtStart = statsAtStart?.uptimeMs ?? 0;
+  let run: OpenLoopRun | undefined;
+  const stats = new StatsWindows(options.url, () => run?.completed ?? 0);
+  await stats.prepare();
   const startMs = performance.now();
   const recorder = new LatencyRecorder(startMs, options.windowMs);
-  const run = new OpenLoopRun(options, recorder, startMs);
-
-  const windows: WindowSample[] = [];
-  let lastCompleted = 0;
-  let lastMisses = statsAtStart?.counters.misses ?? 0;
-  let lastCpu = statsAtStart?.cpu;
-  let lastUptimeMs = statsAtStart?.uptimeMs;
-  let polling = false;
-  const poll = setInterval(() => {
-    if (polling) return; // a stalled server: one poll at a time
-    polling = true;
-    void fetchServerStats(options.url).then((stats) => {
-      polling = false;
-      if (stats === undefined) return;
-      const completed = run.completed;
-      const cpu = stats.cpu;
-      const cpuPercent =
-        cpu !== undefined && lastCpu !== undefined && lastUptimeMs !== undefined && stats.uptimeMs > lastUptimeMs
-          ? ((cpu.user + cpu.system - lastCpu.user - lastCpu.system) / 1000 / (stats.uptimeMs - lastUptimeMs)) * 100
-          : Number.NaN;
-      windows.push({
-        atMs: performance.now() - startMs,
-        heapUsedBytes: stats.memory.heapUsedBytes,
-        heapTotalBytes: stats.memory.heapTotalBytes,
-        rssBytes: stats.memory.rssBytes,
-        externalBytes: stats.memory.externalBytes,
-        cacheOffHeapBytes: stats.memory.cacheOffHeapBytes,
-        cpuPercent,
-        eventLoopDelayMaxMs: 0,
-        eventLoopDelayP99Ms: 0,
-        completed: completed - lastCompleted,
-        misses: stats.counters.misses - lastMisses,
-      });
-      lastCompleted = completed;
-      lastMisses = stats.counters.misses;
-      lastCpu = cpu;
-      lastUptimeMs = stats.uptimeMs;
-    });
-  }, options.windowMs);
+  run = new OpenLoopRun(options, recorder, startMs);
+  stats.start(startMs, options.windowMs);
 
   try {
     run.turn();
     await run.done;
   } finally {
-    clearInterval(poll);
     run.stop();
   }
-  const stats = await fetchServerStats(options.url);
-  const shift = <T extends { startMs: number }>(event: T): T => ({ ...event, startMs: event.startMs - serverUptimeAtStart });
-  const finalStats = stats === undefined ? undefined : { ...stats, gcEvents: stats.gcEvents.map(shift), forcedGcs: stats.forcedGcs.map(shift) };
+  const finalStats = await stats.finish();
   const latency = recorder.encode();
   recorder.destroy();
   return {
     drive: run.drive(),
     latency,
-    windows,
+    windows: stats.windows,
     errors: run.errors,
     timeouts: run.timeouts,
     non2xx: run.non2xx,
@@ -524,22 +482,6 @@ export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoo
     startMs,
     pool: run.pool(),
   };
-}
-
-/**
- * GET /stats, when the service has it and it looks like ours (harness/http/server.ts): another
- * service may answer that path with something else, which must not fail the run.
- */
-async function fetchServerStats(url: string): Promise<StatsWithCpu | undefined> {
-  const stats = (await fetchStats(url)) as Partial<StatsWithCpu> | undefined;
-  if (stats === undefined || stats === null || typeof stats !== 'object') return undefined;
-  const ok =
-    typeof stats.uptimeMs === 'number' &&
-    typeof stats.counters?.misses === 'number' &&
-    typeof stats.memory?.heapUsedBytes === 'number' &&
-    Array.isArray(stats.gcEvents) &&
-    Array.isArray(stats.forcedGcs);
-  return ok ? (stats as StatsWithCpu) : undefined;
 }
 
 /** Runs the start of the log through the client code against a throwaway server in this process. */
