@@ -58,7 +58,15 @@ export interface RunSettings {
 }
 
 interface RowBase {
+  /**
+   * The row's series name: the contender's name, or with runtime or variant a label of its own
+   * ("naive-map · node22"), so every table and chart groups rows by it.
+   */
   readonly contender: string;
+  /** The runtime the row ran on ("node20", "node22", "bun", "deno"); absent in older files. */
+  readonly runtime?: string;
+  /** The name of a flag variant (GC tuning) the row ran under. */
+  readonly variant?: string;
   readonly repetition: number;
   /** Every node flag the row's child process ran with. */
   readonly nodeFlags: readonly string[];

@@ -21,8 +21,18 @@ import { drive } from './driver.js';
 
 /** Everything one child process needs to measure one (contender, scenario, repetition). */
 export interface RowConfig {
-  /** The name reports give the contender. */
+  /** The registered contender's name (or a module contender's, with modulePath). */
   readonly contender: string;
+  /**
+   * The name reports give this row's series when it differs from the contender's: the same
+   * contender on another runtime or under other V8 flags is a series of its own
+   * ("naive-map · node22"). Undefined: the contender's name.
+   */
+  readonly label?: string;
+  /** The runtime that runs the child ("node20", "bun"...); recorded on the row. */
+  readonly runtime?: string;
+  /** A named variant of the row's flags (GC tuning), recorded on the row. */
+  readonly variant?: string;
   /** A module contender's absolute path (harness/cli/choose-contenders.ts); else undefined. */
   readonly modulePath?: string | undefined;
   /** The scenario with the command line's overrides applied. */

@@ -51,7 +51,13 @@ async function runRow(config: RowConfig, index: number, plan: RunPlan, events: R
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const entry = childEntry(import.meta.url, './child-main.js');
   const nodeFlags = [...BASE_NODE_FLAGS, ...(config.modulePath === undefined ? findAnyContender(config.contender).nodeFlags : []), ...plan.extraNodeFlags];
-  const base = { contender: config.contender, repetition: config.repetition, nodeFlags };
+  const base = {
+    contender: config.label ?? config.contender,
+    ...(config.runtime === undefined ? {} : { runtime: config.runtime }),
+    ...(config.variant === undefined ? {} : { variant: config.variant }),
+    repetition: config.repetition,
+    nodeFlags,
+  };
   const started = performance.now();
 
   const child = execa(process.execPath, [...nodeFlags, ...entry.execArgv, entry.file, configPath, outPath], {
