@@ -7,7 +7,8 @@ import { type CacheOptions, checkCapacity, closedError, type ReadState, type Rea
 /** The addon's class, as read_state_cache.cc defines it; it throws on a bad argument rather than crash. */
 interface NativeCacheHandle {
   read(userId: number, channelId: number): boolean;
-  ack(userId: number, channelId: number, messageId: number, now: number): boolean;
+  /** The message id goes in scratch[ACK_MESSAGE_SLOT] (see ack below). */
+  ack(userId: number, channelId: number, now: number): boolean;
   mention(userId: number, channelId: number, now: number): boolean;
   insert(userId: number, channelId: number, lastRead: number, mentions: number, updatedAt: number): boolean;
   drain(olderThan: number, max: number, out: Float64Array): number;
@@ -20,6 +21,8 @@ interface NativeCacheHandle {
 type Addon = { NativeCache: new (capacity: number, scratch: Float64Array) => NativeCacheHandle };
 
 const STATE_WIDTH = 5;
+/** Where ack's message id travels to the addon: the scratch slot of a state's lastRead. */
+const ACK_MESSAGE_SLOT = 2;
 /** States per call when draining or dumping: one crossing into C++ per 256 states. */
 const BATCH = 256;
 
@@ -84,14 +87,14 @@ export class NativeCache implements ReadStateCache {
   }
 
   /**
-   * The message id, a float near 2^50, reaches the addon as a heap number V8 allocates for the
-   * Node-API call (16 bytes per ack; the only allocation of native's hit path, measured by
-   * test/support/hit-path-child.ts). Avoiding it takes a change to the addon: reading the id
-   * from the shared scratch Float64Array, as states already travel the other way.
+   * The message id, a float near 2^50, would reach the addon as a heap number V8 allocates for
+   * the Node-API call (16 bytes per ack, once the only allocation of native's hit path, measured
+   * by test/support/hit-path-child.ts), so it travels in the shared scratch Float64Array instead.
    */
   ack(userId: number, channelId: number, messageId: number, now: number): boolean {
     if (this.#closed) throw closedError('native');
-    return this.#handle.ack(userId, channelId, messageId, now);
+    this.#scratch[ACK_MESSAGE_SLOT] = messageId;
+    return this.#handle.ack(userId, channelId, now);
   }
 
   mention(userId: number, channelId: number, now: number): boolean {

@@ -28,6 +28,7 @@ constexpr int kStateWidth = 5;  // userId, channelId, lastRead, mentions, update
 constexpr double kMaxCapacity = 0xfffffffd;
 constexpr double kMaxId = 0xffffffff;
 constexpr double kMaxMessageId = 9007199254740991.0;  // 2^53 - 1, as in contract.ts
+constexpr int kAckMessageSlot = 2;  // ack's message id travels in scratch[2], a state's lastRead slot
 
 // Owns memory from calloc: calloc hands back untouched zero pages, so a large cache costs resident
 // memory only as it fills (the lab measures that), and the index needs zeroes anyway.
@@ -391,15 +392,23 @@ class NativeCache : public Napi::ObjectWrap<NativeCache> {
     return Napi::Boolean::New(info.Env(), cache->Read(user, channel, scratch_));
   }
 
-  // ack(userId, channelId, messageId, now) -> hit
+  // ack(userId, channelId, now) -> hit, with the message id in scratch[kAckMessageSlot].
+  // The id is a float near 2^50: passed as an argument, V8 boxes it into a new heap number for
+  // every call (16 bytes of garbage per ack on the hit path); through the shared Float64Array it
+  // travels unboxed, as states already do the other way.
   Napi::Value Ack(const Napi::CallbackInfo& info) {
     Cache* cache = Open(info);
     uint32_t user, channel;
-    double message, now;
-    if (cache == nullptr || !Arity(info, 4, "ack(userId, channelId, messageId, now)") ||
-        !U32(info, 0, "userId", &user) || !U32(info, 1, "channelId", &channel) ||
-        !MessageId(info, 2, "messageId", &message) || !Number(info, 3, "now", &now))
+    double now;
+    if (cache == nullptr || !Arity(info, 3, "ack(userId, channelId, now) with the message id in scratch[2]") ||
+        !U32(info, 0, "userId", &user) || !U32(info, 1, "channelId", &channel) || !Number(info, 2, "now", &now))
       return Napi::Value();
+    double message = scratch_[kAckMessageSlot];
+    if (!(message >= 0 && message <= kMaxMessageId)) {
+      Throw<Napi::RangeError>(info.Env(), "native cache: messageId (scratch[2]) must be a number from 0 to 2^53 - 1, got %.17g",
+                              message);
+      return Napi::Value();
+    }
     return Napi::Boolean::New(info.Env(), cache->Ack(user, channel, message, now));
   }
 

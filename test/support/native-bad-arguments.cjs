@@ -13,11 +13,19 @@ const { NativeCache } = require(process.argv[2]);
 const WIDTH = 5;
 const scratch = () => new Float64Array(WIDTH);
 
+/** The addon's ack takes the message id in its scratch array's slot 2 (native-cache.ts). */
+function ack(cache, userId, channelId, messageId, ...rest) {
+  cache.scratchArray[2] = messageId;
+  return cache.ack(userId, channelId, ...rest);
+}
+
 /** An open cache holding one dirty entry, (1, 1). */
 function open() {
-  const cache = new NativeCache(4, scratch());
+  const shared = scratch();
+  const cache = new NativeCache(4, shared);
+  cache.scratchArray = shared;
   cache.insert(1, 1, 0, 0, 0);
-  cache.ack(1, 1, 5, 1);
+  ack(cache, 1, 1, 5, 1);
   return cache;
 }
 
@@ -33,7 +41,7 @@ const out = (states) => new Float64Array(states * WIDTH);
 const cases = [
   // Calls after close(): each one used to dereference a freed pointer.
   ['read after close', Error, () => closed().read(1, 1)],
-  ['ack after close', Error, () => closed().ack(1, 1, 7, 2)],
+  ['ack after close', Error, () => ack(closed(), 1, 1, 7, 2)],
   ['mention after close', Error, () => closed().mention(1, 1, 2)],
   ['insert after close', Error, () => closed().insert(2, 2, 0, 0, 0)],
   ['drain after close', Error, () => closed().drain(Infinity, 1, out(1))],
@@ -78,7 +86,7 @@ const cases = [
   ['constructor called without new', TypeError, () => NativeCache(4, scratch())],
   ['read with 1 argument', TypeError, () => open().read(1)],
   ['read with 3 arguments', TypeError, () => open().read(1, 1, 1)],
-  ['ack with 3 arguments', TypeError, () => open().ack(1, 1, 5)],
+  ['ack with 2 arguments', TypeError, () => ack(open(), 1, 1, 5)],
   ['mention with 2 arguments', TypeError, () => open().mention(1, 1)],
   ['insert with 4 arguments', TypeError, () => open().insert(2, 2, 0, 0)],
   ['drain with 2 arguments', TypeError, () => open().drain(Infinity, 1)],
@@ -88,7 +96,7 @@ const cases = [
   ['read userId a string', TypeError, () => open().read('1', 1)],
   ['read channelId null', TypeError, () => open().read(1, null)],
   ['read userId a BigInt', TypeError, () => open().read(1n, 1)],
-  ['ack now undefined', TypeError, () => open().ack(1, 1, 5, undefined)],
+  ['ack now undefined', TypeError, () => ack(open(), 1, 1, 5, undefined)],
   ['mention now an object', TypeError, () => open().mention(1, 1, {})],
   ['insert updatedAt a string', TypeError, () => open().insert(2, 2, 0, 0, '0')],
   ['drain olderThan a string', TypeError, () => open().drain('9', 1, out(1))],
@@ -99,9 +107,9 @@ const cases = [
   ['read userId NaN', RangeError, () => open().read(Number.NaN, 1)],
   ['insert userId 2^32', RangeError, () => open().insert(2 ** 32, 1, 0, 0, 0)],
   ['insert mentions -1', RangeError, () => open().insert(2, 2, 0, -1, 0)],
-  ['ack messageId -1', RangeError, () => open().ack(1, 1, -1, 2)],
-  ['ack messageId NaN', RangeError, () => open().ack(1, 1, Number.NaN, 2)],
-  ['ack messageId Infinity', RangeError, () => open().ack(1, 1, Infinity, 2)],
+  ['ack messageId -1', RangeError, () => ack(open(), 1, 1, -1, 2)],
+  ['ack messageId NaN', RangeError, () => ack(open(), 1, 1, Number.NaN, 2)],
+  ['ack messageId Infinity', RangeError, () => ack(open(), 1, 1, Infinity, 2)],
   ['insert lastRead -1', RangeError, () => open().insert(2, 2, -1, 0, 0)],
 
   // A method called on something that is not a NativeCache.
