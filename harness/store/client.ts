@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ReadState } from '../../implementations/contract.js';
 import { startWorker } from '../entry-points.js';
 import { STORE_RETRY_FIRST_MS, STORE_RETRY_MAX_MS } from '../tuning.js';
+import { NumberQueue } from './number-queue.js';
 import { FOUND_WIDTH, type StoreReply, type StoreRequest, type StoreWorkerOptions, WRITE_WIDTH } from './protocol.js';
 
 /** Called with the stored state (undefined when none is stored), or with why it could not load. */
@@ -36,10 +37,11 @@ export interface StoreStatus {
 export class StoreClient {
   readonly #worker: Worker;
   /** Writes not yet sent, WRITE_WIDTH numbers each. */
-  #queued: number[] = [];
+  readonly #queued = new NumberQueue();
   /** Writes the worker refused, in the order they were sent: resent first. */
-  #refused: number[] = [];
-  #loads: number[] = [];
+  readonly #refused = new NumberQueue();
+  /** Loads not yet sent, LOAD_WIDTH numbers each. */
+  readonly #loads = new NumberQueue();
   #loadCallbacks: LoadCallback[] = [];
   #flushScheduled = false;
   #seq = 0;
@@ -95,7 +97,7 @@ export class StoreClient {
   }
 
   write(state: ReadState): void {
-    this.#queued.push(state.userId, state.channelId, state.lastReadMessageId, state.mentionCount, state.updatedAt);
+    this.#queued.push5(state.userId, state.channelId, state.lastReadMessageId, state.mentionCount, state.updatedAt);
     this.#handed++;
     this.#scheduleFlush();
   }
@@ -105,7 +107,7 @@ export class StoreClient {
       done(undefined, new StoreUnavailableError(`store failing: ${this.#failing?.cause ?? this.#fatal?.message}`));
       return;
     }
-    this.#loads.push(userId, channelId);
+    this.#loads.push2(userId, channelId);
     this.#loadCallbacks.push(done);
     this.#scheduleFlush();
   }
@@ -167,26 +169,23 @@ export class StoreClient {
 
   /** Sends queued writes (after refused ones, when resuming) and loads as one batch. */
   #sendBatch(resume: boolean): void {
-    const writes = Float64Array.from(resume ? [...this.#refused, ...this.#queued] : this.#queued);
-    const loads = Float64Array.from(this.#loads);
+    const writes = resume ? this.#queued.takeAfter(this.#refused.take()) : this.#queued.take();
+    const loads = this.#loads.take();
     const callbacks = this.#loadCallbacks;
-    if (resume) this.#refused = [];
-    this.#queued = [];
-    this.#loads = [];
     this.#loadCallbacks = [];
-    // The writes' numbers are kept (not transferred) in case the worker refuses them.
-    const sent = Array.from(writes);
+    // The message carries a copy of `writes` (it is cloned, not transferred), so these numbers
+    // stay here in case the worker refuses them.
     const request: StoreRequest = { kind: 'batch', seq: this.#seq++, writes, loads, resume };
     this.#inFlight.set(request.seq, {
       settle: (reply) => {
         if (reply.kind !== 'batch') return;
         if (reply.persisted) {
-          this.#persisted += sent.length / WRITE_WIDTH;
-          if (resume || sent.length > 0) this.#recovered();
+          this.#persisted += writes.length / WRITE_WIDTH;
+          if (resume || writes.length > 0) this.#recovered();
         } else {
           // Replies arrive in the order batches were sent, so this keeps every refused write
           // in send order, ahead of anything queued since.
-          this.#refused.push(...sent);
+          this.#refused.pushAll(writes);
           this.#startFailing(reply.writeError ?? 'write-back failed');
         }
         this.#answerLoads(request.loads, callbacks, reply);
