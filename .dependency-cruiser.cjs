@@ -59,6 +59,12 @@ module.exports = {
       `${stage('(run|check|http|report|gate)')}`,
       'A service turns requests into cache operations; it does not drive load.',
     ),
+    never(
+      'runtimes-know-only-how-to-start',
+      stage('runtimes'),
+      `${stage('(cli|workload|run|service|store|measure|check|http|results|report|gate)')}|^implementations/`,
+      'A runtime says where a child starts and with which flags; it knows nothing of what the child does.',
+    ),
     never('run-and-http-apart', stage('run'), `${stage('(http|report|gate)')}`, 'The in-process run and the HTTP service are siblings.'),
     never('http-and-run-apart', stage('http'), `${stage('(run|report|gate)')}`, 'The in-process run and the HTTP service are siblings.'),
   ],

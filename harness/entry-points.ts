@@ -20,7 +20,8 @@ function siblingPath(callerUrl: string, relativePath: string): string {
  * named by its full URL, so the child finds it whatever folder it starts in.
  */
 export function childEntry(callerUrl: string, relativePath: string): { file: string; execArgv: string[] } {
-  return { file: siblingPath(callerUrl, relativePath), execArgv: fromSource(callerUrl) ? ['--import', import.meta.resolve('tsx')] : [] };
+  // Compiled, a child's stack trace names the .ts line through dist/'s source maps.
+  return { file: siblingPath(callerUrl, relativePath), execArgv: fromSource(callerUrl) ? ['--import', import.meta.resolve('tsx')] : ['--enable-source-maps'] };
 }
 
 /**
@@ -29,9 +30,15 @@ export function childEntry(callerUrl: string, relativePath: string): { file: str
  */
 export function startWorker(callerUrl: string, relativePath: string, options: WorkerOptions): Worker {
   const file = siblingPath(callerUrl, relativePath);
-  if (!fromSource(callerUrl)) return new Worker(file, options);
+  // Bun and Deno run TypeScript themselves (harness/runtimes/launch.ts): tsx would only get in
+  // the way of the modules the worker imports later.
+  if (!fromSource(callerUrl) || runsTypeScriptItself()) return new Worker(file, options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const target = pathToFileURL(file).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(target)}); })`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+function runsTypeScriptItself(): boolean {
+  return 'Bun' in globalThis || 'Deno' in globalThis;
 }

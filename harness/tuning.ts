@@ -170,3 +170,25 @@ export const SPIN_TURN_MS = 1;
  * allocation) to at most 20,000 a second.
  */
 export const MISS_POLL_MS = 0.05;
+
+// ---- measure: the stall recorder (harness/measure/stall-recorder.ts) ----
+
+/**
+ * The stall recorder's timer expects to fire every this many wall ms on the measured thread;
+ * how late it fires is how long the thread could not run JavaScript. 1 ms is the finest
+ * setInterval every runtime keeps; the driver yields at least that often (SPIN_TURN_MS).
+ */
+export const STALL_TICK_MS = 1;
+
+/** A tick this late (ms) is a stall, listed with its time; below it, lateness only counts in the histogram. */
+export const STALL_THRESHOLD_MS = 10;
+
+/** Stalls kept in a row's results: enough for any run's worst, few enough to read. */
+export const STALLS_KEPT = 2_000;
+
+/**
+ * Stall attribution also lists a row's worst windows, this many, whatever the spike rule
+ * says: in a saturated run every window is slow and no window stands out from the rest, yet
+ * the worst are what a reader asks about.
+ */
+export const WORST_WINDOWS_LISTED = 5;

@@ -5,6 +5,7 @@ import { isModulePath, loadModuleContender } from './module-contender.js';
 import { NaiveMapCache } from './naive-map.js';
 import { NativeCache, nativeUnavailableReason } from './native/native-cache.js';
 import { INHEAP_PARTITIONS, PartitionedInHeapCache } from './partitioned-inheap.js';
+import { redisUnavailableReason } from './redis-server.js';
 import { referenceUnavailableReason } from './reference-services.js';
 import { TypedArrayCache } from './typed-array.js';
 
@@ -90,6 +91,24 @@ export const serviceContenders: readonly ServiceContenderInfo[] = [
     unavailableReason: () => referenceUnavailableReason('rust-btree', 'cargo'),
     design: { kind: 'http-process', binary: 'rust-btree' },
   },
+  {
+    name: 'redis',
+    description:
+      "read states in a redis-server the lab starts on a loopback port (no persistence: --save '' --appendonly no); exact LRU, dirty set and write-back in Lua scripts, one auto-pipelined script call per request; runs only when --impl names it",
+    nodeFlags: [],
+    unavailableReason: redisUnavailableReason,
+    design: { kind: 'redis-server', persistence: 'none' },
+    onRequestOnly: true,
+  },
+  {
+    name: 'redis-rdb',
+    description:
+      'the redis contender with RDB snapshots (--save "1 1"): a fork of the Redis process every second or two under writes; runs only when --impl names it',
+    nodeFlags: [],
+    unavailableReason: redisUnavailableReason,
+    design: { kind: 'redis-server', persistence: 'rdb' },
+    onRequestOnly: true,
+  },
 ];
 
 /**
@@ -98,13 +117,21 @@ export const serviceContenders: readonly ServiceContenderInfo[] = [
  */
 export type ServiceDesign =
   | { readonly kind: 'worker-partitions'; readonly partitions: number; readonly innerCache: string }
-  | { readonly kind: 'http-process'; readonly binary: string };
+  | { readonly kind: 'http-process'; readonly binary: string }
+  /** A Node service whose cache lives in a redis-server it starts (harness/service/redis-service.ts). */
+  | { readonly kind: 'redis-server'; readonly persistence: 'none' | 'rdb' };
 
 export interface ServiceContenderInfo {
   readonly name: string;
   readonly description: string;
   readonly nodeFlags: readonly string[];
   readonly unavailableReason: () => string | undefined;
+  /**
+   * Run only when --impl names it, never in the default comparison: the Redis contenders start
+   * a server per row and add minutes to `npm start`, for a question (does moving the data out
+   * of process help?) the default run does not ask.
+   */
+  readonly onRequestOnly?: boolean;
   readonly design: ServiceDesign;
 }
 

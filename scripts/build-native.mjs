@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Builds the native contender's addon (build/Release/readstate_native.node) with node-gyp, against
 // the running Node's own headers: node-gyp would otherwise try to download them, which fails on
-// machines without internet access. Quiet unless the build fails.
+// machines without internet access. One line when it builds; node-gyp's output only when it fails.
 //
 //   node scripts/build-native.mjs            build; exit 1 with node-gyp's output on failure
-//   node scripts/build-native.mjs --optional build; on failure print one line and exit 0 (npm install)
+//   node scripts/build-native.mjs --optional build; on failure show the end of node-gyp's output
+//                                            and one line, and exit 0 (npm install)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,8 +38,15 @@ const why = nodedir === undefined ? ' (no Node headers found: install the nodejs
 if (result.status === 0) {
   process.stdout.write(`readstate-lab: built the native addon in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 } else if (optional) {
-  process.stdout.write(`readstate-lab: the native addon did not build${why}; the native contender will be skipped (npm run build:native shows why)\n`);
+  process.stderr.write(tail(`${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`));
+  process.stdout.write(`readstate-lab: the native addon did not build${why}; the native contender will be skipped (npm run build:native shows all of why)\n`);
 } else {
   process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}\nreadstate-lab: the native addon did not build${why}\n`);
   process.exitCode = 1;
+}
+
+/** The last lines of a tool's output: enough to see why it failed without a screenful of it. */
+function tail(output, lines = 25) {
+  const kept = output.trimEnd().split('\n').slice(-lines);
+  return kept.length === 0 || kept[0] === '' ? '' : `${kept.join('\n')}\n`;
 }

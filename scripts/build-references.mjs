@@ -66,8 +66,11 @@ for (const build of builds) {
   } else {
     failed++;
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
-    if (optional) process.stdout.write(`readstate-lab: ${build.name} did not build; it will be skipped (npm run build:references shows why)\n`);
-    else process.stderr.write(`${output}\nreadstate-lab: ${build.name} did not build\n`);
+    if (optional) {
+      // npm install goes on without it: the end of the build's output says why, then one line.
+      process.stderr.write(`${output.split('\n').slice(-25).join('\n')}\n`);
+      process.stdout.write(`readstate-lab: ${build.name} did not build; it will be skipped (npm run build:references shows all of why)\n`);
+    } else process.stderr.write(`${output}\nreadstate-lab: ${build.name} did not build\n`);
   }
 }
 if (failed > 0 && !optional) process.exitCode = 1;

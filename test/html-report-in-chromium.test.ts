@@ -3,24 +3,103 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchBrowser } from '../harness/report/browser.js';
-import { formatMs } from '../harness/report/format.js';
-import type { Results } from '../harness/results/schema.js';
+import { formatFigure, formatMs } from '../harness/report/format.js';
+import { microTable } from '../harness/report/micro-table.js';
+import { renderHtml } from '../harness/report/write-report.js';
+import { loadResults } from '../harness/results/results-file.js';
+import type { CompletedRow, MicroResults, Results, SweepResults } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { colourDifference, parseColour, type Rgb } from './support/colour-difference.js';
+
+/** What a chart.js chart in the page holds, read from its instance: scales, datasets, legend. */
+interface ChartState {
+  id: string;
+  type: string;
+  scales: Record<
+    string,
+    { type: string; min: number; max: number; top: number; bottom: number; left: number; right: number; ticks: number[]; labels: string[] }
+  >;
+  datasets: Array<{ label: string; borderColor: string; backgroundColor: string; yAxisID?: string; values: Array<number | null>; pixelsY: number[] }>;
+  legend: Array<{ text: string; lineDash: number[]; pointStyle: string }>;
+  usePointStyle: boolean;
+  gcColors: Record<string, string> | null;
+}
+
+async function chartStates(page: Page): Promise<ChartState[]> {
+  return page.$$eval('canvas', (canvases) =>
+    canvases.flatMap((canvas) => {
+      const chart = (window as any).Chart.getChart(canvas);
+      if (chart === undefined) return [];
+      const scales = Object.fromEntries(
+        Object.entries(chart.scales).map(([id, scale]: [string, any]) => [
+          id,
+          {
+            type: scale.type,
+            min: scale.min,
+            max: scale.max,
+            top: scale.top,
+            bottom: scale.bottom,
+            left: scale.left,
+            right: scale.right,
+            ticks: scale.ticks.map((t: any) => t.value),
+            labels: scale.ticks.map((t: any) => (Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? ''))),
+          },
+        ]),
+      );
+      const datasets = chart.data.datasets.map((d: any, i: number) => ({
+        label: d.label,
+        borderColor: String(d.borderColor),
+        backgroundColor: String(d.backgroundColor),
+        yAxisID: d.yAxisID,
+        values: d.data.map((p: any) => (typeof p === 'number' ? p : p === null ? null : p.y)),
+        pixelsY: chart
+          .getDatasetMeta(i)
+          .data.filter((el: any) => !el.skip)
+          .map((el: any) => el.y),
+      }));
+      const legend = (chart.legend?.legendItems ?? []).map((item: any) => ({
+        text: item.text,
+        lineDash: item.lineDash ?? [],
+        pointStyle: String(item.pointStyle),
+      }));
+      return [
+        {
+          id: canvas.id,
+          type: chart.config.type,
+          scales,
+          datasets,
+          legend,
+          usePointStyle: Boolean(chart.options.plugins.legend.labels.usePointStyle),
+          gcColors: chart.options.plugins.gcMarks?.colors ?? null,
+        },
+      ];
+    }),
+  );
+}
+
+/** The labels of an axis that are shown (chart.js keeps unlabelled ticks as ''). */
+const shownLabels = (scale: ChartState['scales'][string]): string[] => scale.labels.filter((label) => label !== '');
 
 /**
  * Renders a real run's report and loads it in Debian's chromium (installed by .ci/run): no
  * console errors, no network, every chart drawn with data, and the summary table showing the
  * numbers results.json holds.
  */
-describe('the HTML report, in a real browser', () => {
+// Without chromium the suite is skipped with one line saying why, not cancelled with a stack.
+const chromiumMissing = existsSync(CHROMIUM_PATH)
+  ? undefined
+  : `${CHROMIUM_PATH} is missing: apt-get install -y chromium (.ci/run does), or set READSTATE_LAB_CHROMIUM`;
+if (chromiumMissing !== undefined) process.stderr.write(`SKIPPED the HTML report's browser tests: ${chromiumMissing}\n`);
+
+describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false }, () => {
   const dir = tempDir('rsl-report-');
   const runDir = join(dir, 'run');
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let results: Results;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM_PATH), `${CHROMIUM_PATH} is missing: apt-get install -y chromium (.ci/run does)`);
     const run = await runCli(['run', '--scenario', smallScenarioFile(dir, { durationSeconds: 2 }), '--impl', 'naive-map,typed-array', '--out', runDir]);
     assert.equal(run.exitCode, 0, run.stderr);
     results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
@@ -28,8 +107,9 @@ describe('the HTML report, in a real browser', () => {
   });
   after(async () => browser?.close());
 
-  async function load(file: string) {
+  async function load(file: string, colorScheme: 'light' | 'dark' = 'light') {
     const page = await browser.context.newPage();
+    await page.emulateMedia({ colorScheme });
     const problems: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
@@ -84,6 +164,7 @@ describe('the HTML report, in a real browser', () => {
   it('shows in its summary table the figures results.json holds', async () => {
     const { page } = await load(join(runDir, 'index.html'));
     const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const header = await page.$$eval('#summary thead th', (ths) => ths.map((th) => th.textContent ?? ''));
     assert.equal(rows.length, results.contenders.length);
     results.contenders.forEach((contender, i) => {
       const cells = rows[i]!;
@@ -93,9 +174,261 @@ describe('the HTML report, in a real browser', () => {
       assert.equal(shown(2), formatMs(contender.p99Ms.median));
       assert.equal(shown(3), formatMs(contender.p999Ms.median));
       assert.equal(shown(4), formatMs(contender.maxMs.median));
-      assert.equal(cells[8], 'yes');
+      assert.equal(cells[header.indexOf('nothing lost')], 'yes');
     });
     await page.close();
+  });
+
+  it('labels every axis with numbers, and ends log axes on a label above the data', async () => {
+    const { page } = await load(join(runDir, 'index.html'));
+    for (const chart of await chartStates(page)) {
+      for (const [id, scale] of Object.entries(chart.scales)) {
+        if (id === 'gc') continue; // the GC strip has marks, not values
+        const shown = shownLabels(scale);
+        assert.ok(shown.length >= 2, `${chart.id} axis ${id}: labels ${JSON.stringify(scale.labels)}`);
+        if (scale.type !== 'category') assert.ok(shown.filter((label) => /\d/.test(label)).length >= 2, `${chart.id} axis ${id}: ${shown.join(', ')}`);
+      }
+      if (chart.scales['y']?.type === 'logarithmic') {
+        const values = chart.datasets.flatMap((d) => d.values).filter((v): v is number => v !== null && v > 0);
+        assert.ok(Math.max(...values) <= chart.scales['y'].max, `${chart.id}: data above the axis`);
+        assert.notEqual(chart.scales['y'].labels.at(-1), '', `${chart.id}: the top of the axis has no label`);
+      }
+    }
+    await page.close();
+  });
+
+  it('puts every chart over time on the same seconds and tick step', async () => {
+    const { page } = await load(join(runDir, 'index.html'));
+    const overTime = (await chartStates(page)).filter((c) => c.id.startsWith('latency-') || c.id.startsWith('resource-'));
+    assert.ok(overTime.length >= 6, `${overTime.length} charts over time`);
+    const [first] = overTime;
+    for (const chart of overTime) {
+      const x = chart.scales['x']!;
+      assert.deepEqual([x.min, x.max, x.ticks], [first!.scales['x']!.min, first!.scales['x']!.max, first!.scales['x']!.ticks], chart.id);
+    }
+    // The range holds every window of every contender.
+    const lastWindow = Math.max(
+      ...results.rows.flatMap((row) => (row as CompletedRow).summary.windows.filter((w) => w.count > 0).map((w) => w.startMs / 1000)),
+    );
+    assert.ok(first!.scales['x']!.max >= lastWindow, `x axis ends at ${first!.scales['x']!.max} s, a window starts at ${lastWindow} s`);
+    await page.close();
+  });
+
+  it('draws the p50 line above the strip of GC marks, with a dashed p99 in the legend', async () => {
+    const { page } = await load(join(runDir, 'index.html'));
+    const latency = (await chartStates(page)).filter((c) => c.id.startsWith('latency-'));
+    assert.ok(latency.length >= 2);
+    for (const chart of latency) {
+      const strip = chart.scales['gc'];
+      const y = chart.scales['y']!;
+      assert.ok(strip !== undefined, `${chart.id}: no GC strip`);
+      assert.ok(strip.top >= y.bottom - 0.5, `${chart.id}: the GC strip (from ${strip.top}px) overlaps the plot (to ${y.bottom}px)`);
+      const p50 = chart.datasets.find((d) => d.label === 'p50')!;
+      assert.ok(p50.pixelsY.length > 0, `${chart.id}: p50 has no points`);
+      for (const py of p50.pixelsY)
+        assert.ok(py <= y.bottom + 0.5 && py < strip.top, `${chart.id}: a p50 point at ${py}px, the GC strip starts at ${strip.top}px`);
+      const p99 = chart.legend.find((item) => item.text === 'p99')!;
+      assert.ok(chart.usePointStyle && p99.pointStyle === 'line', `${chart.id}: the legend draws boxes`);
+      assert.ok(p99.lineDash.length > 0, `${chart.id}: p99's legend line is not dashed`);
+    }
+    await page.close();
+  });
+
+  it('keeps series colours apart from the GC marks, and the forced-GC band visible, in both colour schemes', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, problems } = await load(join(runDir, 'index.html'), scheme);
+      assert.deepEqual(problems, []);
+      const panel = parseColour(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--panel')));
+      const latency = (await chartStates(page)).filter((c) => c.id.startsWith('latency-'));
+      for (const chart of latency) {
+        const marks = chart.gcColors!;
+        assert.ok(marks !== null, `${chart.id}: no GC mark colours`);
+        const markColours: Array<[string, Rgb]> = [
+          ['forced', parseColour(marks['forced']!, panel)],
+          ['forcedBand', parseColour(marks['forcedBand']!, panel)],
+          ['major', parseColour(marks['major']!, panel)],
+          ['minor', parseColour(marks['minor']!, panel)],
+        ];
+        for (const dataset of chart.datasets) {
+          for (const [mark, colour] of markColours) {
+            const difference = colourDifference(parseColour(dataset.borderColor, panel), colour);
+            assert.ok(
+              difference >= 30,
+              `${scheme}: ${chart.id} ${dataset.label} (${dataset.borderColor}) is ${difference.toFixed(0)} ΔE from the ${mark} GC mark (${marks[mark]})`,
+            );
+          }
+        }
+        // The band, laid over the panel, must stand out from the panel.
+        const band = colourDifference(parseColour(marks['forcedBand']!, panel), panel);
+        assert.ok(band >= 15, `${scheme}: the forced-GC band is only ${band.toFixed(0)} ΔE from the panel`);
+      }
+      await page.close();
+    }
+  });
+
+  it('shows GC pause counts as whole numbers', async () => {
+    const { page } = await load(join(runDir, 'index.html'));
+    const histogram = (await chartStates(page)).find((c) => c.id === 'gc-histogram')!;
+    const shown = shownLabels(histogram.scales['y']!);
+    assert.ok(shown.length >= 2);
+    for (const label of shown) assert.match(label, /^\d+(k|M)?$/, `a count axis label: ${label}`);
+    await page.close();
+  });
+
+  it('shows allocation and hit/miss figures in every table and draws latency by outcome', async () => {
+    const { page } = await load(join(runDir, 'index.html'));
+    const header = await page.$$eval('#summary thead th', (ths) => ths.map((th) => th.textContent ?? ''));
+    const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    for (const column of ['B/request', 'scavenges/100k', 'hit p99.9', 'miss p99'])
+      assert.ok(header.includes(column), `no ${column} column: ${header.join(', ')}`);
+    results.contenders.forEach((contender, i) => {
+      const cell = (name: string): string => rows[i]![header.indexOf(name)]!.split(' ×')[0]!;
+      const row = results.rows.find((r) => r.contender === contender.contender) as CompletedRow;
+      assert.equal(cell('B/request'), formatFigure(row.measurement.allocation!.bytesPerRequest));
+      assert.equal(cell('scavenges/100k'), formatFigure(row.measurement.allocation!.scavengesPer100k));
+      assert.equal(cell('hit p99.9'), formatMs(contender.hitP999Ms.median));
+    });
+    const outcome = (await chartStates(page)).filter((c) => c.id.startsWith('outcome-'));
+    assert.deepEqual(
+      outcome.map((c) => c.id),
+      ['outcome-hit', 'outcome-miss'],
+    );
+    for (const chart of outcome) assert.deepEqual(chart.datasets.map((d) => d.label).sort(), results.contenders.map((c) => c.contender).sort(), chart.id);
+    await page.close();
+    const markdown = readFileSync(join(runDir, 'summary.md'), 'utf8');
+    assert.match(markdown, /\| B\/request \| scavenges\/100k \| hit p99\.9 \| miss p99 \|/);
+
+    // Rows that did not measure them: "-", never 0.
+    const stripped = {
+      ...results,
+      rows: results.rows.map((row) => {
+        const { allocation: _allocation, ...measurement } = (row as CompletedRow).measurement;
+        const { byOutcome: _byOutcome, ...latency } = measurement.latency;
+        return { ...row, measurement: { ...measurement, latency } };
+      }),
+    };
+    const file = join(dir, 'without-allocation.json');
+    writeFileSync(file, JSON.stringify(stripped));
+    const html = join(dir, 'without-allocation.html');
+    writeFileSync(html, renderHtml(loadResults(file)));
+    const bare = await load(html);
+    const bareRows = await bare.page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    for (const row of bareRows) {
+      for (const column of ['B/request', 'scavenges/100k', 'hit p99.9', 'miss p99']) assert.equal(row[header.indexOf(column)], '-', `${row[0]} ${column}`);
+    }
+    assert.equal(await bare.page.$$eval('canvas[id^="outcome-"]', (c) => c.length), 0);
+    assert.match((await bare.page.textContent('#outcome-none')) ?? '', /Not measured/);
+    await bare.page.close();
+  });
+
+  it('says "not measured" instead of charting a figure no series has, and names a load run as such', async () => {
+    // What `load --closed-loop` writes for a service that reports no heap: CPU and heap null in
+    // every window, a service-level run driven by autocannon.
+    const row = results.rows.find((r) => r.state === 'completed') as CompletedRow;
+    const windows = row.measurement.windows.map((w) => ({ ...w, cpuPercent: null, heapUsedBytes: null }));
+    const loadLike = {
+      ...results,
+      settings: { ...results.settings, invocation: undefined, serviceLevel: { connections: 10, target: null, driver: 'closed-loop' } },
+      rows: [{ ...row, measurement: { ...row.measurement, windows } }],
+    };
+    const file = join(dir, 'load-like.json');
+    writeFileSync(file, JSON.stringify(loadLike));
+    const html = join(dir, 'load-like.html');
+    writeFileSync(html, renderHtml(loadResults(file)));
+    const { page, problems } = await load(html);
+    assert.deepEqual(problems, []);
+    const ids = (await chartStates(page)).map((c) => c.id);
+    assert.ok(!ids.includes('resource-cpu') && !ids.includes('resource-heap'), `charts of nothing: ${ids.join(', ')}`);
+    assert.ok(ids.includes('resource-rss'), 'RSS was measured');
+    assert.match((await page.textContent('#resource-cpu-none')) ?? '', /CPU: not measured/);
+    const text = (await page.textContent('body')) ?? '';
+    assert.match(text, /CLOSED loop/);
+    assert.doesNotMatch(text, /\(open loop\)/);
+    const reproduce = await page.$$eval('dl.settings dt', (dts) => dts.find((dt) => dt.textContent === 'reproduce')?.nextElementSibling?.textContent ?? '');
+    assert.match(reproduce, /^readstate-lab load .*--closed-loop/);
+    await page.close();
+  });
+
+  it('labels the micro and sweep charts readably', async () => {
+    const environment = results.environment;
+    const micro: MicroResults = {
+      schemaVersion: results.schemaVersion,
+      kind: 'micro',
+      runId: 'fixture',
+      createdAt: results.createdAt,
+      environment,
+      settings: { capacity: 8_000_000, timeMs: 1000, opsPerSample: 1024 },
+      rows: [
+        {
+          contender: 'naive-map',
+          state: 'completed',
+          fullGcMs: 1140,
+          tasks: [{ task: 'read', opsPerSecond: 35_554, meanNsPerOp: 28_126, p99NsPerOp: 643_003, samples: 10 }],
+        },
+        {
+          contender: 'typed-array',
+          state: 'completed',
+          fullGcMs: 2.2,
+          tasks: [{ task: 'read', opsPerSecond: 3_232_238, meanNsPerOp: 309, p99NsPerOp: 348, samples: 10 }],
+        },
+      ],
+    };
+    // Values within one decade: the axis still needs numbers.
+    const sweep: SweepResults = {
+      schemaVersion: results.schemaVersion,
+      kind: 'sweep',
+      runId: 'fixture',
+      createdAt: results.createdAt,
+      environment,
+      scenario: results.settings.scenario,
+      capacities: [1e6, 2e6, 4e6, 8e6],
+      points: [1e6, 2e6, 4e6, 8e6].map((capacity, i) => ({
+        contender: 'typed-array',
+        capacity,
+        state: 'completed' as const,
+        bytesPerEntry: 49,
+        fullGcPauseMs: 4.4 + i * 0.3,
+        longestGcMs: 5,
+        p99Ms: 0.2 + i * 0.05,
+        p999Ms: 3,
+        maxMs: 8 + i,
+        achievedRate: 10_000,
+        saturated: false,
+      })),
+    };
+    // Its table: one unit per column, the full GC's pause in its own column of ms.
+    const [microHeader, microCells] = microTable(micro);
+    for (const column of ['mean ns/op', 'p99 ns/op', 'full GC ms']) {
+      const at = microHeader.indexOf(column);
+      for (const row of microCells) assert.match(row[at]!, /^(-|[\d,]+(\.\d+)?)$/, `${column}: ${row.join(' | ')}`);
+    }
+    assert.deepEqual(
+      microCells.map((row) => row[microHeader.indexOf('full GC ms')]),
+      ['-', '1,140', '-', '2.2'],
+    );
+    for (const fixture of [micro, sweep]) {
+      const html = join(dir, `${fixture.kind}.html`);
+      writeFileSync(html, renderHtml(fixture));
+      const { page, problems } = await load(html);
+      assert.deepEqual(problems, []);
+      for (const chart of await chartStates(page)) {
+        const y = chart.scales['y']!;
+        const shown = shownLabels(y);
+        assert.ok(shown.length >= 2, `${fixture.kind} ${chart.id}: y labels ${JSON.stringify(y.labels)}`);
+        const values = chart.datasets.flatMap((d) => d.values).filter((v): v is number => v !== null);
+        assert.ok(Math.max(...values) <= y.max && y.labels.at(-1) !== '', `${fixture.kind} ${chart.id}: the data pass the last label`);
+        // Labelled y ticks at least a line apart: no collisions.
+        const labelled = y.ticks.filter((_, i) => y.labels[i] !== '');
+        const pixels = await page.evaluate(
+          ({ id, values }) => values.map((v) => (window as any).Chart.getChart(document.getElementById(id)).scales.y.getPixelForValue(v)),
+          { id: chart.id, values: labelled },
+        );
+        for (let i = 1; i < pixels.length; i++)
+          assert.ok(Math.abs(pixels[i]! - pixels[i - 1]!) >= 12, `${chart.id}: y labels ${labelled[i - 1]} and ${labelled[i]} collide`);
+        if (fixture.kind === 'sweep') assert.deepEqual(chart.scales['x']!.ticks, sweep.capacities, `${chart.id}: x ticks at the capacities measured`);
+      }
+      await page.close();
+    }
   });
 
   it('shows a crashed contender as a failed row beside the completed ones', async () => {

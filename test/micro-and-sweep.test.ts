@@ -20,7 +20,7 @@ describe('readstate-lab micro and sweep', () => {
       out,
     ]);
     assert.equal(exitCode, 0, stderr);
-    assert.match(stdout, /skipping partitioned: a service, not a cache/);
+    assert.match(stderr, /skipping partitioned: a service, not a cache/, 'notes go to stderr with the progress');
     const results = JSON.parse(readFileSync(join(out, 'micro.json'), 'utf8')) as MicroResults;
     assert.deepEqual(
       results.rows.map((row) => row.contender),

@@ -4,7 +4,7 @@ import { UsageError } from '../harness/errors.js';
 import { loadScenario, parseScenario, scenarioNames } from '../harness/workload/scenario.js';
 
 it('ships its scenarios, all valid', () => {
-  assert.deepEqual(scenarioNames(), ['discord-2020', 'discord-2min', 'discord-scale', 'reconnect-storm', 'small-cache', 'steady']);
+  assert.deepEqual(scenarioNames(), ['discord-2020', 'discord-2min', 'discord-scale', 'discord-tradeoff', 'reconnect-storm', 'small-cache', 'steady']);
   for (const name of scenarioNames()) assert.equal(loadScenario(name).name, name);
   assert.equal(loadScenario('small-cache').capacity * 10, loadScenario('discord-2min').capacity);
   assert.equal(loadScenario('steady').forcedGc, null);

@@ -22,7 +22,7 @@ export type Venue = 'in-process' | 'over-http';
 function fits(contender: AnyContender, venue: Venue): string | undefined {
   const overHttpOnly = contender.kind === 'service' && contender.design.kind === 'http-process';
   if (venue === 'in-process' && overHttpOnly) return `a service in a process of its own; measure it with readstate-lab load --impl ${contender.name}`;
-  if (venue === 'over-http' && contender.kind === 'service' && !overHttpOnly) return 'runs in-process only (readstate-lab run)';
+  if (venue === 'over-http' && contender.kind === 'service' && !overHttpOnly) return 'a service that runs in-process only (readstate-lab run)';
   return undefined;
 }
 
@@ -39,7 +39,7 @@ export async function chooseContenders(
   const references =
     requested ??
     allContenders()
-      .filter((c) => fits(c, venue) === undefined)
+      .filter((c) => fits(c, venue) === undefined && !(c.kind === 'service' && c.onRequestOnly === true))
       .map((c) => c.name);
   if (references.length === 0) throw new UsageError('--impl needs at least one name');
   const chosen = new Map<string, ChosenContender>();

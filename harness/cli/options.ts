@@ -7,15 +7,14 @@ type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ options: T; stric
 /**
  * Parses a command's flags strictly: an unknown flag or a missing value is a UsageError of one
  * line that names the flag and ends with where to look, "(see readstate-lab run --help)".
- * `command` names the command for that hint; without it, the command this process was started
- * with (process.argv[2]) is named.
+ * `command` names the command for that hint; without it, main.ts adds it.
  */
 export function parseFlags<T extends Options>(args: readonly string[], options: T, allowPositionals = false, command?: string): Parsed<T> {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (error) {
-    const name = command ?? (process.argv[2] !== undefined && !process.argv[2].startsWith('-') ? process.argv[2] : undefined);
-    const hint = name === undefined ? '' : ` (see readstate-lab ${name} --help)`;
+    // Without `command`, main.ts adds the hint: it knows which command it ran.
+    const hint = command === undefined ? '' : ` (see readstate-lab ${command} --help)`;
     throw new UsageError(`${describeParseError(error as Error, args)}${hint}`);
   }
 }

@@ -1,11 +1,15 @@
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { renderSummaryMarkdown } from '../report/summary-table.js';
 import type { Results } from '../results/schema.js';
 import { checkOutputFolder, createFolder } from './output-paths.js';
 
-export const reportsDir = join(packageRoot, 'reports');
+/**
+ * Where runs go by default: reports/ of the checkout, or, when the lab is an installed package
+ * (npx readstate-lab, inside node_modules), reports/ of the folder it is run from.
+ */
+export const reportsDir = packageRoot.split(sep).includes('node_modules') ? resolve('reports') : join(packageRoot, 'reports');
 
 /** A run id that sorts by time and says what ran: 2026-11-26T19-50-12-discord-2min. */
 export function newRunId(scenarioName: string, now = new Date()): string {

@@ -11,6 +11,10 @@ export const GATE_METRICS = {
   longestGcMs: { read: (s: RowSummary) => s.longestGcMs, higherIsBetter: false, label: 'longest GC pause' },
   fullGcPauseMs: { read: (s: RowSummary) => s.fullGcPauseMs, higherIsBetter: false, label: 'full GC pause' },
   bytesPerEntry: { read: (s: RowSummary) => s.bytesPerEntry, higherIsBetter: false, label: 'bytes per entry' },
+  // Allocation is nearly deterministic, so a gate can hold it to 20%: it catches a change that
+  // starts allocating on the hit path long before the tail-latency checks (about 2x) would.
+  bytesPerRequest: { read: (s: RowSummary) => s.bytesPerRequest, higherIsBetter: false, label: 'bytes allocated per request' },
+  scavengesPer100k: { read: (s: RowSummary) => s.scavengesPer100k, higherIsBetter: false, label: 'scavenges per 100k requests' },
   achievedRate: { read: (s: RowSummary) => s.achievedRate, higherIsBetter: true, label: 'throughput' },
 } as const;
 export type GateMetric = keyof typeof GATE_METRICS;

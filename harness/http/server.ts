@@ -7,6 +7,7 @@ import { type ForcedGcPlan, ThreadGc } from '../measure/thread-gc.js';
 import { encodeHistogram, type Histogram, prepareFastHistograms, recordingHistogram } from '../results/histogram.js';
 import { ReadStateService } from '../service/read-state-service.js';
 import { StoreClient, StoreUnavailableError } from '../store/client.js';
+import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import { SERVER_REQUEST_TIMEOUT_MS, SHUTDOWN_DEADLINE_MS, WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
 import { API_ROUTES, type ApiCall, ApiError, type ApiRoute, MAX_BODY_BYTES, matchRoute, parseCall } from './api.js';
@@ -16,6 +17,8 @@ export interface ServerOptions {
   readonly cache: ContenderInfo;
   readonly capacity: number;
   readonly store: StoreKind;
+  /** How long the store takes to answer (--store-latency); undefined: as fast as it can. */
+  readonly storeLatency?: StoreLatencyProfile | undefined;
   /** The SQLite file; a restart on the same file serves the same read states. */
   readonly dbPath: string;
   readonly host: string;
@@ -82,7 +85,7 @@ export class ReadStateServer {
             : `store failing, writes refused with 503 until it recovers: ${status.failing.cause}`,
         ),
       makeCache: (onEvict) => createFrom(options.cache, { capacity: options.capacity, onEvict }),
-      store: new StoreClient({ kind: options.store, path: options.dbPath }),
+      store: new StoreClient({ kind: options.store, path: options.dbPath, latency: options.storeLatency, latencySeed: 1 }),
       clock,
       writeBackDelayMs: options.writeBackDelayMs,
       writeBackEveryMs: WRITE_BACK_EVERY_MS,

@@ -2,12 +2,23 @@ import { execa, type ResultPromise } from 'execa';
 import { referenceExecutable } from '../../implementations/reference-services.js';
 import { childEntry } from '../entry-points.js';
 import type { Scenario } from '../results/scenario-schema.js';
+import { systemRuntimeName } from '../runtimes/catalog.js';
+import { launchScript } from '../runtimes/launch.js';
+import { type Runtime, requireRuntime } from '../runtimes/locate.js';
 import { BASE_NODE_FLAGS, SERVE_START_TIMEOUT_MS, SERVICE_STOP_TIMEOUT_MS } from '../tuning.js';
 import { waitForListening } from './serve-listening.js';
 
 /** What runs as the service: a cache behind `readstate-lab serve`, or a reference binary. */
 export type ServiceProgram =
-  | { readonly kind: 'node-serve'; readonly contender: string; readonly scenarioFile: string }
+  | {
+      readonly kind: 'node-serve';
+      readonly contender: string;
+      readonly scenarioFile: string;
+      /** serve's --store-latency, as the user gave it (a name, fixed:MS or a path); undefined: none. */
+      readonly storeLatency?: string | undefined;
+      /** The runtime serve runs on (--runtime); undefined: the system Node. */
+      readonly runtime?: Runtime | undefined;
+    }
   | { readonly kind: 'reference'; readonly binary: string };
 
 export interface ServiceProcessOptions {
@@ -43,9 +54,12 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   let args: string[];
   if (program.kind === 'node-serve') {
     const entry = childEntry(import.meta.url, '../cli/main.js');
-    file = process.execPath;
-    args = [...BASE_NODE_FLAGS, ...entry.execArgv, entry.file, 'serve', '--impl', program.contender, '--port', '0', '--scenario', program.scenarioFile];
-    args.push('--warm-file', options.warmFile, '--db', options.dbPath);
+    const serve = ['serve', '--impl', program.contender, '--port', '0', '--scenario', program.scenarioFile];
+    serve.push('--warm-file', options.warmFile, '--db', options.dbPath);
+    if (program.storeLatency !== undefined) serve.push('--store-latency', program.storeLatency);
+    const launch = launchScript(program.runtime ?? requireRuntime(systemRuntimeName()), BASE_NODE_FLAGS, entry, serve);
+    file = launch.file;
+    args = [...launch.args];
   } else {
     file = referenceExecutable(program.binary);
     args = ['--host', '127.0.0.1', '--port', '0', '--capacity', String(scenario.capacity), '--db', options.dbPath];

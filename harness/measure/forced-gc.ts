@@ -15,6 +15,29 @@ export function ensureGc(): void {
 }
 
 /**
+ * A full, stop-the-world collection on whatever runtime this is: `gc()` on Node (--expose-gc)
+ * and Deno (--v8-flags=--expose-gc), `Bun.gc(true)` on Bun (its synchronous full collection,
+ * JavaScriptCore's). Throws when the runtime offers neither.
+ */
+export function collectFully(): void {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+  if (bun !== undefined) return bun.gc(true);
+  if (typeof globalThis.gc !== 'function') throw new Error('a forced GC needs --expose-gc (Node, Bun) or --v8-flags=--expose-gc (Deno)');
+  globalThis.gc();
+}
+
+/**
+ * How long one full GC of this thread takes now, in ms: the pause a forced GC of what the heap
+ * holds costs. 0 where no GC can be forced (the process lacks --expose-gc).
+ */
+export function timeFullGc(): number {
+  if (typeof globalThis.gc !== 'function' && (globalThis as { Bun?: unknown }).Bun === undefined) return 0;
+  const start = performance.now();
+  collectFully();
+  return performance.now() - start;
+}
+
+/**
  * The "2-minute GC": a forced major GC every `intervalMs` of wall time.
  *
  * - `sync`: `gc()`, a full stop-the-world mark-compact, like the worst case of a forced GC.
@@ -40,7 +63,7 @@ export class ForcedGcScheduler {
    * different offsets so that their GCs are staggered rather than simultaneous.
    */
   constructor(intervalMs: number, mode: ForcedGcMode, clock: () => number, offsetMs = intervalMs) {
-    if (typeof globalThis.gc !== 'function') throw new Error('forced GC needs node --expose-gc');
+    if (typeof globalThis.gc !== 'function' && !('Bun' in globalThis)) throw new Error('forced GC needs --expose-gc (Deno: --v8-flags=--expose-gc)');
     this.#mode = mode;
     this.#clock = clock;
     this.#timer = setTimeout(() => {
@@ -72,7 +95,7 @@ export class ForcedGcScheduler {
   #force(): void {
     const startMs = this.#clock();
     if (this.#mode === 'sync') {
-      globalThis.gc!();
+      collectFully();
       this.forced.push({ startMs, durationMs: this.#clock() - startMs, mode: 'sync' });
       return;
     }

@@ -133,6 +133,27 @@ export class LatencyRecorder {
     return this.#count;
   }
 
+  /**
+   * A quantile (0.99 for p99) of the last finished window that saw a request, in ms; NaN before
+   * one finished. For live progress: it reads only that window's trimmed counts, never the
+   * full-range arrays, so the measured thread spends microseconds on it.
+   */
+  lastWindowQuantileMs(quantile: number): number {
+    for (let w = this.#window - 1; w >= 0; w--) {
+      const finished = this.#finished[w];
+      if (finished === undefined) continue;
+      let total = 0;
+      for (let i = 0; i < finished.counts.length; i++) total += finished.counts[i]!;
+      const rank = Math.max(1, Math.ceil(quantile * total));
+      let seen = 0;
+      for (let i = 0; i < finished.counts.length; i++) {
+        seen += finished.counts[i]!;
+        if (seen >= rank) return valueAt(finished.from + i) / 1e6;
+      }
+    }
+    return Number.NaN;
+  }
+
   encode(): EncodedLatencies {
     const overall = new Uint32Array(COUNTS_LENGTH);
     for (let type = 0; type < REQUEST_TYPES.length; type++) {

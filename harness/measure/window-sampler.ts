@@ -6,6 +6,10 @@ export interface SampleSources {
   readonly cacheOffHeapBytes: () => number;
   readonly completed: () => number;
   readonly misses: () => number;
+  /** Write-backs handed to the store and not yet acknowledged (the pressure on the database). */
+  readonly storeWritesPending?: () => number;
+  /** Heaps of the service's other threads (partition workers), added to this thread's. */
+  readonly otherHeaps?: () => { usedBytes: number; totalBytes: number };
 }
 
 /**
@@ -33,13 +37,14 @@ export class WindowSampler {
     const at = this.#sources.clock();
     const cpu = process.cpuUsage(this.#lastCpu);
     const memory = process.memoryUsage();
+    const other = this.#sources.otherHeaps?.() ?? { usedBytes: 0, totalBytes: 0 };
     const completed = this.#sources.completed();
     const misses = this.#sources.misses();
     const elapsedMs = Math.max(at - this.#lastAt, 1e-3);
     this.samples.push({
       atMs: at,
-      heapUsedBytes: memory.heapUsed,
-      heapTotalBytes: memory.heapTotal,
+      heapUsedBytes: memory.heapUsed + other.usedBytes,
+      heapTotalBytes: memory.heapTotal + other.totalBytes,
       rssBytes: memory.rss,
       externalBytes: memory.external,
       cacheOffHeapBytes: this.#sources.cacheOffHeapBytes(),
@@ -48,6 +53,7 @@ export class WindowSampler {
       eventLoopDelayP99Ms: this.#delay.count > 0 ? this.#delay.percentile(99) / 1e6 : 0,
       completed: completed - this.#lastCompleted,
       misses: misses - this.#lastMisses,
+      ...(this.#sources.storeWritesPending === undefined ? {} : { storeWritesPending: this.#sources.storeWritesPending() }),
     });
     this.#delay.reset();
     this.#lastCpu = process.cpuUsage();

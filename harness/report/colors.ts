@@ -1,13 +1,32 @@
 /**
- * Series colours for contenders. A report never loads the contender registry, so a colour comes
- * from the contender's name: a stable hash picks its slot, and a name whose slot is taken in this
- * report takes the next free one. The same contender keeps its colour across reports unless two
- * names of one report collide.
+ * Colours of a report: series colours for contenders and the colours of GC marks, in one place so
+ * that they are chosen against each other.
  *
- * None of these is the purple, orange or grey the charts use for GC marks (assets/report.js), and
- * each reads on both the light and the dark background.
+ * A report never loads the contender registry, so a series colour comes from the contender's
+ * name: a stable hash picks its slot, and a name whose slot is taken in this report takes the
+ * next free one. The same contender keeps its colour across reports unless two names of one
+ * report collide.
  */
-const PALETTE = ['#2e86de', '#16a085', '#c0392b', '#d4ac0d', '#27ae60', '#e84393', '#00a8b5', '#6c5ce7', '#a0522d', '#2d3436'];
+
+/**
+ * GC marks on the latency-over-time charts, per colour scheme: forced major GCs as purple bands,
+ * major GCs the runtime chose as orange lines, scavenges as grey ticks. The dark scheme's are
+ * lighter and its band more opaque, or the bands vanish into the dark panel.
+ */
+export const GC_MARK_COLORS = {
+  light: { forced: '#8e44ad', forcedBand: 'rgba(142,68,173,0.30)', major: '#e67e22', minor: '#7f8c8d' },
+  dark: { forced: '#c39bff', forcedBand: 'rgba(195,155,255,0.42)', major: '#ffa94d', minor: '#aab3bf' },
+} as const;
+
+/**
+ * Series colours. Each is at least 35 CIE76 ΔE from every GC mark colour above in both schemes
+ * (none is purple, orange or grey) and has a contrast of at least 2.3:1 against both the light
+ * and the dark chart panel; test/html-report-in-chromium.test.ts checks the first in the page.
+ */
+// The order places the six most distinct colours (at least 52 ΔE apart) in the slots the hash
+// gives the built-in cache contenders: naive-map red, lru-cache blue, typed-array teal, native
+// indigo, partitioned-inheap pink, partitioned olive.
+const PALETTE = ['#ff2277', '#16a085', '#0066ff', '#2ca02c', '#3333ff', '#d62728', '#dd7799', '#2e86de', '#776600', '#99aa00'];
 
 /** FNV-1a over the name's UTF-16 code units: small, stable, spreads short names well. */
 function hash(name: string): number {

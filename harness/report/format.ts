@@ -28,3 +28,10 @@ export function formatCount(value: number): string {
 export function formatPercent(share: number): string {
   return Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : '-';
 }
+
+/** A figure of no fixed size (scavenges per 100k requests: 0.8 or 34 or 1,200): 3 significant digits. */
+export function formatFigure(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  if (Math.abs(value) >= 1000) return formatCount(value);
+  return String(Number(value.toPrecision(3)));
+}

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import type { RunReportModel } from './model.js';
+import { GC_MARK_COLORS } from './colors.js';
+import type { ResourceSeries, RunReportModel } from './model.js';
+import { storePressureSection } from './store-pressure.js';
+import { type TradeoffModel, tradeoffSection } from './tradeoff-chart.js';
 
 /**
  * Renders report models into one self-contained HTML file: chart.js, the page's script and its
@@ -28,6 +31,13 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
+/** The GC marks' colours as CSS variables, per colour scheme: the legend and the charts read them. */
+function gcMarkStyle(): string {
+  const vars = (c: (typeof GC_MARK_COLORS)['light' | 'dark']): string =>
+    `--gc-forced: ${c.forced}; --gc-forced-band: ${c.forcedBand}; --gc-major: ${c.major}; --gc-minor: ${c.minor};`;
+  return `:root { ${vars(GC_MARK_COLORS.light)} }\n@media (prefers-color-scheme: dark) { :root { ${vars(GC_MARK_COLORS.dark)} } }`;
+}
+
 function page(title: string, lede: string, body: string, model: unknown): string {
   return `<!doctype html>
 <html lang="en">
@@ -35,7 +45,8 @@ function page(title: string, lede: string, body: string, model: unknown): string
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${readFileSync(join(assetsDir, 'report.css'), 'utf8')}</style>
+<style>${readFileSync(join(assetsDir, 'report.css'), 'utf8')}
+${gcMarkStyle()}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
@@ -44,13 +55,25 @@ ${body}
 <script id="report-data" type="application/json">${scriptJson(model)}</script>
 <script>${chartJsSource()}</script>
 <script>${readFileSync(join(assetsDir, 'report.js'), 'utf8')}</script>
+<script>${readFileSync(join(assetsDir, 'store-latency.js'), 'utf8')}</script>
 </body>
 </html>
 `;
 }
 
+/**
+ * A summary cell "4.66 µs ×3.50 [4.1 µs–5 µs]": the figure kept on one line, its multiple of the
+ * best and its range on a smaller line below, so narrow columns do not break figures apart.
+ */
+function figureHtml(cell: string): string {
+  const at = cell.indexOf(' ×');
+  if (at < 0) return escapeHtml(cell);
+  return `<span class="figure">${escapeHtml(cell.slice(0, at))}</span> <span class="multiple">${escapeHtml(cell.slice(at + 1))}</span>`;
+}
+
 export function table(header: readonly string[], rows: ReadonlyArray<{ cells: readonly string[]; className?: string; color?: string }>, id: string): string {
-  const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  // A header may break after a slash ("scavenges/100k"), so figures set the column width.
+  const head = header.map((h) => `<th>${escapeHtml(h).replaceAll('/', '/<wbr>')}</th>`).join('');
   const body = rows
     .map((row) => {
       const cells = row.cells
@@ -59,7 +82,7 @@ export function table(header: readonly string[], rows: ReadonlyArray<{ cells: re
           // Figures align right, words left; a short row's last cell spans the rest of the table.
           const span = row.cells.length < header.length && i === row.cells.length - 1 ? ` colspan="${header.length - i}"` : '';
           const kind = i > 0 && !/^[\d.,-]/.test(cell) ? ' class="text"' : '';
-          return `<td${span}${kind}>${swatch}${escapeHtml(cell)}</td>`;
+          return `<td${span}${kind}>${swatch}${figureHtml(cell)}</td>`;
         })
         .join('');
       return `<tr${row.className ? ` class="${row.className}"` : ''}>${cells}</tr>`;
@@ -72,6 +95,31 @@ function chart(id: string, tall = false): string {
   return `<div class="chart${tall ? ' tall' : ''}"><canvas id="${id}"></canvas></div>`;
 }
 
+/** A figure no series has a value of gets a sentence in place of a chart of nothing. */
+function notMeasured(id: string, what: string): string {
+  return `<div class="chart not-measured" id="${id}-none"><p>${escapeHtml(what)}: not measured</p></div>`;
+}
+
+const RESOURCE_CHARTS: ReadonlyArray<readonly [string, keyof ResourceSeries, string]> = [
+  ['resource-heap', 'heapMiB', 'Heap used'],
+  ['resource-rss', 'rssMiB', 'RSS'],
+  ['resource-offheap', 'offHeapMiB', 'Memory outside the V8 heap'],
+  ['resource-cpu', 'cpuPercent', 'CPU'],
+];
+
+function resourceCharts(resources: readonly ResourceSeries[]): string {
+  return RESOURCE_CHARTS.map(([id, key, what]) =>
+    resources.some((s) => (s[key] as readonly number[]).some((v) => Number.isFinite(v))) ? chart(id) : notMeasured(id, what),
+  ).join('');
+}
+
+function outcomeCharts(model: RunReportModel): string {
+  if (model.byOutcome.length === 0) {
+    return '<p class="note" id="outcome-none">Not measured: these rows did not record latency by outcome (the partitioned service, HTTP loads and older results cannot tell a hit from a miss).</p>';
+  }
+  return `<div class="grid"><div><h3>served from the cache (hit)</h3>${chart('outcome-hit')}</div><div><h3>waited for the store (miss)</h3>${chart('outcome-miss')}</div></div>`;
+}
+
 export function renderRunReport(model: RunReportModel): string {
   const colorOf = new Map(model.contenders.map((c) => [c.name, c.color]));
   const summary = table(
@@ -81,7 +129,7 @@ export function renderRunReport(model: RunReportModel): string {
   );
   const overTime = model.overTime.map((_, i) => chart(`latency-${i}`, true)).join('\n');
   const gcTable = table(
-    ['contender', 'pauses', 'forced', 'total', 'longest'],
+    ['contender', 'pauses', 'forced', 'total', 'longest', 'thread stalls ≥ 10 ms', 'longest stall'],
     model.gc.rows.map((row) => ({ cells: row.cells, color: colorOf.get(row.contender) })),
     'gc-table',
   );
@@ -89,7 +137,7 @@ export function renderRunReport(model: RunReportModel): string {
     model.stalls.length === 0
       ? '<p class="note" id="stalls-none">No window stood out: no stall to attribute.</p>'
       : table(
-          ['contender', 'repetition', 'window', 'slowest request', 'cause', 'GCs overlapping'],
+          ['contender', 'repetition', 'window', 'slowest request', 'cause', 'thread stalled', 'GCs overlapping'],
           model.stalls.map((s) => ({ cells: s.text, color: colorOf.get(s.contender) })),
           'stalls',
         );
@@ -107,24 +155,29 @@ export function renderRunReport(model: RunReportModel): string {
   const body = `
 <h2>Summary</h2>
 ${warnings}
-<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best contender's figure: ×1 is the best. Latency is measured from each request's intended start (open loop).</p>
+<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best contender's figure: ×1 is the best. ${escapeHtml(model.latencyNote)} B/request and scavenges/100k: what the measured thread allocated on its heap per request, and its scavenges per 100,000 requests; hit p99.9 and miss p99: requests the cache answered at once, and requests that waited for the store. "-" is a figure not measured.</p>
 ${summary}
 
 <h2>Latency over time</h2>
-<p class="note">Slowest request (max, solid), p99 (dashed) and p50 (grey) per 1-second window, one chart per contender on the same log axis so that spikes compare by eye.</p>
-<p class="legend-gc"><span><i style="background:rgba(142,68,173,0.6)"></i>forced major GC (band as long as the pause)</span><span><i style="background:#e67e22"></i>major GC the runtime decided on (V8 or Go)</span><span><i style="background:rgba(127,140,141,0.7)"></i>scavenge (tick at the bottom)</span></p>
+<p class="note">Slowest request (max, solid), p99 (dashed) and p50 (dotted) per 1-second window, one chart per contender on the same log axis and the same seconds, so that spikes compare by eye. GC events sit in their own strip under each chart.</p>
+<p class="legend-gc"><span><i style="background:var(--gc-forced-band); border-left: 3px solid var(--gc-forced)"></i>forced major GC (band as long as the pause)</span><span><i style="background:var(--gc-major)"></i>major GC the runtime decided on (V8 or Go)</span><span><i style="background:var(--gc-minor)"></i>scavenge (tick in the GC strip)</span></p>
 <div class="grid">${overTime}</div>
 
 <h2>Percentile spectrum</h2>
 <p class="note">Latency at each percentile of all requests (repetitions merged), on HdrHistogram's axes: each step right is ten times rarer.</p>
 ${chart('spectrum', true)}
 
+<h2>Latency by outcome</h2>
+<p class="note">The percentile spectrum of requests the cache answered at once (hit) and of requests that waited for the store (miss), on one latency axis: the garbage collector's cost reads in the hits, the database's in the misses.</p>
+${outcomeCharts(model)}
+
 <h2>Stall attribution</h2>
 <p class="note">Every spike (${escapeHtml(model.stallRule)}) with the GCs that overlapped it. "nothing observed" means no GC paused long enough to explain it: the thread stalled for another reason, such as a Map rebuilding its hash table.</p>
 ${stalls}
 
 <h2>Memory and CPU over time</h2>
-<div class="grid">${chart('resource-heap')}${chart('resource-rss')}${chart('resource-offheap')}${chart('resource-cpu')}</div>
+<div class="grid">${resourceCharts(model.resources)}</div>
+${storePressureSection(model.storePressure, model.storeLatency)}
 
 <h2>Garbage collection</h2>
 ${gcTable}
@@ -171,6 +224,8 @@ export interface SweepReportModel {
     readonly points: ReadonlyArray<{ capacity: number; fullGcPauseMs: number; p99Ms: number; maxMs: number }>;
   }>;
   readonly table: { readonly header: readonly string[]; readonly cells: readonly string[][] };
+  /** The trade-off figure (harness/report/tradeoff-chart.ts). */
+  readonly tradeoff: TradeoffModel;
 }
 
 export function renderSweepReport(model: SweepReportModel): string {
@@ -178,6 +233,7 @@ export function renderSweepReport(model: SweepReportModel): string {
 <h2>Against cache size</h2>
 <p class="note">Log axes. The full GC pause is a forced gc() with the churned cache in place, after the measured load.</p>
 <div class="grid">${chart('sweep-pause')}${chart('sweep-p99')}${chart('sweep-max')}</div>
+${tradeoffSection(model.tradeoff)}
 <h2>Table</h2>
 ${table(
   model.table.header,

@@ -1,11 +1,11 @@
-import { describeEnvironmentBriefly, environmentDifferences, settingsDifferences } from '../results/compare-settings.js';
+import { describeEnvironmentBriefly, environmentDifferences, settingsDifferences, storeLatencyText } from '../results/compare-settings.js';
 import { mergeEncoded } from '../results/histogram.js';
 import { type MergedResults, type MergedRun, runOfRow } from '../results/results-file.js';
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
-import { attributeStalls, type Stall } from '../results/stall-attribution.js';
-import { SPIKE_FACTOR, SPIKE_FLOOR_MS } from '../tuning.js';
+import { attributeStalls, type Stall, stallRuleText } from '../results/stall-attribution.js';
 import { contenderColors } from './colors.js';
-import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
+import { type StorePressureSeries, storePressureSeries } from './store-pressure.js';
 import { forcedGcNotes } from './summary-table.js';
 
 /**
@@ -21,11 +21,18 @@ export interface RunReportModel {
   readonly notes: readonly string[];
   readonly overTime: readonly OverTimeSeries[];
   readonly spectrum: ReadonlyArray<{ readonly contender: string; readonly points: ReadonlyArray<{ x: number; y: number }> }>;
+  /** The spectrum of cache hits and of misses, per contender that recorded latency by outcome. */
+  readonly byOutcome: ReadonlyArray<{ readonly contender: string; readonly outcome: 'hit' | 'miss'; readonly points: ReadonlyArray<{ x: number; y: number }> }>;
+  /** How latency was timed (open loop from the intended start, or closed loop), under the summary. */
+  readonly latencyNote: string;
   readonly resources: readonly ResourceSeries[];
   readonly gc: { readonly bucketLabels: readonly string[]; readonly rows: readonly GcRow[] };
   readonly stalls: ReadonlyArray<{ readonly contender: string; readonly repetition: number; readonly stall: Stall; readonly text: readonly string[] }>;
   readonly stallRule: string;
   readonly settings: ReadonlyArray<readonly [string, string]>;
+  /** The store latency profile in one line, and the pressure on the database per row. */
+  readonly storeLatency: string;
+  readonly storePressure: readonly StorePressureSeries[];
 }
 
 export interface SummaryRow {
@@ -69,6 +76,7 @@ const GC_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, Infinity];
 /** Percentiles plotted in the spectrum: the usual HdrHistogram ticks and steps between. */
 const SPECTRUM_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999];
 const MIB = 1024 * 1024;
+const mib = (bytes: number | null): number => (typeof bytes === 'number' ? bytes / MIB : Number.NaN);
 
 export function buildRunReport(input: Results): RunReportModel {
   const results = input as MergedResults;
@@ -97,7 +105,9 @@ export function buildRunReport(input: Results): RunReportModel {
 
   const overTime: OverTimeSeries[] = [];
   const resources: ResourceSeries[] = [];
-  for (const { label, row, repetition } of series) {
+  // Over time, one contender's series on every runtime side by side (the summary keeps them
+  // runtime by runtime): "naive-map · node20", "naive-map · node22", then "typed-array · node20"...
+  for (const { label, row, repetition } of byContenderAcrossRuntimes(series)) {
     const windowMs = row.measurement.latency.windowMs;
     // A window in which no request completed has no latency: it is left out, not drawn as 0.
     const windows = row.summary.windows.filter((w) => w.count > 0);
@@ -114,23 +124,35 @@ export function buildRunReport(input: Results): RunReportModel {
     resources.push({
       contender: label,
       t: samples.map((s) => s.atMs / 1000),
-      heapMiB: samples.map((s) => s.heapUsedBytes / MIB),
-      rssMiB: samples.map((s) => s.rssBytes / MIB),
-      offHeapMiB: samples.map((s) => (s.externalBytes + s.cacheOffHeapBytes) / MIB),
+      // A figure the service did not report is null in JSON: NaN here, never 0 MiB.
+      heapMiB: samples.map((s) => mib(s.heapUsedBytes)),
+      rssMiB: samples.map((s) => mib(s.rssBytes)),
+      offHeapMiB: samples.map((s) => mib(s.externalBytes) + mib(s.cacheOffHeapBytes)),
       cpuPercent: samples.map((s) => s.cpuPercent),
     });
   }
 
-  const spectrum = names.flatMap((name) => {
-    const rows = completed.filter((row) => row.contender === name && row.summary.latency.count > 0);
-    if (rows.length === 0) return [];
-    const merged = mergeEncoded(rows.map((row) => row.measurement.latency.overall));
+  const spectrumOf = (encoded: readonly string[]): Array<{ x: number; y: number }> => {
+    const merged = mergeEncoded(encoded);
     const points = SPECTRUM_PERCENTILES.map((p) => ({ x: 1 / (1 - p / 100), y: merged.getValueAtPercentile(p) / 1e6 }));
     // The maximum sits one decade beyond the last percentile, where HdrHistogram plots put it.
     points.push({ x: 1e6, y: merged.maxValue / 1e6 });
     merged.destroy();
-    return [{ contender: name, points }];
+    return points;
+  };
+  const spectrum = names.flatMap((name) => {
+    const rows = completed.filter((row) => row.contender === name && row.summary.latency.count > 0);
+    if (rows.length === 0) return [];
+    return [{ contender: name, points: spectrumOf(rows.map((row) => row.measurement.latency.overall)) }];
   });
+  // Only rows that recorded the outcome, and only an outcome that happened: no empty spectrum.
+  const byOutcome = names.flatMap((name) =>
+    (['hit', 'miss'] as const).flatMap((outcome) => {
+      const rows = completed.filter((row) => row.contender === name && (row.summary.byOutcome?.[outcome].count ?? 0) > 0);
+      if (rows.length === 0) return [];
+      return [{ contender: name, outcome, points: spectrumOf(rows.map((row) => row.measurement.latency.byOutcome![outcome])) }];
+    }),
+  );
 
   const gcRows: GcRow[] = series.map(({ label, row }) => {
     const pauses = row.measurement.gcEvents.map((gc) => gc.durationMs);
@@ -142,7 +164,13 @@ export function buildRunReport(input: Results): RunReportModel {
       count: pauses.length,
       totalMs,
       longestMs,
-      cells: [label, formatCount(pauses.length), formatCount(forced), formatMs(totalMs), formatMs(longestMs)],
+      cells: [
+        label,
+        ...(pauses.length === 0 && row.runtime !== undefined
+          ? ['not reported', '-', '-', '-']
+          : [formatCount(pauses.length), formatCount(forced), formatMs(totalMs), formatMs(longestMs)]),
+        ...threadStallCells(row),
+      ],
       buckets: GC_BUCKETS_MS.map((edge, i) => pauses.filter((ms) => ms < edge && ms >= (GC_BUCKETS_MS[i - 1] ?? 0)).length),
     };
   });
@@ -155,13 +183,13 @@ export function buildRunReport(input: Results): RunReportModel {
   const stalls = completed
     .filter((row) => row.summary.latency.count > 0)
     .flatMap((row) => {
-      const found = attributeStalls(
-        row.summary.windows.filter((w) => w.count > 0),
-        row.measurement.latency.windowMs,
-        row.summary.latency.p99Ms,
-        row.measurement.gcEvents,
-        row.measurement.forcedGcs,
-      );
+      const found = attributeStalls({
+        windows: row.summary.windows.filter((w) => w.count > 0),
+        windowMs: row.measurement.latency.windowMs,
+        gcEvents: row.measurement.gcEvents,
+        forcedGcs: row.measurement.forcedGcs,
+        stalls: row.measurement.stalls,
+      });
       return found.map((stall) => ({
         contender: row.contender,
         repetition: row.repetition,
@@ -172,6 +200,7 @@ export function buildRunReport(input: Results): RunReportModel {
           `${(stall.windowStartMs / 1000).toFixed(0)} s`,
           formatMs(stall.maxMs),
           stall.cause,
+          Number.isNaN(stall.threadStallMs) ? '-' : stall.threadStallMs === 0 ? 'no' : formatMs(stall.threadStallMs),
           stall.overlapping === '' ? 'no GC' : stall.overlapping,
         ],
       }));
@@ -188,15 +217,23 @@ export function buildRunReport(input: Results): RunReportModel {
     ['time scale', `${scenario.timeScale}x (scenario seconds per wall second)`],
     ['forced GC', forcedGcText(scenario)],
     ['store', results.settings.store],
+    ['store latency', storeLatencyText(results.settings)],
     ['repetitions', String(results.settings.repeat)],
     ['request log', results.settings.requestsFile ?? 'generated from the scenario and seed'],
     ['Node / V8', `${env.node} / ${env.v8}`],
+    ...(env.runtimes === undefined ? [] : [['runtimes', env.runtimes.map((r) => `${r.name} (${r.version})`).join(', ')] as [string, string]]),
     ['CPU', `${env.cpuCount} x ${env.cpuModel}`],
     ['memory', formatBytes(env.totalMemoryBytes)],
     ['platform', `${env.platform} ${env.arch}`],
     ['node flags', env.nodeFlags.join(' ')],
   ];
   const notes = forcedGcNotes(results);
+  const silent = completed.filter((row) => row.measurement.gcEvents.length === 0 && row.runtime !== undefined).map((row) => row.contender);
+  if (silent.length > 0) {
+    notes.push(
+      `note: ${[...new Set(silent)].join(', ')} ran on a runtime that reports no GC events (Bun, Deno): their GC counts are missing, not zero; the thread stalls in the GC table and the stall attribution show when they stopped`,
+    );
+  }
   if (merged === undefined) {
     settings.push(['reproduce', reproduceCommand(results)]);
   } else {
@@ -216,11 +253,15 @@ export function buildRunReport(input: Results): RunReportModel {
     notes,
     overTime,
     spectrum,
+    byOutcome,
+    latencyNote: latencyNote(results),
     resources,
     gc: { bucketLabels: GC_BUCKETS_MS.map((edge, i) => (edge === Infinity ? `≥ ${GC_BUCKETS_MS[i - 1]} ms` : `< ${edge} ms`)), rows: gcRows },
     stalls,
-    stallRule: `a 1 s window whose slowest request took at least ${SPIKE_FACTOR}x the run's p99 and at least ${SPIKE_FLOOR_MS} ms`,
+    stallRule: stallRuleText(scenario.windowSeconds * 1000),
     settings,
+    storeLatency: storeLatencyText(results.settings),
+    storePressure: storePressureSeries(results),
   };
 }
 
@@ -230,11 +271,26 @@ function forcedGcText(scenario: Results['settings']['scenario']): string {
     : `${scenario.forcedGc.mode}, every ${scenario.forcedGc.intervalSeconds} s scenario time (${(scenario.forcedGc.intervalSeconds / scenario.timeScale).toFixed(1)} s wall)`;
 }
 
+/** Service-level runs before the open-loop driver carried no `driver`: they were closed loop. */
+function closedLoopRun(settings: Results['settings']): boolean {
+  return settings.serviceLevel === undefined ? settings.closedLoop : settings.serviceLevel.driver !== 'open-loop';
+}
+
 function rateText(results: Results): string {
   const { scenario, serviceLevel, closedLoop } = results.settings;
-  return serviceLevel === undefined
-    ? `${formatCount(scenario.rate)} requests/s, ${closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`
-    : `${formatCount(scenario.rate)} requests/s over HTTP, ${serviceLevel.connections} autocannon connections (each waits for its answer), ${scenario.durationSeconds} s${serviceLevel.target === null ? '' : `, target ${serviceLevel.target}`}`;
+  if (serviceLevel === undefined) return `${formatCount(scenario.rate)} requests/s, ${closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`;
+  const driver = closedLoopRun(results.settings)
+    ? `CLOSED loop: ${serviceLevel.connections} autocannon connections, each waits for its answer`
+    : `open loop, a pool of up to ${formatCount(serviceLevel.connections)} keep-alive connections`;
+  return `${formatCount(scenario.rate)} requests/s over HTTP, ${driver}, ${scenario.durationSeconds} s${serviceLevel.target === null ? '' : `, target ${serviceLevel.target}`}`;
+}
+
+function latencyNote(results: Results): string {
+  if (!closedLoopRun(results.settings))
+    return "Latency is measured from each request's intended start (open loop), so a stall counts in every request that fell due during it.";
+  return results.settings.serviceLevel === undefined
+    ? 'CLOSED loop: each request is sent when the previous one is answered and timed from its send, so a stall counts once (coordinated omission); compare with an open-loop run.'
+    : 'CLOSED loop (autocannon): each connection sends its next request when the previous one is answered, timed from its send, so a stall counts once per connection (coordinated omission).';
 }
 
 /** Where a difference in one setting shows in the settings list above. */
@@ -251,6 +307,7 @@ const SETTING_ROWS: Readonly<Record<string, string>> = {
   'forced GC': 'forced GC',
   seed: 'seed',
   store: 'store',
+  'store latency': 'store latency',
   'requests file': 'request log',
   'node flags': 'node flags',
 };
@@ -300,7 +357,7 @@ function reproduceCommand(results: Pick<Results, 'settings'>): string {
   if (invocation !== undefined) return ['readstate-lab', ...withoutOutput(invocation)].map(shellQuote).join(' ');
   const s = results.settings.scenario;
   const parts = [
-    'readstate-lab run',
+    results.settings.serviceLevel === undefined ? 'readstate-lab run' : 'readstate-lab load',
     `--impl ${results.settings.contenderNames.join(',')}`,
     `--scenario ${s.name}`,
     `--duration ${s.durationSeconds}`,
@@ -309,7 +366,12 @@ function reproduceCommand(results: Pick<Results, 'settings'>): string {
     `--seed ${s.seed}`,
     `--repeat ${results.settings.repeat}`,
   ];
-  if (results.settings.closedLoop) parts.push('--closed-loop');
+  if (results.settings.serviceLevel === undefined && results.settings.closedLoop) parts.push('--closed-loop');
+  if (results.settings.serviceLevel !== undefined) {
+    parts.splice(parts.indexOf(`--repeat ${results.settings.repeat}`), 1);
+    if (closedLoopRun(results.settings)) parts.push('--closed-loop');
+    if (results.settings.serviceLevel.target !== null) parts.push(`--target ${results.settings.serviceLevel.target}`);
+  }
   return parts.join(' ');
 }
 
@@ -326,7 +388,21 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export const SUMMARY_HEADER = ['contender', 'p50', 'p99', 'p99.9', 'max', 'achieved rate', 'miss rate', 'B/entry', 'nothing lost'];
+export const SUMMARY_HEADER = [
+  'contender',
+  'p50',
+  'p99',
+  'p99.9',
+  'max',
+  'achieved rate',
+  'miss rate',
+  'B/entry',
+  'B/request',
+  'scavenges/100k',
+  'hit p99.9',
+  'miss p99',
+  'nothing lost',
+];
 
 /**
  * Each figure with its multiple of the best contender's (×1 is the best), and with several
@@ -369,6 +445,10 @@ function summaryTable(contenders: readonly ContenderSummary[], repeated: boolean
         )}${c.saturated ? ' SATURATED' : ''}`,
         formatPercent(c.missRate.median),
         cell(c, (x) => x.bytesPerEntry, formatCount),
+        cell(c, (x) => x.bytesPerRequest, formatFigure),
+        cell(c, (x) => x.scavengesPer100k, formatFigure),
+        cell(c, (x) => x.hitP999Ms, formatMs),
+        cell(c, (x) => x.missP99Ms, formatMs),
         `${serviceLevel ? (c.integrityOk ? 'all answered 2xx' : 'NO: requests failed') : c.integrityOk ? 'yes' : 'NO: read states lost'}${c.failed > 0 ? ` (${c.failed} repetition(s) failed: ${c.failures.join('; ')})` : ''}`,
       ],
     };
@@ -391,4 +471,26 @@ function seriesColors(names: readonly string[], labels: readonly string[]): Arra
 export function withColors(names: readonly string[]): Array<{ name: string; color: string }> {
   const colors = contenderColors(names);
   return names.map((name) => ({ name, color: colors.get(name)! }));
+}
+
+/**
+ * The series reordered so that one contender's rows on every runtime come together, in the
+ * order contenders first appear; rows without a runtime label keep their place.
+ */
+function byContenderAcrossRuntimes<T extends { label: string; row: CompletedRow }>(series: readonly T[]): T[] {
+  const base = (s: T): string => {
+    const suffix = s.row.runtime === undefined ? '' : ` · ${s.row.runtime}`;
+    return suffix !== '' && s.row.contender.endsWith(suffix) ? s.row.contender.slice(0, -suffix.length) : s.label;
+  };
+  const order = [...new Set(series.map(base))];
+  return [...series].sort((a, b) => order.indexOf(base(a)) - order.indexOf(base(b)));
+}
+
+/** The stall recorder's figures for the GC table: stalls of its threshold or more, and the longest. */
+function threadStallCells(row: CompletedRow): [string, string] {
+  const recording = row.measurement.stalls;
+  if (recording === undefined) return ['-', '-'];
+  const count = recording.stalls.length + (recording.droppedStalls ?? 0);
+  const longest = recording.stalls.reduce((most, s) => Math.max(most, s.durationMs), 0);
+  return [formatCount(count), count === 0 ? '-' : formatMs(longest)];
 }

@@ -1,9 +1,28 @@
+import { storeLatencyText } from '../results/compare-settings.js';
 import { type MergedResults, runOfRow } from '../results/results-file.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
-import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
+import { verdictLines } from './verdict.js';
 
-export const SUMMARY_COLUMNS = ['contender', 'p50', 'p99', 'p99.9', 'max', 'rate/s', 'GCs', 'longest GC', 'heap', 'B/entry', 'miss', 'check'] as const;
+export const SUMMARY_COLUMNS = [
+  'contender',
+  'p50',
+  'p99',
+  'p99.9',
+  'max',
+  'rate/s',
+  'GCs',
+  'longest GC',
+  'heap',
+  'B/entry',
+  'miss',
+  'B/request',
+  'scavenges/100k',
+  'hit p99.9',
+  'miss p99',
+  'check',
+] as const;
 
 /** The summary as cells of text: one row per contender, medians over repetitions. */
 export function summaryCells(results: Results): string[][] {
@@ -33,6 +52,10 @@ export function summaryCells(results: Results): string[][] {
       formatBytes(c.heapUsedMaxBytes.median),
       formatCount(c.bytesPerEntry.median),
       formatPercent(c.missRate.median),
+      formatFigure(c.bytesPerRequest.median),
+      formatFigure(c.scavengesPer100k.median),
+      formatMs(c.hitP999Ms.median),
+      formatMs(c.missP99Ms.median),
       check,
     ];
   });
@@ -42,9 +65,12 @@ export function summaryCells(results: Results): string[][] {
 export function renderTextTable(header: readonly string[], cells: readonly string[][]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((row) => (row[i] ?? '').length)));
   const isFigure = (cell: string): boolean => /^[-\d.,]/.test(cell);
+  // A column is of figures when every cell in it is one: a description that happens to start
+  // with a digit ("4 worker threads...") stays left-aligned with the others of its column.
+  const figureColumn = header.map((_, i) => i > 0 && cells.length > 0 && cells.every((row) => isFigure(row[i] ?? '-')));
   const line = (row: readonly string[]): string =>
     row
-      .map((cell, i) => (i > 0 && isFigure(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (figureColumn[i] === true && isFigure(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
@@ -124,16 +150,24 @@ export function renderSummaryMarkdown(results: Results): string {
   return [
     `## readstate-lab: ${s.name}${settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)'}`,
     '',
+    // The verdict first: what the run means, then the table it comes from.
+    ...verdictLines(results, { reportPath: 'index.html, beside this file' }).map((line) => `- ${line}`),
+    '',
     renderMarkdownTable(SUMMARY_COLUMNS, summaryCells(results)),
     '',
     ...forcedGcNotes(results).flatMap((note) => [`> **${note}**`, '']),
     `${formatCount(s.capacity)} cached read states, ${formatCount(s.rate)} requests/s for ${s.durationSeconds} s, ` +
       `time scale ${s.timeScale}x, ${gc}, seed ${s.seed}, ${settings.repeat} repetition(s), ${settings.store} store` +
       `${settings.closedLoop ? ', CLOSED LOOP (latencies hide stalls)' : ''}.`,
+    `Store latency: ${storeLatencyText(settings)}.`,
     `Node ${environment.node}, V8 ${environment.v8}, ${environment.cpuCount} x ${environment.cpuModel}. ` +
       (settings.serviceLevel === undefined
-        ? "Latencies are medians over repetitions; p50-max are per request, measured from each request's intended start."
-        : 'Latencies are per request, measured from just before autocannon wrote it to its response.'),
+        ? "Latencies are medians over repetitions; p50-max are per request, measured from each request's intended start. " +
+          'B/request and scavenges/100k: what the measured thread allocated on its heap per request and its scavenges per 100,000 requests; ' +
+          'hit p99.9 and miss p99: requests the cache answered at once and requests that waited for the store; "-": not measured.'
+        : settings.serviceLevel.driver === 'open-loop'
+          ? "Latencies are per request over HTTP, measured from each request's intended start (open loop)."
+          : 'Latencies are per request, measured from just before autocannon wrote it to its response (closed loop).'),
     '',
   ].join('\n');
 }

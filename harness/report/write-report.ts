@@ -5,6 +5,7 @@ import { renderMicroReport, renderRunReport, renderSweepReport } from './html.js
 import { microTable } from './micro-table.js';
 import { buildRunReport, withColors } from './model.js';
 import { sweepTable } from './sweep-table.js';
+import { tradeoffModel } from './tradeoff-chart.js';
 
 /** Writes `index.html` for any kind of results into `dir`; returns its path. */
 export function writeHtmlReport(dir: string, results: AnyResults): string {
@@ -57,5 +58,6 @@ function sweepModel(results: SweepResults) {
         .map((p) => ({ capacity: p.capacity, fullGcPauseMs: p.fullGcPauseMs ?? 0, p99Ms: p.p99Ms ?? 0, maxMs: p.maxMs ?? 0 })),
     })),
     table: { header, cells },
+    tradeoff: tradeoffModel(results),
   };
 }

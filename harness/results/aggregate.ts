@@ -64,6 +64,11 @@ export function summarizeRow(measurement: RowMeasurement): RowSummary {
     heapUsedMaxBytes: largest(windows.map((w) => w.heapUsedBytes)),
     rssMaxBytes: largest(windows.map((w) => w.rssBytes)),
     fullGcPauseMs: figure(memory.fullGcPauseMs),
+    bytesPerRequest: measurement.allocation === undefined ? Number.NaN : figure(measurement.allocation.bytesPerRequest),
+    scavengesPer100k: measurement.allocation === undefined ? Number.NaN : figure(measurement.allocation.scavengesPer100k),
+    ...(latency.byOutcome === undefined
+      ? {}
+      : { byOutcome: { hit: percentilesOfEncoded(latency.byOutcome.hit), miss: percentilesOfEncoded(latency.byOutcome.miss) } }),
     integrityOk: measurement.integrity.ok,
   };
 }
@@ -105,6 +110,11 @@ export function summarizeContenders(rows: readonly Row[]): ContenderSummary[] {
       bytesPerEntry: over((s) => s.bytesPerEntry),
       heapUsedMaxBytes: over((s) => s.heapUsedMaxBytes),
       fullGcPauseMs: over((s) => s.fullGcPauseMs),
+      bytesPerRequest: over((s) => s.bytesPerRequest),
+      scavengesPer100k: over((s) => s.scavengesPer100k),
+      // An outcome with no request (no miss at all) has no percentile: "-", never 0.
+      hitP999Ms: over((s) => (s.byOutcome !== undefined && s.byOutcome.hit.count > 0 ? s.byOutcome.hit.p999Ms : Number.NaN)),
+      missP99Ms: over((s) => (s.byOutcome !== undefined && s.byOutcome.miss.count > 0 ? s.byOutcome.miss.p99Ms : Number.NaN)),
       saturated: done.some((row) => row.summary.saturated),
       integrityOk: done.every((row) => row.summary.integrityOk),
     };

@@ -1,3 +1,4 @@
+import { describeStoreLatency } from '../store/latency-profile.js';
 import type { Environment, RunSettings } from './schema.js';
 
 /**
@@ -5,7 +6,7 @@ import type { Environment, RunSettings } from './schema.js';
  * `gate` (judging a run against a baseline) both use. Two runs compare when they ran the same
  * kind of run (in-process or service-level), the same resolved scenario field by field (a name
  * says nothing of the `--capacity` or `--duration` that overrode it), the same store, loop, request
- * log, node flags and lab version. What may differ: the contenders, the repetitions, the date,
+ * log, store latency profile, node flags and lab version. What may differ: the contenders, the repetitions, the date,
  * the command line and the machine (which `environmentDifferences` reports, as a warning only).
  */
 
@@ -88,6 +89,8 @@ export function settingsDifferences(a: ComparableRun, b: ComparableRun): Setting
   const others = [...new Set([...Object.keys(sa), ...Object.keys(sb)])].filter((key) => !known.includes(key) && !NOT_MEASURED.has(key));
   for (const key of [...known, ...others]) differencesOf(SCENARIO_LABELS[key] ?? key, sa[key], sb[key], out);
   differencesOf('store', a.settings.store, b.settings.store, out);
+  // A store that answers in 5 ms and one that answers at once measure different services.
+  differencesOf('store latency', storeLatencyText(a.settings), storeLatencyText(b.settings), out);
   differencesOf('closed loop', a.settings.closedLoop, b.settings.closedLoop, out);
   if (a.settings.serviceLevel !== undefined && b.settings.serviceLevel !== undefined) {
     differencesOf('connections', a.settings.serviceLevel.connections, b.settings.serviceLevel.connections, out);
@@ -116,6 +119,14 @@ export function environmentDifferences(a: Environment, b: Environment): SettingD
   differencesOf('CPU count', a.cpuCount, b.cpuCount, out);
   differencesOf('Node version', a.node, b.node, out);
   return out;
+}
+
+/**
+ * The run's store latency profile in one line ("none (...)" for files made before it existed),
+ * as reports and summaries state it and as comparisons tell runs apart.
+ */
+export function storeLatencyText(settings: Pick<RunSettings, 'storeLatency'>): string {
+  return describeStoreLatency(settings.storeLatency ?? undefined);
 }
 
 /** "Node v20.20.2, 2 x AMD EPYC 7B13": the environment in one phrase. */

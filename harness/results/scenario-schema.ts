@@ -53,6 +53,12 @@ export interface Scenario {
   readonly mix: RequestMix;
   readonly phases: readonly Phase[];
   readonly maxMentionsPerMessage: number;
+  /**
+   * The store a run of this scenario uses unless --store says otherwise (sqlite when absent):
+   * discord-scale keeps 5 million states, more than a SQLite file on this machine's disk takes
+   * at the rate it writes them back.
+   */
+  readonly store?: 'sqlite' | 'memory';
 }
 
 export type ForcedGcMode = 'sync' | 'concurrent';

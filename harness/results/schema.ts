@@ -1,3 +1,4 @@
+import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import type { ForcedGcMode, RequestType, Scenario } from './scenario-schema.js';
 
@@ -33,6 +34,22 @@ export interface Environment {
   readonly labVersion: string;
   /** Flags every child ran with, before a contender's own. */
   readonly nodeFlags: readonly string[];
+  /** Every runtime the rows ran on (`--runtime`), with its version; absent in older files. */
+  readonly runtimes?: ReadonlyArray<{ readonly name: string; readonly version: string }>;
+  /** How busy the machine was while the rows ran (harness/measure/host-load.ts); absent in older files. */
+  readonly hostLoad?: HostLoad;
+}
+
+/**
+ * The machine's business during a run, seen by the lab's own (mostly idle) parent process: what
+ * the verdict needs to say when the figures are the machine's rather than the contenders'.
+ */
+export interface HostLoad {
+  /** The highest 1-minute load average sampled while the rows ran. */
+  readonly loadAverageMax: number;
+  /** How late an idle event loop's timers fired, p99 and max, in ms: the run's noise floor. */
+  readonly idleLoopDelayP99Ms: number;
+  readonly idleLoopDelayMaxMs: number;
 }
 
 export interface RunSettings {
@@ -41,6 +58,11 @@ export interface RunSettings {
   readonly repeat: number;
   readonly closedLoop: boolean;
   readonly store: StoreKind;
+  /**
+   * How long the store took to answer (--store-latency, harness/store/latency-profile.ts).
+   * null (or absent, in files made before it existed): as fast as it could, the profile "none".
+   */
+  readonly storeLatency?: StoreLatencyProfile | null;
   readonly requestsFile: string | null;
   /** Set by `load`: the contenders ran as HTTP services under autocannon. */
   readonly serviceLevel?: {
@@ -122,6 +144,15 @@ export interface RowSummary {
   readonly heapUsedMaxBytes: number;
   readonly rssMaxBytes: number;
   readonly fullGcPauseMs: number;
+  /** Bytes the measured thread allocated per request (AllocationFigures); NaN when not measured. */
+  readonly bytesPerRequest: number;
+  /** Scavenges of the measured thread per 100,000 requests; NaN when not measured. */
+  readonly scavengesPer100k: number;
+  /**
+   * Percentiles of requests the cache answered at once (hit) and of requests that waited for the
+   * store (miss); absent when the row did not record latency by outcome.
+   */
+  readonly byOutcome?: Readonly<Record<'hit' | 'miss', Percentiles>>;
   readonly integrityOk: boolean;
 }
 
@@ -149,6 +180,11 @@ export interface ContenderSummary {
   readonly bytesPerEntry: Spread;
   readonly heapUsedMaxBytes: Spread;
   readonly fullGcPauseMs: Spread;
+  readonly bytesPerRequest: Spread;
+  readonly scavengesPer100k: Spread;
+  /** p99.9 of cache hits and p99 of misses (RowSummary.byOutcome); NaN where not recorded or none happened. */
+  readonly hitP999Ms: Spread;
+  readonly missP99Ms: Spread;
   /** True when any repetition fell behind the target rate. */
   readonly saturated: boolean;
   /** True when every completed repetition passed the nothing-lost check. */
@@ -172,6 +208,15 @@ export interface RowMeasurement {
    * results made before it was measured.
    */
   readonly allocation?: AllocationFigures;
+  /** The measured thread's stalls, seen by a timer (StallRecording); absent in older results and service-level rows. */
+  readonly stalls?: StallRecording;
+  /** The runtime that measured, as it names itself ("v22.23.3", "bun 1.4.5", "deno 2.9.6"); absent in older results. */
+  readonly runtimeVersion?: string;
+  /**
+   * What a service outside the measured heap says of itself, one line each (the redis
+   * contenders: the server's configuration, memory and snapshot forks). Absent for the others.
+   */
+  readonly serviceNotes?: readonly string[];
 }
 
 /**
@@ -195,6 +240,26 @@ export interface AllocationFigures {
   readonly scavengesPer100k: number;
   /** Major GCs (mark-compact, forced or not) of the main thread's heap while measuring. */
   readonly majorGcs: number;
+}
+
+/**
+ * What the stall recorder (harness/measure/stall-recorder.ts) saw on the measured thread: a
+ * timer that expects to fire every `tickMs` and records how late it fires. It works on every
+ * runtime, including those that report no GC (Bun, Deno).
+ */
+export interface StallRecording {
+  readonly tickMs: number;
+  /** Ticks at least this late (ms) are listed in `stalls`. */
+  readonly thresholdMs: number;
+  /** How late every tick fired: an encoded HDR histogram, nanoseconds. */
+  readonly lateness: string;
+  readonly windowMs: number;
+  /** The latest tick of each window (ms), the first window starting when measuring started. */
+  readonly windowMaxMs: readonly number[];
+  /** Every tick at least `thresholdMs` late: when it was due (ms since measuring started) and how late it came. */
+  readonly stalls: ReadonlyArray<{ readonly startMs: number; readonly durationMs: number }>;
+  /** Stalls beyond the number kept (tuning.ts STALLS_KEPT), counted only. */
+  readonly droppedStalls?: number;
 }
 
 export interface MemoryFigures {
@@ -249,6 +314,12 @@ export interface WindowSample {
   /** Requests completed in the window, and cache misses during it. */
   readonly completed: number;
   readonly misses: number;
+  /**
+   * Write-backs handed to the store and not yet acknowledged at the end of the window: the
+   * write-back queue's depth, the pressure on the database (with --store-latency, the writes
+   * still waiting for the database's answer). Absent in results made before it was recorded.
+   */
+  readonly storeWritesPending?: number;
 }
 
 export interface EncodedLatencies {
@@ -332,8 +403,14 @@ export interface MicroResults {
   readonly environment: Environment;
   readonly settings: { readonly capacity: number; readonly timeMs: number; readonly opsPerSample: number };
   readonly rows: ReadonlyArray<
-    | { readonly contender: string; readonly state: 'completed'; readonly tasks: readonly MicroTaskResult[]; readonly fullGcMs: number }
-    | { readonly contender: string; readonly state: 'failed'; readonly reason: string }
+    | {
+        readonly contender: string;
+        readonly runtime?: string;
+        readonly state: 'completed';
+        readonly tasks: readonly MicroTaskResult[];
+        readonly fullGcMs: number;
+      }
+    | { readonly contender: string; readonly runtime?: string; readonly state: 'failed'; readonly reason: string }
   >;
 }
 
@@ -347,7 +424,10 @@ export interface MicroTaskResult {
 }
 
 export interface SweepPoint {
+  /** The series: the contender's name, or with --runtime "contender · runtime". */
   readonly contender: string;
+  /** The runtime the point ran on; absent in older files. */
+  readonly runtime?: string;
   readonly capacity: number;
   readonly state: 'completed' | 'failed';
   readonly reason?: string;
@@ -360,6 +440,15 @@ export interface SweepPoint {
   readonly maxMs?: number;
   readonly achievedRate?: number;
   readonly saturated?: boolean;
+  /** Share of cache operations that missed; absent in sweeps made before it was recorded. */
+  readonly missRate?: number;
+  /** Cache misses per wall second of the run: the database reads the cache leaves to the store. */
+  readonly storeReadsPerSecond?: number;
+  /** The deepest write-back queue seen at a window's end (see WindowSample.storeWritesPending). */
+  readonly storeWritesPendingMax?: number;
+  /** The p99 of requests that waited for the store, and of those the cache answered. */
+  readonly missP99Ms?: number;
+  readonly hitP99Ms?: number;
 }
 
 export interface SweepResults {
@@ -369,6 +458,8 @@ export interface SweepResults {
   readonly createdAt: string;
   readonly environment: Environment;
   readonly scenario: Scenario;
+  /** The store latency profile every point ran with (--store-latency); null or absent: none. */
+  readonly storeLatency?: StoreLatencyProfile | null;
   readonly capacities: readonly number[];
   readonly points: readonly SweepPoint[];
 }

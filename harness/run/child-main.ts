@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describeError } from '../errors.js';
+import type { RowProgress } from './row-progress.js';
 import { type RowConfig, runOne } from './run-one.js';
 
 /**
@@ -13,8 +14,8 @@ if (configPath === undefined || outPath === undefined) {
   process.exit(2);
 }
 const config = JSON.parse(readFileSync(configPath, 'utf8')) as RowConfig;
-const progress = (message: string): void => {
-  if (process.send !== undefined) process.send({ kind: 'progress', message });
+const progress = (message: string, figures?: RowProgress): void => {
+  if (process.send !== undefined) process.send({ kind: 'progress', message, ...figures });
 };
 try {
   const measurement = await runOne(config, progress);

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 import { emptyState } from '../../implementations/contract.js';
 import { createFrom, resolveContender } from '../../implementations/registry.js';
+import { collectFully } from '../measure/forced-gc.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { prepareFastHistograms } from '../results/histogram.js';
 import type { MicroTaskResult } from '../results/schema.js';
@@ -40,7 +41,7 @@ export async function runMicro(config: MicroConfig): Promise<MicroResult> {
   const pauses: number[] = [];
   for (let i = 0; i < FULL_GC_SAMPLES; i++) {
     const start = performance.now();
-    globalThis.gc!();
+    collectFully();
     pauses.push(performance.now() - start);
   }
   const fullGcMs = pauses.sort((a, b) => a - b)[FULL_GC_SAMPLES >> 1]!;

@@ -9,15 +9,19 @@ import { writeStates } from '../check/state-dump.js';
 import { AllocationMeter } from '../measure/allocation-meter.js';
 import { nowMs } from '../measure/clock.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
+import { runtimeIdentity } from '../measure/runtime-identity.js';
+import { StallRecorder } from '../measure/stall-recorder.js';
 import { WindowSampler } from '../measure/window-sampler.js';
 import type { Scenario } from '../results/scenario-schema.js';
-import type { AllocationFigures, DriveOutcome, RowMeasurement } from '../results/schema.js';
+import type { AllocationFigures, DriveOutcome, RowMeasurement, StallRecording } from '../results/schema.js';
 import { createService } from '../service/create-service.js';
+import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import { INJECTED_STALL_EVERY_MS, SETTLE_MS } from '../tuning.js';
 import { type RequestLog, readRequestLog } from '../workload/request-log.js';
-import { Workload, warmStatesFromLog } from '../workload/workload.js';
+import { Workload } from '../workload/workload.js';
 import { drive } from './driver.js';
+import type { RowProgress } from './row-progress.js';
 
 /** Everything one child process needs to measure one (contender, scenario, repetition). */
 export interface RowConfig {
@@ -33,6 +37,8 @@ export interface RowConfig {
   readonly runtime?: string;
   /** A named variant of the row's flags (GC tuning), recorded on the row. */
   readonly variant?: string;
+  /** Node flags of this row alone (a tuning variant's), after the plan's and the contender's. */
+  readonly extraNodeFlags?: readonly string[];
   /** A module contender's absolute path (harness/cli/choose-contenders.ts); else undefined. */
   readonly modulePath?: string | undefined;
   /** The scenario with the command line's overrides applied. */
@@ -42,6 +48,8 @@ export interface RowConfig {
   readonly requestsFile: string | undefined;
   readonly closedLoop: boolean;
   readonly store: StoreKind;
+  /** How long the store takes to answer (--store-latency); undefined: as fast as it can. */
+  readonly storeLatency?: StoreLatencyProfile | undefined;
   /** Write the final read states here as NDJSON. */
   readonly dumpStatePath: string | undefined;
   /**
@@ -51,7 +59,8 @@ export interface RowConfig {
   readonly injectStallMs?: number;
 }
 
-export type Progress = (message: string) => void;
+/** A message for the parent, with the structured figures of the phase it is about. */
+export type Progress = (message: string, figures?: RowProgress) => void;
 
 function blockFor(ms: number): void {
   const until = performance.now() + ms;
@@ -66,14 +75,11 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   // only to encode, after measuring; its WebAssembly would add 3 MiB to the measured heap.
 
   const generateStart = performance.now();
-  let workload: Workload | undefined;
-  let log: RequestLog;
-  if (config.requestsFile !== undefined) {
-    log = await readRequestLog(config.requestsFile);
-  } else {
-    workload = new Workload(scenario, scenario.seed);
-    log = workload.generateForScenario();
-  }
+  // A replayed log warms the cache as a generated run does, from the scenario's most active
+  // users (the log's own scenario when its header names one, see commands/run.ts), not from the
+  // log's keys: those would make every request a hit.
+  let workload: Workload | undefined = new Workload(scenario, scenario.seed);
+  const log: RequestLog = config.requestsFile !== undefined ? await readRequestLog(config.requestsFile) : workload.generateForScenario();
   const generateMs = performance.now() - generateStart;
 
   const storePathPrefix = join(tmpdir(), `readstate-lab-${process.pid}-${Date.now()}`);
@@ -86,14 +92,15 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   const service = createService(contender, {
     scenario,
     store: config.store,
+    storeLatency: config.storeLatency,
     storePathPrefix,
     clock: () => clock() * scenario.timeScale,
     log,
   });
   try {
-    progress(`warming ${scenario.capacity.toLocaleString('en-US')} read states`);
+    progress(`warming ${scenario.capacity.toLocaleString('en-US')} read states`, { phase: 'warm' });
     const warmStart = performance.now();
-    const footprint = await Promise.race([service.warm(workload?.warmStates(scenario.capacity) ?? warmStatesFromLog(log, scenario.capacity)), service.failed]);
+    const footprint = await Promise.race([service.warm(workload.warmStates(scenario.capacity)), service.failed]);
     const warmMs = performance.now() - warmStart;
     workload = undefined;
     globalThis.gc();
@@ -104,14 +111,29 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     const forcedGc =
       scenario.forcedGc === null ? undefined : { intervalMs: (scenario.forcedGc.intervalSeconds * 1000) / scenario.timeScale, mode: scenario.forcedGc.mode };
     service.start(startMs, forcedGc);
+    // Beside the GC observer: sees the thread stop on runtimes that report no GC (Bun, Deno).
+    const stallRecorder = new StallRecorder(startMs, scenario.windowSeconds * 1000);
+    let stalls: StallRecording | undefined;
     const injected = config.injectStallMs === undefined ? undefined : setInterval(() => blockFor(config.injectStallMs!), INJECTED_STALL_EVERY_MS);
     const sampler = new WindowSampler(scenario.windowSeconds * 1000, {
       clock,
       cacheOffHeapBytes: () => service.cacheOffHeapBytes(),
+      ...(service.otherHeapsBytes === undefined ? {} : { otherHeaps: () => service.otherHeapsBytes!() }),
       completed: () => recorder.count,
       misses: () => service.counters().misses,
+      storeWritesPending: () => {
+        const counters = service.counters();
+        return counters.writeBacks - (counters.persisted ?? counters.writeBacks);
+      },
     });
-    progress(`measuring ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s`);
+    const measuring = `measuring ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s`;
+    progress(measuring, { phase: 'measure', done: 0, total: log.count });
+    // Once a window, requests done and the last window's p99 for the parent's progress line: a
+    // scan of one window's trimmed counts and one IPC message, microseconds a second.
+    const reporter = setInterval(
+      () => progress(measuring, { phase: 'measure', done: recorder.count, total: log.count, p99Ms: recorder.lastWindowQuantileMs(0.99) }),
+      scenario.windowSeconds * 1000,
+    );
     const durationMs = (log.count / scenario.rate) * 1000;
     let outcome: DriveOutcome;
     const meter = new AllocationMeter();
@@ -131,13 +153,17 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
       outcome = await Promise.race([driven, service.failed]);
       allocation = meter.stop(outcome.completed);
     } finally {
+      stalls = stallRecorder.stop();
       sampler.stop();
       clearInterval(injected);
+      clearInterval(reporter);
     }
     sampler.sample();
     const finished = await Promise.race([service.finishMeasuring(), service.failed]);
+    const serviceNotes = service.describe === undefined ? undefined : await Promise.race([service.describe(), service.failed]);
+    for (const note of serviceNotes ?? []) progress(note);
 
-    progress('flushing and checking that no read state was lost');
+    progress('flushing and checking that no read state was lost', { phase: 'check' });
     const checkStart = performance.now();
     await Promise.race([service.flush(), service.failed]);
     const contents = await service.contents();
@@ -167,6 +193,9 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
       integrity,
       timingsMs: { generate: generateMs, warm: warmMs, check: checkMs },
       allocation,
+      stalls,
+      runtimeVersion: runtimeIdentity(),
+      ...(serviceNotes === undefined ? {} : { serviceNotes }),
     };
   } finally {
     await service.close().catch(() => {});

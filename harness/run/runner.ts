@@ -7,7 +7,11 @@ import { childEntry } from '../entry-points.js';
 import { describeError } from '../errors.js';
 import { summarizeRow } from '../results/aggregate.js';
 import type { Row, RowMeasurement } from '../results/schema.js';
+import { systemRuntimeName } from '../runtimes/catalog.js';
+import { launchScript } from '../runtimes/launch.js';
+import { requireRuntime } from '../runtimes/locate.js';
 import { BASE_NODE_FLAGS } from '../tuning.js';
+import { type RowProgress, rowProgressOf } from './row-progress.js';
 import type { RowConfig } from './run-one.js';
 
 export interface RunPlan {
@@ -21,7 +25,8 @@ export interface RunPlan {
 
 export interface RunEvents {
   readonly onRowStart?: (config: RowConfig, index: number, total: number) => void;
-  readonly onProgress?: (config: RowConfig, message: string) => void;
+  /** The child's news: a message, and the figures of its phase when it sent them. */
+  readonly onProgress?: (config: RowConfig, message: string, figures?: RowProgress) => void;
   readonly onRowEnd?: (row: Row, index: number, total: number) => void;
   /** Resolves when the user asked to stop (Ctrl-C): no new row starts, the running one is ended. */
   readonly stopSignal?: AbortSignal;
@@ -45,12 +50,20 @@ export async function runPlan(plan: RunPlan, events: RunEvents = {}): Promise<Ro
 }
 
 async function runRow(config: RowConfig, index: number, plan: RunPlan, events: RunEvents): Promise<Row> {
-  const name = `${String(index).padStart(3, '0')}-${config.contender}-rep${config.repetition}`;
+  const name = `${String(index).padStart(3, '0')}-${config.contender}${config.runtime === undefined ? '' : `-${config.runtime}`}-rep${config.repetition}`;
   const configPath = join(plan.workDir, `${name}.config.json`);
   const outPath = join(plan.workDir, `${name}.out.json`);
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const entry = childEntry(import.meta.url, './child-main.js');
-  const nodeFlags = [...BASE_NODE_FLAGS, ...(config.modulePath === undefined ? findAnyContender(config.contender).nodeFlags : []), ...plan.extraNodeFlags];
+  const requestedFlags = [
+    ...BASE_NODE_FLAGS,
+    ...(config.modulePath === undefined ? findAnyContender(config.contender).nodeFlags : []),
+    ...plan.extraNodeFlags,
+    ...(config.extraNodeFlags ?? []),
+  ];
+  // The row's runtime, in its own flag syntax (Bun drops V8 flags, Deno takes them as --v8-flags).
+  const launch = launchScript(requireRuntime(config.runtime ?? systemRuntimeName()), requestedFlags, entry, [configPath, outPath]);
+  const nodeFlags = launch.flags;
   const base = {
     contender: config.label ?? config.contender,
     ...(config.runtime === undefined ? {} : { runtime: config.runtime }),
@@ -60,16 +73,19 @@ async function runRow(config: RowConfig, index: number, plan: RunPlan, events: R
   };
   const started = performance.now();
 
-  const child = execa(process.execPath, [...nodeFlags, ...entry.execArgv, entry.file, configPath, outPath], {
+  const child = execa(launch.file, launch.args, {
     ipc: true,
     reject: false,
     all: true,
     stdin: 'ignore',
     cancelSignal: events.stopSignal,
     forceKillAfterDelay: 2_000,
+    // Progress travels as JSON to another runtime: V8's serialization format differs between
+    // versions (Deno 2.9's messages made Node 20's reader throw), and Bun's never arrived in it.
+    ...(launch.file === process.execPath ? {} : { serialization: 'json' as const }),
   });
   child.on('message', (message: { kind?: string; message?: string }) => {
-    if (message.kind === 'progress' && typeof message.message === 'string') events.onProgress?.(config, message.message);
+    if (message.kind === 'progress' && typeof message.message === 'string') events.onProgress?.(config, message.message, rowProgressOf(message));
   });
   const result = await child;
   const wallMs = performance.now() - started;

@@ -1,18 +1,22 @@
 import { type AnyContender, createFrom } from '../../implementations/registry.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import { StoreClient } from '../store/client.js';
+import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import { WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
 import type { RequestLog } from '../workload/request-log.js';
 import { shareLog } from '../workload/shared-log.js';
 import { PartitionedService } from './partitioned-service.js';
 import { ReadStateService } from './read-state-service.js';
+import { RedisService } from './redis-service.js';
 import type { RequestService } from './request-service.js';
 
 /** What a service is built from in the child process that measures it. */
 export interface ServiceContext {
   readonly scenario: Scenario;
   readonly store: StoreKind;
+  /** How long the store takes to answer; undefined: as fast as it can. */
+  readonly storeLatency?: StoreLatencyProfile | undefined;
   /** Where stores may put their files (one per store, with a suffix). */
   readonly storePathPrefix: string;
   /** Scenario ms now, on this thread. */
@@ -29,7 +33,7 @@ export function createService(contender: AnyContender, context: ServiceContext):
   if (contender.kind === 'cache') {
     return new ReadStateService({
       makeCache: (onEvict) => createFrom(contender, { capacity: scenario.capacity, onEvict }),
-      store: new StoreClient({ kind: context.store, path: `${context.storePathPrefix}.sqlite` }),
+      store: new StoreClient({ kind: context.store, path: `${context.storePathPrefix}.sqlite`, latency: context.storeLatency, latencySeed: scenario.seed }),
       clock: context.clock,
       writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
       writeBackEveryMs: WRITE_BACK_EVERY_MS,
@@ -43,9 +47,20 @@ export function createService(contender: AnyContender, context: ServiceContext):
         contender: contender.design.innerCache,
         totalCapacity: scenario.capacity,
         store: context.store,
+        storeLatency: context.storeLatency,
         storePathPrefix: context.storePathPrefix,
         log: shareLog(context.log),
         timeScale: scenario.timeScale,
+        writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
+        writeBackEveryMs: WRITE_BACK_EVERY_MS,
+        writeBackBatch: WRITE_BACK_BATCH,
+      });
+    case 'redis-server':
+      return new RedisService({
+        persistence: contender.design.persistence,
+        capacity: scenario.capacity,
+        store: new StoreClient({ kind: context.store, path: `${context.storePathPrefix}.sqlite`, latency: context.storeLatency, latencySeed: scenario.seed }),
+        clock: context.clock,
         writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
         writeBackEveryMs: WRITE_BACK_EVERY_MS,
         writeBackBatch: WRITE_BACK_BATCH,

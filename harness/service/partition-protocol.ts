@@ -1,4 +1,5 @@
 import type { ForcedGcPlan } from '../measure/thread-gc.js';
+import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import type { RequestLog } from '../workload/request-log.js';
 
@@ -11,6 +12,8 @@ export interface PartitionWorkerData {
   readonly capacity: number;
   readonly store: StoreKind;
   readonly storePath: string;
+  /** How long the partition's store takes to answer; undefined: as fast as it can. */
+  readonly storeLatency?: StoreLatencyProfile | undefined;
   /** The run's request log, in SharedArrayBuffers. */
   readonly log: RequestLog;
   readonly timeScale: number;
@@ -35,4 +38,6 @@ export type PartitionReply =
   /** Requests whose part in this partition is done, with the partition's counters now. */
   | { kind: 'done'; indices: Int32Array; counters: [hits: number, misses: number, evictions: number, writeBacks: number, persisted: number, cacheSize: number] }
   | { kind: 'reply'; seq: number; value: unknown }
+  /** The partition's own V8 heap, now: sent after warming and a few times a second while measuring. */
+  | { kind: 'heap'; usedBytes: number; totalBytes: number }
   | { kind: 'failed'; message: string };

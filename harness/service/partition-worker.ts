@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadState } from '../../implementations/contract.js';
 import { partitionOf } from '../../implementations/partition-of.js';
@@ -18,7 +19,8 @@ let startEpochMs: number | undefined;
 const clock = (): number => (startEpochMs === undefined ? 0 : (performance.timeOrigin + performance.now() - startEpochMs) * data.timeScale);
 const service = new ReadStateService({
   makeCache: (onEvict) => createCache(data.contender, { capacity: data.capacity, onEvict }),
-  store: new StoreClient({ kind: data.store, path: data.storePath }),
+  // Each partition's store draws its own delays (seeded by its number), as separate databases would.
+  store: new StoreClient({ kind: data.store, path: data.storePath, latency: data.storeLatency, latencySeed: data.partition + 1 }),
   clock,
   writeBackDelayMs: data.writeBackDelayMs,
   writeBackEveryMs: data.writeBackEveryMs,
@@ -29,6 +31,19 @@ const service = new ReadStateService({
   forcedGcOffsetMs: (intervalMs) => (intervalMs * (data.partition + 1)) / data.partitions,
 });
 service.failed.catch((error: Error) => post({ kind: 'failed', message: error.message }));
+
+/**
+ * How often, while measuring, the partition tells the main thread its heap size: the main
+ * thread's window samples add every partition's heap to its own (a partition's heap is most of
+ * the service's), at most this stale.
+ */
+const HEAP_REPORT_MS = 250;
+let heapTimer: NodeJS.Timeout | undefined;
+
+function reportHeap(): void {
+  const heap = getHeapStatistics();
+  post({ kind: 'heap', usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size });
+}
 
 const warmChunks: Float64Array[] = [];
 let done: number[] = [];
@@ -77,13 +92,18 @@ port.on('message', async (request: PartitionRequest) => {
       case 'warmDone': {
         const footprint = await service.warm(warmStates());
         warmChunks.length = 0;
+        reportHeap();
         return post({ kind: 'reply', seq: request.seq, value: footprint });
       }
       case 'start':
         startEpochMs = request.startEpochMs;
         service.start(request.startEpochMs - performance.timeOrigin, request.forcedGc);
+        heapTimer = setInterval(reportHeap, HEAP_REPORT_MS);
+        heapTimer.unref();
         return;
       case 'finish':
+        clearInterval(heapTimer);
+        reportHeap();
         return post({ kind: 'reply', seq: request.seq, value: await service.finishMeasuring() });
       case 'flush':
         await service.flush();

@@ -37,6 +37,8 @@ export class PartitionedService implements RequestService {
   /** For each request in flight, how many partitions have not answered yet, and its resolver. */
   readonly #waiting = new Map<number, { parts: number; resolve: () => void }>();
   readonly #counters: ServiceCounters[];
+  /** Each partition's heap as it last reported it. */
+  readonly #heaps: Array<{ usedBytes: number; totalBytes: number }>;
   readonly #replies = new Map<number, (value: unknown) => void>();
   #seq = 0;
   #mainGc: ThreadGc | undefined;
@@ -47,6 +49,7 @@ export class PartitionedService implements RequestService {
     this.#partitions = n;
     this.#outgoing = Array.from({ length: n }, () => []);
     this.#counters = Array.from({ length: n }, () => ({ hits: 0, misses: 0, evictions: 0, writeBacks: 0, persisted: 0, cacheSize: 0 }));
+    this.#heaps = Array.from({ length: n }, () => ({ usedBytes: 0, totalBytes: 0 }));
     let fail: (error: Error) => void = () => {};
     this.failed = new Promise<never>((_, reject) => (fail = reject));
     this.failed.catch(() => {});
@@ -147,6 +150,17 @@ export class PartitionedService implements RequestService {
     return 0;
   }
 
+  /** The partitions' heaps together: most of this service's memory, outside the main thread's heap. */
+  otherHeapsBytes(): { usedBytes: number; totalBytes: number } {
+    let usedBytes = 0;
+    let totalBytes = 0;
+    for (const heap of this.#heaps) {
+      usedBytes += heap.usedBytes;
+      totalBytes += heap.totalBytes;
+    }
+    return { usedBytes, totalBytes };
+  }
+
   async close(): Promise<void> {
     await this.#askAll('close');
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
@@ -183,6 +197,9 @@ export class PartitionedService implements RequestService {
       case 'reply':
         this.#replies.get(reply.seq)?.(reply.value);
         this.#replies.delete(reply.seq);
+        return;
+      case 'heap':
+        this.#heaps[partition] = { usedBytes: reply.usedBytes, totalBytes: reply.totalBytes };
         return;
       case 'failed':
         fail(new Error(`partition ${partition}: ${reply.message}`));

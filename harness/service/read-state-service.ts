@@ -1,5 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import { emptyState, type ReadState, type ReadStateCache, type StateSink } from '../../implementations/contract.js';
+import { timeFullGc } from '../measure/forced-gc.js';
 import { type ForcedGcPlan, type GcReport, ThreadGc } from '../measure/thread-gc.js';
 import type { ServiceCounters } from '../results/schema.js';
 import type { StoreClient, StoreStatus } from '../store/client.js';
@@ -166,12 +166,7 @@ export class ReadStateService implements RequestService {
 
   async finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }> {
     this.#gc?.stopForcing();
-    let fullGcPauseMs = 0;
-    if (globalThis.gc !== undefined) {
-      const start = performance.now();
-      globalThis.gc();
-      fullGcPauseMs = performance.now() - start;
-    }
+    const fullGcPauseMs = timeFullGc();
     return { gc: this.#gc === undefined ? [] : [this.#gc.report()], fullGcPauseMs };
   }
 

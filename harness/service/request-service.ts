@@ -38,7 +38,17 @@ export interface RequestService {
   counters(): ServiceCounters;
   /** Native bytes the caches hold now (for the per-window samples); 0 where unknown. */
   cacheOffHeapBytes(): number;
+  /**
+   * V8 heaps of this service's other threads (partition workers), now, for the per-window
+   * samples: their heap is the service's too. Absent where every state is on the main thread.
+   */
+  otherHeapsBytes?(): { usedBytes: number; totalBytes: number };
   close(): Promise<void>;
+  /**
+   * Lines a service that keeps its states outside this process reports of itself after
+   * measuring (configuration, memory, snapshot forks), for the results; absent elsewhere.
+   */
+  describe?(): Promise<readonly string[]>;
   /**
    * Rejects when the service can no longer answer (its store or a worker died), so that a run
    * fails at once instead of waiting for answers that will never come. Never resolves.

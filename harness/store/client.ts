@@ -76,7 +76,8 @@ export class StoreClient {
         return refused?.(new Error(`${where} cannot be used: ${reply.message}`));
       }
       const pending = this.#inFlight.get(reply.seq);
-      this.#inFlight.delete(reply.seq);
+      // A delayed store answers a batch in parts (protocol.ts): the last one settles it.
+      if (reply.kind !== 'batch' || reply.more !== true) this.#inFlight.delete(reply.seq);
       pending?.settle(reply);
       this.#notifyIfIdle();
     });
@@ -180,7 +181,7 @@ export class StoreClient {
       settle: (reply) => {
         if (reply.kind !== 'batch') return;
         if (reply.persisted) {
-          this.#persisted += writes.length / WRITE_WIDTH;
+          this.#persisted += reply.writesDone ?? writes.length / WRITE_WIDTH;
           if (resume || writes.length > 0) this.#recovered();
         } else {
           // Replies arrive in the order batches were sent, so this keeps every refused write
@@ -195,13 +196,16 @@ export class StoreClient {
   }
 
   #answerLoads(loads: Float64Array, callbacks: LoadCallback[], reply: Extract<StoreReply, { kind: 'batch' }>): void {
-    const { found } = reply;
-    for (let i = 0; i < callbacks.length; i++) {
+    const { found, loadIndices } = reply;
+    // A part of a delayed answer (protocol.ts) answers only the loads it names, in that order.
+    const count = loadIndices === undefined ? callbacks.length : loadIndices.length;
+    for (let n = 0; n < count; n++) {
+      const i = loadIndices === undefined ? n : loadIndices[n]!;
       if (found === undefined) {
         callbacks[i]!(undefined, new StoreUnavailableError(`store failing: ${reply.loadError ?? 'no answer'}`));
         continue;
       }
-      const at = i * FOUND_WIDTH;
+      const at = n * FOUND_WIDTH;
       const userId = loads[i * 2]!;
       const channelId = loads[i * 2 + 1]!;
       callbacks[i]!(

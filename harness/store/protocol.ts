@@ -1,3 +1,5 @@
+import type { StoreLatencyProfile } from './latency-profile.js';
+
 /**
  * Messages between the service and its store worker. States travel as flat Float64Arrays
  * (transferred, not copied) so that a batch of a thousand write-backs is one message, not a
@@ -26,7 +28,23 @@ export type StoreReply =
    * `persisted`: the batch's writes are committed. Otherwise `writeError` says why and none of
    * them is. `found` answers the loads (FOUND_WIDTH numbers each) unless `loadError` says why not.
    */
-  | { kind: 'batch'; seq: number; persisted: boolean; writeError?: string; found?: Float64Array; loadError?: string }
+  | {
+      kind: 'batch';
+      seq: number;
+      persisted: boolean;
+      writeError?: string;
+      found?: Float64Array;
+      loadError?: string;
+      /**
+       * Set when a store latency profile holds answers back (store/delayed-replies.ts): a batch
+       * is then answered in parts, as each delay ends. `loadIndices` says which of the batch's
+       * loads `found` answers (in that order), `writesDone` how many of its writes this part
+       * acknowledges, and `more` that further parts follow. Absent: the whole batch at once.
+       */
+      loadIndices?: Uint32Array;
+      writesDone?: number;
+      more?: boolean;
+    }
   | { kind: 'dump'; seq: number; states: Float64Array }
   | { kind: 'close'; seq: number }
   | { kind: 'error'; seq: number; message: string };
@@ -45,6 +63,10 @@ export interface StoreWorkerOptions {
   readonly kind: StoreKind;
   /** SQLite database file; ignored by the memory store. */
   readonly path: string;
+  /** How long the database takes to answer (harness/store/latency-profile.ts); absent: at once. */
+  readonly latency?: StoreLatencyProfile;
+  /** Seeds the delays' generator, so a run's delays repeat. */
+  readonly latencySeed?: number;
 }
 
 /** What a store worker keeps its states in. */

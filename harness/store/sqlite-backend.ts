@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { STORE_BUSY_TIMEOUT_MS } from '../tuning.js';
 import { type StoreBackend, WRITE_WIDTH } from './protocol.js';
+import { CREATE_READ_STATES, SELECT_READ_STATE, UPSERT_READ_STATE } from './read-states-sql.js';
 
 /** Thrown inside the self-test's transaction to roll it back. */
 const ROLL_BACK = Symbol('roll back');
@@ -16,22 +17,9 @@ export class SqliteStoreBackend implements StoreBackend {
     // The store stands in for a remote database; durability across power loss is not measured.
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
-    this.#db.exec(`CREATE TABLE IF NOT EXISTS read_states (
-      user_id INTEGER NOT NULL,
-      channel_id INTEGER NOT NULL,
-      last_read_message_id INTEGER NOT NULL,
-      mention_count INTEGER NOT NULL,
-      updated_at REAL NOT NULL,
-      PRIMARY KEY (user_id, channel_id)
-    ) WITHOUT ROWID`);
-    this.#upsert = this.#db.prepare(`INSERT INTO read_states VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (user_id, channel_id) DO UPDATE SET
-        last_read_message_id = excluded.last_read_message_id,
-        mention_count = excluded.mention_count,
-        updated_at = excluded.updated_at`);
-    this.#select = this.#db.prepare(
-      'SELECT last_read_message_id AS lastRead, mention_count AS mentions, updated_at AS updatedAt FROM read_states WHERE user_id = ? AND channel_id = ?',
-    );
+    this.#db.exec(CREATE_READ_STATES);
+    this.#upsert = this.#db.prepare(UPSERT_READ_STATE);
+    this.#select = this.#db.prepare(SELECT_READ_STATE);
   }
 
   /** A write and a read of a sentinel key no request can name (ids are unsigned), rolled back. */

@@ -1,20 +1,28 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { DelayedReplies } from './delayed-replies.js';
 import { MemoryStoreBackend } from './memory-backend.js';
+import { openSqliteBackend } from './open-sqlite.js';
 import { FOUND_WIDTH, LOAD_WIDTH, type StoreBackend, type StoreReply, type StoreRequest, type StoreWorkerOptions, WRITE_WIDTH } from './protocol.js';
-import { SqliteStoreBackend } from './sqlite-backend.js';
 
 /** The store's own thread: its data and its work stay off the measured thread and heap. */
 const options = workerData as StoreWorkerOptions;
 const port = parentPort!;
 /** Set when a batch's writes failed; later batches bounce until a `resume` batch lands. */
 let blockedBy: string | undefined;
+/**
+ * With a store latency profile, answers wait as a remote database's would, each read and write
+ * for its own delay, in this thread, so the service's event loop never blocks on them
+ * (store/delayed-replies.ts says which concurrency model and why). Failures are answered at
+ * once: the client relies on refusals arriving in the order the batches were sent.
+ */
+const delayed = options.latency === undefined ? undefined : new DelayedReplies(options.latency, options.latencySeed ?? 1, post);
 
-const backend = openBackend();
+const backend = await openBackend();
 if (backend !== undefined) port.on('message', (request: StoreRequest) => answer(backend, request));
 
-function openBackend(): StoreBackend | undefined {
+async function openBackend(): Promise<StoreBackend | undefined> {
   try {
-    const opened = options.kind === 'sqlite' ? new SqliteStoreBackend(options.path) : new MemoryStoreBackend();
+    const opened = options.kind === 'sqlite' ? await openSqliteBackend(options.path) : new MemoryStoreBackend();
     opened.selfTest();
     post({ kind: 'ready', seq: -1 });
     return opened;
@@ -37,6 +45,7 @@ function answer(store: StoreBackend, request: StoreRequest): void {
         break;
       }
       case 'close':
+        delayed?.clear();
         store.close();
         port.unref();
         post({ kind: 'close', seq: request.seq });
@@ -66,7 +75,8 @@ function batch(store: StoreBackend, request: Extract<StoreRequest, { kind: 'batc
     }
   }
   if (loads.length === 0) {
-    post({ kind: 'batch', seq, persisted: true });
+    if (delayed !== undefined) delayed.add(seq, writes.length / WRITE_WIDTH, new Float64Array(0));
+    else post({ kind: 'batch', seq, persisted: true });
     return;
   }
   const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
@@ -78,7 +88,8 @@ function batch(store: StoreBackend, request: Extract<StoreRequest, { kind: 'batc
     post({ kind: 'batch', seq, persisted: true, loadError: `a load failed: ${messageOf(error)}` });
     return;
   }
-  post({ kind: 'batch', seq, persisted: true, found }, [found.buffer as ArrayBuffer]);
+  if (delayed !== undefined) delayed.add(seq, writes.length / WRITE_WIDTH, found);
+  else post({ kind: 'batch', seq, persisted: true, found }, [found.buffer as ArrayBuffer]);
 }
 
 function post(reply: StoreReply, transfer: ArrayBuffer[] = []): void {

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { FieldReader, parseJson } from '../json-input.js';
-import { REQUEST_TYPES } from '../results/scenario-schema.js';
+import { REQUEST_TYPES, type Scenario } from '../results/scenario-schema.js';
+import { parseScenario } from './scenario.js';
 
 export const MESSAGE = 0;
 export const ACK = 1;
@@ -29,6 +30,12 @@ export interface RequestLog {
   /** count + 1 offsets into `list`. */
   readonly listStart: Uint32Array;
   readonly list: Uint32Array;
+  /**
+   * The scenario a log file says it was generated from (its header line, which `workload`
+   * writes): its rate is the log's own, its population the one to warm the cache from. Absent
+   * for generated logs and for files without a header.
+   */
+  readonly scenario?: Scenario;
 }
 
 /** One request as plain data: the NDJSON line format, and what builders take. */
@@ -124,8 +131,13 @@ export function requestAt(log: RequestLog, i: number): Request {
   }
 }
 
-export async function writeRequestLog(log: RequestLog, path: string): Promise<void> {
+/**
+ * Writes a log as NDJSON: with `scenario`, a first line `{"header":{"scenario":{...}}}` says what
+ * generated it, so a replay runs at the log's own rate and warms from its population.
+ */
+export async function writeRequestLog(log: RequestLog, path: string, scenario?: Scenario): Promise<void> {
   const out = createWriteStream(path);
+  if (scenario !== undefined) out.write(`${JSON.stringify({ header: { scenario } })}\n`);
   for (let i = 0; i < log.count; i++) {
     if (!out.write(`${JSON.stringify(requestAt(log, i))}\n`)) await once(out, 'drain');
   }
@@ -148,13 +160,25 @@ export async function readRequestLog(path: string): Promise<RequestLog> {
   });
   await opened;
   let lineNumber = 0;
+  let scenario: Scenario | undefined;
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     lineNumber++;
     if (line.trim() === '') continue;
+    if (builder.count === 0 && scenario === undefined && line.startsWith('{"header"')) {
+      scenario = parseHeader(line, `${path}:${lineNumber}`);
+      continue;
+    }
     builder.addRequest(parseRequest(line, `${path}:${lineNumber}`));
   }
   if (builder.count === 0) throw new UsageError(`request log ${path} holds no requests`);
-  return builder.build();
+  return scenario === undefined ? builder.build() : { ...builder.build(), scenario };
+}
+
+/** The scenario of a header line, checked as a scenario file is. */
+function parseHeader(line: string, where: string): Scenario {
+  const parsed = parseJson(line, where) as { header?: { scenario?: unknown } };
+  if (typeof parsed.header !== 'object' || parsed.header === null) throw new UsageError(`${where}: "header" must be a JSON object`);
+  return parseScenario(parsed.header.scenario, `${where} (the header's scenario)`);
 }
 
 export function parseRequest(line: string, where: string): Request {

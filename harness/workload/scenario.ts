@@ -65,6 +65,7 @@ export function parseScenario(raw: unknown, source: string): Scenario {
       ...phase.rejectUnknown(),
     })),
     maxMentionsPerMessage: fields.integer('maxMentionsPerMessage', { min: 0, max: 100 }),
+    ...(fields.has('store') ? { store: fields.oneOf('store', ['sqlite', 'memory'] as const) } : {}),
   };
   fields.rejectUnknown();
   checkScenarioBounds(scenario, source);

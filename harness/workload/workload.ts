@@ -125,24 +125,3 @@ function pickType(mix: RequestMix, random: Prng): number {
   }
   return REQUEST_TYPES.length - 1;
 }
-
-/** Fresh states for a replayed log: its (user, channel) pairs in order of first use. */
-export function* warmStatesFromLog(log: RequestLog, capacity: number): Generator<ReadState> {
-  const seen = new Set<string>();
-  const visit = function* (userId: number, channelId: number): Generator<ReadState> {
-    const key = `${userId}:${channelId}`;
-    if (seen.size >= capacity || seen.has(key)) return;
-    seen.add(key);
-    yield { userId, channelId, lastReadMessageId: 0, mentionCount: 0, updatedAt: 0 };
-  };
-  for (let i = 0; i < log.count && seen.size < capacity; i++) {
-    const from = log.listStart[i]!;
-    const to = log.listStart[i + 1]!;
-    if (log.type[i] === RECONNECT) {
-      for (let j = from; j < to; j++) yield* visit(log.userId[i]!, log.list[j]!);
-    } else {
-      yield* visit(log.userId[i]!, log.channelId[i]!);
-      if (log.type[i] === MESSAGE) for (let j = from; j < to; j++) yield* visit(log.list[j]!, log.channelId[i]!);
-    }
-  }
-}

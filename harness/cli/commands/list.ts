@@ -2,6 +2,7 @@ import { allContenders } from '../../../implementations/registry.js';
 import { renderTextTable } from '../../report/summary-table.js';
 import { loadScenario, scenarioNames } from '../../workload/scenario.js';
 import { parseFlags } from '../options.js';
+import { colorsFor, paint } from '../terminal.js';
 
 export const listHelp = `readstate-lab list: the contenders and scenarios this lab knows
 
@@ -14,12 +15,17 @@ export function listCommand(args: readonly string[], print: (line: string) => vo
     return 0;
   }
   print('Contenders');
-  print(
-    renderTextTable(
-      ['name', 'kind', 'available', 'what it is'],
-      allContenders().map((c) => [c.name, c.kind, c.unavailableReason() ?? 'yes', c.description]),
-    ),
-  );
+  const contenders = allContenders().map((c) => ({
+    cells: [c.name, c.kind, c.unavailableReason() ?? 'yes', c.description],
+    available: c.unavailableReason() === undefined,
+  }));
+  const colors = colorsFor(process.stdout);
+  const [header, rule, ...lines] = renderTextTable(
+    ['name', 'kind', 'available', 'what it is'],
+    contenders.map((c) => c.cells),
+  ).split('\n');
+  // On a terminal: the header in bold, a contender this machine cannot run in yellow.
+  print([paint('bold', header!, colors), rule, ...lines.map((line, i) => (contenders[i]!.available ? line : paint('yellow', line, colors)))].join('\n'));
   print('');
   print('Scenarios');
   print(

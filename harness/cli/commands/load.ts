@@ -1,15 +1,19 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { serviceContenders } from '../../../implementations/registry.js';
 import { checkAcknowledgedStates } from '../../check/acknowledged-states.js';
 import { describeError, UsageError } from '../../errors.js';
 import { type HttpLoadOutcome, runHttpLoad } from '../../http/closed-loop-load.js';
 import { runOpenLoopLoad } from '../../http/open-loop-load.js';
 import { type RunningService, type ServiceProgram, startServiceProcess } from '../../http/service-process.js';
+import { HostLoadMonitor } from '../../measure/host-load.js';
 import { ProcessSampler } from '../../measure/process-sampler.js';
 import { summarizeRow } from '../../results/aggregate.js';
 import type { ForcedGcMode, Scenario } from '../../results/scenario-schema.js';
 import type { GcEvent, GcKind, IntegrityResult, Row, RowMeasurement, WindowSample } from '../../results/schema.js';
+import { chooseRuntimes, type Runtime } from '../../runtimes/locate.js';
+import { parseStoreLatency } from '../../store/latency-profile.js';
 import { readDatabaseStates } from '../../store/read-database.js';
 import { BASE_NODE_FLAGS } from '../../tuning.js';
 import type { RequestLog } from '../../workload/request-log.js';
@@ -17,10 +21,12 @@ import { loadScenario } from '../../workload/scenario.js';
 import { writeWarmFile } from '../../workload/warm-file.js';
 import { Workload } from '../../workload/workload.js';
 import { type ChosenContender, chooseContenders } from '../choose-contenders.js';
+import { CommandOutput, OUTPUT_FLAGS, OUTPUT_HELP } from '../command-output.js';
 import { onInterrupt } from '../interrupt.js';
 import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { newRunId, runDirectory } from '../run-directory.js';
-import { assembleResults, writeRunOutput } from '../run-output.js';
+import { assembleResults, runJson, writeRunOutput } from '../run-output.js';
+import { RUNTIME_HELP, runtimeFields, withRuntimeVersions } from '../runtime-rows.js';
 import { applyOverrides } from '../scenario-overrides.js';
 
 export const loadHelp = `readstate-lab load: every contender as an HTTP service in its own process, driven open-loop
@@ -41,9 +47,15 @@ Usage: readstate-lab load [--impl a,b] [--scenario NAME] [--duration S] [--rate 
   --closed-loop        autocannon instead, the contrast: each connection waits for its answer
                        before its next request, which hides stalls (coordinated omission)
   --connections N      autocannon's connections, with --closed-loop (default 50)
+  --store-latency P    hold each Node service's store answers back as a remote database would:
+                       none (default), fixed:MS, or a profile of scenarios/store-latency/
+                       (cassandra-2020, scylla-2023); not for the Go and Rust services
   --target URL         load this running service instead (any service with the lab's API);
                        its GC events and memory appear when it answers GET /stats
   --out DIR            where results go (default reports/<run-id>/)
+${RUNTIME_HELP}
+                       (a Go or Rust service runs once, on no JavaScript runtime)
+${OUTPUT_HELP}
 
 Open loop: request i is due at start + i/rate and timed from that moment, sent on a pool of
 keep-alive connections that grows so that a due request never waits for a free connection
@@ -64,7 +76,10 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     'closed-loop': { type: 'boolean', default: false },
     connections: { type: 'string' },
     target: { type: 'string' },
+    'store-latency': { type: 'string', default: 'none' },
     out: { type: 'string' },
+    runtime: { type: 'string' },
+    ...OUTPUT_FLAGS,
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -78,14 +93,51 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   const connections = numberFlag('connections', values.connections ?? '50', { min: 1, max: 10_000, integer: true })!;
   const maxConnections = numberFlag('max-connections', values['max-connections'] ?? '512', { min: 1, max: 60_000, integer: true })!;
   const target = values.target === undefined ? undefined : checkTarget(values.target);
+  const storeLatency = parseStoreLatency(values['store-latency']);
+  if (storeLatency !== undefined && target !== undefined) {
+    throw new UsageError(
+      '--store-latency applies to the services load starts; a --target service answers from its own store (start it with serve --store-latency)',
+    );
+  }
+  // Asked of the registry by name, before choosing: a binary not built here would otherwise be
+  // skipped with a line, and the refusal would depend on what this machine has built.
+  const binaries = serviceContenders
+    .filter((contender) => contender.design.kind === 'http-process' && (listFlag(values.impl) ?? [contender.name]).includes(contender.name))
+    .map((contender) => contender.name);
+  if (storeLatency !== undefined && binaries.length > 0) {
+    throw new UsageError(
+      `--store-latency ${storeLatency.name} cannot apply to ${binaries.join(', ')}: a separate binary with its own SQLite store, where the lab's store worker (which holds answers back) does not run; leave it out of --impl or use --store-latency none`,
+    );
+  }
+  if (target !== undefined && values.runtime !== undefined) throw new UsageError('--runtime applies to the services load starts, not to a --target service');
+  // Every Node service on every runtime; a reference binary (Go, Rust) once, on no JS runtime.
+  const runtimes = target === undefined ? chooseRuntimes(listFlag(values.runtime)) : [];
+  const output = new CommandOutput(values, print);
   const chosen: ChosenContender[] =
-    target !== undefined ? [{ name: `external ${target}`, kind: 'service' }] : await chooseContenders(listFlag(values.impl), print, 'over-http');
+    target !== undefined
+      ? [{ name: `external ${target}`, kind: 'service' }]
+      : await output.notingIfItSucceeds((note) => chooseContenders(listFlag(values.impl), note, 'over-http'));
   const log = new Workload(scenario, scenario.seed).generateForScenario();
   const runId = newRunId(`load-${scenario.name}`);
   const dir = runDirectory(runId, values.out);
   const work = join(dir, 'services');
-  const interrupt = onInterrupt(() => print('\nstopping after the current contender; finished rows are kept'));
+  const jobs = chosen.flatMap(
+    (contender): Array<{ contender: ChosenContender; runtime: Runtime | undefined }> =>
+      contender.design?.kind === 'http-process' || target !== undefined
+        ? [{ contender, runtime: undefined }]
+        : runtimes.map((runtime) => ({ contender, runtime })),
+  );
+  const progress = output.progress(jobs.length);
+  const interrupt = onInterrupt(() => progress.note('stopping after the current contender; finished rows are kept'));
   const driver = closedLoop ? `autocannon, ${connections} connections (closed loop)` : `open loop, up to ${maxConnections} connections`;
+  // The load generator runs in this process, so its timers say nothing of the machine's noise:
+  // only the load average is watched here.
+  const hostLoad = new HostLoadMonitor();
+  const loading = `${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driver}`;
+  const loadThenReport = (url: string): Promise<HttpLoadOutcome> => {
+    progress.update(loading, undefined, (log.count / scenario.rate) * 1000);
+    return drive(url, log, scenario, closedLoop, connections, maxConnections);
+  };
 
   const rows: Row[] = [];
   let warmFile: string | undefined;
@@ -94,66 +146,77 @@ export async function loadCommand(args: readonly string[], print: (line: string)
       // One warm file for every service: each starts with the same states in its cache.
       rmSync(work, { recursive: true, force: true });
       warmFile = join(dir, 'warm-states.bin');
-      print(`writing ${scenario.capacity.toLocaleString('en-US')} warm read states for every service`);
+      output.note(`writing ${scenario.capacity.toLocaleString('en-US')} warm read states for every service`);
       writeWarmFile(warmFile, new Workload(scenario, scenario.seed).warmStates(scenario.capacity));
     }
-    for (const [index, contender] of chosen.entries()) {
+    for (const { contender, runtime } of jobs) {
       if (interrupt.signal.aborted) break;
-      print(
-        `[${index + 1}/${chosen.length}] ${contender.name}: ${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driver}`,
-      );
+      const fields = runtime === undefined ? undefined : runtimeFields(contender.name, runtime, runtimes);
+      const name = fields?.label ?? contender.name;
+      progress.startRow(name, target === undefined ? 'starting the service' : loading);
       const started = performance.now();
       const nodeFlags = contender.design?.kind === 'http-process' ? [] : [...BASE_NODE_FLAGS];
-      const base = { contender: contender.name, repetition: 1, nodeFlags };
+      const base = { contender: name, ...(fields === undefined ? {} : { runtime: fields.runtime }), repetition: 1, nodeFlags };
       try {
         const measurement =
           target !== undefined
-            ? toMeasurement(await drive(target, log, scenario, closedLoop, connections, maxConnections), undefined, externalIntegrity())
+            ? toMeasurement(await loadThenReport(target), undefined, externalIntegrity())
             : await loadOneService(
                 contender,
                 scenario,
                 log,
-                join(work, contender.name.replace(/\W/g, '_')),
+                join(work, name.replace(/\W/g, '_')),
                 warmFile!,
-                (url) => drive(url, log, scenario, closedLoop, connections, maxConnections),
+                loadThenReport,
                 interrupt.signal,
+                storeLatency === undefined ? undefined : values['store-latency'],
+                runtime,
               );
         const row: Row = { ...base, wallMs: performance.now() - started, state: 'completed', measurement, summary: summarizeRow(measurement) };
         rows.push(row);
-        print(`    ${describe(row, measurement)}`);
+        progress.endRow(describe(row, measurement));
       } catch (error) {
         rows.push({ ...base, wallMs: performance.now() - started, state: 'failed', reason: describeError(error) });
-        print(`    FAILED: ${describeError(error)}`);
+        progress.endRow(`FAILED: ${describeError(error)}`);
       }
     }
   } finally {
+    progress.finish();
     interrupt.dispose();
     if (warmFile !== undefined) rmSync(warmFile, { force: true });
     rmSync(work, { recursive: true, force: true });
   }
 
-  const results = assembleResults(
-    runId,
-    {
-      scenario,
-      contenderNames: chosen.map((contender) => contender.name),
-      repeat: 1,
-      closedLoop,
-      store: 'sqlite',
-      requestsFile: null,
-      serviceLevel: { connections: closedLoop ? connections : maxConnections, target: target ?? null, driver: closedLoop ? 'closed-loop' : 'open-loop' },
-      invocation: ['load', ...args],
-    },
-    rows,
+  const results = withRuntimeVersions(
+    assembleResults(
+      runId,
+      {
+        scenario,
+        contenderNames: chosen.map((contender) => contender.name),
+        repeat: 1,
+        closedLoop,
+        store: 'sqlite',
+        storeLatency: storeLatency ?? null,
+        requestsFile: null,
+        serviceLevel: { connections: closedLoop ? connections : maxConnections, target: target ?? null, driver: closedLoop ? 'closed-loop' : 'open-loop' },
+        invocation: ['load', ...args],
+      },
+      rows,
+      [],
+      hostLoad.stop(),
+    ),
+    runtimes,
   );
-  writeRunOutput(dir, results, print);
-  if (interrupt.signal.aborted) return 130;
+  const written = writeRunOutput(dir, results, output.print);
   const bad = rows.filter((row) => row.state === 'failed' || !row.summary.integrityOk || row.summary.latency.count === 0);
-  if (rows.length === 0 || bad.length > 0) {
-    print(`${bad.length || 'no'} row(s) failed, lost read states or measured nothing`);
-    return 1;
+  let code = 0;
+  if (interrupt.signal.aborted) code = 130;
+  else if (rows.length === 0 || bad.length > 0) {
+    output.print(`${bad.length || 'no'} row(s) failed, lost read states or measured nothing`);
+    code = 1;
   }
-  return 0;
+  output.emitJson(runJson('load', results, written, code));
+  return code;
 }
 
 function checkTarget(raw: string): string {
@@ -184,6 +247,10 @@ async function loadOneService(
   warmFile: string,
   load: (url: string) => Promise<HttpLoadOutcome>,
   stopSignal: AbortSignal,
+  /** serve's --store-latency for a Node service, as the user gave it; undefined: none. */
+  storeLatencyFlag: string | undefined,
+  /** The runtime a Node service runs on; undefined: the system Node. */
+  runtime: Runtime | undefined,
 ): Promise<RowMeasurement> {
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
@@ -192,7 +259,7 @@ async function loadOneService(
   const program: ServiceProgram =
     contender.design?.kind === 'http-process'
       ? { kind: 'reference', binary: contender.design.binary }
-      : { kind: 'node-serve', contender: contender.modulePath ?? contender.name, scenarioFile };
+      : { kind: 'node-serve', contender: contender.modulePath ?? contender.name, scenarioFile, storeLatency: storeLatencyFlag, runtime };
   const dbPath = join(folder, 'states.sqlite');
   let service: RunningService | undefined = await startServiceProcess({ program, scenario, warmFile, dbPath, stopSignal });
   const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000);

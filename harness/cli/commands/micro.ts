@@ -10,20 +10,28 @@ import { microTable } from '../../report/micro-table.js';
 import type { MicroResults } from '../../results/schema.js';
 import { type MicroTaskResult, SCHEMA_VERSION } from '../../results/schema.js';
 import type { MicroConfig } from '../../run/micro-benchmark.js';
+import { launchScript } from '../../runtimes/launch.js';
+import { chooseRuntimes } from '../../runtimes/locate.js';
 import { BASE_NODE_FLAGS, OPS_PER_SAMPLE } from '../../tuning.js';
 import { chooseCaches } from '../choose-contenders.js';
+import { CommandOutput, OUTPUT_FLAGS } from '../command-output.js';
 import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { writeTableOutput } from '../run-output.js';
+import { runtimeFields, withRuntimeVersions } from '../runtime-rows.js';
 
 export const microHelp = `readstate-lab micro: hit-path microbenchmarks (tinybench) of every contender
 
-Usage: readstate-lab micro [--impl a,b] [--capacity N] [--time MS] [--out DIR]
+Usage: readstate-lab micro [--impl a,b] [--capacity N] [--time MS] [--runtime a,b] [--out DIR]
 
   --impl a,b      contenders (default: every one available here)
   --capacity N    entries cached before timing (default: 1e6)
   --time MS       tinybench time per task (default: 1000)
   --out DIR       where micro.json and micro.md go (default: reports/<run-id>/)
+  -q, --quiet     no progress on stderr
+  --json          the results as JSON on stdout, and nothing else there
+  --runtime a,b   runtimes to time every contender on: node20 (the system Node), node22,
+                  node24, bun, deno (see readstate-lab runtimes; default: the system Node)
 
 Each contender runs in its own child process. Every timed sample is a batch of ${OPS_PER_SAMPLE}
 hits on keys drawn in advance; figures are per operation. The "harness" task is what the
@@ -38,6 +46,8 @@ export async function microCommand(args: readonly string[], print: (line: string
       capacity: { type: 'string' },
       time: { type: 'string' },
       out: { type: 'string' },
+      runtime: { type: 'string' },
+      ...OUTPUT_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
     },
     false,
@@ -50,45 +60,58 @@ export async function microCommand(args: readonly string[], print: (line: string
   const out = checkRunDirectory(values.out);
   const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? 1_000_000;
   const timeMs = numberFlag('time', values.time, { min: 10, max: 600_000 }) ?? 1000;
-  const chosen = await chooseCaches(listFlag(values.impl), print, 'a service, not a cache; micro times caches only');
+  const terminal = new CommandOutput(values, print);
+  const chosen = await terminal.notingIfItSucceeds((note) => chooseCaches(listFlag(values.impl), note, 'a service, not a cache; micro times caches only'));
   if (chosen.length === 0)
     throw new UsageError('nothing to measure: micro times caches, and every contender chosen is a service (see readstate-lab micro --help)');
+  const runtimes = chooseRuntimes(listFlag(values.runtime));
   const runId = newRunId('micro');
   const dir = runDirectory(runId, out);
 
   const rows: MicroResults['rows'][number][] = [];
-  for (const { name: contender, modulePath } of chosen) {
-    print(`${contender}: ${formatCount(capacity)} entries, ${timeMs} ms per task`);
-    const config: MicroConfig = { contender, modulePath, capacity, timeMs, seed: 1 };
-    const configPath = join(dir, `micro-${contender}.config.json`);
-    const outPath = join(dir, `micro-${contender}.out.json`);
-    writeFileSync(configPath, JSON.stringify(config));
-    const entry = childEntry(import.meta.url, '../../run/micro-child.js');
-    const nodeFlags = [...BASE_NODE_FLAGS, ...(modulePath === undefined ? findContender(contender).nodeFlags : [])];
-    const child = await execa(process.execPath, [...nodeFlags, ...entry.execArgv, entry.file, configPath, outPath], {
-      reject: false,
-      all: true,
-      stdin: 'ignore',
-    });
-    try {
-      const output = JSON.parse(readFileSync(outPath, 'utf8')) as
-        | { state: 'completed'; tasks: MicroTaskResult[]; fullGcMs: number }
-        | { state: 'failed'; reason: string };
-      rows.push({ contender, ...output });
-    } catch {
-      rows.push({ contender, state: 'failed', reason: `crashed: ${child.all?.trim().split('\n').pop() ?? `exit ${child.exitCode}`}` });
+  const progress = terminal.progress(runtimes.length * chosen.length);
+  for (const runtime of runtimes)
+    for (const { name, modulePath } of chosen) {
+      const { label, runtime: runtimeName } = runtimeFields(name, runtime, runtimes);
+      const contender = label ?? name;
+      const file = `micro-${name}${runtime.system ? '' : `-${runtime.name}`}`;
+      progress.startRow(contender, `filling ${formatCount(capacity)} entries, then timing each task for ${timeMs} ms`);
+      const config: MicroConfig = { contender: name, modulePath, capacity, timeMs, seed: 1 };
+      const configPath = join(dir, `${file}.config.json`);
+      const outPath = join(dir, `${file}.out.json`);
+      writeFileSync(configPath, JSON.stringify(config));
+      const entry = childEntry(import.meta.url, '../../run/micro-child.js');
+      const nodeFlags = [...BASE_NODE_FLAGS, ...(modulePath === undefined ? findContender(name).nodeFlags : [])];
+      const launch = launchScript(runtime, nodeFlags, entry, [configPath, outPath]);
+      const child = await execa(launch.file, launch.args, { reject: false, all: true, stdin: 'ignore' });
+      try {
+        const output = JSON.parse(readFileSync(outPath, 'utf8')) as
+          | { state: 'completed'; tasks: MicroTaskResult[]; fullGcMs: number }
+          | { state: 'failed'; reason: string };
+        rows.push({ contender, runtime: runtimeName, ...output });
+      } catch {
+        rows.push({ contender, runtime: runtimeName, state: 'failed', reason: `crashed: ${child.all?.trim().split('\n').pop() ?? `exit ${child.exitCode}`}` });
+      }
+      const row = rows.at(-1)!;
+      progress.endRow(row.state === 'failed' ? `FAILED: ${row.reason}` : `${row.tasks.length} tasks timed`);
     }
-  }
+  progress.finish();
 
-  const results: MicroResults = {
-    schemaVersion: SCHEMA_VERSION,
-    kind: 'micro',
-    runId,
-    createdAt: new Date().toISOString(),
-    environment: describeEnvironment([]),
-    settings: { capacity, timeMs, opsPerSample: OPS_PER_SAMPLE },
-    rows,
-  };
-  writeTableOutput(dir, 'micro', results, microTable(results), print);
-  return rows.every((row) => row.state === 'completed') ? 0 : 1;
+  const results: MicroResults = withRuntimeVersions(
+    {
+      schemaVersion: SCHEMA_VERSION,
+      kind: 'micro',
+      runId,
+      createdAt: new Date().toISOString(),
+      environment: describeEnvironment([]),
+      settings: { capacity, timeMs, opsPerSample: OPS_PER_SAMPLE },
+      rows,
+    },
+    runtimes,
+  );
+  const written = writeTableOutput(dir, 'micro', results, microTable(results), terminal.print);
+  terminal.print(`report: ${written.report}`);
+  const code = rows.every((row) => row.state === 'completed') ? 0 : 1;
+  terminal.emitJson({ command: 'micro', runId, exitCode: code, files: { results: written.json, report: written.html }, rows });
+  return code;
 }

@@ -21,18 +21,36 @@ export const profileHelp = `readstate-lab profile: clinic.js on the read-state s
 Usage: readstate-lab profile --impl NAME --tool doctor|flame|bubbleprof|heapprofiler
                              [--duration S] [--connections N] [--capacity N] [--out DIR]
 
+  --impl NAME      the cache contender to serve (required)
+  --tool TOOL      the clinic tool (required): doctor, flame, bubbleprof or heapprofiler
+  --duration S     seconds of load (default 5)
+  --connections N  autocannon connections (default 10)
+  --capacity N     read states cached (default 100000)
+  --out DIR        where the profile goes (default reports/<run-id>/)
+
 Runs 'readstate-lab serve --impl NAME' under clinic (v13) with an autocannon load of
 GET /read-states (the hot path) and prints where clinic's HTML went. clinic is no longer
-maintained: where it fails, this says so in one line and falls back to Node's own profiler
-(--cpu-prof, or --heap-prof for heapprofiler) under the scenario's request mix, and prints
-where that profile went (open it in Chrome DevTools).`;
+maintained and its reports do not generate on Node 21.7 or later (node-clinic issue 480): there,
+and wherever clinic fails, this says so in one line and uses Node's own profiler instead
+(--cpu-prof, or --heap-prof for heapprofiler) under the scenario's request mix. It prints where
+the .cpuprofile or .heapprofile went: open a .cpuprofile in Chrome DevTools (Performance tab,
+"Load profile"), a .heapprofile in its Memory tab ("Load"); VS Code opens both.`;
+
+/**
+ * clinic's reports need Node's old trace-events output, which changed in Node 21.7 (node-clinic
+ * issue 480): from there on it runs the load and then writes no report.
+ */
+export function clinicWorksOn(nodeVersion: string): boolean {
+  const [major = 0, minor = 0] = nodeVersion.replace(/^v/, '').split('.').map(Number);
+  return major < 21 || (major === 21 && minor < 7);
+}
 
 export async function profileCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
   const { values } = parseFlags(
     args,
     {
       impl: { type: 'string' },
-      tool: { type: 'string', default: 'doctor' },
+      tool: { type: 'string' },
       duration: { type: 'string', default: '5' },
       connections: { type: 'string', default: '10' },
       capacity: { type: 'string', default: '100000' },
@@ -50,6 +68,7 @@ export async function profileCommand(args: readonly string[], print: (line: stri
   if (values.impl === undefined || !contenders.some((c) => c.name === values.impl)) {
     throw new UsageError(`profile needs --impl with a cache contender: ${contenders.map((c) => c.name).join(', ')}`);
   }
+  if (values.tool === undefined) throw new UsageError(`profile needs --tool: one of ${TOOLS.join(', ')}`);
   const tool = values.tool as Tool;
   if (!TOOLS.includes(tool)) throw new UsageError(`--tool must be one of ${TOOLS.join(', ')}, got "${values.tool}"`);
   const duration = numberFlag('duration', values.duration, { min: 1, max: 3600, integer: true })!;
@@ -58,6 +77,11 @@ export async function profileCommand(args: readonly string[], print: (line: stri
   const dir = runDirectory(newRunId(`profile-${tool}-${values.impl}`), out);
   const serve = serveCommandLine(values.impl, capacity);
 
+  const fallback = tool === 'heapprofiler' ? '--heap-prof' : '--cpu-prof';
+  if (!clinicWorksOn(process.version)) {
+    print(`clinic ${tool} cannot write its report on Node ${process.version} (21.7 or later; node-clinic issue 480): using node ${fallback} instead`);
+    return fallbackProfile(values.impl, capacity, duration, connections, tool === 'heapprofiler', dir, print);
+  }
   const clinic = join(dirnameOfClinic(), 'bin.js');
   print(`clinic ${tool}: ${values.impl}, ${connections} connections for ${duration} s`);
   // clinic starts the server as a child of its own: on a time-out the whole process group goes,
@@ -106,9 +130,7 @@ export async function profileCommand(args: readonly string[], print: (line: stri
           .split('\n')
           .filter((line) => line.trim() !== '')
           .pop() ?? `exit ${result.exitCode}`);
-  print(
-    `clinic ${tool} failed (${why.slice(0, 200)}; see ${join(dir, 'clinic.log')}); falling back to node ${tool === 'heapprofiler' ? '--heap-prof' : '--cpu-prof'}`,
-  );
+  print(`clinic ${tool} failed (${why.slice(0, 200)}; see ${join(dir, 'clinic.log')}); falling back to node ${fallback}`);
   return fallbackProfile(values.impl, capacity, duration, connections, tool === 'heapprofiler', dir, print);
 }
 
@@ -165,5 +187,10 @@ async function fallbackProfile(
     return 1;
   }
   for (const file of written) print(`wrote ${join(dir, file)}`);
+  print(
+    heap
+      ? 'open it in Chrome DevTools: Memory tab, "Load" (or in VS Code); it shows where the heap was allocated, by function'
+      : 'open it in Chrome DevTools: Performance tab, "Load profile" (or in VS Code); it shows where the CPU time went, by function',
+  );
   return 0;
 }

@@ -1,21 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { HostLoadMonitor } from '../../measure/host-load.js';
 import { formatCount, formatMs } from '../../report/format.js';
 import type { Scenario } from '../../results/scenario-schema.js';
 import type { Row, RunSettings } from '../../results/schema.js';
 import type { RowConfig } from '../../run/run-one.js';
 import { runPlan } from '../../run/runner.js';
+import { chooseRuntimes, type Runtime } from '../../runtimes/locate.js';
+import { parseStoreLatency, type StoreLatencyProfile } from '../../store/latency-profile.js';
 import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
 import { BASE_NODE_FLAGS } from '../../tuning.js';
-import { readRequestLog } from '../../workload/request-log.js';
+import { type RequestLog, readRequestLog } from '../../workload/request-log.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { type ChosenContender, chooseContenders } from '../choose-contenders.js';
+import { CommandOutput, OUTPUT_FLAGS, OUTPUT_HELP } from '../command-output.js';
 import { onInterrupt } from '../interrupt.js';
 import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { checkOutputFile, withScratchTmpdir } from '../output-paths.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
-import { assembleResults, writeRunOutput } from '../run-output.js';
+import { assembleResults, runJson, writeRunOutput } from '../run-output.js';
+import { RUNTIME_HELP, runtimeFields, withRuntimeVersions } from '../runtime-rows.js';
 import { applyOverrides } from '../scenario-overrides.js';
 
 export const runHelp = `readstate-lab run: measure contenders under a scenario, one child process per row
@@ -23,7 +28,8 @@ export const runHelp = `readstate-lab run: measure contenders under a scenario, 
 Usage: readstate-lab run [options]
 
   --impl a,b           contenders to run (default: every one available here)
-  --scenario NAME      a scenario in scenarios/ or a path to one (default: discord-2min)
+  --scenario NAME      a scenario in scenarios/ or a path to one (default: discord-2min, or
+                       with --requests the scenario the log's header names)
   --duration SECONDS   wall seconds of measured load (default: the scenario's)
   --rate N             requests per second, open loop (default: the scenario's)
   --capacity N         read states the cache holds, e.g. 2e6 (default: the scenario's)
@@ -31,21 +37,27 @@ Usage: readstate-lab run [options]
   --gc-mode MODE       forced GC: sync, concurrent or none (default: the scenario's)
   --repeat N           repetitions of every contender, interleaved (default: 1)
   --seed N             workload seed (default: the scenario's)
-  --requests FILE      replay an NDJSON request log (from 'readstate-lab workload')
-  --store KIND         sqlite (default) or memory
+  --requests FILE      replay an NDJSON request log (from 'readstate-lab workload') at its own
+                       rate (--rate overrides it); its length sets the duration
+  --store KIND         sqlite or memory (default: the scenario's, else sqlite)
+  --store-latency P    how long the store takes to answer: none (default), fixed:MS, or a
+                       profile of scenarios/store-latency/ (cassandra-2020, scylla-2023) or file
   --closed-loop        send each request only after the last one finished (hides stalls)
   --dump-state FILE    write the final read states of the first row as NDJSON
   --node-flags=FLAGS   extra flags for every child process, space-separated
   --inject-stall C=MS  block contender C's measured thread MS ms once a second (to test gates)
+${RUNTIME_HELP}
   --out DIR            write results here (default: reports/<run-id>/)
+${OUTPUT_HELP}
   -h, --help           show this help
 
-Writes results.json, summary.md and index.html (the report), and prints the summary table.
+Writes results.json, summary.md and index.html (the report), and prints the summary table and
+a verdict; progress goes to stderr.
 Exits 0 when every row completed and lost nothing, 1 otherwise, 2 on bad input.`;
 
 const flags = {
   impl: { type: 'string' },
-  scenario: { type: 'string', default: 'discord-2min' },
+  scenario: { type: 'string' },
   duration: { type: 'string' },
   rate: { type: 'string' },
   capacity: { type: 'string' },
@@ -54,12 +66,15 @@ const flags = {
   repeat: { type: 'string' },
   seed: { type: 'string' },
   requests: { type: 'string' },
-  store: { type: 'string', default: 'sqlite' },
+  store: { type: 'string' },
+  'store-latency': { type: 'string', default: 'none' },
   'closed-loop': { type: 'boolean', default: false },
   'dump-state': { type: 'string' },
   'node-flags': { type: 'string' },
   'inject-stall': { type: 'string' },
+  runtime: { type: 'string' },
   out: { type: 'string' },
+  ...OUTPUT_FLAGS,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -70,12 +85,17 @@ export interface PreparedRun {
   readonly chosen: readonly ChosenContender[];
   readonly repeat: number;
   readonly store: StoreKind;
+  readonly storeLatency: StoreLatencyProfile | undefined;
   readonly closedLoop: boolean;
   readonly requestsFile: string | undefined;
   readonly dumpState: string | undefined;
   readonly extraNodeFlags: readonly string[];
   readonly injected: { contender: string; ms: number } | undefined;
   readonly out: string | undefined;
+  /** The runtimes every contender runs on (--runtime), each installed. */
+  readonly runtimes: readonly Runtime[];
+  /** --quiet and --json. */
+  readonly outputFlags: { readonly quiet: boolean; readonly json: boolean };
 }
 
 /**
@@ -90,33 +110,51 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
   }
   const out = checkRunDirectory(values.out);
   const dumpState = checkOutputFile('--dump-state', values['dump-state']);
-  const scenario = applyOverrides(loadScenario(values.scenario), values);
+  // A replayed log is read here first: a bad file is one clear line, and its header (the
+  // scenario it came from) gives the run its rate and population (each child reads it again).
+  const replayed = values.requests === undefined ? undefined : await readRequestLog(values.requests);
+  const scenario = replayed === undefined ? applyOverrides(loadScenario(values.scenario ?? 'discord-2min'), values) : replayScenario(replayed, values);
   if (values.requests === undefined) checkSomethingToSend(scenario);
   const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
-  const store = values.store as StoreKind;
+  const store = (values.store ?? scenario.store ?? 'sqlite') as StoreKind;
   if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
+  const storeLatency = parseStoreLatency(values['store-latency']);
   const extraNodeFlags = (values['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
-  const chosen = await chooseContenders(listFlag(values.impl), print);
+  const chosen = await new CommandOutput(values, print).notingIfItSucceeds((note) => chooseContenders(listFlag(values.impl), note));
   const injected = parseInjectedStall(
     values['inject-stall'],
     chosen.map((contender) => contender.name),
   );
-  // Each child reads the log itself; reading it here first turns a bad file into one clear line.
-  if (values.requests !== undefined) await readRequestLog(values.requests);
   checkNodeFlags(extraNodeFlags);
+  const runtimes = chooseRuntimes(listFlag(values.runtime));
   return {
     args,
     scenario,
     chosen,
     repeat,
     store,
+    storeLatency,
     closedLoop: values['closed-loop'],
     requestsFile: values.requests,
     dumpState,
     extraNodeFlags,
     injected,
     out,
+    runtimes,
+    outputFlags: { quiet: values.quiet, json: values.json },
   };
+}
+
+/**
+ * The scenario a replayed log runs under: the one its header names (or --scenario, or the
+ * default), at the log's own rate unless --rate says otherwise, for as long as the log lasts at
+ * that rate. --duration cannot apply: the log's length sets it.
+ */
+function replayScenario(log: RequestLog, values: { scenario?: string | undefined; duration?: string | undefined; rate?: string | undefined }): Scenario {
+  if (values.duration !== undefined) throw new UsageError("--duration does not apply to --requests: the log's length and rate set it");
+  const base = values.scenario !== undefined || log.scenario === undefined ? loadScenario(values.scenario ?? 'discord-2min') : log.scenario;
+  const scenario = applyOverrides(base, values);
+  return { ...scenario, durationSeconds: log.count / scenario.rate };
 }
 
 /** A scenario whose rate and duration give no request would measure nothing: one line instead. */
@@ -136,6 +174,7 @@ export function settingsOf(prepared: PreparedRun): RunSettings {
     repeat: prepared.repeat,
     closedLoop: prepared.closedLoop,
     store: prepared.store,
+    storeLatency: prepared.storeLatency ?? null,
     requestsFile: prepared.requestsFile ?? null,
     invocation: ['run', ...prepared.args],
   };
@@ -181,26 +220,34 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
   const dir = runDirectory(runId, prepared.out);
   const rows: RowConfig[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
-    for (const { name: contender, modulePath } of chosen) {
-      rows.push({
-        contender,
-        modulePath,
-        scenario,
-        repetition,
-        requestsFile: prepared.requestsFile,
-        closedLoop: prepared.closedLoop,
-        store: prepared.store,
-        dumpStatePath: rows.length === 0 ? prepared.dumpState : undefined,
-        injectStallMs: injected?.contender === contender ? injected.ms : undefined,
-      });
-    }
+    // Runtime by runtime within a repetition: the summary then groups its rows by runtime.
+    for (const runtime of prepared.runtimes)
+      for (const { name: contender, modulePath } of chosen) {
+        rows.push({
+          contender,
+          ...runtimeFields(contender, runtime, prepared.runtimes),
+          modulePath,
+          scenario,
+          repetition,
+          requestsFile: prepared.requestsFile,
+          closedLoop: prepared.closedLoop,
+          store: prepared.store,
+          storeLatency: prepared.storeLatency,
+          dumpStatePath: rows.length === 0 ? prepared.dumpState : undefined,
+          injectStallMs: injected?.contender === contender ? injected.ms : undefined,
+        });
+      }
   }
 
-  print(
+  const output = new CommandOutput(prepared.outputFlags, print);
+  const replay = prepared.requestsFile === undefined ? '' : ` (the log ${prepared.requestsFile})`;
+  output.note(
     `${scenario.name}: ${contenderNames.join(', ')} | ${formatCount(scenario.capacity)} states, ` +
-      `${formatCount(scenario.rate)}/s for ${scenario.durationSeconds} s, ${repeat} repetition(s) -> ${dir}`,
+      `${formatCount(scenario.rate)}/s for ${Number(scenario.durationSeconds.toPrecision(3))} s${replay}, ${repeat} repetition(s)${prepared.storeLatency === undefined ? '' : `, store latency ${prepared.storeLatency.name}`} -> ${dir}`,
   );
-  const interrupt = onInterrupt(() => print('\nstopping after the current row is ended; finished rows are kept'));
+  const progress = output.progress(rows.length);
+  const interrupt = onInterrupt(() => progress.note('stopping after the current row is ended; finished rows are kept'));
+  const hostLoad = new HostLoadMonitor();
   let finished: Row[];
   try {
     // The children's temporary files (their stores) go in a scratch folder removed afterwards,
@@ -210,19 +257,33 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
         { rows, workDir: join(dir, 'rows'), extraNodeFlags },
         {
           stopSignal: interrupt.signal,
-          onRowStart: (config, index, total) => print(`[${index + 1}/${total}] ${config.contender} (repetition ${config.repetition})`),
-          onProgress: (_config, message) => print(`    ${message}`),
-          onRowEnd: (row) => print(`    ${describeRow(row)}`),
+          onRowStart: (config) => progress.startRow(`${config.label ?? config.contender} (repetition ${config.repetition})`),
+          onProgress: (_config, message, figures) => {
+            progress.update(message, figures);
+            if (figures !== undefined) hostLoad.measuring(figures.phase === 'measure');
+          },
+          onRowEnd: (row) => {
+            hostLoad.measuring(false);
+            progress.endRow(describeRow(row));
+          },
         },
       ),
     );
   } finally {
+    progress.finish();
     interrupt.dispose();
   }
 
-  const results = assembleResults(runId, settingsOf(prepared), finished, extraNodeFlags);
-  writeRunOutput(dir, results, print);
-  if (interrupt.signal.aborted) return 130;
+  const results = withRuntimeVersions(assembleResults(runId, settingsOf(prepared), finished, extraNodeFlags, hostLoad.stop()), prepared.runtimes);
+  const written = writeRunOutput(dir, results, output.print);
+  const code = runExitCode(finished, interrupt.signal.aborted, output.print);
+  output.emitJson(runJson('run', results, written, code));
+  return code;
+}
+
+/** 130 when interrupted, 1 when nothing ran or a row failed or lost read states, else 0. */
+function runExitCode(finished: readonly Row[], interrupted: boolean, print: (line: string) => void): number {
+  if (interrupted) return 130;
   if (finished.length === 0) {
     print('no row ran: nothing was measured');
     return 1;
@@ -241,7 +302,7 @@ function describeRow(row: Row): string {
   return (
     `p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}, max ${formatMs(latency.maxMs)}, ` +
     `${formatCount(achievedRate)}/s${saturated ? ' (saturated)' : ''}, ${gcCount} GCs, ` +
-    `${integrityOk ? 'nothing lost' : 'LOST READ STATES'} (${(row.wallMs / 1000).toFixed(1)} s)`
+    `${integrityOk ? 'nothing lost' : 'LOST READ STATES'}`
   );
 }
 

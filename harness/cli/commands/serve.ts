@@ -5,6 +5,7 @@ import { contenders, resolveContender } from '../../../implementations/registry.
 import { UsageError } from '../../errors.js';
 import { ReadStateServer } from '../../http/server.js';
 import { ensureGc } from '../../measure/forced-gc.js';
+import { describeStoreLatency, parseStoreLatency } from '../../store/latency-profile.js';
 import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { readWarmFile } from '../../workload/warm-file.js';
@@ -17,7 +18,7 @@ export const serveHelp = `readstate-lab serve: the read-state service over HTTP/
 
 Usage: readstate-lab serve --impl NAME [--host 127.0.0.1] [--port 8080] [--capacity N]
                            [--store sqlite|memory] [--db FILE] [--scenario NAME] [--warm | --warm-file FILE]
-                           [--gc-mode sync|concurrent|none]
+                           [--gc-mode sync|concurrent|none] [--store-latency PROFILE]
 
   --impl NAME      the cache contender to serve (naive-map, lru-cache, typed-array, native, or a module path)
   --host HOST      address to bind (default 127.0.0.1)
@@ -31,6 +32,8 @@ Usage: readstate-lab serve --impl NAME [--host 127.0.0.1] [--port 8080] [--capac
   --warm-file FILE fill the cache from a warm file (five little-endian float64s per state:
                    user, channel, last read, mentions, updated at), as load gives every service
   --gc-mode MODE   override the scenario's forced GC
+  --store-latency P  hold the store's answers back as a remote database would: none (default),
+                   fixed:MS, or a profile of scenarios/store-latency/ (cassandra-2020, scylla-2023)
 
 Endpoints (JSON):
   POST /messages                 {"authorId","channelId","messageId","mentions":[userId]}
@@ -59,6 +62,7 @@ export async function serveCommand(args: readonly string[], print: (line: string
     warm: { type: 'boolean', default: false },
     'warm-file': { type: 'string' },
     'gc-mode': { type: 'string' },
+    'store-latency': { type: 'string', default: 'none' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -77,6 +81,7 @@ export async function serveCommand(args: readonly string[], print: (line: string
   const store = values.store as StoreKind;
   if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
   const scenario = applyOverrides(loadScenario(values.scenario), { capacity: values.capacity, 'gc-mode': values['gc-mode'] });
+  const storeLatency = parseStoreLatency(values['store-latency']);
   if (scenario.forcedGc !== null) ensureGc();
   const warmStates =
     values['warm-file'] !== undefined
@@ -96,6 +101,7 @@ export async function serveCommand(args: readonly string[], print: (line: string
       cache,
       capacity: scenario.capacity,
       store,
+      storeLatency,
       dbPath,
       host,
       port,
@@ -116,6 +122,7 @@ export async function serveCommand(args: readonly string[], print: (line: string
     if (ephemeral) removeDatabase(dbPath);
     throw error;
   }
+  if (storeLatency !== undefined) log(`store latency ${describeStoreLatency(storeLatency)}`);
   print(`listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

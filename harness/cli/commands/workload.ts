@@ -42,7 +42,7 @@ export async function workloadCommand(args: readonly string[], print: (line: str
   const scenario = applyOverrides(loadScenario(values.scenario), values);
   checkSomethingToSend(scenario);
   const log = new Workload(scenario, scenario.seed).generateForScenario();
-  await writeRequestLog(log, out);
+  await writeRequestLog(log, out, scenario);
   print(`wrote ${log.count.toLocaleString('en-US')} requests of ${scenario.name} (seed ${scenario.seed}) to ${values.out}`);
   return 0;
 }

@@ -3,82 +3,208 @@
 (function () {
   var model = JSON.parse(document.getElementById('report-data').textContent);
   var style = getComputedStyle(document.documentElement);
-  var fg = style.getPropertyValue('--fg').trim();
-  var muted = style.getPropertyValue('--muted').trim();
-  var line = style.getPropertyValue('--line').trim();
+  function cssVar(name) {
+    return style.getPropertyValue(name).trim();
+  }
+  var fg = cssVar('--fg');
+  var muted = cssVar('--muted');
+  var line = cssVar('--line');
+  // GC mark colours follow the colour scheme (set from harness/report/colors.ts in html.ts).
+  var GC = { forced: cssVar('--gc-forced'), forcedBand: cssVar('--gc-forced-band'), major: cssVar('--gc-major'), minor: cssVar('--gc-minor') };
   Chart.defaults.color = muted;
   Chart.defaults.borderColor = line;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
-  Chart.defaults.plugins.legend.labels.boxWidth = 12;
+  // Legend swatches are short lines drawn with each dataset's own dash and width, so a dashed
+  // series shows a dashed line, not a box with a dashed border.
+  Chart.defaults.plugins.legend.labels.usePointStyle = true;
+  Chart.defaults.plugins.legend.labels.pointStyle = 'line';
+  Chart.defaults.plugins.legend.labels.pointStyleWidth = 26;
+  Chart.defaults.plugins.legend.labels.boxHeight = 8;
+  // With point styles chart.js takes a legend item's style from the dataset's points, which have
+  // no dash: give each item its dataset's line dash and width.
+  var generateLabels = Chart.defaults.plugins.legend.labels.generateLabels;
+  Chart.defaults.plugins.legend.labels.generateLabels = function (chart) {
+    return generateLabels(chart).map(function (item) {
+      var dataset = chart.data.datasets[item.datasetIndex];
+      if (dataset?.borderDash) item.lineDash = dataset.borderDash;
+      if (dataset?.borderWidth) item.lineWidth = dataset.borderWidth;
+      return item;
+    });
+  };
 
   var colors = {};
   (model.contenders || []).forEach(function (c) {
     colors[c.name] = c.color;
   });
-  var MAJOR = '#e67e22';
-  var MINOR = 'rgba(127,140,141,0.7)';
 
   function canvas(id) {
     return document.getElementById(id);
   }
   function fmtMs(ms) {
     if (!Number.isFinite(ms)) return '-';
-    if (ms < 1) return (ms * 1000).toPrecision(3) + ' µs';
-    if (ms < 1000) return ms.toPrecision(3) + ' ms';
-    return (ms / 1000).toPrecision(3) + ' s';
+    if (ms < 1) return Number((ms * 1000).toPrecision(3)) + ' µs';
+    if (ms < 1000) return Number(ms.toPrecision(3)) + ' ms';
+    return Number((ms / 1000).toPrecision(3)) + ' s';
   }
-  function logLatencyAxis(title, min, max) {
+  // 1,500 -> "1.5k", 8,000,000 -> "8M": axis labels that fit side by side.
+  function fmtCompact(v) {
+    var units = [
+      [1e9, 'G'],
+      [1e6, 'M'],
+      [1e3, 'k'],
+    ];
+    var unit = units.find(function (u) {
+      return Math.abs(v) >= u[0];
+    });
+    return unit ? Number((v / unit[0]).toPrecision(3)) + unit[1] : String(Number(v.toPrecision(3)));
+  }
+  function finite(values) {
+    return values.filter(function (v) {
+      return typeof v === 'number' && Number.isFinite(v) && v > 0;
+    });
+  }
+  // The mantissa of v on a 1-2-5 scale (1, 2 or 5), or 0 when v is not such a value.
+  function oneTwoFive(v) {
+    var e = Math.floor(Math.log10(v) + 1e-9);
+    var m = v / 10 ** e;
+    var found = 0;
+    [1, 2, 5, 10].forEach(function (s) {
+      if (Math.abs(m - s) < 1e-6 * s) found = s === 10 ? 1 : s;
+    });
+    return found;
+  }
+  // Bounds around the data on labelled values (see logTicks), so the tallest bar or highest
+  // point never passes the last label: powers of ten when the data span more than two decades,
+  // else 1-2-5 steps.
+  function niceLogBounds(values) {
+    var data = finite(values);
+    if (data.length === 0) return { min: 1, max: 10 };
+    var lo = Math.min.apply(null, data);
+    var hi = Math.max.apply(null, data);
+    var wholeDecades = Math.log10(hi / lo) > 2;
+    var down = function (v) {
+      var decade = 10 ** Math.floor(Math.log10(v));
+      var step = (wholeDecades ? [1] : [5, 2, 1]).find(function (s) {
+        return s * decade <= v * (1 + 1e-9);
+      });
+      return (step || 1) * decade;
+    };
+    var up = function (v) {
+      var decade = 10 ** Math.floor(Math.log10(v));
+      var step = (wholeDecades ? [1, 10] : [1, 2, 5, 10]).find(function (s) {
+        return s * decade >= v * (1 - 1e-9);
+      });
+      return (step || 10) * decade;
+    };
+    var min = down(lo);
+    var max = up(hi);
+    if (max <= min) max = up(min * 1.01);
+    return { min: min, max: max };
+  }
+  // Labels for a log axis: every power of ten, and 2 and 5 between them when the axis spans
+  // few decades, so an axis whose values stay within one decade still has numbers.
+  function logTicks(format) {
     return {
-      type: 'logarithmic',
-      min: min,
-      max: max,
-      title: { display: true, text: title },
-      ticks: {
-        callback: function (v) {
-          var e = Math.log10(v);
-          return Math.abs(e - Math.round(e)) < 1e-9 ? fmtMs(v) : '';
-        },
+      autoSkip: false,
+      callback: function (v) {
+        var decades = Math.log10(this.max / this.min);
+        var m = oneTwoFive(v);
+        if (m === 1 || (decades <= 3.01 && m !== 0)) return format(v);
+        return '';
       },
     };
   }
-  function xy(xs, ys) {
+  // Grid lines only at labelled ticks: nine lines a decade read as a grey smear.
+  var labelledGrid = {
+    color: function (context) {
+      return context.tick && context.tick.label !== '' ? line : 'transparent';
+    },
+  };
+  function logLatencyAxis(title, bounds) {
+    return {
+      type: 'logarithmic',
+      min: bounds?.min,
+      max: bounds?.max,
+      title: { display: true, text: title },
+      grid: labelledGrid,
+      ticks: logTicks(fmtMs),
+    };
+  }
+  // Points of a series: a missing value (JSON null) leaves a gap; on a log axis a zero is drawn
+  // at the floor, which is below anything measured.
+  function xy(xs, ys, floor) {
     return xs.map(function (x, i) {
-      return { x: x, y: Math.max(ys[i], 1e-4) };
+      var y = ys[i];
+      if (typeof y !== 'number' || !Number.isFinite(y)) return { x: x, y: null };
+      return { x: x, y: floor === undefined ? y : Math.max(y, floor) };
     });
   }
+  function hasData(values) {
+    return values.some(function (v) {
+      return typeof v === 'number' && Number.isFinite(v);
+    });
+  }
+  // A step of 1, 2 or 5 times a power of ten that cuts the span into at most about 8 ticks.
+  function niceStep(span) {
+    var raw = span / 8;
+    var decade = 10 ** Math.floor(Math.log10(raw));
+    var step = [1, 2, 5, 10].find(function (s) {
+      return s * decade >= raw;
+    });
+    return step * decade;
+  }
 
-  // Marks GC events on a latency-over-time chart: forced GCs as purple bands as wide as their
-  // pause, natural major GCs as orange lines, scavenges as short grey ticks along the bottom.
+  // The GC strip: its own band below each latency-over-time chart, so that GC marks never cover
+  // the data (scavenge ticks used to hide a p50 of 1-2 µs at the bottom of the log axis).
+  // Forced major GCs: purple blocks as long as the pause, also shaded across the latency plot;
+  // major GCs the runtime chose: orange ticks, also dashed lines across the plot; scavenges:
+  // grey ticks in the strip only.
   var gcMarks = {
     id: 'gcMarks',
     beforeDatasetsDraw: function (chart, _args, options) {
       var events = options.events || [];
-      var x = chart.scales.x,
-        area = chart.chartArea,
-        ctx = chart.ctx;
+      var x = chart.scales.x;
+      var plot = chart.scales.y;
+      var strip = chart.scales.gc;
+      var ctx = chart.ctx;
+      var c = options.colors;
       ctx.save();
+      ctx.strokeStyle = line;
+      ctx.beginPath();
+      ctx.moveTo(chart.chartArea.left, strip.top + 0.5);
+      ctx.lineTo(chart.chartArea.right, strip.top + 0.5);
+      ctx.stroke();
+      var lane = (strip.bottom - strip.top) / 3;
       events.forEach(function (gc) {
         var left = x.getPixelForValue(gc.t);
-        if (left < area.left || left > area.right) return;
+        if (left < chart.chartArea.left || left > chart.chartArea.right) return;
         var width = Math.max(2, x.getPixelForValue(gc.t + gc.ms / 1000) - left);
         if (gc.forced) {
-          ctx.fillStyle = 'rgba(142,68,173,0.35)';
-          ctx.fillRect(left, area.top, width, area.bottom - area.top);
+          ctx.fillStyle = c.forcedBand;
+          ctx.fillRect(left, plot.top, width, plot.bottom - plot.top);
+          ctx.fillStyle = c.forced;
+          ctx.fillRect(left, strip.top + 2, width, lane - 3);
         } else if (gc.kind === 'major' || gc.kind === 'incremental') {
-          ctx.strokeStyle = MAJOR;
+          ctx.strokeStyle = c.major;
+          ctx.lineWidth = 1.5;
           ctx.setLineDash([4, 3]);
           ctx.beginPath();
-          ctx.moveTo(left, area.top);
-          ctx.lineTo(left, area.bottom);
+          ctx.moveTo(left, plot.top);
+          ctx.lineTo(left, plot.bottom);
           ctx.stroke();
           ctx.setLineDash([]);
-        } else {
-          ctx.strokeStyle = MINOR;
           ctx.beginPath();
-          ctx.moveTo(left, area.bottom);
-          ctx.lineTo(left, area.bottom - 6);
+          ctx.moveTo(left, strip.top + lane + 1);
+          ctx.lineTo(left, strip.top + 2 * lane - 1);
+          ctx.stroke();
+        } else {
+          ctx.strokeStyle = c.minor;
+          ctx.lineWidth = 1;
+          ctx.beginPath();
+          ctx.moveTo(left, strip.top + 2 * lane + 1);
+          ctx.lineTo(left, strip.bottom - 1);
           ctx.stroke();
         }
       });
@@ -86,63 +212,155 @@
     },
   };
 
+  // Time axes: every chart over time of one report spans the same seconds with the same step,
+  // so that charts compare by eye.
+  function sharedTimeAxis() {
+    var end = 0;
+    (model.overTime || []).forEach(function (s) {
+      s.t.forEach(function (t) {
+        end = Math.max(end, t);
+      });
+      s.gc.forEach(function (gc) {
+        end = Math.max(end, gc.t + gc.ms / 1000);
+      });
+    });
+    (model.resources || []).forEach(function (s) {
+      s.t.forEach(function (t) {
+        end = Math.max(end, t);
+      });
+    });
+    if (!(end > 0)) end = 1;
+    var step = niceStep(end);
+    return { min: 0, max: Math.ceil(end / step - 1e-9) * step, step: step };
+  }
+  function timeAxis(time) {
+    return {
+      type: 'linear',
+      min: time.min,
+      max: time.max,
+      title: { display: true, text: 'seconds' },
+      ticks: { stepSize: time.step, autoSkip: false, callback: fmtCompact },
+    };
+  }
+
   function drawRun() {
+    var time = sharedTimeAxis();
     // One chart per contender, all on the same log axis, so that their spikes compare by eye
     // and each contender's own GC events can be marked without mixing them up.
     var all = [];
     model.overTime.forEach(function (s) {
-      all = all.concat(s.p50, s.max);
+      all = all.concat(s.p50, s.p99, s.max);
     });
-    var positive = all.filter(function (v) {
-      return v > 0;
-    });
-    var yMin = 10 ** Math.floor(Math.log10(Math.min.apply(null, positive.length ? positive : [0.001])));
-    var yMax = 10 ** Math.ceil(Math.log10(Math.max.apply(null, positive.length ? positive : [1])));
+    var latencyBounds = niceLogBounds(all);
     model.overTime.forEach(function (s, i) {
       var c = colors[s.contender];
       new Chart(canvas('latency-' + i), {
         type: 'line',
         data: {
           datasets: [
-            { label: 'max', data: xy(s.t, s.max), borderColor: c, backgroundColor: c, borderWidth: 2, pointRadius: 0 },
-            { label: 'p99', data: xy(s.t, s.p99), borderColor: c, backgroundColor: c, borderWidth: 1.5, borderDash: [6, 3], pointRadius: 0 },
-            { label: 'p50', data: xy(s.t, s.p50), borderColor: muted, backgroundColor: muted, borderWidth: 1, pointRadius: 0 },
+            { label: 'max', yAxisID: 'y', data: xy(s.t, s.max, latencyBounds.min), borderColor: c, backgroundColor: c, borderWidth: 2, pointRadius: 0 },
+            {
+              label: 'p99',
+              yAxisID: 'y',
+              data: xy(s.t, s.p99, latencyBounds.min),
+              borderColor: c,
+              backgroundColor: c,
+              borderWidth: 1.5,
+              borderDash: [6, 3],
+              pointRadius: 0,
+            },
+            {
+              label: 'p50',
+              yAxisID: 'y',
+              data: xy(s.t, s.p50, latencyBounds.min),
+              borderColor: c,
+              backgroundColor: c,
+              borderWidth: 1.5,
+              borderDash: [1.5, 2.5],
+              pointRadius: 0,
+            },
           ],
         },
         options: {
           parsing: false,
-          scales: { x: { type: 'linear', title: { display: true, text: 'seconds' } }, y: logLatencyAxis('latency', yMin, yMax) },
-          plugins: { gcMarks: { events: s.gc }, title: { display: true, text: s.contender + ' (repetition ' + s.repetition + ')', color: fg } },
+          scales: {
+            x: timeAxis(time),
+            gc: {
+              type: 'linear',
+              min: 0,
+              max: 1,
+              stack: 'time',
+              stackWeight: 1,
+              offset: true,
+              position: 'left',
+              grid: { drawOnChartArea: false, display: false },
+              ticks: { display: false },
+              title: { display: true, text: 'GC', padding: { top: 0, bottom: 0 } },
+            },
+            y: Object.assign(logLatencyAxis('latency', latencyBounds), { stack: 'time', stackWeight: 6 }),
+          },
+          plugins: { gcMarks: { events: s.gc, colors: GC }, title: { display: true, text: s.contender + ' (repetition ' + s.repetition + ')', color: fg } },
         },
         plugins: [gcMarks],
       });
     });
 
     var ticks = { 2: '50%', 10: '90%', 100: '99%', 1000: '99.9%', 10000: '99.99%', 100000: '99.999%', 1000000: 'max' };
-    new Chart(canvas('spectrum'), {
-      type: 'line',
-      data: {
-        datasets: model.spectrum.map(function (s) {
-          return { label: s.contender, data: s.points, borderColor: colors[s.contender], backgroundColor: colors[s.contender], pointRadius: 2 };
-        }),
-      },
-      options: {
-        parsing: false,
-        scales: {
-          x: {
-            type: 'logarithmic',
-            min: 1,
-            max: 1000000,
-            title: { display: true, text: 'percentile' },
-            ticks: {
-              callback: function (v) {
-                return ticks[v] || (v === 1 ? '0%' : '');
+    function spectrumChart(id, series, bounds) {
+      new Chart(canvas(id), {
+        type: 'line',
+        data: {
+          datasets: series.map(function (s) {
+            return { label: s.contender, data: s.points, borderColor: colors[s.contender], backgroundColor: colors[s.contender], pointRadius: 2 };
+          }),
+        },
+        options: {
+          parsing: false,
+          scales: {
+            x: {
+              type: 'logarithmic',
+              min: 1,
+              max: 1000000,
+              title: { display: true, text: 'percentile' },
+              ticks: {
+                autoSkip: false,
+                callback: function (v) {
+                  return ticks[v] || (v === 1 ? '0%' : '');
+                },
               },
             },
+            y: logLatencyAxis('latency', bounds),
           },
-          y: logLatencyAxis('latency'),
         },
-      },
+      });
+    }
+    var spectrumValues = [];
+    model.spectrum.forEach(function (s) {
+      s.points.forEach(function (p) {
+        spectrumValues.push(p.y);
+      });
+    });
+    spectrumChart('spectrum', model.spectrum, niceLogBounds(spectrumValues));
+
+    // Hit and miss side by side on one latency axis: what the GC costs (hits) read apart from
+    // what the store costs (misses).
+    var outcomes = model.byOutcome || [];
+    var outcomeValues = [];
+    outcomes.forEach(function (s) {
+      s.points.forEach(function (p) {
+        outcomeValues.push(p.y);
+      });
+    });
+    var outcomeBounds = niceLogBounds(outcomeValues);
+    ['hit', 'miss'].forEach(function (outcome) {
+      if (!canvas('outcome-' + outcome)) return;
+      spectrumChart(
+        'outcome-' + outcome,
+        outcomes.filter(function (s) {
+          return s.outcome === outcome;
+        }),
+        outcomeBounds,
+      );
     });
 
     var resources = [
@@ -152,27 +370,39 @@
       ['cpu', 'cpuPercent', 'CPU (% of one core)'],
     ];
     resources.forEach(function (r) {
+      // html.ts leaves out the canvas of a figure no series measured ("not measured").
+      if (!canvas('resource-' + r[0])) return;
       new Chart(canvas('resource-' + r[0]), {
         type: 'line',
         data: {
-          datasets: model.resources.map(function (s) {
-            return {
-              label: s.contender,
-              data: xy(s.t, s[r[1]]),
-              borderColor: colors[s.contender],
-              backgroundColor: colors[s.contender],
-              pointRadius: 0,
-              borderWidth: 1.5,
-            };
-          }),
+          datasets: model.resources
+            .filter(function (s) {
+              return hasData(s[r[1]]);
+            })
+            .map(function (s) {
+              return {
+                label: s.contender,
+                data: xy(s.t, s[r[1]]),
+                borderColor: colors[s.contender],
+                backgroundColor: colors[s.contender],
+                pointRadius: 0,
+                borderWidth: 1.5,
+              };
+            }),
         },
         options: {
           parsing: false,
-          scales: { x: { type: 'linear', title: { display: true, text: 'seconds' } }, y: { beginAtZero: true, title: { display: true, text: r[2] } } },
+          scales: { x: timeAxis(time), y: { beginAtZero: true, title: { display: true, text: r[2] } } },
         },
       });
     });
 
+    var counts = [];
+    model.gc.rows.forEach(function (row) {
+      counts = counts.concat(row.buckets);
+    });
+    var countBounds = niceLogBounds(counts);
+    var countTicks = logTicks(fmtCompact);
     new Chart(canvas('gc-histogram'), {
       type: 'bar',
       data: {
@@ -181,12 +411,37 @@
           return { label: row.contender, data: row.buckets, backgroundColor: colors[row.contender] };
         }),
       },
-      options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'pauses' } }, x: { title: { display: true, text: 'pause length' } } } },
+      options: {
+        plugins: { legend: { labels: { pointStyle: 'rect', pointStyleWidth: 12 } } },
+        scales: {
+          // Counts are whole numbers: labels at powers of ten only. The axis starts at 0.5 so
+          // that a bucket holding one pause still shows a bar.
+          y: {
+            type: 'logarithmic',
+            min: 0.5,
+            max: Math.max(10, countBounds.max),
+            title: { display: true, text: 'pauses' },
+            grid: labelledGrid,
+            ticks: {
+              autoSkip: false,
+              callback: function (v, i, all) {
+                return v >= 1 ? countTicks.callback.call(this, v, i, all) : '';
+              },
+            },
+          },
+          x: { title: { display: true, text: 'pause length' } },
+        },
+      },
     });
   }
 
   function drawMicro() {
     var tasks = model.tasks;
+    var values = [];
+    model.rows.forEach(function (row) {
+      values = values.concat(row.opsPerSecond);
+    });
+    var bounds = niceLogBounds(values);
     new Chart(canvas('micro-ops'), {
       type: 'bar',
       data: {
@@ -195,16 +450,44 @@
           return { label: row.contender, data: row.opsPerSecond, backgroundColor: colors[row.contender] };
         }),
       },
-      options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'operations per second' } } } },
+      options: {
+        plugins: { legend: { labels: { pointStyle: 'rect', pointStyleWidth: 12 } } },
+        scales: {
+          y: {
+            type: 'logarithmic',
+            min: bounds.min,
+            max: bounds.max,
+            title: { display: true, text: 'operations per second' },
+            grid: labelledGrid,
+            ticks: logTicks(fmtCompact),
+          },
+        },
+      },
     });
   }
 
   function drawSweep() {
+    var capacities = [];
+    model.series.forEach(function (s) {
+      s.points.forEach(function (p) {
+        if (capacities.indexOf(p.capacity) < 0) capacities.push(p.capacity);
+      });
+    });
+    capacities.sort(function (a, b) {
+      return a - b;
+    });
+    var xBounds = capacities.length > 0 ? { min: capacities[0] / 1.15, max: capacities[capacities.length - 1] * 1.15 } : { min: 1, max: 10 };
     [
       ['sweep-pause', 'fullGcPauseMs', 'forced full GC pause'],
       ['sweep-p99', 'p99Ms', 'p99 latency'],
       ['sweep-max', 'maxMs', 'max latency'],
     ].forEach(function (m) {
+      var values = [];
+      model.series.forEach(function (s) {
+        s.points.forEach(function (p) {
+          values.push(p[m[1]]);
+        });
+      });
       new Chart(canvas(m[0]), {
         type: 'line',
         data: {
@@ -227,8 +510,20 @@
         options: {
           parsing: false,
           scales: {
-            x: { type: 'logarithmic', title: { display: true, text: 'cached read states' } },
-            y: logLatencyAxis(m[2]),
+            // Ticks at the capacities measured, labelled compactly ("2M"), so they never overlap.
+            x: {
+              type: 'logarithmic',
+              min: xBounds.min,
+              max: xBounds.max,
+              title: { display: true, text: 'cached read states' },
+              afterBuildTicks: function (scale) {
+                scale.ticks = capacities.map(function (v) {
+                  return { value: v };
+                });
+              },
+              ticks: { autoSkip: false, maxRotation: 0, callback: fmtCompact },
+            },
+            y: logLatencyAxis(m[2], niceLogBounds(values)),
           },
         },
       });

@@ -1,0 +1,46 @@
+import { styleText } from 'node:util';
+
+/** What a command writes to: the standard streams in the CLI, buffers in tests. */
+export interface OutputStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  /** tty.WriteStream's: false when NO_COLOR, NODE_DISABLE_COLORS or TERM=dumb says so. */
+  hasColors?(): boolean;
+}
+
+/**
+ * Colour only for a person at a terminal: a pipe, a file or NO_COLOR gets plain text. Node's
+ * hasColors() reads NO_COLOR, NODE_DISABLE_COLORS, FORCE_COLOR and TERM; NO_COLOR is checked
+ * here as well so that it wins even where FORCE_COLOR is set too (no-color.org).
+ */
+export function colorsFor(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  return stream.isTTY === true && stream.hasColors?.() === true;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+/** `text` in `style` when `enabled`, else unchanged. */
+export function paint(style: Style, text: string, enabled: boolean): string {
+  return enabled ? styleText(style, text) : text;
+}
+
+/**
+ * The states a reader must not miss, as the tables and progress lines spell them, and how each
+ * stands out: lost read states and failures in red, saturation (the figures are the machine's,
+ * not the contender's) in yellow.
+ */
+const STATE_STYLES: ReadonlyArray<readonly [RegExp, Style]> = [
+  [/LOST (READ )?STATES|REQUESTS FAILED|FAILED(: [^|\n]*)?/g, ['bold', 'red']],
+  [/SATURATED|\(saturated[^)]*\)/g, ['bold', 'yellow']],
+  [/^warning:.*$/gm, 'yellow'],
+];
+
+/** `text` (a table, a progress line) with its states coloured when `enabled`. */
+export function highlightStates(text: string, enabled: boolean): string {
+  if (!enabled) return text;
+  let out = text;
+  for (const [pattern, style] of STATE_STYLES) out = out.replace(pattern, (match) => styleText(style, match));
+  return out;
+}

@@ -1,0 +1,22 @@
+/**
+ * The read-state table and the two statements every SQLite backend runs, whichever binding
+ * runs them (better-sqlite3 in sqlite-backend.ts, the runtime's node:sqlite in
+ * node-sqlite-backend.ts), so the store is the same database on every runtime.
+ */
+export const CREATE_READ_STATES = `CREATE TABLE IF NOT EXISTS read_states (
+  user_id INTEGER NOT NULL,
+  channel_id INTEGER NOT NULL,
+  last_read_message_id INTEGER NOT NULL,
+  mention_count INTEGER NOT NULL,
+  updated_at REAL NOT NULL,
+  PRIMARY KEY (user_id, channel_id)
+) WITHOUT ROWID`;
+
+export const UPSERT_READ_STATE = `INSERT INTO read_states VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (user_id, channel_id) DO UPDATE SET
+    last_read_message_id = excluded.last_read_message_id,
+    mention_count = excluded.mention_count,
+    updated_at = excluded.updated_at`;
+
+export const SELECT_READ_STATE =
+  'SELECT last_read_message_id AS lastRead, mention_count AS mentions, updated_at AS updatedAt FROM read_states WHERE user_id = ? AND channel_id = ?';

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Results } from '../harness/results/schema.js';
+import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+
+const typedArray = fileURLToPath(new URL('../implementations/typed-array.ts', import.meta.url));
+
+/** typed-array as a module contender: the code the baseline is recorded with. */
+const clean = `import { TypedArrayCache } from ${JSON.stringify(typedArray)};
+export const createCache = (options) => new TypedArrayCache(options);
+`;
+
+/**
+ * The same cache after a change that starts allocating on the hit path: an array of 128 numbers
+ * per read (a copy of a state's history, say), about 1 KiB: well under a microsecond, invisible
+ * in tail latency on a shared machine, plain in bytes per request.
+ */
+const leaky = `import { TypedArrayCache } from ${JSON.stringify(typedArray)};
+export function createCache(options) {
+  const cache = new TypedArrayCache(options);
+  const read = cache.read.bind(cache);
+  cache.read = (userId, channelId, into) => {
+    globalThis.lastCopy = new Array(128).fill(userId);
+    return read(userId, channelId, into);
+  };
+  return cache;
+}
+`;
+
+/**
+ * Bytes allocated per request as a gated figure (issue 12): a baseline of a contender, an
+ * identical rerun (passes) and a rerun of the same contender, under the same name, after its
+ * file changed to allocate on every read (fails). Allocation is nearly
+ * deterministic (two runs of typed-array at 1M entries differed by 1%), so unlike tail latency
+ * on a shared 2-core machine it can be held this tightly.
+ */
+describe('readstate-lab gate on allocation', () => {
+  const dir = tempDir('rsl-gate-alloc-');
+  // Every key the log touches fits the cache: every request is a hit. What the harness itself
+  // allocates per request still moves with the machine's load (event-loop turns and timers
+  // cost bytes per second, not per request): measured here for the clean contender, 101-111
+  // B/request at load average 4 and 90-148 at load average 10. So this check allows +100%,
+  // where gates/default.json allows 20% for a quiet machine, and the planted array adds several
+  // times that (measured: 88-107 B/request clean, 778-830 leaky, at load average 12); on a quiet
+  // machine 20% also catches much smaller garbage (an 8-number array per read showed as +75%).
+  const scenario = smallScenarioFile(dir, { durationSeconds: 2, rate: 20_000, capacity: 20_000, forcedGc: null });
+  const contender = join(dir, 'contender.mjs');
+  const config = join(dir, 'gate.json');
+  const runFlags = ['--scenario', scenario, '--impl', contender, '--repeat', '2'];
+  const files = { baseline: join(dir, 'baseline.json'), same: join(dir, 'same', 'results.json'), leaky: join(dir, 'leaky', 'results.json') };
+
+  before(async () => {
+    writeFileSync(
+      config,
+      JSON.stringify({
+        scenario: 'small',
+        run: runFlags,
+        checks: [{ name: 'hit path allocation', contender: 'contender', metric: 'bytesPerRequest', relativeTo: null, allowedChange: 1, confidence: 0.95 }],
+        claims: [],
+      }),
+    );
+    writeFileSync(contender, clean);
+    const baseline = await runCli(['baseline', '--config', config, '--out', files.baseline]);
+    assert.equal(baseline.exitCode, 0, `${baseline.stderr}${baseline.stdout.slice(-3000)}`);
+    for (const [name, code] of [
+      ['same', clean],
+      ['leaky', leaky],
+    ] as const) {
+      writeFileSync(contender, code);
+      const run = await runCli(['run', ...runFlags, '--out', join(dir, name)]);
+      assert.equal(run.exitCode, 0, `${name}: ${run.stderr}${run.stdout.slice(-3000)}`);
+    }
+  });
+
+  it('records bytes per request and scavenges per 100k requests for every row', () => {
+    const results = JSON.parse(readFileSync(files.same, 'utf8')) as Results;
+    for (const row of results.rows) {
+      assert.equal(row.state, 'completed');
+      if (row.state !== 'completed') continue;
+      assert.ok(row.measurement.allocation !== undefined, 'allocation measured');
+      assert.ok(row.measurement.allocation.bytesPerRequest > 0, `bytes per request ${row.measurement.allocation.bytesPerRequest}`);
+      assert.ok(row.measurement.allocation.requests > 0);
+    }
+  });
+
+  it('passes an identical rerun', async () => {
+    const { exitCode, stdout } = await runCli(['gate', '--baseline', files.baseline, '--current', files.same, '--config', config]);
+    assert.equal(exitCode, 0, stdout);
+  });
+
+  it('fails a rerun whose reads allocate, naming the check', async () => {
+    const { exitCode, stdout } = await runCli(['gate', '--baseline', files.baseline, '--current', files.leaky, '--config', config]);
+    assert.equal(exitCode, 1, stdout);
+    assert.match(stdout, /hit path allocation .*❌ REGRESSION/);
+  });
+});

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { execa } from 'execa';
+import { CommandProgress } from '../harness/cli/progress.js';
+import { colorsFor, highlightStates } from '../harness/cli/terminal.js';
+import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+
+/** A stream that keeps what is written, as a terminal (isTTY) or a pipe would be seen. */
+function fakeStream(tty: boolean, hasColors = true) {
+  const chunks: string[] = [];
+  return { chunks, isTTY: tty, columns: 200, hasColors: () => hasColors, write: (text: string) => chunks.push(text) };
+}
+
+/** An escape sequence, and one that sets a colour or style (SGR). Built from strings: a control character in a regex literal reads as a mistake. */
+const ESC = '\u001b';
+const ESCAPE = new RegExp(`${ESC}\\[`);
+const SGR = new RegExp(`${ESC}\\[[\\d;]*m`);
+const EVERY_SGR = new RegExp(SGR.source, 'g');
+
+/** The environment less what says whether to colour, so each test sets its own. */
+function withoutColorSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS'].includes(key)) kept[key] = value;
+  }
+  return kept;
+}
+
+describe('colours', () => {
+  it('only on a terminal that has them, and never with NO_COLOR', () => {
+    assert.equal(colorsFor(fakeStream(true), {}), true);
+    assert.equal(colorsFor(fakeStream(true), { NO_COLOR: '1' }), false);
+    assert.equal(colorsFor(fakeStream(true), { NO_COLOR: '1', FORCE_COLOR: '1' }), false);
+    assert.equal(colorsFor(fakeStream(false), {}), false);
+    assert.equal(colorsFor(fakeStream(true, false), {}), false);
+  });
+
+  it('mark the states a reader must not miss, and leave the text alone when off', () => {
+    const line = 'naive-map  1,000 SATURATED  ok\nlru-cache  -  FAILED: crashed';
+    assert.equal(highlightStates(line, false), line);
+    const painted = highlightStates(line, true);
+    assert.match(painted, new RegExp(`${SGR.source}SATURATED`));
+    assert.match(painted, new RegExp(`${SGR.source}FAILED: crashed`));
+    assert.equal(painted.replace(EVERY_SGR, ''), line, 'only escape codes were added');
+  });
+});
+
+describe('progress', () => {
+  it('off a terminal: one plain line per phase, none for new figures, and a result line per row', () => {
+    const stream = fakeStream(false);
+    let now = 0;
+    const progress = new CommandProgress(2, { stream, quiet: false, now: () => now });
+    progress.startRow('naive-map (repetition 1)');
+    progress.update('warming 300 read states', { phase: 'warm' });
+    progress.update('measuring 2,000 requests at 2,000/s', { phase: 'measure', done: 0, total: 2000 });
+    now = 500;
+    progress.update('measuring 2,000 requests at 2,000/s', { phase: 'measure', done: 1000, total: 2000, p99Ms: 1.5 });
+    now = 4000;
+    progress.endRow('p50 298 µs, nothing lost');
+    progress.finish();
+    const lines = stream.chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '');
+    assert.deepEqual(lines, [
+      '[1/2] naive-map (repetition 1): starting',
+      '[1/2] naive-map (repetition 1): warming 300 read states',
+      '[1/2] naive-map (repetition 1): measuring 2,000 requests at 2,000/s',
+      '[1/2] naive-map (repetition 1): p50 298 µs, nothing lost (4 s; 4 s left)',
+    ]);
+    assert.doesNotMatch(stream.chunks.join(''), ESCAPE);
+  });
+
+  it('live: redraws one line with requests done, p99 and the ETAs of the row and of the command', () => {
+    const stream = fakeStream(false);
+    let now = 0;
+    const progress = new CommandProgress(3, { stream, quiet: false, live: true, colors: false, now: () => now });
+    progress.startRow('typed-array (repetition 1)');
+    progress.update('measuring', { phase: 'measure', done: 0, total: 1000 });
+    now = 10_000;
+    progress.update('measuring', { phase: 'measure', done: 250, total: 1000, p99Ms: 2 });
+    progress.finish();
+    const last = stream.chunks.at(-2)!;
+    // 250 of 1000 in 10 s: 30 s left in the row; the row takes 40 s, two more rows: 110 s in all.
+    assert.equal(last, '\r[1/3] typed-array (repetition 1) · measuring · 250/1,000 (25%) · p99 2.00 ms · 10 s elapsed · row ~30 s left · all ~1:50 min left');
+  });
+
+  it('quiet: nothing at all', () => {
+    const stream = fakeStream(true);
+    const progress = new CommandProgress(1, { stream, quiet: true });
+    progress.startRow('x');
+    progress.update('measuring', { phase: 'measure', done: 1, total: 2 });
+    progress.endRow('done');
+    progress.finish();
+    assert.deepEqual(stream.chunks, []);
+  });
+});
+
+describe('a run on the command line', () => {
+  const dir = tempDir('rsl-output-');
+  const scenario = smallScenarioFile(dir);
+
+  it('puts progress on stderr and only the table and the verdict on stdout, with no escape codes in a pipe', async () => {
+    const out = join(dir, 'plain');
+    const { exitCode, stdout, stderr } = await runCli(['run', '--scenario', scenario, '--impl', 'naive-map', '--out', out]);
+    assert.equal(exitCode, 0, stderr);
+    assert.match(stderr, /\[1\/1\] naive-map \(repetition 1\): measuring/);
+    assert.doesNotMatch(stdout, /\[1\/1\]|warming|measuring/);
+    assert.match(stdout, /contender\s+p50\s+p99\s+p99\.9\s+max/);
+    assert.match(stdout, /^p99\.9: naive-map /m);
+    assert.match(stdout, new RegExp(`^report: ${join(out, 'index.html').replaceAll('.', '\\.')}$`, 'm'));
+    assert.doesNotMatch(stdout + stderr, ESCAPE);
+    assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /^- p99\.9: naive-map /m, 'summary.md opens with the verdict');
+  });
+
+  it('with --json prints one JSON document on stdout and nothing else; with --quiet too, nothing on stderr', async () => {
+    const out = join(dir, 'json');
+    const { exitCode, stdout, stderr } = await runCli(['run', '--scenario', scenario, '--impl', 'naive-map', '--json', '--quiet', '--out', out]);
+    assert.equal(exitCode, 0, stderr);
+    assert.equal(stderr, '');
+    const summary = JSON.parse(stdout) as {
+      command: string;
+      exitCode: number;
+      verdict: string[];
+      contenders: Array<{ contender: string }>;
+      files: { results: string };
+    };
+    assert.equal(summary.command, 'run');
+    assert.equal(summary.exitCode, 0);
+    assert.deepEqual(
+      summary.contenders.map((c) => c.contender),
+      ['naive-map'],
+    );
+    assert.match(summary.verdict[0]!, /^p99\.9: naive-map/);
+    assert.equal(summary.files.results, join(out, 'results.json'));
+  });
+
+  it('prints package.json version for --version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { exitCode, stdout } = await runCli(['--version']);
+    assert.equal(exitCode, 0);
+    assert.equal(stdout, version);
+  });
+
+  it('colours on a terminal, and not with NO_COLOR (list, in a pseudo-terminal from script(1))', async () => {
+    const cli = new URL('../harness/cli/main.ts', import.meta.url).pathname;
+    const inTerminal = async (env: Record<string, string>) =>
+      (
+        await execa('script', ['-qec', `${process.execPath} --import tsx ${cli} list`, '/dev/null'], {
+          reject: false,
+          stdin: 'ignore',
+          cwd: new URL('..', import.meta.url).pathname,
+          extendEnv: false,
+          env: { ...withoutColorSettings(process.env), ...env },
+        })
+      ).stdout;
+    assert.match(await inTerminal({}), SGR, 'a terminal gets colour');
+    assert.doesNotMatch(await inTerminal({ NO_COLOR: '1' }), SGR, 'NO_COLOR: none');
+    assert.doesNotMatch((await runCli(['list'])).stdout, SGR, 'a pipe: none');
+  });
+});

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCli } from './support/cli.js';
+
+/** Every command the CLI lists in its help, so a command added later is checked too. */
+async function commandNames(): Promise<string[]> {
+  const { stdout } = await runCli(['--help']);
+  const listed = stdout.split('Commands:')[1] ?? '';
+  return [...listed.matchAll(/^ {2}([a-z][\w-]*) {2,}/gm)].map((match) => match[1]!);
+}
+
+describe('a command line the CLI cannot read', () => {
+  it("exits 2 with one line that points to the command's --help, for every command", async () => {
+    const names = await commandNames();
+    assert.ok(names.includes('run') && names.includes('list') && names.length >= 10, `commands found: ${names.join(', ')}`);
+    const results = await Promise.all(names.map(async (name) => ({ name, ...(await runCli([name, '--bogus'])) })));
+    for (const { name, exitCode, stderr, stdout } of results) {
+      assert.equal(exitCode, 2, `${name} --bogus: exit ${exitCode}\n${stderr}${stdout}`);
+      assert.equal(stderr.trim().split('\n').length, 1, `${name}: one line, got ${stderr}`);
+      // A command that takes run's options (tune) may point to run's help, where they are.
+      assert.match(stderr, new RegExp(`^readstate-lab ${name}: Unknown option '--bogus' \\(see readstate-lab (${name}|run) --help\\)$`, 'm'));
+    }
+  });
+
+  it('says how to pass a value that starts with "-", and still points to --help', async () => {
+    const { exitCode, stderr } = await runCli(['run', '--capacity', '-5']);
+    assert.equal(exitCode, 2);
+    assert.equal(
+      stderr.trim(),
+      'readstate-lab run: --capacity must be followed by its value, and "-5" reads as an option ' +
+        '(write --capacity=-5 to pass a negative value) (see readstate-lab run --help)',
+    );
+  });
+
+  it('points an unknown command to the general --help', async () => {
+    const { exitCode, stderr } = await runCli(['runn']);
+    assert.equal(exitCode, 2);
+    assert.match(stderr, /unknown command "runn"; commands: run, .* \(see readstate-lab --help\)$/m);
+  });
+});
