@@ -1,14 +1,11 @@
 import { loadavg } from 'node:os';
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import type { HostLoad } from '../results/schema.js';
 
 /** How often the 1-minute load average is read: it moves slowly, and a read is one small file. */
 const LOAD_SAMPLE_MS = 5_000;
 
-/**
- * The idle timer's period. monitorEventLoopDelay records the whole time between two timer
- * callbacks, period included (an idle loop reads about 10.1 ms), so lateness is that less this.
- */
+/** The idle timer's period: how often the parent asks to run while a child measures. */
 const RESOLUTION_MS = 10;
 
 /**
@@ -20,7 +17,14 @@ const RESOLUTION_MS = 10;
  * for the cores. Neither costs the measured child anything.
  */
 export class HostLoadMonitor {
-  readonly #delay: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  /**
+   * How late each idle tick fired, in ns. A timer of its own rather than monitorEventLoopDelay:
+   * that one, disabled between rows and enabled again, records the whole gap as one interval
+   * (tens of seconds), and it counts the period itself in every interval.
+   */
+  readonly #lateness: RecordableHistogram = createHistogram();
+  #idleTimer: NodeJS.Timeout | undefined;
+  #lastTickMs = 0;
   readonly #timer: NodeJS.Timeout;
   #loadAverageMax = loadavg()[0] ?? Number.NaN;
 
@@ -31,35 +35,44 @@ export class HostLoadMonitor {
 
   /** A child started (true) or stopped (false) measuring: the noise floor counts only those spans. */
   measuring(on: boolean): void {
-    if (on) this.#delay.enable();
-    else this.#delay.disable();
+    if (on && this.#idleTimer === undefined) {
+      this.#lastTickMs = performance.now();
+      this.#idleTimer = setInterval(() => this.#tick(), RESOLUTION_MS);
+      this.#idleTimer.unref();
+    } else if (!on && this.#idleTimer !== undefined) {
+      clearInterval(this.#idleTimer);
+      this.#idleTimer = undefined;
+    }
   }
 
   /** Stops watching; returns what was seen. */
   stop(): HostLoad {
     clearInterval(this.#timer);
-    this.#delay.disable();
+    this.measuring(false);
     return this.snapshot();
   }
 
   /** What was seen so far (a sweep records it with each capacity's results). */
   snapshot(): HostLoad {
     this.#sampleLoad();
-    const seen = this.#delay.count > 0;
+    const seen = this.#lateness.count > 0;
     return {
       loadAverageMax: this.#loadAverageMax,
-      idleLoopDelayP99Ms: seen ? lateness(this.#delay.percentile(99)) : Number.NaN,
-      idleLoopDelayMaxMs: seen ? lateness(this.#delay.max) : Number.NaN,
+      idleLoopDelayP99Ms: seen ? this.#lateness.percentile(99) / 1e6 : Number.NaN,
+      idleLoopDelayMaxMs: seen ? this.#lateness.max / 1e6 : Number.NaN,
     };
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    const lateMs = now - this.#lastTickMs - RESOLUTION_MS;
+    this.#lastTickMs = now;
+    // A histogram records whole numbers from 1: an early or punctual tick is 1 ns late.
+    this.#lateness.record(Math.max(1, Math.round(lateMs * 1e6)));
   }
 
   #sampleLoad(): void {
     const now = loadavg()[0];
     if (now !== undefined && !(now <= this.#loadAverageMax)) this.#loadAverageMax = now;
   }
-}
-
-/** ms a timer fired late, from the interval the histogram recorded in ns. */
-function lateness(intervalNs: number): number {
-  return Math.max(0, intervalNs / 1e6 - RESOLUTION_MS);
 }
