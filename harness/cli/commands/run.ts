@@ -103,7 +103,8 @@ export interface PreparedRun {
  * scenario, contenders, flags for node. Returns undefined for --help (after printing it).
  */
 export async function prepareRun(args: readonly string[], print: (line: string) => void): Promise<PreparedRun | undefined> {
-  const { values } = parseFlags(args, flags, false, 'run');
+  // No command name: main.ts names the command that ran (run, or tune, which takes run's flags).
+  const { values } = parseFlags(args, flags, false);
   if (values.help) {
     print(runHelp);
     return undefined;
