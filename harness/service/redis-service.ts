@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ReadState } from '../../implementations/contract.js';
 import { timeFullGc } from '../measure/forced-gc.js';
 import { type ForcedGcPlan, type GcReport, ThreadGc } from '../measure/thread-gc.js';
@@ -106,6 +106,9 @@ export class RedisService implements RequestService {
     const server = await startRedisServer(this.#options.persistence);
     this.#server = server;
     server.died.catch((error: Error) => this.#fail(error));
+    // Loaded here, not at the top: every row's child imports this file through create-service,
+    // and ioredis' ~2 MB of heap would lengthen every other contender's full-GC pause.
+    const { Redis } = await import('ioredis');
     const redis = new Redis({
       host: '127.0.0.1',
       port: server.port,
