@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { STORE_BUSY_TIMEOUT_MS } from '../tuning.js';
 import { type StoreBackend, WRITE_WIDTH } from './protocol.js';
-import { CREATE_READ_STATES, SELECT_READ_STATE, UPSERT_READ_STATE } from './read-states-sql.js';
+import { CREATE_READ_STATES, putFound, SELECT_ALL_READ_STATES, SELECT_READ_STATE, type SelectedState, UPSERT_READ_STATE } from './read-states-sql.js';
 
 /** The parts of `node:sqlite` used here (Node 22.5+, Node 24, Bun 1.4, Deno 2). */
 interface Statement {
@@ -69,15 +69,11 @@ export class NodeSqliteStoreBackend implements StoreBackend {
   }
 
   load(userId: number, channelId: number, out: Float64Array, at: number): void {
-    const row = this.#select.get(userId, channelId);
-    out[at] = row === undefined ? 0 : 1;
-    out[at + 1] = row?.lastRead ?? 0;
-    out[at + 2] = row?.mentions ?? 0;
-    out[at + 3] = row?.updatedAt ?? 0;
+    putFound(this.#select.get(userId, channelId) as SelectedState | undefined, out, at);
   }
 
   dump(): Float64Array {
-    const rows = this.#db.prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states').all();
+    const rows = this.#db.prepare(SELECT_ALL_READ_STATES).all();
     const out = new Float64Array(rows.length * WRITE_WIDTH);
     rows.forEach((row, i) => {
       const at = i * WRITE_WIDTH;

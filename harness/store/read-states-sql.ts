@@ -1,5 +1,5 @@
 /**
- * The read-state table and the two statements every SQLite backend runs, whichever binding
+ * The read-state table and the statements every SQLite backend runs, whichever binding
  * runs them (better-sqlite3 in sqlite-backend.ts, the runtime's node:sqlite in
  * node-sqlite-backend.ts), so the store is the same database on every runtime.
  */
@@ -20,3 +20,20 @@ export const UPSERT_READ_STATE = `INSERT INTO read_states VALUES (?, ?, ?, ?, ?)
 
 export const SELECT_READ_STATE =
   'SELECT last_read_message_id AS lastRead, mention_count AS mentions, updated_at AS updatedAt FROM read_states WHERE user_id = ? AND channel_id = ?';
+
+export const SELECT_ALL_READ_STATES = 'SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states';
+
+/** A row of SELECT_READ_STATE. */
+export interface SelectedState {
+  readonly lastRead: number;
+  readonly mentions: number;
+  readonly updatedAt: number;
+}
+
+/** A load's answer at `at` in `out`, as FOUND_WIDTH numbers: found (0 or 1), lastRead, mentions, updatedAt. */
+export function putFound(row: SelectedState | undefined, out: Float64Array, at: number): void {
+  out[at] = row === undefined ? 0 : 1;
+  out[at + 1] = row?.lastRead ?? 0;
+  out[at + 2] = row?.mentions ?? 0;
+  out[at + 3] = row?.updatedAt ?? 0;
+}

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { STORE_BUSY_TIMEOUT_MS } from '../tuning.js';
 import { type StoreBackend, WRITE_WIDTH } from './protocol.js';
-import { CREATE_READ_STATES, SELECT_READ_STATE, UPSERT_READ_STATE } from './read-states-sql.js';
+import { CREATE_READ_STATES, putFound, SELECT_ALL_READ_STATES, SELECT_READ_STATE, type SelectedState, UPSERT_READ_STATE } from './read-states-sql.js';
 
 /** Thrown inside the self-test's transaction to roll it back. */
 const ROLL_BACK = Symbol('roll back');
@@ -10,7 +10,7 @@ const ROLL_BACK = Symbol('roll back');
 export class SqliteStoreBackend implements StoreBackend {
   readonly #db: Database.Database;
   readonly #upsert: Database.Statement<[number, number, number, number, number]>;
-  readonly #select: Database.Statement<[number, number], Row>;
+  readonly #select: Database.Statement<[number, number], SelectedState>;
 
   constructor(path: string) {
     this.#db = new Database(path, { timeout: STORE_BUSY_TIMEOUT_MS });
@@ -45,15 +45,11 @@ export class SqliteStoreBackend implements StoreBackend {
   }
 
   load(userId: number, channelId: number, out: Float64Array, at: number): void {
-    const row = this.#select.get(userId, channelId);
-    out[at] = row === undefined ? 0 : 1;
-    out[at + 1] = row?.lastRead ?? 0;
-    out[at + 2] = row?.mentions ?? 0;
-    out[at + 3] = row?.updatedAt ?? 0;
+    putFound(this.#select.get(userId, channelId), out, at);
   }
 
   dump(): Float64Array {
-    const rows = this.#db.prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states').raw().all() as number[][];
+    const rows = this.#db.prepare(SELECT_ALL_READ_STATES).raw().all() as number[][];
     const out = new Float64Array(rows.length * WRITE_WIDTH);
     rows.forEach((row, i) => {
       out.set(row, i * WRITE_WIDTH);
@@ -64,10 +60,4 @@ export class SqliteStoreBackend implements StoreBackend {
   close(): void {
     this.#db.close();
   }
-}
-
-interface Row {
-  lastRead: number;
-  mentions: number;
-  updatedAt: number;
 }
