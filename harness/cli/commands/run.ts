@@ -213,6 +213,21 @@ export async function runCommand(args: readonly string[], print: (line: string) 
   return executeRun(prepared, print);
 }
 
+/** One row of a prepared run: the contender, the scenario, how it is driven and stored (tune adds its flag variant). */
+export function rowOf(prepared: PreparedRun, contender: ChosenContender, repetition: number): RowConfig {
+  return {
+    contender: contender.name,
+    modulePath: contender.modulePath,
+    scenario: prepared.scenario,
+    repetition,
+    requestsFile: prepared.requestsFile,
+    closedLoop: prepared.closedLoop,
+    store: prepared.store,
+    storeLatency: prepared.storeLatency,
+    dumpStatePath: undefined,
+  };
+}
+
 /** Runs a prepared plan: every row in its own child process, then results, report and table. */
 export async function executeRun(prepared: PreparedRun, print: (line: string) => void): Promise<number> {
   const { scenario, chosen, repeat, injected, extraNodeFlags } = prepared;
@@ -223,19 +238,12 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
   for (let repetition = 1; repetition <= repeat; repetition++) {
     // Runtime by runtime within a repetition: the summary then groups its rows by runtime.
     for (const runtime of prepared.runtimes)
-      for (const { name: contender, modulePath } of chosen) {
+      for (const contender of chosen) {
         rows.push({
-          contender,
-          ...runtimeFields(contender, runtime, prepared.runtimes),
-          modulePath,
-          scenario,
-          repetition,
-          requestsFile: prepared.requestsFile,
-          closedLoop: prepared.closedLoop,
-          store: prepared.store,
-          storeLatency: prepared.storeLatency,
+          ...rowOf(prepared, contender, repetition),
+          ...runtimeFields(contender.name, runtime, prepared.runtimes),
           dumpStatePath: rows.length === 0 ? prepared.dumpState : undefined,
-          injectStallMs: injected?.contender === contender ? injected.ms : undefined,
+          injectStallMs: injected?.contender === contender.name ? injected.ms : undefined,
         });
       }
   }

@@ -12,7 +12,7 @@ import { listFlag } from '../options.js';
 import { withScratchTmpdir } from '../output-paths.js';
 import { newRunId, runDirectory } from '../run-directory.js';
 import { assembleResults, writeRunOutput } from '../run-output.js';
-import { prepareRun, settingsOf } from './run.js';
+import { prepareRun, rowOf, settingsOf } from './run.js';
 
 /**
  * A named set of V8 flags, as Discord tuned Go's GC before the rewrite: the young generation's
@@ -157,20 +157,12 @@ export async function tuneCommand(args: readonly string[], print: (line: string)
   const rows: RowConfig[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
     for (const variant of variants) {
-      for (const { name: contender, modulePath } of chosen) {
+      for (const contender of chosen) {
         rows.push({
-          contender,
-          label: `${contender} · ${variant.name}`,
+          ...rowOf(prepared, contender, repetition),
+          label: `${contender.name} · ${variant.name}`,
           variant: variant.name,
           extraNodeFlags: variant.flags,
-          modulePath,
-          scenario,
-          repetition,
-          requestsFile: prepared.requestsFile,
-          closedLoop: prepared.closedLoop,
-          store: prepared.store,
-          storeLatency: prepared.storeLatency,
-          dumpStatePath: undefined,
         });
       }
     }
