@@ -20,12 +20,17 @@ const SGR = new RegExp(`${ESC}\\[[\\d;]*m`);
 const EVERY_SGR = new RegExp(SGR.source, 'g');
 
 /** The environment less what says whether to colour, so each test sets its own. */
-function withoutColorSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+/**
+ * The environment of a person at a colour terminal: Node's tty colour depth reads NO_COLOR,
+ * FORCE_COLOR, NODE_DISABLE_COLORS, CI and TERM, and a CI job may set CI or leave TERM unset
+ * (both mean "no colour" to Node), so those are dropped and TERM is named.
+ */
+function atAColourTerminal(env: NodeJS.ProcessEnv): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS'].includes(key)) kept[key] = value;
+    if (value !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS', 'CI', 'TERM'].includes(key)) kept[key] = value;
   }
-  return kept;
+  return { ...kept, TERM: 'xterm-256color' };
 }
 
 describe('colours', () => {
@@ -153,7 +158,7 @@ describe('a run on the command line', () => {
           stdin: 'ignore',
           cwd: new URL('..', import.meta.url).pathname,
           extendEnv: false,
-          env: { ...withoutColorSettings(process.env), ...env },
+          env: { ...atAColourTerminal(process.env), ...env },
         })
       ).stdout;
     assert.match(await inTerminal({}), SGR, 'a terminal gets colour');
