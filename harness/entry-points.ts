@@ -17,11 +17,15 @@ function siblingPath(callerUrl: string, relativePath: string): string {
 
 /**
  * The file and node flags that run a sibling module as a child process's entry point. tsx is
- * named by its full URL, so the child finds it whatever folder it starts in.
+ * named by its full URL, so the child finds it whatever folder it starts in. Compiled, a child's
+ * stack trace names the .ts line through dist/'s source maps, except in a `measured` child (one
+ * row of a run): Node keeps every loaded module's source map on the heap (0.7 MiB for a row's
+ * modules), which each forced GC of the row would mark, and a row reports its failures as one
+ * line, never a stack.
  */
-export function childEntry(callerUrl: string, relativePath: string): { file: string; execArgv: string[] } {
-  // Compiled, a child's stack trace names the .ts line through dist/'s source maps.
-  return { file: siblingPath(callerUrl, relativePath), execArgv: fromSource(callerUrl) ? ['--import', import.meta.resolve('tsx')] : ['--enable-source-maps'] };
+export function childEntry(callerUrl: string, relativePath: string, { measured = false } = {}): { file: string; execArgv: string[] } {
+  const execArgv = fromSource(callerUrl) ? ['--import', import.meta.resolve('tsx')] : measured ? [] : ['--enable-source-maps'];
+  return { file: siblingPath(callerUrl, relativePath), execArgv };
 }
 
 /**

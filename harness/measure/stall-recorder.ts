@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { encodeHistogram, plainHistogram } from '../results/histogram.js';
 import type { StallRecording } from '../results/schema.js';
 import { STALL_THRESHOLD_MS, STALL_TICK_MS, STALLS_KEPT } from '../tuning.js';
+import { HdrCounts } from './hdr-counts.js';
 
 /**
  * A jHiccup-style meter on the measured thread: a timer that expects to fire every
@@ -18,7 +18,8 @@ import { STALL_THRESHOLD_MS, STALL_TICK_MS, STALLS_KEPT } from '../tuning.js';
 export class StallRecorder {
   readonly #originMs: number;
   readonly #windowMs: number;
-  readonly #lateness = plainHistogram();
+  /** Counted into a typed array: hdr-histogram-js on the measured heap would lengthen every forced GC. */
+  readonly #lateness = new HdrCounts();
   readonly #windowMaxMs: number[] = [];
   readonly #stalls: Array<{ startMs: number; durationMs: number }> = [];
   #dropped = 0;
@@ -40,7 +41,7 @@ export class StallRecorder {
     const dueMs = this.#lastTickMs + STALL_TICK_MS;
     const lateMs = Math.max(0, now - dueMs);
     this.#lastTickMs = now;
-    this.#lateness.recordValue(Math.max(1, Math.round(lateMs * 1e6)));
+    this.#lateness.recordNs(Math.round(lateMs * 1e6));
     // The stall belongs to the window in which the tick was due: that is when the thread stopped.
     const window = Math.floor(Math.max(0, dueMs - this.#originMs) / this.#windowMs);
     while (this.#windowIndex < window) {
@@ -63,8 +64,7 @@ export class StallRecorder {
       this.#timer = undefined;
       this.#windowMaxMs.push(this.#windowMax);
     }
-    const lateness = encodeHistogram(this.#lateness);
-    this.#lateness.destroy();
+    const lateness = this.#lateness.encode();
     return {
       tickMs: STALL_TICK_MS,
       thresholdMs: STALL_THRESHOLD_MS,

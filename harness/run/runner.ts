@@ -54,7 +54,7 @@ async function runRow(config: RowConfig, index: number, plan: RunPlan, events: R
   const configPath = join(plan.workDir, `${name}.config.json`);
   const outPath = join(plan.workDir, `${name}.out.json`);
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const entry = childEntry(import.meta.url, './child-main.js');
+  const entry = childEntry(import.meta.url, './child-main.js', { measured: true });
   const requestedFlags = [
     ...BASE_NODE_FLAGS,
     ...(config.modulePath === undefined ? findAnyContender(config.contender).nodeFlags : []),

@@ -80,7 +80,7 @@ export async function microCommand(args: readonly string[], print: (line: string
       const configPath = join(dir, `${file}.config.json`);
       const outPath = join(dir, `${file}.out.json`);
       writeFileSync(configPath, JSON.stringify(config));
-      const entry = childEntry(import.meta.url, '../../run/micro-child.js');
+      const entry = childEntry(import.meta.url, '../../run/micro-child.js', { measured: true });
       const nodeFlags = [...BASE_NODE_FLAGS, ...(modulePath === undefined ? findContender(name).nodeFlags : [])];
       const launch = launchScript(runtime, nodeFlags, entry, [configPath, outPath]);
       const child = await execa(launch.file, launch.args, { reject: false, all: true, stdin: 'ignore' });
