@@ -171,6 +171,21 @@ export const SPIN_TURN_MS = 1;
  */
 export const MISS_POLL_MS = 0.05;
 
+// ---- measure: the machine's floor (harness/measure/machine-floor.ts) ----
+
+/**
+ * How long a run spins to measure the machine's floor before its first row, in wall ms. This
+ * VM takes the CPU from a spinning thread 700-900 times a second, so a second sees enough gaps
+ * for a p99.9 (0.1% of it is 1 ms of waiting).
+ */
+export const MACHINE_FLOOR_PROBE_MS = 1_000;
+
+/**
+ * A pause between two clock reads of the spinning probe counts as the CPU taken away from it
+ * from this many ms: a read takes well under a microsecond, so 10 µs is never the loop's own.
+ */
+export const MACHINE_FLOOR_GAP_MS = 0.01;
+
 // ---- measure: the stall recorder (harness/measure/stall-recorder.ts) ----
 
 /**

@@ -118,6 +118,24 @@ describe('the verdict', () => {
     assert.match(warnings[1]!, /noise floor above the figures: .*12\.0 ms at p99.*best p99\.9 \(1\.90 ms\)/);
   });
 
+  it("warns when the best p99 is within 3x of the machine's floor, and not when it is far above it", () => {
+    const floor = (p99: number) => ({
+      loadAverageMax: 0.8,
+      idleLoopDelayP99Ms: 0.2,
+      idleLoopDelayMaxMs: 1,
+      floor: { probeMs: 1000, gapThresholdMs: 0.01, gapsPerSecond: 800, takenFraction: 0.07, longestGapMs: 1.2, zeroCostP99Ms: p99, zeroCostP999Ms: p99 * 3 },
+    });
+    // typed-array's p99 is 0.95 ms.
+    const near = verdictLines(results([typedArray, naiveMap], { hostLoad: floor(0.5) })).filter((line) => line.startsWith('warning:'));
+    assert.equal(near.length, 1, near.join('\n'));
+    assert.match(
+      near[0]!,
+      /at this machine's floor: a request costing nothing would have waited 500 µs at p99 .*800 times a second, 7\.0% of the time.*best p99 \(950 µs\)/,
+    );
+    const far = verdictLines(results([typedArray, naiveMap], { hostLoad: floor(0.1) })).filter((line) => line.startsWith('warning:'));
+    assert.deepEqual(far, []);
+  });
+
   it('has no warning for a clean run on a quiet machine', () => {
     const quiet = { loadAverageMax: 0.8, idleLoopDelayP99Ms: 0.2, idleLoopDelayMaxMs: 1 };
     const lines = verdictLines(results([typedArray, naiveMap], { hostLoad: quiet }));

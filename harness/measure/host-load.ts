@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
-import type { HostLoad } from '../results/schema.js';
+import type { HostLoad, MachineFloor } from '../results/schema.js';
+import { measureMachineFloor } from './machine-floor.js';
 
 /** How often the 1-minute load average is read: it moves slowly, and a read is one small file. */
 const LOAD_SAMPLE_MS = 5_000;
@@ -27,6 +28,7 @@ export class HostLoadMonitor {
   #lastTickMs = 0;
   readonly #timer: NodeJS.Timeout;
   #loadAverageMax = loadavg()[0] ?? Number.NaN;
+  #floor: MachineFloor | undefined;
 
   constructor() {
     this.#timer = setInterval(() => this.#sampleLoad(), LOAD_SAMPLE_MS);
@@ -45,6 +47,14 @@ export class HostLoadMonitor {
     }
   }
 
+  /**
+   * Spins for a second to measure the machine's latency floor (measure/machine-floor.ts). Call
+   * it before the first row starts: it takes a core, and the result describes the whole run.
+   */
+  probeFloor(): void {
+    this.#floor = measureMachineFloor();
+  }
+
   /** Stops watching; returns what was seen. */
   stop(): HostLoad {
     clearInterval(this.#timer);
@@ -60,6 +70,7 @@ export class HostLoadMonitor {
       loadAverageMax: this.#loadAverageMax,
       idleLoopDelayP99Ms: seen ? this.#lateness.percentile(99) / 1e6 : Number.NaN,
       idleLoopDelayMaxMs: seen ? this.#lateness.max / 1e6 : Number.NaN,
+      ...(this.#floor === undefined ? {} : { floor: this.#floor }),
     };
   }
 

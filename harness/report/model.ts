@@ -5,6 +5,7 @@ import type { CompletedRow, ContenderSummary, Results, Spread } from '../results
 import { attributeStalls, type Stall, stallRuleText } from '../results/stall-attribution.js';
 import { contenderColors } from './colors.js';
 import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
+import { machineFloorText } from './machine-floor-text.js';
 import { type StorePressureSeries, storePressureSeries } from './store-pressure.js';
 import { forcedGcNotes } from './summary-table.js';
 
@@ -225,6 +226,7 @@ export function buildRunReport(input: Results): RunReportModel {
     ['CPU', `${env.cpuCount} x ${env.cpuModel}`],
     ['memory', formatBytes(env.totalMemoryBytes)],
     ['platform', `${env.platform} ${env.arch}`],
+    ...(env.hostLoad?.floor === undefined ? [] : [['machine floor', machineFloorText(env.hostLoad.floor)] as [string, string]]),
     ['node flags', env.nodeFlags.join(' ')],
   ];
   const notes = forcedGcNotes(results);

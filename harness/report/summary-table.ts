@@ -3,6 +3,7 @@ import { type MergedResults, runOfRow } from '../results/results-file.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
 import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
+import { machineFloorText } from './machine-floor-text.js';
 import { verdictLines } from './verdict.js';
 
 export const SUMMARY_COLUMNS = [
@@ -168,6 +169,7 @@ export function renderSummaryMarkdown(results: Results): string {
         : settings.serviceLevel.driver === 'open-loop'
           ? "Latencies are per request over HTTP, measured from each request's intended start (open loop)."
           : 'Latencies are per request, measured from just before autocannon wrote it to its response (closed loop).'),
+    ...(environment.hostLoad?.floor === undefined ? [] : [`Machine floor: ${machineFloorText(environment.hostLoad.floor)}.`]),
     '',
   ].join('\n');
 }

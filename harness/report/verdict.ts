@@ -1,5 +1,9 @@
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
 import { formatMs } from './format.js';
+import { machineFloorText } from './machine-floor-text.js';
+
+/** A best p99 within this factor of what a request costing nothing waits here is the machine's. */
+const FLOOR_MARGIN = 3;
 
 /**
  * The figures a verdict compares, in the order it names them: the tail (p99.9), the worst
@@ -95,6 +99,20 @@ function warnings(results: Results): string[] {
     out.push(
       `warning: noise floor above the figures: an idle thread of the lab waited ${formatMs(load.idleLoopDelayP99Ms)} at p99 ` +
         `(max ${formatMs(load.idleLoopDelayMaxMs)}), more than the best p99.9 (${formatMs(bestTail)}): differences below it are this machine's`,
+    );
+  }
+
+  const floor = load?.floor;
+  const bestP99 = Math.min(
+    ...contenders
+      .filter((c) => c.completed > 0)
+      .map((c) => c.p99Ms.median)
+      .filter(Number.isFinite),
+  );
+  if (floor !== undefined && Number.isFinite(bestP99) && bestP99 < FLOOR_MARGIN * floor.zeroCostP99Ms) {
+    out.push(
+      `warning: at this machine's floor: ${machineFloorText(floor)}; the best p99 (${formatMs(bestP99)}) is within ${FLOOR_MARGIN}x of it, ` +
+        "so tails this short are the machine's as much as the contenders'",
     );
   }
 

@@ -50,6 +50,26 @@ export interface HostLoad {
   /** How late an idle event loop's timers fired, p99 and max, in ms: the run's noise floor. */
   readonly idleLoopDelayP99Ms: number;
   readonly idleLoopDelayMaxMs: number;
+  /** What the machine did to a spinning thread just before the rows ran; absent in older files. */
+  readonly floor?: MachineFloor;
+}
+
+/**
+ * The latency floor of this machine (harness/measure/machine-floor.ts): how often and for how
+ * long it took the CPU from a thread that never stopped asking for it, and what a request that
+ * cost nothing would have waited at p99 and p99.9 because of that alone.
+ */
+export interface MachineFloor {
+  /** Wall ms the probe spun. */
+  readonly probeMs: number;
+  /** A pause between clock reads this long or longer counted as a gap. */
+  readonly gapThresholdMs: number;
+  readonly gapsPerSecond: number;
+  /** Share of the probe's time the thread did not run, 0 to 1. */
+  readonly takenFraction: number;
+  readonly longestGapMs: number;
+  readonly zeroCostP99Ms: number;
+  readonly zeroCostP999Ms: number;
 }
 
 export interface RunSettings {

@@ -133,6 +133,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   // The load generator runs in this process, so its timers say nothing of the machine's noise:
   // only the load average is watched here.
   const hostLoad = new HostLoadMonitor();
+  hostLoad.probeFloor();
   const loading = `${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driver}`;
   const loadThenReport = (url: string): Promise<HttpLoadOutcome> => {
     progress.update(loading, undefined, (log.count / scenario.rate) * 1000);

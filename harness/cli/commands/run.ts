@@ -257,6 +257,7 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
   const progress = output.progress(rows.length);
   const interrupt = onInterrupt(() => progress.note('stopping after the current row is ended; finished rows are kept'));
   const hostLoad = new HostLoadMonitor();
+  hostLoad.probeFloor();
   let finished: Row[];
   try {
     // The children's temporary files (their stores) go in a scratch folder removed afterwards,

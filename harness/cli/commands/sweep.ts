@@ -91,6 +91,7 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   const progress = output.progress(capacities.length * chosen.length * runtimes.length);
   const interrupt = onInterrupt(() => progress.note('stopping after the current row; finished points are kept'));
   const hostLoad = new HostLoadMonitor();
+  hostLoad.probeFloor();
   const points: SweepPoint[] = [];
   // The verdict speaks of the largest capacity measured: where the contenders differ most.
   let largest: { capacity: number; results: Results } | undefined;

@@ -173,6 +173,7 @@ export async function tuneCommand(args: readonly string[], print: (line: string)
   );
   const interrupt = onInterrupt(() => print('\nstopping after the current row is ended; finished rows are kept'));
   const hostLoad = new HostLoadMonitor();
+  hostLoad.probeFloor();
   let finished: Row[];
   try {
     finished = await withScratchTmpdir('readstate-lab-tune-', () =>

@@ -1,0 +1,68 @@
+import type { MachineFloor } from '../results/schema.js';
+import { MACHINE_FLOOR_GAP_MS, MACHINE_FLOOR_PROBE_MS } from '../tuning.js';
+import { nowMs } from './clock.js';
+
+/** Gaps kept: a probe of a second on this VM sees 700-900 (more are counted, not kept). */
+const GAPS_KEPT = 100_000;
+
+/**
+ * What the machine alone does to a thread that never stops asking for the CPU, measured by
+ * spinning on the clock for `probeMs` (sysjitter's method): every read that comes more than
+ * MACHINE_FLOOR_GAP_MS after the one before is a gap in which the thread did not run (the
+ * kernel or, on a VM, the hypervisor had the CPU). The probe allocates nothing while it spins.
+ *
+ * From the gaps it derives the latencies a request costing nothing would see, sent open loop at
+ * any rate during the probe: one due inside a gap waits for the rest of it, so the share of
+ * requests waiting longer than d is the sum over gaps of max(0, gap - d) over the probe's length.
+ * That is the floor under every contender's tail on this machine now: a p99 below it cannot be
+ * measured here. Run it while nothing else of the lab runs (it takes a core).
+ */
+export function measureMachineFloor(probeMs = MACHINE_FLOOR_PROBE_MS): MachineFloor {
+  const gaps = new Float64Array(GAPS_KEPT);
+  let kept = 0;
+  let counted = 0;
+  let takenMs = 0;
+  let longestMs = 0;
+  const start = nowMs();
+  const end = start + probeMs;
+  let last = start;
+  while (last < end) {
+    const now = nowMs();
+    const gap = now - last;
+    last = now;
+    if (gap < MACHINE_FLOOR_GAP_MS) continue;
+    counted++;
+    takenMs += gap;
+    if (gap > longestMs) longestMs = gap;
+    if (kept < GAPS_KEPT) gaps[kept++] = gap;
+  }
+  const spanMs = last - start;
+  const sorted = gaps.subarray(0, kept).sort().reverse();
+  return {
+    probeMs: spanMs,
+    gapThresholdMs: MACHINE_FLOOR_GAP_MS,
+    gapsPerSecond: counted / (spanMs / 1000),
+    takenFraction: takenMs / spanMs,
+    longestGapMs: longestMs,
+    zeroCostP99Ms: waitAtQuantile(sorted, spanMs, 0.99),
+    zeroCostP999Ms: waitAtQuantile(sorted, spanMs, 0.999),
+  };
+}
+
+/**
+ * The smallest wait d that no more than (1 - quantile) of a zero-cost request stream exceeds:
+ * the d at which sum(max(0, gap - d)) falls to (1 - quantile) * spanMs. `gaps` is sorted
+ * longest first; with the k longest gaps above d the sum is their total minus k * d.
+ */
+export function waitAtQuantile(gaps: Float64Array, spanMs: number, quantile: number): number {
+  const allowed = (1 - quantile) * spanMs;
+  let total = 0;
+  for (let k = 1; k <= gaps.length; k++) {
+    total += gaps[k - 1]!;
+    const next = k < gaps.length ? gaps[k]! : 0;
+    // With d in [next, gaps[k - 1]] exactly the k longest gaps exceed it.
+    const d = (total - allowed) / k;
+    if (d >= next) return Math.max(0, d);
+  }
+  return 0;
+}
