@@ -44,8 +44,12 @@ export class ReadStateService implements RequestService {
   readonly #owns: (userId: number) => boolean;
   #cache: ReadStateCache | undefined;
   readonly #scratch: ReadState = emptyState();
-  /** Keys being loaded, each with the operations waiting for it, oldest first. */
-  readonly #loading = new Map<string, Array<(error?: Error) => void>>();
+  /**
+   * Keys being loaded (loadingKey), each with the operations waiting for it, oldest first. A
+   * dictionary-mode object, not a Map: keys come and go with every miss, and a Map under that
+   * churn keeps its garbage alive through scavenges (store/in-flight.ts says how).
+   */
+  readonly #loading: Record<string, Array<(error?: Error) => void> | undefined> = Object.create(null);
   readonly #writeBack = (state: ReadState): void => this.#store.write(state);
   #timer: NodeJS.Timeout | undefined;
   #gc: ThreadGc | undefined;
@@ -267,16 +271,16 @@ export class ReadStateService implements RequestService {
 
   /** Runs `then` once (userId, channelId) is in the cache, loading it if no load is under way. */
   #afterLoad(userId: number, channelId: number, then: (error?: Error) => void): void {
-    const key = `${userId}:${channelId}`;
-    const waiting = this.#loading.get(key);
+    const key = loadingKey(userId, channelId);
+    const waiting = this.#loading[key];
     if (waiting !== undefined) {
       waiting.push(then);
       return;
     }
-    this.#loading.set(key, [then]);
+    this.#loading[key] = [then];
     this.#store.load(userId, channelId, (stored, error) => {
-      const queue = this.#loading.get(key)!;
-      this.#loading.delete(key);
+      const queue = this.#loading[key]!;
+      delete this.#loading[key];
       // A failed load inserts nothing and releases every operation waiting for the key: each
       // fails (HTTP 503), and the next request for the key loads it again. So does a load that
       // completes after close(): the cache is gone.
@@ -303,6 +307,16 @@ async function settledMemoryUsage(): Promise<NodeJS.MemoryUsage> {
   await new Promise((resolve) => setTimeout(resolve, 50));
   globalThis.gc?.();
   return process.memoryUsage();
+}
+
+/**
+ * The key of a load under way: both uint32 ids as four UTF-16 code units. Not
+ * `${userId}:${channelId}`: V8 keeps every small integer it turns into a string in its number
+ * string cache, an old-generation table, so each id converted on a miss stayed alive through
+ * the next scavenges and was copied and promoted with them.
+ */
+function loadingKey(userId: number, channelId: number): string {
+  return String.fromCharCode(userId & 0xffff, userId >>> 16, channelId & 0xffff, channelId >>> 16);
 }
 
 function join(a: Promise<void> | undefined, b: Promise<void> | undefined): Promise<void> | undefined {

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ReadState } from '../../implementations/contract.js';
 import { startWorker } from '../entry-points.js';
 import { STORE_RETRY_FIRST_MS, STORE_RETRY_MAX_MS } from '../tuning.js';
+import { InFlight } from './in-flight.js';
 import { NumberQueue } from './number-queue.js';
 import { FOUND_WIDTH, type StoreReply, type StoreRequest, type StoreWorkerOptions, WRITE_WIDTH } from './protocol.js';
 
@@ -45,7 +46,7 @@ export class StoreClient {
   #loadCallbacks: LoadCallback[] = [];
   #flushScheduled = false;
   #seq = 0;
-  readonly #inFlight = new Map<number, Pending>();
+  readonly #inFlight = new InFlight<Pending>();
   #fatal: Error | undefined;
   #failing: StoreStatus['failing'];
   #retryTimer: NodeJS.Timeout | undefined;
@@ -177,7 +178,7 @@ export class StoreClient {
     // The message carries a copy of `writes` (it is cloned, not transferred), so these numbers
     // stay here in case the worker refuses them.
     const request: StoreRequest = { kind: 'batch', seq: this.#seq++, writes, loads, resume };
-    this.#inFlight.set(request.seq, {
+    this.#inFlight.add(request.seq, {
       settle: (reply) => {
         if (reply.kind !== 'batch') return;
         if (reply.persisted) {
@@ -248,7 +249,7 @@ export class StoreClient {
   #request(request: StoreRequest): Promise<StoreReply> {
     if (this.#fatal !== undefined) return Promise.reject(this.#fatal);
     return new Promise((resolve, reject) => {
-      this.#inFlight.set(request.seq, { settle: resolve, reject });
+      this.#inFlight.add(request.seq, { settle: resolve, reject });
       this.#worker.postMessage(request);
     });
   }
