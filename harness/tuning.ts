@@ -32,11 +32,20 @@ export const SERVICE_STOP_TIMEOUT_MS = 30_000;
 
 // ---- service: write-back and partitions ----
 
-/** How often (wall ms) a service's write-back timer runs. */
-export const WRITE_BACK_EVERY_MS = 100;
+/**
+ * How often (wall ms) a service's write-back timer runs. Each run holds the request thread
+ * while it hands states to the store, so runs are short and frequent: at discord-scale (about
+ * 32,000 write-backs a second) runs every 100 ms of up to 5,000 states held it 0.3-0.6 ms each,
+ * and were the p99 of a run with no misses (609 µs); every 5 ms, 52-67 µs (measured with the
+ * row child on a discord-scale config at 12M capacity).
+ */
+export const WRITE_BACK_EVERY_MS = 5;
 
-/** The most states one write-back run hands to the store: bounds the pause one run can cause. */
-export const WRITE_BACK_BATCH = 5_000;
+/**
+ * The most states one write-back run hands to the store: bounds the pause one run can cause.
+ * With WRITE_BACK_EVERY_MS, at most 100,000 write-backs a second.
+ */
+export const WRITE_BACK_BATCH = 500;
 
 /** States per warm-up message to a partition. */
 export const WARM_CHUNK = 65_536;
