@@ -1,6 +1,6 @@
 // A contender of your own: `readstate-lab run --impl ./examples/my-cache.mjs`.
 // It implements implementations/contract.ts with one Map of plain objects in LRU order: short,
-// not fast (drainDue scans every entry).
+// not fast (drainDue scans every entry, and the service calls it every 5 ms).
 export function createCache({ capacity, onEvict = () => {} }) {
   const entries = new Map(); // "user:channel" -> state; Map order is LRU order
   let closed = false;

@@ -32,9 +32,11 @@ describe('--impl PATH: a contender of your own', () => {
   it('fails the run (exit 1) when the module loses the read states it evicts', async () => {
     const dir = tempDir();
     const leaky = join(dir, 'leaky-cache.mjs');
-    // A planted bug: the example with every eviction dropped on the floor.
+    // A planted bug: the example with every eviction dropped on the floor. Write-backs fall due
+    // only after an hour of scenario time, so states are still dirty when they are evicted.
     writeFileSync(leaky, readFileSync(example, 'utf8').replace('if (old.dirty) onEvict(copy(old));', ''));
-    const { exitCode, stdout } = await runCli(['run', '--scenario', smallScenarioFile(dir), '--impl', leaky, '--out', join(dir, 'out')]);
+    const scenario = smallScenarioFile(dir, { writeBackDelaySeconds: 3600 });
+    const { exitCode, stdout } = await runCli(['run', '--scenario', scenario, '--impl', leaky, '--out', join(dir, 'out')]);
     assert.equal(exitCode, 1, stdout);
     assert.match(stdout, /LOST READ STATES/);
   });
