@@ -124,8 +124,14 @@ export const PRESSURE_TIMEOUT_MS = 10_000;
  */
 export const OPS_PER_SAMPLE = 1024;
 
-/** Forced full GCs timed after the fill; the median is reported. */
+/** Forced full GCs timed back to back after micro's fill; the median is reported. */
 export const FULL_GC_SAMPLES = 5;
+
+/**
+ * Forced full GCs timed back to back after a row has measured; the median is the row's
+ * full-GC pause. Fewer than micro's: a naive-map row at 2M entries takes about a second each.
+ */
+export const ROW_FULL_GC_SAMPLES = 3;
 
 // ---- check ----
 

@@ -289,7 +289,7 @@ export interface MemoryFigures {
   readonly heapBytes: number;
   readonly arrayBufferBytes: number;
   readonly offHeapBytes: number;
-  /** A forced full GC right after the measured load, with the churned cache in place. */
+  /** Forced full GCs right after the measured load, with the churned cache in place: the median of ROW_FULL_GC_SAMPLES back to back. */
   readonly fullGcPauseMs: number;
 }
 

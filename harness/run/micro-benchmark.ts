@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 import { emptyState } from '../../implementations/contract.js';
 import { createFrom, resolveContender } from '../../implementations/registry.js';
-import { collectFully } from '../measure/forced-gc.js';
+import { timeFullGc } from '../measure/forced-gc.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { prepareFastHistograms } from '../results/histogram.js';
 import type { MicroTaskResult } from '../results/schema.js';
@@ -38,13 +38,7 @@ export async function runMicro(config: MicroConfig): Promise<MicroResult> {
   for (let i = 0; i < capacity; i++) {
     cache.insert({ userId: i, channelId: i & 1023, lastReadMessageId: 1, mentionCount: 0, updatedAt: 0 }, 0);
   }
-  const pauses: number[] = [];
-  for (let i = 0; i < FULL_GC_SAMPLES; i++) {
-    const start = performance.now();
-    collectFully();
-    pauses.push(performance.now() - start);
-  }
-  const fullGcMs = pauses.sort((a, b) => a - b)[FULL_GC_SAMPLES >> 1]!;
+  const fullGcMs = timeFullGc(FULL_GC_SAMPLES);
   const random = new Prng(config.seed);
   const keys = new Uint32Array(1 << 16);
   for (let i = 0; i < keys.length; i++) keys[i] = random.nextInt(capacity);

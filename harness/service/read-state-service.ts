@@ -3,6 +3,7 @@ import { timeFullGc } from '../measure/forced-gc.js';
 import { type ForcedGcPlan, type GcReport, ThreadGc } from '../measure/thread-gc.js';
 import type { ServiceCounters } from '../results/schema.js';
 import type { StoreClient, StoreStatus } from '../store/client.js';
+import { ROW_FULL_GC_SAMPLES } from '../tuning.js';
 import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog } from '../workload/request-log.js';
 import type { Footprint, RequestService } from './request-service.js';
 
@@ -170,7 +171,7 @@ export class ReadStateService implements RequestService {
 
   async finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }> {
     this.#gc?.stopForcing();
-    const fullGcPauseMs = timeFullGc();
+    const fullGcPauseMs = timeFullGc(ROW_FULL_GC_SAMPLES);
     return { gc: this.#gc === undefined ? [] : [this.#gc.report()], fullGcPauseMs };
   }
 

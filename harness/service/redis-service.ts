@@ -5,6 +5,7 @@ import { timeFullGc } from '../measure/forced-gc.js';
 import { type ForcedGcPlan, type GcReport, ThreadGc } from '../measure/thread-gc.js';
 import type { ServiceCounters } from '../results/schema.js';
 import type { StoreClient } from '../store/client.js';
+import { ROW_FULL_GC_SAMPLES } from '../tuning.js';
 import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog } from '../workload/request-log.js';
 import { ABANDON_SCRIPT, BATCH_SCRIPT, DRAIN_SCRIPT, LOAD_SCRIPT, pendingKey, REDIS_KEYS } from './redis-scripts.js';
 import { type RedisPersistence, type RunningRedis, startRedisServer } from './redis-server-process.js';
@@ -238,7 +239,7 @@ export class RedisService implements RequestService {
 
   async finishMeasuring(): Promise<{ gc: GcReport[]; fullGcPauseMs: number }> {
     this.#gc?.stopForcing();
-    const fullGcPauseMs = timeFullGc();
+    const fullGcPauseMs = timeFullGc(ROW_FULL_GC_SAMPLES);
     return { gc: this.#gc === undefined ? [] : [this.#gc.report()], fullGcPauseMs };
   }
 
