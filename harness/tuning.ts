@@ -190,7 +190,7 @@ export const MISS_POLL_MS = 0.05;
 
 /**
  * How long a run spins to measure the machine's floor before its first row, in wall ms. This
- * VM takes the CPU from a spinning thread 700-900 times a second, so a second sees enough gaps
+ * VM takes the CPU from a spinning thread 130-1,300 times a second, so a second sees enough gaps
  * for a p99.9 (0.1% of it is 1 ms of waiting).
  */
 export const MACHINE_FLOOR_PROBE_MS = 1_000;

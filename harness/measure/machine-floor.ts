@@ -2,7 +2,7 @@ import type { MachineFloor } from '../results/schema.js';
 import { MACHINE_FLOOR_GAP_MS, MACHINE_FLOOR_PROBE_MS } from '../tuning.js';
 import { nowMs } from './clock.js';
 
-/** Gaps kept: a probe of a second on this VM sees 400-900 (more are counted, not kept). */
+/** Gaps kept: a probe of a second on this VM sees 130-1,300 (more are counted, not kept). */
 const GAPS_KEPT = 100_000;
 
 /** Spun before the probe, uncounted, so that V8 has optimized the loop when it counts. */

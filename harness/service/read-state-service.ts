@@ -313,8 +313,8 @@ async function settledMemoryUsage(): Promise<NodeJS.MemoryUsage> {
 /**
  * The key of a load under way: both uint32 ids as four UTF-16 code units. Not
  * `${userId}:${channelId}`: V8 keeps every small integer it turns into a string in its number
- * string cache, an old-generation table, so each id converted on a miss stayed alive through
- * the next scavenges and was copied and promoted with them.
+ * string cache, an old-generation table, so the ids of every miss lived on there instead of
+ * dying young (a small part of what survived each scavenge; the churning Maps were most of it).
  */
 function loadingKey(userId: number, channelId: number): string {
   return String.fromCharCode(userId & 0xffff, userId >>> 16, channelId & 0xffff, channelId >>> 16);
