@@ -19,6 +19,8 @@ describe('readstate-lab run', () => {
     const reproduce = args.slice(0, -2).join(' ');
     assert.ok(readFileSync(join(out, 'index.html'), 'utf8').includes(`readstate-lab ${reproduce}`), 'the report reproduces exactly what ran, less --out');
     assert.equal(results.environment.node, process.version);
+    const floor = results.environment.hostLoad?.floor;
+    assert.ok(floor !== undefined && floor.probeMs >= 1000 && floor.zeroCostP999Ms >= floor.zeroCostP99Ms, "the machine's floor is measured before the rows");
     assert.equal(results.rows.length, 4);
     assert.deepEqual(
       results.rows.map((row) => `${row.contender}/${row.repetition}`),
@@ -37,7 +39,9 @@ describe('readstate-lab run', () => {
       );
       assert.ok(Number.isFinite(row.summary.bytesPerEntry));
     }
-    assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /\| naive-map \|/);
+    const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+    assert.match(summary, /\| naive-map \|/);
+    assert.match(summary, /Machine floor: a request costing nothing would have waited .* at p99/);
     assert.match(stdout, /contender\s+p50\s+p99\s+p99\.9\s+max/);
   });
 

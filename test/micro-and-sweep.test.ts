@@ -70,5 +70,6 @@ describe('readstate-lab micro and sweep', () => {
       [500, 1000],
     );
     assert.ok(existsSync(join(out, '1000', 'results.json')) && existsSync(join(out, 'index.html')));
+    assert.ok(results.environment.hostLoad?.floor !== undefined, "the sweep records the machine's floor");
   });
 });

@@ -159,13 +159,13 @@ export async function sweepCommand(args: readonly string[], print: (line: string
     progress.finish();
     interrupt.dispose();
   }
-  hostLoad.stop();
+  const seen = hostLoad.stop();
   const results: SweepResults = {
     schemaVersion: SCHEMA_VERSION,
     kind: 'sweep',
     runId,
     createdAt: new Date().toISOString(),
-    environment: withRuntimeVersions({ environment: describeEnvironment([]) }, runtimes).environment,
+    environment: { ...withRuntimeVersions({ environment: describeEnvironment([]) }, runtimes).environment, hostLoad: seen },
     scenario: base,
     storeLatency: storeLatency ?? null,
     capacities,
