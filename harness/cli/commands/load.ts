@@ -131,7 +131,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   const interrupt = onInterrupt(() => progress.note('stopping after the current contender; finished rows are kept'));
   const driver = closedLoop ? `autocannon, ${connections} connections (closed loop)` : `open loop, up to ${maxConnections} connections`;
   // The load generator runs in this process, so its timers say nothing of the machine's noise:
-  // only the load average is watched here.
+  // only the load average is watched here, and the machine's floor probed before any load.
   const hostLoad = new HostLoadMonitor();
   hostLoad.probeFloor();
   const loading = `${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driver}`;
