@@ -28,11 +28,9 @@ export function collectFully(): void {
 
 /**
  * How long a full GC of this thread takes now, in ms: the pause a forced GC of what the heap
- * holds costs, the median of `samples` back-to-back collections. Right after a measured run the
- * first one also collects the run's last garbage and waits for V8 to finish sweeping the
- * ArrayBuffers the run dropped (4-5 ms of a 12 ms pause at discord-scale, --trace-gc-nvp): the
- * run's cost, not the cache's, and the forced GCs during the run already show it. 0 where no GC
- * can be forced (the process lacks --expose-gc).
+ * holds costs, the median of `samples` back-to-back collections (one is at the mercy of a single
+ * scheduler hiccup on a shared machine; micro reports a median too). 0 where no GC can be forced
+ * (the process lacks --expose-gc).
  */
 export function timeFullGc(samples = 1): number {
   if (typeof globalThis.gc !== 'function' && (globalThis as { Bun?: unknown }).Bun === undefined) return 0;
