@@ -4,23 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { expectRefused as refused, smallScenarioFile, tempDir } from './support/cli.js';
 import { smallScenario } from './support/small-scenario.js';
 
 const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
-
-/** Exit 2, one line on stderr that matches, no stack trace, and nothing run or written first. */
-async function refused(args: readonly string[], message: RegExp): Promise<{ stdout: string; stderr: string }> {
-  const { exitCode, stdout, stderr } = await runCli(args);
-  const what = args.join(' ');
-  assert.equal(exitCode, 2, `${what}: exit ${exitCode}\n${stderr}${stdout.slice(-1000)}`);
-  assert.match(stderr, message, what);
-  assert.equal(stderr.trim().split('\n').length, 1, `one line for ${what}: ${stderr}`);
-  assert.doesNotMatch(stderr, /\n\s+at /, `no stack trace for ${what}`);
-  // Progress goes to stderr, the table to stdout: neither may show a row.
-  assert.doesNotMatch(stdout + stderr, /\[1\/\d+\]|warming|measuring/, `nothing ran for ${what}`);
-  return { stdout, stderr };
-}
 
 describe('every command refuses bad input with exit 2 and one line, before doing any work', () => {
   const dir = tempDir('rsl-bad-input-');

@@ -1,34 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import { smallScenarioFile, tempDir } from './support/cli.js';
+import { expectRefused, runCli, smallScenarioFile, tempDir } from './support/cli.js';
 
-const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
 const systemRuntime = `node${process.versions.node.split('.')[0]}`;
 /** A non-system runtime, looked for in an empty runtimes folder: never installed there. */
 const missing = systemRuntime === 'node22' ? 'node24' : 'node22';
 
 /** The real CLI, with the runtimes cache pointed at `runtimesDir`. */
-async function cli_(args: readonly string[], runtimesDir: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa(process.execPath, ['--import', 'tsx', cli, ...args], {
-    reject: false,
-    stdin: 'ignore',
-    env: { READSTATE_LAB_RUNTIMES: runtimesDir },
-  });
-  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function refused(args: readonly string[], runtimesDir: string, message: RegExp): Promise<void> {
-  const { exitCode, stdout, stderr } = await cli_(args, runtimesDir);
-  const what = args.join(' ');
-  assert.equal(exitCode, 2, `${what}: exit ${exitCode}\n${stderr}${stdout.slice(-500)}`);
-  assert.match(stderr, message, what);
-  assert.equal(stderr.trim().split('\n').length, 1, `one line for ${what}: ${stderr}`);
-  assert.doesNotMatch(stderr, /\n\s+at /, `no stack trace for ${what}`);
-  assert.doesNotMatch(stdout + stderr, /warming|measuring/, `nothing ran for ${what}`);
-}
+const cli = (args: readonly string[], runtimesDir: string) => runCli(args, { READSTATE_LAB_RUNTIMES: runtimesDir });
+const refused = (args: readonly string[], runtimesDir: string, message: RegExp) => expectRefused(args, message, { READSTATE_LAB_RUNTIMES: runtimesDir });
 
 describe('runtimes: list, and one line for an unknown or missing runtime', () => {
   const dir = tempDir('rsl-runtimes-');
@@ -36,7 +17,7 @@ describe('runtimes: list, and one line for an unknown or missing runtime', () =>
   const scenario = smallScenarioFile(dir);
 
   it('lists the system Node as installed and every other runtime where it would go', async () => {
-    const { exitCode, stdout, stderr } = await cli_(['runtimes', 'list'], emptyCache);
+    const { exitCode, stdout, stderr } = await cli(['runtimes', 'list'], emptyCache);
     assert.equal(exitCode, 0, stderr);
     const line = (name: string): string => stdout.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
     assert.match(line(systemRuntime), new RegExp(`^${systemRuntime}\\s+system\\s+${process.version.replace(/\./g, '\\.')}\\s+${process.execPath}`));

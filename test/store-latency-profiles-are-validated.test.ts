@@ -2,19 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
-
-/** Exit 2, one line on stderr that matches, no stack trace, nothing run. */
-async function refused(args: readonly string[], message: RegExp): Promise<void> {
-  const { exitCode, stdout, stderr } = await runCli(args);
-  const what = args.join(' ');
-  assert.equal(exitCode, 2, `${what}: exit ${exitCode}\n${stderr}${stdout.slice(-1000)}`);
-  assert.match(stderr, message, what);
-  assert.equal(stderr.trim().split('\n').length, 1, `one line for ${what}: ${stderr}`);
-  assert.doesNotMatch(stderr, /\n\s+at /, `no stack trace for ${what}`);
-  // Progress goes to stderr, the table to stdout: nothing of either may show.
-  assert.doesNotMatch(`${stdout}${stderr}`, /\[1\/\d+\]|warming|measuring|listening/, `nothing ran for ${what}`);
-}
+import { expectRefused as refused, smallScenarioFile, tempDir } from './support/cli.js';
 
 describe('--store-latency refuses a bad profile with exit 2 and one line, before any work', () => {
   const dir = tempDir('rsl-store-latency-');

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +9,29 @@ import { smallScenario } from './small-scenario.js';
 
 const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
 
-/** Runs the real CLI (from source, through tsx) and returns what it printed and its exit code. */
-export async function runCli(args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa(process.execPath, ['--import', 'tsx', cli, ...args], { reject: false, stdin: 'ignore' });
+/**
+ * Runs the real CLI (from source, through tsx) and returns what it printed and its exit code.
+ * `env` is added to this process's environment.
+ */
+export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const result = await execa(process.execPath, ['--import', 'tsx', cli, ...args], { reject: false, stdin: 'ignore', env });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs the CLI and asserts it refused: exit 2, one line on stderr that matches `message`, no
+ * stack trace, and nothing run first (progress goes to stderr and the table to stdout, so
+ * neither may show a row, a phase or a listening server). Returns what it printed.
+ */
+export async function expectRefused(args: readonly string[], message: RegExp, env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+  const { exitCode, stdout, stderr } = await runCli(args, env);
+  const what = args.join(' ');
+  assert.equal(exitCode, 2, `${what}: exit ${exitCode}\n${stderr}${stdout.slice(-1000)}`);
+  assert.match(stderr, message, what);
+  assert.equal(stderr.trim().split('\n').length, 1, `one line for ${what}: ${stderr}`);
+  assert.doesNotMatch(stderr, /\n\s+at /, `no stack trace for ${what}`);
+  assert.doesNotMatch(stdout + stderr, /\[1\/\d+\]|warming|measuring|listening/, `nothing ran for ${what}`);
+  return { stdout, stderr };
 }
 
 /** A fresh temporary folder. */
