@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { GC_MARK_COLORS } from './colors.js';
+import { escapeHtml } from './escape-html.js';
 import type { ResourceSeries, RunReportModel } from './model.js';
 import { storePressureSection } from './store-pressure.js';
 import { type TradeoffModel, tradeoffSection } from './tradeoff-chart.js';
@@ -20,10 +21,6 @@ function chartJsSource(): string {
   const main = createRequire(import.meta.url).resolve('chart.js');
   const source = readFileSync(join(dirname(main), 'chart.umd.js'), 'utf8');
   return source.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** JSON that cannot close the <script> element it sits in. */

@@ -1,4 +1,5 @@
 import type { CompletedRow, Results } from '../results/schema.js';
+import { escapeHtml } from './escape-html.js';
 
 /**
  * The pressure on the database over time, per row: write-backs handed to the store and not yet
@@ -42,11 +43,7 @@ export function storePressureSection(series: readonly StorePressureSeries[], pro
   const charts = series.map((_, i) => `<div class="chart"><canvas id="store-pressure-${i}"></canvas></div>`).join('');
   return `
 <h2>Pressure on the database</h2>
-<p class="note">Per row and 1-second window: write-backs handed to the store and not yet acknowledged at the window's end (the write-back queue's depth, left axis) and database reads per second (the window's cache misses, right axis). Store latency: ${escapeText(profile)}.</p>
+<p class="note">Per row and 1-second window: write-backs handed to the store and not yet acknowledged at the window's end (the write-back queue's depth, left axis) and database reads per second (the window's cache misses, right axis). Store latency: ${escapeHtml(profile)}.</p>
 <div class="grid" id="store-pressure">${charts}</div>
 `;
-}
-
-function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

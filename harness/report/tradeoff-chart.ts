@@ -1,5 +1,6 @@
 import { storeLatencyText } from '../results/compare-settings.js';
 import type { SweepResults } from '../results/schema.js';
+import { escapeHtml } from './escape-html.js';
 
 /**
  * The trade-off curve of a sweep: per contender, against cache size, the tail latency (p99,
@@ -60,15 +61,11 @@ export function tradeoffSection(model: TradeoffModel): string {
     : 'Store latency: none: the store answered as fast as it could, so a miss costs next to nothing here and a smaller cache looks free (run sweep with --store-latency cassandra-2020 to see the trade-off).';
   return `
 <h2>The trade-off: cache size against misses and GC pauses</h2>
-<p class="note">${escapeText(store)} Top: latency per contender, p99 (solid), p99.9 (dashed) and max (dotted), log axis. Middle: the share of cache operations that missed. Bottom: database reads per second (cache misses). All three share the x axis: cached read states, log scale.</p>
+<p class="note">${escapeHtml(store)} Top: latency per contender, p99 (solid), p99.9 (dashed) and max (dotted), log axis. Middle: the share of cache operations that missed. Bottom: database reads per second (cache misses). All three share the x axis: cached read states, log scale.</p>
 <div id="tradeoff" class="tradeoff">
 <div class="chart tall"><canvas id="tradeoff-latency"></canvas></div>
 <div class="chart"><canvas id="tradeoff-misses"></canvas></div>
 <div class="chart"><canvas id="tradeoff-reads"></canvas></div>
 </div>
 `;
-}
-
-function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
