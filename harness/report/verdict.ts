@@ -89,12 +89,7 @@ function warnings(results: Results): string[] {
         'other processes competed for the CPU and their time may be in the tails',
     );
   }
-  const bestTail = Math.min(
-    ...contenders
-      .filter((c) => c.completed > 0)
-      .map((c) => c.p999Ms.median)
-      .filter(Number.isFinite),
-  );
+  const bestTail = lowestMedian(contenders, (c) => c.p999Ms);
   if (load !== undefined && Number.isFinite(load.idleLoopDelayP99Ms) && Number.isFinite(bestTail) && load.idleLoopDelayP99Ms > bestTail) {
     out.push(
       `warning: noise floor above the figures: an idle thread of the lab waited ${formatMs(load.idleLoopDelayP99Ms)} at p99 ` +
@@ -103,12 +98,7 @@ function warnings(results: Results): string[] {
   }
 
   const floor = load?.floor;
-  const bestP99 = Math.min(
-    ...contenders
-      .filter((c) => c.completed > 0)
-      .map((c) => c.p99Ms.median)
-      .filter(Number.isFinite),
-  );
+  const bestP99 = lowestMedian(contenders, (c) => c.p99Ms);
   if (floor !== undefined && Number.isFinite(bestP99) && bestP99 < FLOOR_MARGIN * floor.zeroCostP99Ms) {
     out.push(
       `warning: at this machine's floor: ${machineFloorText(floor)}; the best p99 (${formatMs(bestP99)}) is within ${FLOOR_MARGIN}x of it, ` +
@@ -119,6 +109,16 @@ function warnings(results: Results): string[] {
   const missed = rowsWithoutForcedGc(results);
   if (missed !== undefined) out.push(`warning: ${missed}`);
   return out;
+}
+
+/** The lowest median of `figure` among contenders with a completed row; Infinity when none has one. */
+function lowestMedian(contenders: readonly ContenderSummary[], figure: (c: ContenderSummary) => Spread): number {
+  return Math.min(
+    ...contenders
+      .filter((c) => c.completed > 0)
+      .map((c) => figure(c).median)
+      .filter(Number.isFinite),
+  );
 }
 
 /**
