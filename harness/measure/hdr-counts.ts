@@ -13,14 +13,14 @@ const SUB_BUCKET_HALF_MAGNITUDE = 10;
 const SUB_BUCKET_HALF = 1 << SUB_BUCKET_HALF_MAGNITUDE;
 const SUB_BUCKET_MASK = 2 * SUB_BUCKET_HALF - 1;
 /** Values at or above this many ns are recorded as this minus one (18 minutes: never, in a run). */
-export const HIGHEST_NS = 2 ** 40;
+const HIGHEST_NS = 2 ** 40;
 const TWO_TO_32 = 2 ** 32;
 const POWERS_OF_TWO = Float64Array.from({ length: 64 }, (_, i) => 2 ** i);
 /** Counts slots up to HIGHEST_NS - 1. */
 export const COUNTS_LENGTH = indexOf(HIGHEST_NS - 1) + 1;
 
 /** The counts index of an integer number of nanoseconds, 1 <= ns < HIGHEST_NS. */
-export function indexOf(ns: number): number {
+function indexOf(ns: number): number {
   let bucket: number;
   let sub: number;
   if (ns < TWO_TO_32) {
@@ -41,10 +41,9 @@ export function valueAt(index: number): number {
   return bucket < 0 ? sub : (sub + SUB_BUCKET_HALF) * POWERS_OF_TWO[bucket]!;
 }
 
-/** Integer nanoseconds from milliseconds, clamped to what the histograms hold. */
-export function toNs(latencyMs: number): number {
-  const ns = Math.round(latencyMs * 1e6);
-  return ns < 1 ? 1 : ns >= HIGHEST_NS ? HIGHEST_NS - 1 : ns;
+/** The counts index of an integer number of nanoseconds, clamped to what the histograms hold. */
+export function slotOf(ns: number): number {
+  return indexOf(ns < 1 ? 1 : ns >= HIGHEST_NS ? HIGHEST_NS - 1 : ns);
 }
 
 /**
@@ -94,7 +93,7 @@ export class HdrCounts {
 
   /** Counts `ns` (clamped to 1 .. HIGHEST_NS - 1). */
   recordNs(ns: number): void {
-    this.#counts[indexOf(ns < 1 ? 1 : ns >= HIGHEST_NS ? HIGHEST_NS - 1 : ns)]!++;
+    this.#counts[slotOf(ns)]!++;
   }
 
   /** The counts as hdr-histogram-js encodes them (compressed base64), as results.json holds histograms. */

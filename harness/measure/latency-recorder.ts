@@ -1,6 +1,6 @@
 import { REQUEST_TYPES, type RequestType } from '../results/scenario-schema.js';
 import type { EncodedLatencies } from '../results/schema.js';
-import { COUNTS_LENGTH, encodeCounts, HIGHEST_NS, indexOf, toNs, valueAt } from './hdr-counts.js';
+import { COUNTS_LENGTH, encodeCounts, slotOf, valueAt } from './hdr-counts.js';
 
 /** How a request was answered: from the cache, or after waiting for the store. */
 export const OUTCOMES = ['hit', 'miss'] as const;
@@ -53,7 +53,7 @@ export class LatencyRecorder {
    * that do not know the request's outcome (the HTTP load generators, micro's harness task).
    */
   record(type: number, latencyMs: number, completedAtMs: number): void {
-    const index = indexOf(toNs(latencyMs));
+    const index = slotOf(Math.round(latencyMs * 1e6));
     this.#byType[type * COUNTS_LENGTH + index]!++;
     this.#countInWindow(this.windowOf(completedAtMs), index);
     this.#count++;
@@ -66,7 +66,7 @@ export class LatencyRecorder {
    * computed inline (a negative one counts in window 0).
    */
   recordRequest(type: number, outcome: number, latencyNs: number, window: number): void {
-    const index = indexOf(latencyNs < 1 ? 1 : latencyNs >= HIGHEST_NS ? HIGHEST_NS - 1 : latencyNs);
+    const index = slotOf(latencyNs);
     this.#byType[type * COUNTS_LENGTH + index]!++;
     if (outcome >= 0) {
       this.#byOutcome[outcome * COUNTS_LENGTH + index]!++;
