@@ -14,8 +14,17 @@ import { CLOCK_CALIBRATION_SAMPLES } from '../tuning.js';
  * the offset that lines it up with performance.now(), and stores the result as a float64 in
  * its own memory, where `nowMs()` reads it: no heap number, no array, no BigInt.
  *
- * Where WASI is missing it falls back to performance.now() (and allocates again);
- * `clockAllocates` says which.
+ * Which of the two allocates depends on the runtime. Spinning on each for 500 ms (2026-11-27,
+ * test/support/clock-reads-child.ts): on Node 20.20 and 22.23 performance.now() allocated
+ * 92-126 MB and the WASI clock nothing; on Node 24.21 and Deno 2.9 the reverse: performance.now()
+ * nothing (a V8 fast API call there, whose double never becomes a heap number) and the call
+ * into WASI 24 bytes a read on Node 24, 128 on Deno. On Node 24 the driver's spin on the WASI
+ * clock allocated 33 KB a request, 17 times what the rest of a request did. Bun (JavaScriptCore
+ * keeps doubles unboxed) allocated with neither. So the WASI clock is used only on Node before
+ * 24; Bun and Deno report a Node version of 26.
+ *
+ * Where WASI is missing there it falls back to performance.now() (and allocates again);
+ * `clockAllocates` says when.
  */
 
 /** The module, assembled here rather than shipped as a binary (see the comment above). */
@@ -106,7 +115,10 @@ function instantiate(): ClockExports | undefined {
   }
 }
 
-const wasm = instantiate();
+/** performance.now() allocates a heap number per call on Node 20-23 only (see above). */
+const performanceNowAllocates = Number(process.versions.node.split('.')[0]) < 24;
+
+const wasm = performanceNowAllocates ? instantiate() : undefined;
 const cell = wasm === undefined ? new Float64Array(1) : new Float64Array(wasm.memory.buffer, 0, 1);
 const tick: () => number =
   wasm?.tick ??
@@ -115,8 +127,8 @@ const tick: () => number =
     return 0;
   });
 
-/** True when the clock fell back to performance.now(), which allocates on every read. */
-export const clockAllocates = wasm === undefined;
+/** True when the clock allocates on every read: performance.now() on a Node without WASI. */
+export const clockAllocates = wasm === undefined && performanceNowAllocates;
 
 if (wasm !== undefined) {
   // Line the clock up with performance.now(): both read uv_hrtime(), so the offset is a constant;

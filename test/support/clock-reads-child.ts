@@ -1,0 +1,39 @@
+/**
+ * Spins on the lab's clock the way the driver waits for a request that is not due yet, and
+ * meters what the reads allocate: `<runtime> clock-reads-child.ts`. Prints one JSON line.
+ * Runs on every runtime the lab supports (Node from source through tsx; Deno with
+ * --sloppy-imports), so it uses nothing but the clock and the allocation meter.
+ */
+import { AllocationMeter } from '../../harness/measure/allocation-meter.js';
+import { clockAllocates, nowMs } from '../../harness/measure/clock.js';
+
+const slots = new Float64Array(2);
+
+/** The driver's spinUntilDue: no float argument or result, so only the clock can allocate. */
+function spinUntil(): void {
+  const until = slots[0]!;
+  let t = nowMs();
+  let reads = 1;
+  while (t < until) {
+    t = nowMs();
+    reads++;
+  }
+  slots[1] = slots[1]! + reads;
+}
+
+/** Spins in 0.2 ms waits, as between requests at 5,000 a second, for `ms` of wall time. */
+function spinFor(ms: number): number {
+  slots[1] = 0;
+  const end = nowMs() + ms;
+  while (nowMs() < end) {
+    slots[0] = nowMs() + 0.2;
+    spinUntil();
+  }
+  return slots[1]!;
+}
+
+spinFor(300); // let the optimizing compiler take the loops first, as it has in a real run
+const meter = new AllocationMeter();
+const reads = spinFor(500);
+const figures = meter.stop(reads);
+console.log(JSON.stringify({ clockAllocates, reads, bytes: figures.bytes, bytesPerRead: figures.bytesPerRequest, scavenges: figures.scavenges }));
