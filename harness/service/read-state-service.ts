@@ -101,7 +101,7 @@ export class ReadStateService implements RequestService {
     return {
       cachedStates: cache.size,
       heapBytes: after.heapUsed - before.heapUsed,
-      arrayBufferBytes: after.arrayBuffers - before.arrayBuffers,
+      arrayBufferBytes: arrayBuffersGrown(before, after),
       offHeapBytes: cache.offHeapBytes(),
     };
   }
@@ -308,6 +308,18 @@ async function settledMemoryUsage(): Promise<NodeJS.MemoryUsage> {
   await new Promise((resolve) => setTimeout(resolve, 50));
   globalThis.gc?.();
   return process.memoryUsage();
+}
+
+/**
+ * ArrayBuffer memory added between two readings. Deno 2.9 reports `arrayBuffers` as 0 whatever
+ * is allocated, though its `external` counts them (a typed-array cache read as 0 bytes per
+ * entry there), so where `arrayBuffers` reports nothing, `external`'s growth stands in. On Node
+ * `external` includes `arrayBuffers` and is not used; Bun reports neither and counts its
+ * buffers in the heap.
+ */
+function arrayBuffersGrown(before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage): number {
+  const reported = before.arrayBuffers > 0 || after.arrayBuffers > 0;
+  return reported ? after.arrayBuffers - before.arrayBuffers : Math.max(0, after.external - before.external);
 }
 
 /**
