@@ -40,6 +40,9 @@ describe('readstate-lab tune', () => {
     assert.ok(existsSync(join(out, 'summary.md')) && existsSync(join(out, 'index.html')));
     assert.match(stdout, /naive-map · semi-64: max \S+ \S+ \([+-]\d+%\), full-GC pause .* costs p50 .* scavenges\/100k/);
     assert.match(stdout, /naive-map: (no variant shortens the forced-GC spike|semi-64 shortens the forced-GC spike)/);
+    // Progress goes to stderr, as run's does, naming each row's flags; stdout keeps the table and the verdict.
+    assert.match(stderr, /\[2\/2\] naive-map · semi-64 \(--max-semi-space-size=64, repetition 1\): /);
+    assert.doesNotMatch(stdout, /\[\d+\/\d+\]/);
   });
 
   it('refuses an unknown variant, and a flag this Node does not have, before any work', async () => {

@@ -65,7 +65,7 @@ function readerPath(path: string): string {
 }
 
 /** The JSON document --json prints: what ran, where it went, the verdict and every contender's summary. */
-export function runJson(command: string, results: Results, written: WrittenRun, exitCode: number): unknown {
+export function runJson(command: string, results: Results, written: WrittenRun, exitCode: number): Record<string, unknown> {
   return {
     command,
     runId: results.runId,

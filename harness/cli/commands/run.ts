@@ -6,7 +6,6 @@ import { formatCount, formatMs } from '../../report/format.js';
 import type { Scenario } from '../../results/scenario-schema.js';
 import type { Row, RunSettings } from '../../results/schema.js';
 import type { RowConfig } from '../../run/run-one.js';
-import { runPlan } from '../../run/runner.js';
 import { chooseRuntimes, type Runtime } from '../../runtimes/locate.js';
 import { parseStoreLatency, type StoreLatencyProfile } from '../../store/latency-profile.js';
 import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
@@ -17,9 +16,10 @@ import { type ChosenContender, chooseContenders } from '../choose-contenders.js'
 import { CommandOutput, OUTPUT_FLAGS, OUTPUT_HELP } from '../command-output.js';
 import { onInterrupt } from '../interrupt.js';
 import { listFlag, numberFlag, parseFlags } from '../options.js';
-import { checkOutputFile, withScratchTmpdir } from '../output-paths.js';
+import { checkOutputFile } from '../output-paths.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { assembleResults, runJson, writeRunOutput } from '../run-output.js';
+import { runRowsWithProgress } from '../run-rows.js';
 import { RUNTIME_HELP, runtimeFields, withRuntimeVersions } from '../runtime-rows.js';
 import { applyOverrides } from '../scenario-overrides.js';
 
@@ -260,24 +260,11 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
   hostLoad.probeFloor();
   let finished: Row[];
   try {
-    // The children's temporary files (their stores) go in a scratch folder removed afterwards,
-    // even when a child crashed before removing its own.
-    finished = await withScratchTmpdir('readstate-lab-run-', () =>
-      runPlan(
-        { rows, workDir: join(dir, 'rows'), extraNodeFlags },
-        {
-          stopSignal: interrupt.signal,
-          onRowStart: (config) => progress.startRow(`${config.label ?? config.contender} (repetition ${config.repetition})`),
-          onProgress: (_config, message, figures) => {
-            progress.update(message, figures);
-            if (figures !== undefined) hostLoad.measuring(figures.phase === 'measure');
-          },
-          onRowEnd: (row) => {
-            hostLoad.measuring(false);
-            progress.endRow(describeRow(row));
-          },
-        },
-      ),
+    finished = await runRowsWithProgress(
+      { rows, workDir: join(dir, 'rows'), extraNodeFlags },
+      'readstate-lab-run-',
+      { progress, hostLoad, stopSignal: interrupt.signal },
+      { title: (config) => `${config.label ?? config.contender} (repetition ${config.repetition})`, result: describeRow },
     );
   } finally {
     progress.finish();
@@ -292,7 +279,7 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
 }
 
 /** 130 when interrupted, 1 when nothing ran or a row failed or lost read states, else 0. */
-function runExitCode(finished: readonly Row[], interrupted: boolean, print: (line: string) => void): number {
+export function runExitCode(finished: readonly Row[], interrupted: boolean, print: (line: string) => void): number {
   if (interrupted) return 130;
   if (finished.length === 0) {
     print('no row ran: nothing was measured');

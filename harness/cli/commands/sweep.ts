@@ -10,7 +10,6 @@ import type { Scenario } from '../../results/scenario-schema.js';
 import type { SweepPoint, SweepResults } from '../../results/schema.js';
 import { type Results, type Row, SCHEMA_VERSION } from '../../results/schema.js';
 import type { RowConfig } from '../../run/run-one.js';
-import { runPlan } from '../../run/runner.js';
 import { chooseRuntimes } from '../../runtimes/locate.js';
 import { parseStoreLatency } from '../../store/latency-profile.js';
 import { loadScenario } from '../../workload/scenario.js';
@@ -18,9 +17,9 @@ import { chooseContenders } from '../choose-contenders.js';
 import { CommandOutput, OUTPUT_FLAGS, OUTPUT_HELP } from '../command-output.js';
 import { onInterrupt } from '../interrupt.js';
 import { listFlag, numberFlag, parseFlags } from '../options.js';
-import { withScratchTmpdir } from '../output-paths.js';
 import { checkRunDirectory, newRunId, runDirectory, writeResultFiles } from '../run-directory.js';
 import { assembleResults, writeTableOutput } from '../run-output.js';
+import { runRowsWithProgress } from '../run-rows.js';
 import { runtimeFields, withRuntimeVersions } from '../runtime-rows.js';
 import { applyOverrides } from '../scenario-overrides.js';
 import { checkSomethingToSend } from './run.js';
@@ -112,23 +111,11 @@ export async function sweepCommand(args: readonly string[], print: (line: string
           dumpStatePath: undefined,
         })),
       );
-      // As in `run`: the children's store files go in a scratch folder removed afterwards.
-      const finished = await withScratchTmpdir('readstate-lab-sweep-', () =>
-        runPlan(
-          { rows, workDir: join(dir, String(capacity), 'rows'), extraNodeFlags: [] },
-          {
-            stopSignal: interrupt.signal,
-            onRowStart: (config) => progress.startRow(`${formatCount(capacity)} entries: ${config.label ?? config.contender}`),
-            onProgress: (_config, message, figures) => {
-              progress.update(message, figures);
-              if (figures !== undefined) hostLoad.measuring(figures.phase === 'measure');
-            },
-            onRowEnd: (row) => {
-              hostLoad.measuring(false);
-              progress.endRow(describePoint(row));
-            },
-          },
-        ),
+      const finished = await runRowsWithProgress(
+        { rows, workDir: join(dir, String(capacity), 'rows'), extraNodeFlags: [] },
+        'readstate-lab-sweep-',
+        { progress, hostLoad, stopSignal: interrupt.signal },
+        { title: (config) => `${formatCount(capacity)} entries: ${config.label ?? config.contender}`, result: describePoint },
       );
       const capacityDir = runDirectory(runId, join(dir, String(capacity)));
       const perCapacity = withRuntimeVersions(

@@ -5,14 +5,14 @@ import { HostLoadMonitor } from '../../measure/host-load.js';
 import { formatCount, formatMs } from '../../report/format.js';
 import type { ContenderSummary, Results, Row } from '../../results/schema.js';
 import type { RowConfig } from '../../run/run-one.js';
-import { runPlan } from '../../run/runner.js';
 import { BASE_NODE_FLAGS } from '../../tuning.js';
+import { CommandOutput } from '../command-output.js';
 import { onInterrupt } from '../interrupt.js';
 import { listFlag } from '../options.js';
-import { withScratchTmpdir } from '../output-paths.js';
 import { newRunId, runDirectory } from '../run-directory.js';
-import { assembleResults, writeRunOutput } from '../run-output.js';
-import { prepareRun, rowOf, settingsOf } from './run.js';
+import { assembleResults, runJson, writeRunOutput } from '../run-output.js';
+import { runRowsWithProgress } from '../run-rows.js';
+import { prepareRun, rowOf, runExitCode, settingsOf } from './run.js';
 
 /**
  * A named set of V8 flags, as Discord tuned Go's GC before the rewrite: the young generation's
@@ -148,9 +148,12 @@ export async function tuneCommand(args: readonly string[], print: (line: string)
     throw new UsageError('tune varies V8 flags of the system Node; --runtime does not apply (compare runtimes with readstate-lab run --runtime)');
   }
   const hasImpl = rest.some((arg) => arg === '--impl' || arg.startsWith('--impl='));
-  const variants = chooseVariants(requested, print);
+  const skipped: string[] = [];
+  const variants = chooseVariants(requested, (line) => skipped.push(line));
   const prepared = await prepareRun(hasImpl ? rest : [...rest, '--impl', 'naive-map'], print);
   if (prepared === undefined) return 0;
+  const output = new CommandOutput(prepared.outputFlags, print);
+  for (const line of skipped) output.note(line);
   const { scenario, chosen, repeat } = prepared;
   const runId = newRunId(`tune-${scenario.name}`);
   const dir = runDirectory(runId, prepared.out);
@@ -167,49 +170,42 @@ export async function tuneCommand(args: readonly string[], print: (line: string)
       }
     }
   }
-  print(
+  output.note(
     `tune ${scenario.name}: ${chosen.map((c) => c.name).join(', ')} under ${variants.map((v) => v.name).join(', ')} | ` +
       `${formatCount(scenario.capacity)} states, ${formatCount(scenario.rate)}/s for ${scenario.durationSeconds} s, ${repeat} repetition(s) -> ${dir}`,
   );
-  const interrupt = onInterrupt(() => print('\nstopping after the current row is ended; finished rows are kept'));
+  const progress = output.progress(rows.length);
+  const interrupt = onInterrupt(() => progress.note('stopping after the current row is ended; finished rows are kept'));
   const hostLoad = new HostLoadMonitor();
   hostLoad.probeFloor();
   let finished: Row[];
   try {
-    finished = await withScratchTmpdir('readstate-lab-tune-', () =>
-      runPlan(
-        { rows, workDir: join(dir, 'rows'), extraNodeFlags: prepared.extraNodeFlags },
-        {
-          stopSignal: interrupt.signal,
-          onRowStart: (config, index, total) => print(`[${index + 1}/${total}] ${config.label} ${(config.extraNodeFlags ?? []).join(' ')}`.trimEnd()),
-          // The machine's load while rows measure, recorded as run records it (the verdict warns of contention).
-          onProgress: (_config, _message, figures) => {
-            if (figures !== undefined) hostLoad.measuring(figures.phase === 'measure');
-          },
-          onRowEnd: (row) => {
-            hostLoad.measuring(false);
-            print(
-              `    ${row.state === 'failed' ? `FAILED: ${row.reason}` : `max ${formatMs(row.summary.latency.maxMs)}, full-GC pause ${formatMs(row.summary.fullGcPauseMs)}`}`,
-            );
-          },
-        },
-      ),
+    finished = await runRowsWithProgress(
+      { rows, workDir: join(dir, 'rows'), extraNodeFlags: prepared.extraNodeFlags },
+      'readstate-lab-tune-',
+      { progress, hostLoad, stopSignal: interrupt.signal },
+      {
+        title: (config) => `${config.label} (${[...(config.extraNodeFlags ?? []), `repetition ${config.repetition}`].join(', ')})`,
+        result: (row) =>
+          row.state === 'failed' ? `FAILED: ${row.reason}` : `max ${formatMs(row.summary.latency.maxMs)}, full-GC pause ${formatMs(row.summary.fullGcPauseMs)}`,
+      },
     );
   } finally {
+    progress.finish();
     interrupt.dispose();
   }
   const results = assembleResults(runId, { ...settingsOf(prepared), invocation: ['tune', ...args] }, finished, prepared.extraNodeFlags, hostLoad.stop());
-  writeRunOutput(dir, results, print);
-  print('');
-  for (const line of tuningVerdict(
+  const written = writeRunOutput(dir, results, output.print);
+  const verdict = tuningVerdict(
     results,
     chosen.map((c) => c.name),
     variants.map((v) => v.name),
-  ))
-    print(line);
-  if (interrupt.signal.aborted) return 130;
-  if (finished.length === 0) return 1;
-  return finished.every((row) => row.state === 'completed' && row.summary.integrityOk) ? 0 : 1;
+  );
+  output.print('');
+  for (const line of verdict) output.print(line);
+  const code = runExitCode(finished, interrupt.signal.aborted, output.print);
+  output.emitJson({ ...runJson('tune', results, written, code), tuning: verdict });
+  return code;
 }
 
 /**
