@@ -100,7 +100,9 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
   let results: Results;
 
   before(async () => {
-    const run = await runCli(['run', '--scenario', smallScenarioFile(dir, { durationSeconds: 2 }), '--impl', 'naive-map,typed-array', '--out', runDir]);
+    // A store that takes 1 ms to answer, so that the report also draws the pressure on the database.
+    const scenario = smallScenarioFile(dir, { durationSeconds: 2 });
+    const run = await runCli(['run', '--scenario', scenario, '--impl', 'naive-map,typed-array', '--store-latency', 'fixed:1', '--out', runDir]);
     assert.equal(run.exitCode, 0, run.stderr);
     results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
     browser = await launchBrowser();
@@ -199,8 +201,12 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
 
   it('puts every chart over time on the same seconds and tick step', async () => {
     const { page } = await load(join(runDir, 'index.html'));
-    const overTime = (await chartStates(page)).filter((c) => c.id.startsWith('latency-') || c.id.startsWith('resource-'));
+    const overTime = (await chartStates(page)).filter((c) => ['latency-', 'resource-', 'store-pressure-'].some((prefix) => c.id.startsWith(prefix)));
     assert.ok(overTime.length >= 6, `${overTime.length} charts over time`);
+    assert.ok(
+      overTime.some((c) => c.id.startsWith('store-pressure-')),
+      'the pressure on the database is drawn',
+    );
     const [first] = overTime;
     for (const chart of overTime) {
       const x = chart.scales['x']!;

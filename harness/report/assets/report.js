@@ -530,6 +530,11 @@
     });
   }
 
+  // store-latency.js, loaded after this file, draws charts over time on the same axis.
+  window.readstateTimeAxis = function () {
+    return timeAxis(sharedTimeAxis());
+  };
+
   if (model.kind === 'run') drawRun();
   else if (model.kind === 'micro') drawMicro();
   else if (model.kind === 'sweep') drawSweep();

@@ -96,7 +96,7 @@
         options: {
           parsing: false,
           scales: {
-            x: { type: 'linear', title: { display: true, text: 'seconds' } },
+            x: window.readstateTimeAxis(),
             y: { beginAtZero: true, title: { display: true, text: 'write-backs pending' } },
             reads: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'reads/s' } },
           },
@@ -129,8 +129,10 @@
         },
       };
     };
+    // Room for the widest y labels ("50.0 ms") beside the axis title; at 72 px the title ran
+    // into the labels in the middle of the latency axis.
     var yWidth = function (axis) {
-      axis.width = 72;
+      axis.width = 88;
     };
     function lines(key, dash, width) {
       return t.series.map(function (s) {
