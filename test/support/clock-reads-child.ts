@@ -21,7 +21,7 @@ function spinUntil(): void {
   slots[1] = slots[1]! + reads;
 }
 
-/** Spins in 0.2 ms waits, as between requests at 5,000 a second, for `ms` of wall time. */
+/** Spins in 0.2 ms waits, as between requests at 5,000 a second, for `ms` of wall time; returns the reads. */
 function spinFor(ms: number): number {
   slots[1] = 0;
   const end = nowMs() + ms;
@@ -32,8 +32,16 @@ function spinFor(ms: number): number {
   return slots[1]!;
 }
 
-spinFor(300); // let the optimizing compiler take the loops first, as it has in a real run
-const meter = new AllocationMeter();
-const reads = spinFor(500);
-const figures = meter.stop(reads);
-console.log(JSON.stringify({ clockAllocates, reads, bytes: figures.bytes, bytesPerRead: figures.bytesPerRequest, scavenges: figures.scavenges }));
+// Until the optimizing compiler has taken the loops (later on a busy machine: it compiles on a
+// background thread), every read is a heap number whatever the clock; in a real run it has long
+// since. So the child meters five windows after a warm-up and reports the quietest: a clock that
+// allocates does so in every window, optimized or not.
+spinFor(300);
+let quietest: { reads: number; bytes: number; bytesPerRead: number } | undefined;
+for (let window = 0; window < 5; window++) {
+  const meter = new AllocationMeter();
+  const reads = spinFor(200);
+  const { bytes, bytesPerRequest } = meter.stop(reads);
+  if (quietest === undefined || bytesPerRequest < quietest.bytesPerRead) quietest = { reads, bytes, bytesPerRead: bytesPerRequest };
+}
+console.log(JSON.stringify({ clockAllocates, ...quietest }));
