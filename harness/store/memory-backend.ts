@@ -105,7 +105,10 @@ export class MemoryStoreBackend implements StoreBackend {
     return slot;
   }
 
-  /** Doubles the table and puts every state back where the new mask sends it. */
+  /**
+   * Doubles the table and writes every state again, where the new mask sends it (the doubled
+   * table is at most a quarter full, so these writes never grow it).
+   */
   #grow(): void {
     const users = this.#users;
     const channels = this.#channels;
@@ -114,12 +117,8 @@ export class MemoryStoreBackend implements StoreBackend {
     this.#resize(used.length * 2);
     for (let old = 0; old < used.length; old++) {
       if (used[old] === 0) continue;
-      const slot = this.#slotOf(users[old]!, channels[old]!);
-      this.#used[slot] = 1;
-      this.#users[slot] = users[old]!;
-      this.#channels[slot] = channels[old]!;
-      for (let k = 0; k < VALUES; k++) this.#values[slot * VALUES + k] = values[old * VALUES + k]!;
-      this.#count++;
+      const from = old * VALUES;
+      this.write(users[old]!, channels[old]!, values[from]!, values[from + 1]!, values[from + 2]!);
     }
   }
 
