@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { childEntry } from '../harness/entry-points.js';
 import { systemRuntimeName } from '../harness/runtimes/catalog.js';
 import { launchScript } from '../harness/runtimes/launch.js';
 import { findRuntime } from '../harness/runtimes/locate.js';
 
-const child = fileURLToPath(new URL('./support/clock-reads-child.ts', import.meta.url));
+const child = childEntry(import.meta.url, './support/clock-reads-child.js');
 
 /**
  * The driver, the stall recorder and the floor probe spin on harness/measure/clock.ts, so a
@@ -24,8 +24,7 @@ describe('the clock allocates nothing', () => {
     const runtime = findRuntime(name);
     const skip = runtime === undefined ? `${name} is not installed (readstate-lab runtimes install ${name})` : false;
     it(`on ${name}`, { skip }, async () => {
-      const tsx = fileURLToPath(import.meta.resolve('tsx'));
-      const launch = launchScript(runtime!, [], { file: child, execArgv: ['--import', tsx] }, []);
+      const launch = launchScript(runtime!, [], child, []);
       const result = await execa(launch.file, launch.args, { reject: false, stdin: 'ignore' });
       assert.equal(result.exitCode, 0, result.stderr);
       const report = JSON.parse(result.stdout.trim().split('\n').pop()!) as { clockAllocates: boolean; reads: number; bytes: number; bytesPerRead: number };
