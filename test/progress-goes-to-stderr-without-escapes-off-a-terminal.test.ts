@@ -19,7 +19,6 @@ const ESCAPE = new RegExp(`${ESC}\\[`);
 const SGR = new RegExp(`${ESC}\\[[\\d;]*m`);
 const EVERY_SGR = new RegExp(SGR.source, 'g');
 
-/** The environment less what says whether to colour, so each test sets its own. */
 /**
  * The environment of a person at a colour terminal: Node's tty colour depth reads NO_COLOR,
  * FORCE_COLOR, NODE_DISABLE_COLORS, CI and TERM, and a CI job may set CI or leave TERM unset
