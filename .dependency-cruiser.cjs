@@ -2,8 +2,11 @@
  * The lab's layering, checked in `npm test` (npm run lint:deps). Stages import only downward,
  * in the order data flows (see "Layout" in README.md):
  *
- *   cli -> run, http -> service -> store ; run -> measure, check -> results -> store types
- *   report, gate -> results            ; everything -> implementations/contract, errors, tuning
+ *   cli -> run, drive, serve -> service -> store ; run, drive -> measure, check -> results
+ *   report, gate -> results                      ; everything -> implementations/contract, errors, tuning
+ *
+ * `serve` puts one contender behind HTTP; `drive` starts services and loads them over HTTP.
+ * They meet only through the HTTP API, never through an import.
  *
  * Each rule names a stage and the stages it must not import.
  */
@@ -24,49 +27,60 @@ module.exports = {
     never(
       'results-read-only-below',
       stage('results'),
-      `${stage('(workload|run|measure|check|service|http|report|gate|cli)')}`,
+      `${stage('(workload|run|measure|check|service|serve|drive|report|gate|cli)')}`,
       'The schema depends on nothing above it.',
     ),
     never(
       'report-reads-results',
       stage('report'),
-      `${stage('(workload|run|measure|check|service|store|http|gate|cli)')}|^implementations/(?!contract)`,
+      `${stage('(workload|run|measure|check|service|store|serve|drive|gate|cli)')}|^implementations/(?!contract)`,
       'A report renders results; it never loads a contender.',
     ),
     never(
       'gate-reads-results',
       stage('gate'),
-      `${stage('(workload|run|measure|check|service|store|http|cli)')}|^implementations/`,
+      `${stage('(workload|run|measure|check|service|store|serve|drive|cli)')}|^implementations/`,
       'A gate judges results only.',
     ),
     never(
       'store-below-service',
       stage('store'),
-      `${stage('(workload|run|measure|check|service|http|report|gate|results)')}`,
+      `${stage('(workload|run|measure|check|service|serve|drive|report|gate|results)')}`,
       'The store knows states, not requests.',
     ),
-    never('workload-is-data', stage('workload'), `${stage('(run|measure|check|service|store|http|report|gate)')}`, 'A workload is made before anything runs.'),
-    never('measure-below-run', stage('measure'), `${stage('(run|check|service|store|http|report|gate)')}`, 'Recorders do not know what they record.'),
+    never(
+      'workload-is-data',
+      stage('workload'),
+      `${stage('(run|measure|check|service|store|serve|drive|report|gate)')}`,
+      'A workload is made before anything runs.',
+    ),
+    never('measure-below-run', stage('measure'), `${stage('(run|check|service|store|serve|drive|report|gate)')}`, 'Recorders do not know what they record.'),
     never(
       'check-below-run',
       stage('check'),
-      `${stage('(run|measure|service|store|http|report|gate)')}`,
+      `${stage('(run|measure|service|store|serve|drive|report|gate)')}`,
       'The nothing-lost check compares states; it runs nothing.',
     ),
     never(
       'service-below-run',
       stage('service'),
-      `${stage('(run|check|http|report|gate)')}`,
+      `${stage('(run|check|serve|drive|report|gate)')}`,
       'A service turns requests into cache operations; it does not drive load.',
     ),
     never(
       'runtimes-know-only-how-to-start',
       stage('runtimes'),
-      `${stage('(cli|workload|run|service|store|measure|check|http|results|report|gate)')}|^implementations/`,
+      `${stage('(cli|workload|run|service|store|measure|check|serve|drive|results|report|gate)')}|^implementations/`,
       'A runtime says where a child starts and with which flags; it knows nothing of what the child does.',
     ),
-    never('run-and-http-apart', stage('run'), `${stage('(http|report|gate)')}`, 'The in-process run and the HTTP service are siblings.'),
-    never('http-and-run-apart', stage('http'), `${stage('(run|report|gate)')}`, 'The in-process run and the HTTP service are siblings.'),
+    never('run-and-http-apart', stage('run'), `${stage('(serve|drive|report|gate)')}`, 'The in-process run and the HTTP side are siblings.'),
+    never('serve-knows-no-driver', stage('serve'), `${stage('(run|drive|report|gate)')}`, 'A served contender answers requests; it never drives them.'),
+    never(
+      'drive-knows-no-server',
+      stage('drive'),
+      `${stage('(run|serve|service|report|gate)')}`,
+      'The driver knows services only through HTTP, so it treats Go, Rust and Node alike.',
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

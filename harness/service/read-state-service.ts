@@ -68,7 +68,7 @@ export class ReadStateService implements RequestService {
     this.#clock = options.clock;
     this.#owns = options.owns ?? ownsEveryone;
     // A measured run cannot go on without its store: it fails when the store dies or starts
-    // failing. A server instead keeps serving and answers 503 (harness/http/server.ts).
+    // failing. A server instead keeps serving and answers 503 (harness/serve/server.ts).
     this.failed = new Promise<never>((_, reject) => {
       options.store.onFatal = reject;
       options.store.onStatusChange = (status) => {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { waitForListening } from '../../harness/http/serve-listening.js';
+import { waitForListening } from '../../harness/drive/serve-listening.js';
 import { referenceExecutable } from '../../implementations/reference-services.js';
 
 const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));

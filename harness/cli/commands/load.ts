@@ -1,20 +1,17 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { serviceContenders } from '../../../implementations/registry.js';
-import { checkAcknowledgedStates } from '../../check/acknowledged-states.js';
+import { type HttpLoadOutcome, runHttpLoad } from '../../drive/closed-loop-load.js';
+import { externalIntegrity, loadOneService, toMeasurement } from '../../drive/load-one-service.js';
+import { runOpenLoopLoad } from '../../drive/open-loop-load.js';
 import { describeError, UsageError } from '../../errors.js';
-import { type HttpLoadOutcome, runHttpLoad } from '../../http/closed-loop-load.js';
-import { runOpenLoopLoad } from '../../http/open-loop-load.js';
-import { type RunningService, type ServiceProgram, startServiceProcess } from '../../http/service-process.js';
 import { HostLoadMonitor } from '../../measure/host-load.js';
-import { ProcessSampler } from '../../measure/process-sampler.js';
 import { summarizeRow } from '../../results/aggregate.js';
-import type { ForcedGcMode, Scenario } from '../../results/scenario-schema.js';
-import type { GcEvent, GcKind, IntegrityResult, Row, RowMeasurement, WindowSample } from '../../results/schema.js';
+import type { Scenario } from '../../results/scenario-schema.js';
+import type { Row, RowMeasurement } from '../../results/schema.js';
 import { chooseRuntimes, type Runtime } from '../../runtimes/locate.js';
 import { parseStoreLatency } from '../../store/latency-profile.js';
-import { readDatabaseStates } from '../../store/read-database.js';
 import { BASE_NODE_FLAGS } from '../../tuning.js';
 import type { RequestLog } from '../../workload/request-log.js';
 import { loadScenario } from '../../workload/scenario.js';
@@ -163,7 +160,11 @@ export async function loadCommand(args: readonly string[], print: (line: string)
           target !== undefined
             ? toMeasurement(await loadThenReport(target), undefined, externalIntegrity())
             : await loadOneService(
-                contender,
+                {
+                  name: contender.name,
+                  ...(contender.modulePath === undefined ? {} : { modulePath: contender.modulePath }),
+                  ...(contender.design?.kind === 'http-process' ? { binary: contender.design.binary } : {}),
+                },
                 scenario,
                 log,
                 join(work, name.replace(/\W/g, '_')),
@@ -234,114 +235,6 @@ function drive(url: string, log: RequestLog, scenario: Scenario, closedLoop: boo
   return closedLoop
     ? runHttpLoad({ url, log, rate: scenario.rate, connections, windowMs, timeoutSeconds: 10 })
     : runOpenLoopLoad({ url, log, rate: scenario.rate, windowMs, maxConnections });
-}
-
-/**
- * Starts one service in its own process, loads it, stops it with SIGTERM (it writes every dirty
- * state back), then checks its SQLite file against the acknowledged requests.
- */
-async function loadOneService(
-  contender: ChosenContender,
-  scenario: Scenario,
-  log: RequestLog,
-  folder: string,
-  warmFile: string,
-  load: (url: string) => Promise<HttpLoadOutcome>,
-  stopSignal: AbortSignal,
-  /** serve's --store-latency for a Node service, as the user gave it; undefined: none. */
-  storeLatencyFlag: string | undefined,
-  /** The runtime a Node service runs on; undefined: the system Node. */
-  runtime: Runtime | undefined,
-): Promise<RowMeasurement> {
-  rmSync(folder, { recursive: true, force: true });
-  mkdirSync(folder, { recursive: true });
-  const scenarioFile = join(folder, 'scenario.json');
-  writeFileSync(scenarioFile, JSON.stringify(scenario));
-  const program: ServiceProgram =
-    contender.design?.kind === 'http-process'
-      ? { kind: 'reference', binary: contender.design.binary }
-      : { kind: 'node-serve', contender: contender.modulePath ?? contender.name, scenarioFile, storeLatency: storeLatencyFlag, runtime };
-  const dbPath = join(folder, 'states.sqlite');
-  let service: RunningService | undefined = await startServiceProcess({ program, scenario, warmFile, dbPath, stopSignal });
-  const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000);
-  try {
-    const outcome = await load(service.url);
-    sampler.stop();
-    const stopped = await service.stop();
-    service = undefined;
-    let integrity: IntegrityResult;
-    if (stopped.exitCode !== 0) {
-      const last = stopped.output.trim().split('\n').pop() ?? '';
-      integrity = {
-        ok: false,
-        statesChecked: 0,
-        mismatchCount: 0,
-        mismatches: [],
-        note: `the service exited with ${stopped.exitCode ?? 'a signal'} at shutdown: ${last}`,
-      };
-    } else if (outcome.outcomes === undefined) {
-      integrity = externalIntegrity();
-    } else {
-      integrity = checkAcknowledgedStates(log, outcome.outcomes, readDatabaseStates(dbPath));
-    }
-    return toMeasurement(outcome, sampler, integrity);
-  } finally {
-    sampler.stop();
-    await service?.stop();
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
-
-function externalIntegrity(): IntegrityResult {
-  return { ok: true, statesChecked: 0, mismatchCount: 0, mismatches: [], note: "not checked: the lab cannot read a --target service's store" };
-}
-
-/** The service-level figures in the same shape as an in-process row's. */
-function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler | undefined, integrity: IntegrityResult): RowMeasurement {
-  const stats = outcome.finalStats;
-  const counters = stats?.counters ?? { hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 };
-  const failed = outcome.errors + outcome.timeouts + outcome.non2xx;
-  return {
-    drive: { ...outcome.drive, saturated: outcome.drive.saturated || failed > 0 },
-    latency: outcome.latency,
-    gcEvents: (stats?.gcEvents ?? []).map((e): GcEvent => ({ ...e, kind: e.kind as GcKind })),
-    forcedGcs: (stats?.forcedGcs ?? []).map((f) => ({ ...f, mode: (f.mode === 'concurrent' ? 'concurrent' : 'sync') as ForcedGcMode })),
-    windows: withProcessSamples(outcome.windows, sampler, outcome.startMs),
-    memory: { cachedStates: counters.cacheSize, bytesPerEntry: Number.NaN, heapBytes: 0, arrayBufferBytes: 0, offHeapBytes: 0, fullGcPauseMs: Number.NaN },
-    counters,
-    integrity:
-      failed === 0
-        ? integrity
-        : {
-            ...integrity,
-            note: `${integrity.note ?? ''}; ${failed} requests failed (errors ${outcome.errors}, timeouts ${outcome.timeouts}, non-2xx ${outcome.non2xx})`,
-          },
-    timingsMs: { generate: 0, warm: 0, check: 0 },
-  };
-}
-
-/**
- * The service's CPU and resident memory, sampled from outside (/proc) so that Node, Go and Rust
- * are measured alike, in place of what each says of itself.
- */
-function withProcessSamples(windows: readonly WindowSample[], sampler: ProcessSampler | undefined, startMs: number | undefined): WindowSample[] {
-  if (sampler === undefined || startMs === undefined) return [...windows];
-  return sampler.samples.map((sample, i) => {
-    const reported = windows[i];
-    return {
-      atMs: sample.atMs - startMs,
-      heapUsedBytes: reported?.heapUsedBytes ?? Number.NaN,
-      heapTotalBytes: reported?.heapTotalBytes ?? Number.NaN,
-      rssBytes: sample.rssBytes,
-      externalBytes: reported?.externalBytes ?? Number.NaN,
-      cacheOffHeapBytes: reported?.cacheOffHeapBytes ?? Number.NaN,
-      cpuPercent: sample.cpuPercent,
-      eventLoopDelayMaxMs: Number.NaN,
-      eventLoopDelayP99Ms: Number.NaN,
-      completed: reported?.completed ?? 0,
-      misses: reported?.misses ?? 0,
-    };
-  });
 }
 
 function describe(row: Row, measurement: RowMeasurement): string {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { WindowSample } from '../results/schema.js';
 
-/** What GET /stats answers (harness/http/server.ts); outside services may not have it. */
+/** What GET /stats answers (harness/serve/server.ts); outside services may not have it. */
 export interface ServerStats {
   readonly counters: { hits: number; misses: number; evictions: number; writeBacks: number; cacheSize: number };
   readonly memory: { heapUsedBytes: number; heapTotalBytes: number; rssBytes: number; externalBytes: number; cacheOffHeapBytes: number };
@@ -24,7 +24,7 @@ async function fetchStats(url: string): Promise<ServerStats | undefined> {
 type StatsWithCpu = ServerStats & { readonly cpu?: { readonly user: number; readonly system: number } };
 
 /**
- * GET /stats, when the service has it and it looks like ours (harness/http/server.ts): another
+ * GET /stats, when the service has it and it looks like ours (harness/serve/server.ts): another
  * service may answer that path with something else, which must not fail the run.
  */
 async function fetchServerStats(url: string): Promise<StatsWithCpu | undefined> {

@@ -1,0 +1,128 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkAcknowledgedStates } from '../check/acknowledged-states.js';
+import { ProcessSampler } from '../measure/process-sampler.js';
+import type { ForcedGcMode, Scenario } from '../results/scenario-schema.js';
+import type { GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
+import type { Runtime } from '../runtimes/locate.js';
+import { readDatabaseStates } from '../store/read-database.js';
+import type { RequestLog } from '../workload/request-log.js';
+import type { HttpLoadOutcome } from './closed-loop-load.js';
+import { type RunningService, type ServiceProgram, startServiceProcess } from './service-process.js';
+
+/** What `load` needs to know of a contender to start it as a service. */
+export interface ServiceToStart {
+  readonly name: string;
+  /** A module path for a contender of the user's own; undefined for a built-in one. */
+  readonly modulePath?: string;
+  /** The Go or Rust binary of a reference service; undefined for a Node service. */
+  readonly binary?: string;
+}
+
+/**
+ * Starts one service in its own process, loads it, stops it with SIGTERM (it writes every dirty
+ * state back), then checks its SQLite file against the acknowledged requests.
+ */
+export async function loadOneService(
+  contender: ServiceToStart,
+  scenario: Scenario,
+  log: RequestLog,
+  folder: string,
+  warmFile: string,
+  load: (url: string) => Promise<HttpLoadOutcome>,
+  stopSignal: AbortSignal,
+  /** serve's --store-latency for a Node service, as the user gave it; undefined: none. */
+  storeLatencyFlag: string | undefined,
+  /** The runtime a Node service runs on; undefined: the system Node. */
+  runtime: Runtime | undefined,
+): Promise<RowMeasurement> {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const scenarioFile = join(folder, 'scenario.json');
+  writeFileSync(scenarioFile, JSON.stringify(scenario));
+  const program: ServiceProgram =
+    contender.binary !== undefined
+      ? { kind: 'reference', binary: contender.binary }
+      : { kind: 'node-serve', contender: contender.modulePath ?? contender.name, scenarioFile, storeLatency: storeLatencyFlag, runtime };
+  const dbPath = join(folder, 'states.sqlite');
+  let service: RunningService | undefined = await startServiceProcess({ program, scenario, warmFile, dbPath, stopSignal });
+  const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000);
+  try {
+    const outcome = await load(service.url);
+    sampler.stop();
+    const stopped = await service.stop();
+    service = undefined;
+    let integrity: IntegrityResult;
+    if (stopped.exitCode !== 0) {
+      const last = stopped.output.trim().split('\n').pop() ?? '';
+      integrity = {
+        ok: false,
+        statesChecked: 0,
+        mismatchCount: 0,
+        mismatches: [],
+        note: `the service exited with ${stopped.exitCode ?? 'a signal'} at shutdown: ${last}`,
+      };
+    } else if (outcome.outcomes === undefined) {
+      integrity = externalIntegrity();
+    } else {
+      integrity = checkAcknowledgedStates(log, outcome.outcomes, readDatabaseStates(dbPath));
+    }
+    return toMeasurement(outcome, sampler, integrity);
+  } finally {
+    sampler.stop();
+    await service?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+export function externalIntegrity(): IntegrityResult {
+  return { ok: true, statesChecked: 0, mismatchCount: 0, mismatches: [], note: "not checked: the lab cannot read a --target service's store" };
+}
+
+/** The service-level figures in the same shape as an in-process row's. */
+export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler | undefined, integrity: IntegrityResult): RowMeasurement {
+  const stats = outcome.finalStats;
+  const counters = stats?.counters ?? { hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 };
+  const failed = outcome.errors + outcome.timeouts + outcome.non2xx;
+  return {
+    drive: { ...outcome.drive, saturated: outcome.drive.saturated || failed > 0 },
+    latency: outcome.latency,
+    gcEvents: (stats?.gcEvents ?? []).map((e): GcEvent => ({ ...e, kind: e.kind as GcKind })),
+    forcedGcs: (stats?.forcedGcs ?? []).map((f) => ({ ...f, mode: (f.mode === 'concurrent' ? 'concurrent' : 'sync') as ForcedGcMode })),
+    windows: withProcessSamples(outcome.windows, sampler, outcome.startMs),
+    memory: { cachedStates: counters.cacheSize, bytesPerEntry: Number.NaN, heapBytes: 0, arrayBufferBytes: 0, offHeapBytes: 0, fullGcPauseMs: Number.NaN },
+    counters,
+    integrity:
+      failed === 0
+        ? integrity
+        : {
+            ...integrity,
+            note: `${integrity.note ?? ''}; ${failed} requests failed (errors ${outcome.errors}, timeouts ${outcome.timeouts}, non-2xx ${outcome.non2xx})`,
+          },
+    timingsMs: { generate: 0, warm: 0, check: 0 },
+  };
+}
+
+/**
+ * The service's CPU and resident memory, sampled from outside (/proc) so that Node, Go and Rust
+ * are measured alike, in place of what each says of itself.
+ */
+function withProcessSamples(windows: readonly WindowSample[], sampler: ProcessSampler | undefined, startMs: number | undefined): WindowSample[] {
+  if (sampler === undefined || startMs === undefined) return [...windows];
+  return sampler.samples.map((sample, i) => {
+    const reported = windows[i];
+    return {
+      atMs: sample.atMs - startMs,
+      heapUsedBytes: reported?.heapUsedBytes ?? Number.NaN,
+      heapTotalBytes: reported?.heapTotalBytes ?? Number.NaN,
+      rssBytes: sample.rssBytes,
+      externalBytes: reported?.externalBytes ?? Number.NaN,
+      cacheOffHeapBytes: reported?.cacheOffHeapBytes ?? Number.NaN,
+      cpuPercent: sample.cpuPercent,
+      eventLoopDelayMaxMs: Number.NaN,
+      eventLoopDelayP99Ms: Number.NaN,
+      completed: reported?.completed ?? 0,
+      misses: reported?.misses ?? 0,
+    };
+  });
+}
