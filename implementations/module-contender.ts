@@ -40,6 +40,7 @@ export async function loadModuleContender(path: string): Promise<ContenderInfo> 
       `contender module ${path} must export a function createCache(options); it exports ${Object.keys(exported).join(', ') || 'nothing'}`,
     );
   }
+  checkContract(path, create as (options: CacheOptions) => unknown);
   return {
     name: moduleContenderName(absolute),
     description: `your module ${absolute}`,
@@ -47,4 +48,32 @@ export async function loadModuleContender(path: string): Promise<ContenderInfo> 
     unavailableReason: () => undefined,
     create: (options: CacheOptions) => create(options) as ReadStateCache,
   };
+}
+
+/** Every method of ReadStateCache (contract.ts): a module missing one would fail its row mid-run. */
+const CONTRACT_METHODS = ['read', 'ack', 'mention', 'insert', 'drainDue', 'forEach', 'offHeapBytes', 'close'] as const;
+/** Small enough that building one to look at costs nothing. */
+const PROBE_CAPACITY = 16;
+
+/**
+ * Builds one small cache and looks for every method and field of the contract, so that a module
+ * missing one is refused in one line before any row runs, not halfway through a measurement.
+ */
+function checkContract(path: string, create: (options: CacheOptions) => unknown): void {
+  let cache: unknown;
+  try {
+    cache = create({ capacity: PROBE_CAPACITY });
+  } catch (error) {
+    throw new ModuleContenderError(`contender module ${path}: createCache({ capacity: ${PROBE_CAPACITY} }) threw: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof cache !== 'object' || cache === null) {
+    throw new ModuleContenderError(`contender module ${path}: createCache must return a cache object, returned ${cache === null ? 'null' : typeof cache}`);
+  }
+  const object = cache as Record<string, unknown>;
+  const missing: string[] = CONTRACT_METHODS.filter((method) => typeof object[method] !== 'function');
+  for (const field of ['size', 'capacity']) if (typeof object[field] !== 'number') missing.push(field);
+  if (missing.length > 0) {
+    throw new ModuleContenderError(`contender module ${path} does not implement the contract (implementations/contract.ts): missing ${missing.join(', ')}`);
+  }
+  (object['close'] as () => void).call(cache);
 }
