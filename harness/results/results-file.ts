@@ -69,12 +69,30 @@ function checkRow(fields: FieldReader, raw: unknown): Row {
     fields.string('reason');
     return raw as Row;
   }
+  if (fields.has('summary')) fields.object('summary');
+  checkDrive(fields.object('measurement').object('drive'));
   try {
     const measurement = (raw as { measurement: Parameters<typeof summarizeRow>[0] }).measurement;
     return { ...(raw as Row & { state: 'completed' }), summary: summarizeRow(measurement) };
   } catch (error) {
     throw new UsageError(`${fields.where} (${contender}): measurement unreadable (${describeError(error).split('\n')[0]})`);
   }
+}
+
+/**
+ * The drive figures every verdict leans on, checked for being possible: a driver never sends
+ * faster than it was asked to (it may round up a little at the end of a run), nor sends more
+ * than it completed plus what it gave up on.
+ */
+function checkDrive(drive: FieldReader): void {
+  const target = drive.number('targetRate', { min: 0 });
+  const achieved = drive.number('achievedRate', { min: 0 });
+  if (!Number.isFinite(target) || !Number.isFinite(achieved) || achieved > target * 1.01 + 1) {
+    throw new UsageError(`${drive.where}: achievedRate ${achieved} is not possible at targetRate ${target} (a driver never sends faster than asked)`);
+  }
+  const sent = drive.integer('sent', { min: 0 });
+  const completed = drive.integer('completed', { min: 0 });
+  if (completed > sent) throw new UsageError(`${drive.where}: completed ${completed} is more than sent ${sent}`);
 }
 
 /** One of the runs a merged results file was made from, as `report A B` recorded it. */

@@ -152,13 +152,25 @@ export async function writeRequestLog(log: RequestLog, path: string, scenario?: 
  * that never read a log file.
  */
 export async function readRequestLog(path: string): Promise<RequestLog> {
-  const { createInterface } = await import('node:readline');
-  const builder = new RequestLogBuilder();
   const input = createReadStream(path);
   const opened = once(input, 'open').catch((error: Error) => {
     throw new UsageError(`cannot read request log ${path}: ${error.message}`);
   });
   await opened;
+  try {
+    return await readLines(input, path);
+  } catch (error) {
+    // A folder opens like a file and fails on the first read (EISDIR): name the path.
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `cannot read request log ${path}: ${(error as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder, not a file' : (error as Error).message}`,
+    );
+  }
+}
+
+async function readLines(input: NodeJS.ReadableStream, path: string): Promise<RequestLog> {
+  const { createInterface } = await import('node:readline');
+  const builder = new RequestLogBuilder();
   let lineNumber = 0;
   let scenario: Scenario | undefined;
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {

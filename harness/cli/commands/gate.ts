@@ -1,6 +1,6 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { describeError, UsageError } from '../../errors.js';
 import { type GateConfig, loadGateConfig } from '../../gate/config.js';
 import { checkComparableRuns, describeEnvironments, evaluateGate } from '../../gate/gate.js';
 import { renderGateMarkdown } from '../../gate/markdown.js';
@@ -10,7 +10,7 @@ import { loadResults } from '../../results/results-file.js';
 import type { Results } from '../../results/schema.js';
 import { parseFlags } from '../options.js';
 import { checkOutputFile, checkOutputFolder, scratchFolder } from '../output-paths.js';
-import { executeRun, prepareRun, settingsOf } from './run.js';
+import { checkRunFlags, executeRun, prepareRun, settingsOf } from './run.js';
 
 export const DEFAULT_GATE_CONFIG = join(packageRoot, 'gates', 'default.json');
 
@@ -100,6 +100,13 @@ export async function gateCommand(args: readonly string[], print: (line: string)
   const markdownFile = checkOutputFile('--markdown', values.markdown);
   const out = checkOutputFolder('--out', values.out);
   const config = loadGateConfig(values.config);
+  try {
+    checkRunFlags(config.run);
+  } catch (error) {
+    // Checked with --current too: a config whose run cannot start would pass here and fail the
+    // next time someone runs it.
+    throw new UsageError(`gate config ${values.config}: "run": ${describeError(error)}`);
+  }
   const baseline = values.baseline === undefined ? undefined : loadRun(values.baseline, 'baseline');
   if (config.checks.length > 0 && baseline === undefined) throw new UsageError('this gate config has checks, which need --baseline FILE');
   let current: Results;

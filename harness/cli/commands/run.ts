@@ -102,6 +102,11 @@ export interface PreparedRun {
  * Reads and checks a `run` command line, every part of it, before anything runs: output paths,
  * scenario, contenders, flags for node. Returns undefined for --help (after printing it).
  */
+/** Parses run's flags without running anything: a gate config's `run` is checked even when it is not run. */
+export function checkRunFlags(args: readonly string[]): void {
+  parseFlags(args, flags, false, 'run');
+}
+
 export async function prepareRun(args: readonly string[], print: (line: string) => void): Promise<PreparedRun | undefined> {
   // No command name: main.ts names the command that ran (run, or tune, which takes run's flags).
   const { values } = parseFlags(args, flags, false);
@@ -195,10 +200,11 @@ function checkNodeFlags(extraNodeFlags: readonly string[]): void {
   if (result.status === 0) return;
   const stderr = result.stderr ?? '';
   const bad = /bad option: (\S+)/.exec(stderr)?.[1];
-  const said = stderr
-    .split('\n')
-    .map((line) => line.trim())
-    .find((line) => line !== '' && !line.startsWith('#'));
+  // Node's own words, not its internals: a thrown error prints where it was thrown
+  // ("node:internal/..."), the source line and a caret before the line that says what failed.
+  const lines = stderr.split('\n').map((line) => line.trim());
+  const said =
+    lines.find((line) => /^\w*Error\b.*:/.test(line)) ?? lines.find((line) => line !== '' && !line.startsWith('#') && !/^(node:|throw\b|\^|at )/.test(line));
   const how = result.error !== undefined ? result.error.message : result.signal !== null ? `killed by ${result.signal}` : `exit ${result.status}`;
   throw new UsageError(
     bad !== undefined
