@@ -45,19 +45,52 @@ function describeParseError(error: Error, args: readonly string[]): string {
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
- * A number flag: accepts 2000000, 2e6, 2_000_000 and, for seconds, a trailing "s". Throws a
- * UsageError naming the flag unless the value is finite and within [min, max].
+ * What a number flag measures, and so which suffixes it takes: a count takes k, M and G
+ * (`--capacity 1M`); a time in seconds or milliseconds takes ms, s, m and h (`--duration 2m`).
+ * 'm' is minutes and never mega, so a time and a count can never be read one for the other.
  */
-export function numberFlag(name: string, raw: string | undefined, range: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
-  if (raw === undefined) return undefined;
-  const text = raw.trim().replaceAll('_', '').replace(/s$/, '');
+export type FlagUnit = 'count' | 'seconds' | 'milliseconds';
+
+const COUNT_SUFFIXES: Readonly<Record<string, number>> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
+const SECONDS_IN: Readonly<Record<string, number>> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+const EXAMPLES: Readonly<Record<FlagUnit, string>> = {
+  count: 'e.g. 2000000, 2e6, 2_000_000, 2M or 500k',
+  seconds: 'seconds, e.g. 90, 90s, 1.5m, 500ms or 1h',
+  milliseconds: 'milliseconds, e.g. 500, 500ms or 2s',
+};
+
+/** The value a number flag's text stands for in its unit, or NaN. */
+function readNumber(raw: string, unit: FlagUnit): number {
+  const text = raw.trim().replaceAll('_', '');
   // Decimal only: Number() would also read "0x10" as 16 and "" as 0.
-  const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
-  const { min = -Infinity, max = Infinity, integer = false } = range;
+  const [, digits = '', suffix = ''] = /^(.*?)(ms|[a-zA-Z])?$/.exec(text) ?? [];
+  if (!DECIMAL.test(digits)) return Number.NaN;
+  const value = Number(digits);
+  if (suffix === '') return value;
+  if (unit === 'count') return COUNT_SUFFIXES[suffix] === undefined ? Number.NaN : value * COUNT_SUFFIXES[suffix];
+  const seconds = SECONDS_IN[suffix];
+  if (seconds === undefined) return Number.NaN;
+  return unit === 'seconds' ? value * seconds : value * seconds * 1000;
+}
+
+/**
+ * A number flag in its unit (see FlagUnit). Throws a UsageError naming the flag and the forms it
+ * takes unless the value is finite and within [min, max].
+ */
+export function numberFlag(
+  name: string,
+  raw: string | undefined,
+  range: { min?: number; max?: number; integer?: boolean; unit?: FlagUnit } = {},
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const { min = -Infinity, max = Infinity, integer = false, unit = 'count' } = range;
+  // A suffix can leave float dust (1.1k is 1100.0000000000002): an integer is rounded to 1e-9.
+  const read = readNumber(raw, unit);
+  const value = integer && Math.abs(read - Math.round(read)) < 1e-9 ? Math.round(read) : read;
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
     const kind = integer ? 'an integer' : 'a number';
     const bounds = max === Infinity ? `at least ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`--${name} must be ${kind} ${bounds}, got "${raw}"`);
+    throw new UsageError(`--${name} must be ${kind} ${bounds} (${EXAMPLES[unit]}), got "${raw}"`);
   }
   return value;
 }

@@ -26,7 +26,7 @@ export function applyOverrides(scenario: Scenario, values: Overrides): Scenario 
         : { intervalSeconds: scenario.forcedGc?.intervalSeconds ?? 120, mode: gcMode as ForcedGcMode };
   const overridden: Scenario = {
     ...scenario,
-    durationSeconds: numberFlag('duration', values.duration, { min: 0.1, max: SCENARIO_LIMITS.durationSeconds }) ?? scenario.durationSeconds,
+    durationSeconds: numberFlag('duration', values.duration, { min: 0.1, max: SCENARIO_LIMITS.durationSeconds, unit: 'seconds' }) ?? scenario.durationSeconds,
     rate: numberFlag('rate', values.rate, { min: 1, max: SCENARIO_LIMITS.rate }) ?? scenario.rate,
     capacity: numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? scenario.capacity,
     timeScale: numberFlag('time-scale', values['time-scale'], { min: 0.001, max: SCENARIO_LIMITS.timeScale }) ?? scenario.timeScale,

@@ -59,7 +59,7 @@ export async function microCommand(args: readonly string[], print: (line: string
   }
   const out = checkRunDirectory(values.out);
   const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? 1_000_000;
-  const timeMs = numberFlag('time', values.time, { min: 10, max: 600_000 }) ?? 1000;
+  const timeMs = numberFlag('time', values.time, { min: 10, max: 600_000, unit: 'milliseconds' }) ?? 1000;
   const terminal = new CommandOutput(values, print);
   const chosen = await terminal.notingIfItSucceeds((note) => chooseCaches(listFlag(values.impl), note, 'a service, not a cache; micro times caches only'));
   if (chosen.length === 0)

@@ -71,7 +71,7 @@ export async function profileCommand(args: readonly string[], print: (line: stri
   if (values.tool === undefined) throw new UsageError(`profile needs --tool: one of ${TOOLS.join(', ')}`);
   const tool = values.tool as Tool;
   if (!TOOLS.includes(tool)) throw new UsageError(`--tool must be one of ${TOOLS.join(', ')}, got "${values.tool}"`);
-  const duration = numberFlag('duration', values.duration, { min: 1, max: 3600, integer: true })!;
+  const duration = numberFlag('duration', values.duration, { min: 1, max: 3600, integer: true, unit: 'seconds' })!;
   const connections = numberFlag('connections', values.connections, { min: 1, max: 1000, integer: true })!;
   const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true })!;
   const dir = runDirectory(newRunId(`profile-${tool}-${values.impl}`), out);

@@ -315,5 +315,5 @@ function parseInjectedStall(raw: string | undefined, contenderNames: readonly st
   if (contender === undefined || !contenderNames.includes(contender) || ms === undefined) {
     throw new UsageError(`--inject-stall takes CONTENDER=MS with a contender of this run, got "${raw}"`);
   }
-  return { contender, ms: numberFlag('inject-stall', ms, { min: 0.001, max: 900 })! };
+  return { contender, ms: numberFlag('inject-stall', ms, { min: 0.001, max: 900, unit: 'milliseconds' })! };
 }
