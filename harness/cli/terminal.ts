@@ -44,3 +44,21 @@ export function highlightStates(text: string, enabled: boolean): string {
   for (const [pattern, style] of STATE_STYLES) out = out.replace(pattern, (match) => styleText(style, match));
   return out;
 }
+
+/** Columns when nothing says: a terminal's classic width, and what a pipe into `less` shows. */
+const DEFAULT_COLUMNS = 80;
+
+/**
+ * How wide the reader's screen is: the terminal's own width, else $COLUMNS (set by shells, and
+ * by a user who pipes output and still wants it to fit), else 80.
+ */
+export function terminalWidth(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): number {
+  if (stream.isTTY === true && stream.columns !== undefined && stream.columns > 0) return stream.columns;
+  const fromEnv = Number(env['COLUMNS']);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_COLUMNS;
+}
+
+/** `text` cut to `width` characters, its last one an ellipsis when anything was cut. */
+export function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
