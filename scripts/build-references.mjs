@@ -4,6 +4,7 @@
 //   go-lru         Discord's Go design, with the Go on PATH (or /usr/local/go)
 //   go-lru-go1.19  the same source with Debian's Go 1.19 (apt-get install golang-go), the Go of 2020
 //   rust-btree     Discord's Rust rewrite, with cargo
+//   load-driver    the compiled open-loop load driver and null server, with the newest Go
 // A missing toolchain skips its service with one line. Each build's own output is shown only
 // when it fails.
 //
@@ -41,6 +42,12 @@ const builds = [
     tool: findTool(['/usr/lib/go-1.19/bin/go'], ['env', 'GOVERSION']),
     missing: "no Go 1.19 (Debian's: apt-get install golang-go)",
     args: (go) => [join(root, 'references', 'go-lru', 'build.sh'), go, join(out, 'go-lru-go1.19')],
+  },
+  {
+    name: 'load-driver',
+    tool: findTool(['/usr/local/go/bin/go', 'go'], ['env', 'GOVERSION']),
+    missing: 'no Go toolchain (install Go 1.22 or newer, or put go on PATH)',
+    args: (go) => [join(root, 'references', 'load-driver', 'build.sh'), go, join(out, 'load-driver')],
   },
   {
     name: 'rust-btree',

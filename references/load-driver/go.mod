@@ -1,0 +1,3 @@
+module readstate-lab/references/load-driver
+
+go 1.22
