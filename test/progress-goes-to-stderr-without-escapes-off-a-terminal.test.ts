@@ -77,18 +77,52 @@ describe('progress', () => {
     assert.doesNotMatch(stream.chunks.join(''), ESCAPE);
   });
 
-  it('live: redraws one line with requests done, p99 and the ETAs of the row and of the command', () => {
-    const stream = fakeStream(false);
+  it('live: redraws one line with requests done, p99 and the ETA of the command, and it fits 80 columns', () => {
+    for (const [columns, expected] of [
+      // 250 of 1000 in 10 s: 30 s left in the row; the row takes 40 s, two more rows: 110 s in all.
+      [80, '\r[1/3] typed-array (repetition 1) · measuring · 25% · all ~1:50 min left'],
+      [200, '\r[1/3] typed-array (repetition 1) · measuring · 25% · p99 2.00 ms · 10 s elapsed · 250/1,000 requests · all ~1:50 min left'],
+    ] as const) {
+      const stream = { ...fakeStream(false), columns };
+      let now = 0;
+      const progress = new CommandProgress(3, { stream, quiet: false, live: true, colors: false, now: () => now });
+      progress.startRow('typed-array (repetition 1)');
+      progress.update('measuring', { phase: 'measure', done: 0, total: 1000 });
+      now = 10_000;
+      progress.update('measuring', { phase: 'measure', done: 250, total: 1000, p99Ms: 2 });
+      progress.finish();
+      const last = stream.chunks.at(-2)!;
+      assert.equal(last, expected);
+      assert.ok(last.length - 1 < columns, `${last.length - 1} characters at ${columns} columns`);
+    }
+  });
+
+  it('live: a long phase is cut before the ETA is, and the ETA only counts down', () => {
+    const stream = { ...fakeStream(false), columns: 80 };
     let now = 0;
     const progress = new CommandProgress(3, { stream, quiet: false, live: true, colors: false, now: () => now });
-    progress.startRow('typed-array (repetition 1)');
-    progress.update('measuring', { phase: 'measure', done: 0, total: 1000 });
-    now = 10_000;
-    progress.update('measuring', { phase: 'measure', done: 250, total: 1000, p99Ms: 2 });
+    progress.startRow('partitioned-inheap · node22 (repetition 1)');
+    const phase = 'measuring 1,200,000 requests at 10,000/s with a forced GC every 10 s';
+    progress.update(phase, { phase: 'measure', done: 0, total: 1000 });
+    const shown: number[] = [];
+    // Rates that wobble by 10% make the raw estimate rise and fall; what is shown must not rise.
+    for (const [t, done] of [
+      [10_000, 250],
+      [11_000, 265],
+      [12_000, 300],
+      [13_000, 310],
+      [14_000, 350],
+    ] as const) {
+      now = t;
+      progress.update(phase, { phase: 'measure', done, total: 1000 });
+      const line = stream.chunks.at(-1)!;
+      assert.ok(line.length - 1 < 80, line);
+      const eta = /all ~(\d+):(\d+) min left$/.exec(line);
+      assert.ok(eta !== null, `the ETA is kept: ${line}`);
+      shown.push(Number(eta[1]) * 60 + Number(eta[2]));
+    }
     progress.finish();
-    const last = stream.chunks.at(-2)!;
-    // 250 of 1000 in 10 s: 30 s left in the row; the row takes 40 s, two more rows: 110 s in all.
-    assert.equal(last, '\r[1/3] typed-array (repetition 1) · measuring · 250/1,000 (25%) · p99 2.00 ms · 10 s elapsed · row ~30 s left · all ~1:50 min left');
+    for (let i = 1; i < shown.length; i++) assert.ok(shown[i]! <= shown[i - 1]!, `ETA rose: ${shown.join(', ')}`);
   });
 
   it('quiet: nothing at all', () => {

@@ -19,6 +19,43 @@ export interface ProgressOptions {
 
 /** How often the live line is redrawn, so that elapsed time ticks between the child's reports. */
 const REDRAW_MS = 250;
+/** How far above the shown ETA a new estimate must be to replace it (see #shownCommandLeftMs). */
+const ETA_RESET_RATIO = 1.5;
+/** Columns assumed for a live line on a terminal that does not say its width. */
+const LIVE_COLUMNS = 80;
+
+/** A live line in parts: `head` and `eta` always show; `optional` ones only where they fit. */
+export interface ProgressLineParts {
+  readonly head: string;
+  readonly phase: string;
+  readonly optional: readonly string[];
+  readonly eta: string | undefined;
+}
+
+/**
+ * One line that fits `columns`: the row and the ETA always, then the phase and the optional
+ * figures in their order as far as they fit, the phase cut short before the ETA is.
+ */
+export function fitProgressLine(parts: ProgressLineParts, columns = LIVE_COLUMNS): string {
+  const width = Math.max(20, columns - 1);
+  const join = (items: readonly string[]): string => items.join(' · ');
+  const tail = parts.eta === undefined ? [] : [parts.eta];
+  let kept: string[] = [];
+  for (const part of parts.optional) {
+    if (join([parts.head, parts.phase, ...kept, part, ...tail]).length <= width) kept = [...kept, part];
+  }
+  const whole = join([parts.head, parts.phase, ...kept, ...tail]);
+  if (whole.length <= width) return whole;
+  // Even without figures it is too long: cut the phase, then the head, never the ETA.
+  const fixed = join([parts.head, ...tail]).length + 3;
+  if (fixed + 2 <= width) return join([parts.head, truncateText(parts.phase, width - fixed), ...tail]);
+  const room = width - (tail[0]?.length ?? 0) - 3;
+  return join([truncateText(parts.head, Math.max(5, room)), ...tail]);
+}
+
+function truncateText(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
 
 /**
  * A command's progress, row by row. On a terminal one live line per row is redrawn in place
@@ -53,6 +90,8 @@ export class CommandProgress {
     | undefined;
   #timer: NodeJS.Timeout | undefined;
   #lineShown = false;
+  /** The command ETA last shown, and when. */
+  #shownEta: { leftMs: number; atMs: number } | undefined;
 
   constructor(totalRows: number, options: ProgressOptions) {
     this.#stream = options.stream;
@@ -146,20 +185,7 @@ export class CommandProgress {
   #draw(): void {
     const row = this.#row;
     if (row === undefined || this.#quiet) return;
-    const parts = [`${this.#prefix()} ${row.label}`, row.phase];
-    const figures = row.figures;
-    if (figures?.done !== undefined && figures.total !== undefined && figures.total > 0) {
-      parts.push(`${formatCount(figures.done)}/${formatCount(figures.total)} (${Math.floor((figures.done / figures.total) * 100)}%)`);
-    }
-    if (figures?.p99Ms !== undefined && Number.isFinite(figures.p99Ms)) parts.push(`p99 ${formatMs(figures.p99Ms)}`);
-    parts.push(`${formatDuration(this.#now() - row.start)} elapsed`);
-    const rowLeft = this.#rowLeftMs();
-    if (rowLeft !== undefined) parts.push(`row ~${formatDuration(rowLeft)} left`);
-    const commandLeft = this.#commandLeftMs();
-    if (commandLeft !== undefined && this.#totalRows > 1) parts.push(`all ~${formatDuration(commandLeft)} left`);
-    let line = parts.join(' · ');
-    const columns = this.#stream.columns;
-    if (columns !== undefined && columns > 10 && line.length >= columns) line = `${line.slice(0, columns - 2)}…`;
+    const line = fitProgressLine(this.#lineParts(row), this.#stream.columns);
     if (isTerminal(this.#stream)) {
       clearLine(this.#stream, 0);
       cursorTo(this.#stream, 0);
@@ -169,6 +195,41 @@ export class CommandProgress {
       this.#stream.write(`\r${line}`);
     }
     this.#lineShown = true;
+  }
+
+  /** The live line's parts, most needed first (see fitProgressLine). */
+  #lineParts(row: { label: string; start: number; phase: string; figures: RowProgress | undefined }): ProgressLineParts {
+    const figures = row.figures;
+    const optional: string[] = [];
+    const counted = figures?.done !== undefined && figures.total !== undefined && figures.total > 0;
+    if (counted) optional.push(`${Math.floor((figures.done! / figures.total!) * 100)}%`);
+    if (figures?.p99Ms !== undefined && Number.isFinite(figures.p99Ms)) optional.push(`p99 ${formatMs(figures.p99Ms)}`);
+    optional.push(`${formatDuration(this.#now() - row.start)} elapsed`);
+    if (counted) optional.push(`${formatCount(figures.done!)}/${formatCount(figures.total!)} requests`);
+    const many = this.#totalRows > 1;
+    const left = many ? this.#shownCommandLeftMs() : this.#rowLeftMs();
+    return {
+      head: `${this.#prefix()} ${row.label}`,
+      phase: row.phase,
+      optional,
+      eta: left === undefined ? undefined : `${many ? 'all ' : ''}~${formatDuration(left)} left`,
+    };
+  }
+
+  /**
+   * The command's ETA as shown: it only counts down, because an estimate that rises and falls
+   * between redraws reads as noise. A new estimate more than ETA_RESET_RATIO above the shown one
+   * is a real change of forecast (a row much slower than the rows before it) and is shown as is.
+   */
+  #shownCommandLeftMs(): number | undefined {
+    const estimate = this.#commandLeftMs();
+    if (estimate === undefined) return undefined;
+    const now = this.#now();
+    const shown = this.#shownEta;
+    const countedDown = shown === undefined ? undefined : Math.max(0, shown.leftMs - (now - shown.atMs));
+    const left = countedDown === undefined || estimate > countedDown * ETA_RESET_RATIO + 1000 ? estimate : Math.min(estimate, countedDown);
+    this.#shownEta = { leftMs: left, atMs: now };
+    return left;
   }
 
   /** What is left of the running row: projected from requests done while measuring, else from finished rows. */
