@@ -2,7 +2,9 @@ import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { renderSummaryMarkdown } from '../report/summary-table.js';
+import type { Scenario } from '../results/scenario-schema.js';
 import type { Results } from '../results/schema.js';
+import { loadScenario, scenarioNames } from '../workload/scenario.js';
 import { checkOutputFolder, createFolder } from './output-paths.js';
 
 /**
@@ -43,10 +45,23 @@ export function writeResultFiles(dir: string, results: Results): { json: string;
   return { json, markdown };
 }
 
-/** Points reports/latest at `dir` when the run was written under reports/. */
-export function markLatest(dir: string): void {
-  if (dirname(dir) !== reportsDir) return;
+/**
+ * Points reports/latest at `dir` when the run was written under reports/ and ran its scenario
+ * for the scenario's whole length. A run shortened with --duration is a check (a smoke test,
+ * a quick look at a flag), and moving `latest` to it would hide the last real comparison from
+ * whoever opens reports/latest next. Returns whether it moved.
+ */
+export function markLatest(dir: string, scenario?: Scenario): boolean {
+  if (dirname(dir) !== reportsDir) return false;
+  if (scenario !== undefined && isShortened(scenario)) return false;
   const latest = join(reportsDir, 'latest');
   rmSync(latest, { force: true, recursive: false });
   symlinkSync(basename(dir), latest);
+  return true;
+}
+
+/** True when `scenario` is a named scenario run for less than its own duration. */
+function isShortened(scenario: Scenario): boolean {
+  if (!scenarioNames().includes(scenario.name)) return false;
+  return scenario.durationSeconds < loadScenario(scenario.name).durationSeconds;
 }

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { describeEnvironment } from '../measure/environment.js';
 import { forcedGcNotes, renderMarkdownTable, renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../report/summary-table.js';
 import { verdictLines } from '../report/verdict.js';
@@ -45,8 +45,8 @@ export interface WrittenRun {
 export function writeRunOutput(dir: string, results: Results, print: (line: string) => void): WrittenRun {
   const files = writeResultFiles(dir, results);
   const html = writeHtmlReport(dir, results);
-  markLatest(dir);
-  const report = readerPath(dirname(dir) === reportsDir ? join(reportsDir, 'latest', 'index.html') : html);
+  const isLatest = markLatest(dir, results.settings.scenario);
+  const report = readerPath(isLatest ? join(reportsDir, 'latest', 'index.html') : html);
   const verdict = verdictLines(results, { reportPath: report });
   print('');
   print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
