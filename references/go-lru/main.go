@@ -24,6 +24,9 @@ func main() {
 }
 
 func run(args []string) int {
+	if len(args) > 0 && args[0] == "bench" {
+		return runBench(args[1:]) // bench.go: the lab's request log replayed in process
+	}
 	opts, err := parseFlags(args)
 	if errors.Is(err, errHelp) {
 		fmt.Println(usage)
