@@ -24,6 +24,9 @@ const probeTimeout = 5 * time.Second
 // exitRefused tells the Node side that nothing listens at the URL.
 const exitRefused = 3
 
+// errRefused: nothing listens at the URL.
+var errRefused = errors.New("connection refused")
+
 // runDrive is the drive subcommand: it returns the process's exit code.
 func runDrive(args []string) int {
 	opts, err := parseDriveFlags(args)
@@ -45,23 +48,53 @@ func runDrive(args []string) int {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(2)
 	}
+	stop := make(chan struct{})
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(signals)
+	go func() {
+		<-signals
+		close(stop)
+	}()
 
-	probe, err := net.DialTimeout("tcp", opts.target.dialAddr, probeTimeout)
-	if err != nil {
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			fmt.Fprintf(os.Stderr, "connection refused: %s\n", opts.url)
-			return exitRefused
-		}
-		fmt.Fprintf(os.Stderr, "load-driver: cannot connect to %s: %v\n", opts.url, oneLine(err))
+	out, sum, err := drive(opts, requests, stop)
+	if errors.Is(err, errRefused) {
+		fmt.Fprintf(os.Stderr, "connection refused: %s\n", opts.url)
 		return exitRefused
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "load-driver: %v\n", oneLine(err))
+		return 1
+	}
+	if _, err := outFile.Write(out.encode()); err != nil {
+		fmt.Fprintf(os.Stderr, "load-driver: --out %s: %v\n", opts.outFile, oneLine(err))
+		return 1
+	}
+	if err := outFile.Close(); err != nil {
+		fmt.Fprintf(os.Stderr, "load-driver: --out %s: %v\n", opts.outFile, oneLine(err))
+		return 1
+	}
+	os.Stdout.Write(sum.jsonLine())
+	return 0
+}
+
+// drive sends every request on the schedule the options fix and waits for the answers, or
+// stops early when stop closes. Its only errors come before the first send: errRefused, or a
+// service that cannot be reached at all.
+func drive(opts driveOptions, requests []fileRequest, stop <-chan struct{}) (*outcomes, summary, error) {
+	probe, err := net.DialTimeout("tcp", opts.target.dialAddr, probeTimeout)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return nil, summary{}, errRefused
+	}
+	if err != nil {
+		return nil, summary{}, fmt.Errorf("cannot connect to %s: %v", opts.url, oneLine(err))
 	}
 	if !isLoopbackAddr(probe.RemoteAddr()) {
 		probe.Close()
-		return usageError(fmt.Errorf("--url %s is not a loopback address", opts.url))
+		return nil, summary{}, fmt.Errorf("--url %s is not a loopback address", opts.url)
 	}
 
 	wire := serialiseRequests(requests, opts.target.hostHeader, opts.target.basePath)
-	requests = nil
 	out := newOutcomes(wire.count())
 	sched := newSchedule(opts.startUnixMs, opts.rate, time.Now())
 	dialCtx, cancelDials := context.WithCancel(context.Background())
@@ -71,41 +104,31 @@ func runDrive(args []string) int {
 	p.adopt(probe)
 
 	var stopping atomic.Bool
-	stopped := make(chan struct{})
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
-	defer signal.Stop(signals)
+	sendingDone := make(chan struct{})
 	go func() {
-		<-signals
-		stopping.Store(true)
-		close(stopped)
+		select {
+		case <-stop:
+			stopping.Store(true)
+		case <-sendingDone:
+		}
 	}()
-
 	sweepDone := make(chan struct{})
 	go sweepEvery(p, sweepInterval(opts.timeoutMs), sweepDone)
 
 	sendAll(p, &stopping)
+	close(sendingDone)
 
 	drainEndNs := int64(0)
 	if n := wire.count(); n > 0 {
 		drainEndNs = sched.dueNs(n-1) + int64(opts.drainTimeoutMs*1e6)
 	}
-	awaitAnswers(p, drainEndNs, stopped)
+	awaitAnswers(p, drainEndNs, stop)
 	close(sweepDone)
 	p.abort(cancelDials)
 
-	if _, err := outFile.Write(out.encode()); err != nil {
-		fmt.Fprintf(os.Stderr, "load-driver: --out %s: %v\n", opts.outFile, oneLine(err))
-		return 1
-	}
-	if err := outFile.Close(); err != nil {
-		fmt.Fprintf(os.Stderr, "load-driver: --out %s: %v\n", opts.outFile, oneLine(err))
-		return 1
-	}
 	figures := p.figures
 	figures.lastSendNs = p.lastSendNs.Load()
-	os.Stdout.Write(summarise(out, figures).jsonLine())
-	return 0
+	return out, summarise(out, figures), nil
 }
 
 // sendAll dispatches every request at its due time, from a goroutine that keeps one thread (so
