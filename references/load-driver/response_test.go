@@ -56,11 +56,11 @@ func TestInterimAnswersAreSkipped(t *testing.T) {
 
 func TestWhenTheConnectionEndsAfterAnAnswer(t *testing.T) {
 	cases := map[string]bool{
-		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":                                 true,
-		"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n":            false,
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":                                  true,
+		"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n":             false,
 		"HTTP/1.1 200 OK\r\nConnection: Keep-Alive, Close\r\nContent-Length: 0\r\n\r\n": false,
-		"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n":                                 false,
-		"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n":       true,
+		"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n":                                  false,
+		"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n":        true,
 		"HTTP/1.1 200 OK\r\n\r\nbody to the close":                                      false,
 	}
 	for raw, want := range cases {
