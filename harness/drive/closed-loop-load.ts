@@ -5,6 +5,7 @@ import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { prepareFastHistograms } from '../results/histogram.js';
 import type { DriveOutcome, EncodedLatencies, WindowSample } from '../results/schema.js';
 import { type RequestLog, requestAt } from '../workload/request-log.js';
+import { fellBehind } from './drive-figures.js';
 import { type ServerStats, StatsWindows } from './stats-windows.js';
 
 export interface HttpLoadOptions {
@@ -124,7 +125,7 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
       sent: Math.min(next, log.count),
       completed,
       notSent: Math.max(0, log.count - next),
-      saturated: achievedRate < options.rate * 0.95,
+      saturated: fellBehind({ targetRate: options.rate, achievedRate }),
       maxSendLagMs: 0,
       elapsedMs,
     },

@@ -9,16 +9,16 @@ import type { DriveOutcome } from '../results/schema.js';
 import {
   MAX_TURN_MS,
   OPEN_LOOP_DRAIN_TIMEOUT_MS,
-  OPEN_LOOP_FELL_BEHIND_MS,
   OPEN_LOOP_MAX_CONNECTIONS,
   OPEN_LOOP_TIMEOUT_MS,
   OPEN_LOOP_TIMEOUT_SWEEP_MS,
   OPEN_LOOP_WARM_UP_RATE,
   OPEN_LOOP_WARM_UP_REQUESTS,
-  SATURATION_THRESHOLD,
 } from '../tuning.js';
 import type { RequestLog } from '../workload/request-log.js';
 import { type HttpLoadOutcome, httpRequestAt } from './closed-loop-load.js';
+import { openLoopDriveOutcome } from './drive-figures.js';
+import { SendLagCounts } from './send-lag.js';
 import { StatsWindows } from './stats-windows.js';
 
 // ---- options and results ----
@@ -184,8 +184,7 @@ class OpenLoopRun {
   #waited = 0;
   #totalWaitMs = 0;
   #longestWaitMs = 0;
-  #sendLagSumMs = 0;
-  #maxSendLagMs = 0;
+  readonly #sendLag = new SendLagCounts();
   #lastSentAt: number;
   #lastSentLagMs = 0;
 
@@ -235,9 +234,7 @@ class OpenLoopRun {
     while (this.#next < due) {
       const i = this.#next++;
       const now = performance.now();
-      const lag = now - (this.startMs + i * this.#intervalMs);
-      this.#sendLagSumMs += lag;
-      if (lag > this.#maxSendLagMs) this.#maxSendLagMs = lag;
+      this.#sendLag.record(now - (this.startMs + i * this.#intervalMs));
       if (this.#queueHead === i) {
         // Nothing queued before it: straight onto an idle connection, or a new one below the cap.
         const connection = this.#idle.pop() ?? this.#open();
@@ -402,18 +399,17 @@ class OpenLoopRun {
   }
 
   drive(): DriveOutcome {
-    const sendSpanMs = Math.max(this.#lastSentAt - this.startMs, this.#intervalMs);
-    const achievedRate = this.sent <= 1 ? (this.sent === this.#log.count ? this.#rate : 0) : Math.min(this.#rate, (this.sent - 1) / (sendSpanMs / 1000));
-    return {
-      targetRate: this.#rate,
-      achievedRate,
+    return openLoopDriveOutcome({
+      rate: this.#rate,
+      count: this.#log.count,
       sent: this.sent,
       completed: this.completed,
       notSent: this.notSent,
-      saturated: achievedRate < this.#rate * SATURATION_THRESHOLD || this.#lastSentLagMs > OPEN_LOOP_FELL_BEHIND_MS || this.notSent > 0,
-      maxSendLagMs: this.#maxSendLagMs,
+      lastSendMs: this.#lastSentAt - this.startMs,
+      lastSendLagMs: this.#lastSentLagMs,
       elapsedMs: this.finishedAt - this.startMs,
-    };
+      sendLag: this.#sendLag.figures(),
+    });
   }
 
   pool(): PoolFigures {
@@ -424,7 +420,7 @@ class OpenLoopRun {
       waited: this.#waited,
       totalWaitMs: this.#totalWaitMs,
       longestWaitMs: this.#longestWaitMs,
-      meanSendLagMs: this.#next === 0 ? 0 : this.#sendLagSumMs / this.#next,
+      meanSendLagMs: this.#sendLag.meanMs,
     };
   }
 

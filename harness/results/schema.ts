@@ -38,7 +38,40 @@ export interface Environment {
   readonly runtimes?: ReadonlyArray<{ readonly name: string; readonly version: string }>;
   /** How busy the machine was while the rows ran (harness/measure/host-load.ts); absent in older files. */
   readonly hostLoad?: HostLoad;
+  /** `load` only: what the driver measured against a server that costs nothing, before the rows; absent in older files. */
+  readonly rulerFloor?: RulerFloor;
 }
+
+/**
+ * Which driver loaded the services of a `load` run: the Node open-loop driver
+ * (harness/drive/open-loop-load.ts), the compiled one (references/load-driver, run by
+ * harness/drive/compiled-driver.ts), or autocannon, closed loop.
+ */
+export type ServiceLevelDriver = 'open-loop' | 'open-loop-compiled' | 'closed-loop';
+
+/**
+ * The ruler's floor (harness/drive/ruler-floor.ts): the run's driver, at the run's rate, against
+ * a null server that answers every request at once, in a process of its own. What it measures
+ * there is the driver's own share of every latency (its scheduling, its client, the loopback),
+ * so a contender's figure near it says more of the driver than of the contender. Failing to
+ * measure it does not fail the run: the reason is kept instead.
+ */
+export type RulerFloor =
+  | {
+      readonly state: 'measured';
+      readonly driver: ServiceLevelDriver;
+      /** What answered: the compiled driver's null server, or a Node one. */
+      readonly server: string;
+      /** Requests per second asked for: the run's rate. */
+      readonly rate: number;
+      /** Requests answered, and the wall ms of the load. */
+      readonly completed: number;
+      readonly durationMs: number;
+      readonly latency: { readonly p50Ms: number; readonly p99Ms: number; readonly p999Ms: number; readonly maxMs: number };
+      /** How late the driver sent; absent for the closed-loop driver, which has no due times. */
+      readonly sendLag?: SendLag;
+    }
+  | { readonly state: 'failed'; readonly driver: ServiceLevelDriver; readonly reason: string };
 
 /**
  * The machine's business during a run, seen by the lab's own (mostly idle) parent process: what
@@ -90,7 +123,7 @@ export interface RunSettings {
     readonly connections: number;
     readonly target: string | null;
     /** Absent in files from before the open-loop driver: those were closed loop. */
-    readonly driver?: 'open-loop' | 'closed-loop';
+    readonly driver?: ServiceLevelDriver;
   };
   /**
    * The command line that made these results, as the command received it (`run --impl ...`),
@@ -372,6 +405,21 @@ export interface DriveOutcome {
   readonly maxSendLagMs: number;
   /** Wall ms from the start to the last completion. */
   readonly elapsedMs: number;
+  /**
+   * How late the open-loop drivers wrote their requests, each from its due time: included in
+   * every latency, so the driver's own share of it. Absent for autocannon (closed loop, no due
+   * times), for in-process runs and in older results.
+   */
+  readonly sendLag?: SendLag;
+}
+
+/** Ms from each request's due time to the driver writing it, over a run's requests. */
+export interface SendLag {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+  readonly meanMs: number;
 }
 
 export interface Mismatch {
