@@ -105,6 +105,30 @@ export const OPEN_LOOP_TIMEOUT_SWEEP_MS = 100;
 export const OPEN_LOOP_WARM_UP_REQUESTS = 2_000;
 export const OPEN_LOOP_WARM_UP_RATE = 10_000;
 
+/**
+ * How far ahead of now request 0 falls due when the compiled driver (references/load-driver)
+ * loads a service: the binary must start, read its request file and be ready first, or its first
+ * requests go out late (timed from their due time all the same, so the lag shows rather than
+ * hides). Starting takes a few ms; reading the file about 100 ms per million requests, hence a
+ * base and a share per million requests of the log.
+ */
+export const COMPILED_DRIVER_LEAD_MS = 300;
+export const COMPILED_DRIVER_LEAD_MS_PER_MILLION = 300;
+
+/**
+ * The ruler's floor (harness/drive/ruler-floor.ts): before the first row, `load` drives a null
+ * server with the run's driver at the run's rate for this long, or for the run's duration when
+ * shorter. Five seconds at a few thousand requests a second is over 10,000 requests, enough for
+ * a p99.9 of ten or more samples, at a cost small beside the rows.
+ */
+export const RULER_FLOOR_MAX_MS = 5_000;
+
+/**
+ * A contender's p99 or p99.9 below this multiple of the same percentile of the ruler's floor
+ * may be the driver's rather than the contender's: the verdict says so.
+ */
+export const RULER_FLOOR_MARGIN = 3;
+
 // ---- measure: forced GC in `concurrent` mode ----
 
 /** One allocation of `concurrent` mode's burst: a 4 MiB array, a large object. */
