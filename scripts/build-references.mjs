@@ -11,8 +11,8 @@
 //   node scripts/build-references.mjs            exit 1 if any service with a toolchain fails
 //   node scripts/build-references.mjs --optional always exit 0 (npm install)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const optional = process.argv.includes('--optional');
@@ -80,5 +80,8 @@ for (const build of builds) {
     } else process.stderr.write(`${output}\nreadstate-lab: ${build.name} did not build\n`);
   }
 }
+// An installed copy (inside node_modules) keeps only the binaries: cargo's target folder holds
+// about 110 MiB of intermediate build output that nothing reads again.
+if (root.split(sep).includes('node_modules')) rmSync(join(out, 'rust-target'), { recursive: true, force: true });
 if (failed > 0 && !optional) process.exitCode = 1;
 if (!existsSync(out)) process.exitCode = 1;

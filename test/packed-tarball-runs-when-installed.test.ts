@@ -53,6 +53,16 @@ describe('the packed tarball, installed in an empty folder', () => {
     const sqliteBuild = join('node_modules', 'better-sqlite3', 'build', 'Release');
     cpSync(join(root, sqliteBuild), join(user, sqliteBuild), { recursive: true });
 
+    // The package stands alone: the README's links and images resolve inside it, and no source
+    // map points at a TypeScript source the package does not hold.
+    const installedRoot = join(user, 'node_modules', 'readstate-lab');
+    const readme = readFileSync(join(installedRoot, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)(#[^)]*)?\)/g)].map((match) => match[1]!);
+    assert.ok(links.length > 5, `the README links its docs: ${links.join(', ')}`);
+    for (const link of links) assert.ok(existsSync(join(installedRoot, link)), `README link ${link} resolves in the package`);
+    const maps = (await execa('find', [join(installedRoot, 'dist'), '-name', '*.map'])).stdout.trim();
+    assert.equal(maps, '', 'no source maps in the package');
+
     const npx = (args: readonly string[]) => execa('npx', ['--offline', 'readstate-lab', ...args], { cwd: user, reject: false, stdin: 'ignore' });
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     assert.equal((await npx(['--version'])).stdout, version);
