@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { compiledDriverPath } from '../harness/drive/compiled-driver-binary.js';
 import type { Results } from '../harness/results/schema.js';
 import { referenceUnavailableReason } from '../implementations/reference-services.js';
 import { runCli, tempDir } from './support/cli.js';
@@ -28,7 +29,9 @@ describe('readstate-lab load and profile', () => {
     ]);
     assert.equal(exitCode, 0, stderr + stdout);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-    assert.deepEqual(results.settings.serviceLevel, { connections: 512, target: null, driver: 'open-loop' });
+    // The compiled driver where it is built, else the Node one.
+    const driver = existsSync(compiledDriverPath()) ? 'open-loop-compiled' : 'open-loop';
+    assert.deepEqual(results.settings.serviceLevel, { connections: 512, target: null, driver });
     assert.deepEqual(
       results.rows.map((row) => row.contender),
       contenders,

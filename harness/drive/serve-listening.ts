@@ -1,14 +1,15 @@
 import type { ResultPromise } from 'execa';
 
 /**
- * Resolves with the URL a `readstate-lab serve` child prints once it listens ("listening on
- * URL"); rejects with its last line if it exits first, or after `timeoutMs`. The child must be
- * started with execa's `all: true`.
+ * Resolves with the URL a `readstate-lab serve` child (or any server that says it the same
+ * way, named `what` in errors) prints once it listens ("listening on URL"); rejects with its
+ * last line if it exits first, or after `timeoutMs`. The child must be started with execa's
+ * `all: true`.
  */
-export function waitForListening(child: ResultPromise, timeoutMs: number): Promise<string> {
+export function waitForListening(child: ResultPromise, timeoutMs: number, what = 'serve'): Promise<string> {
   let output = '';
   return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in ${timeoutMs / 1000} s: ${output.trim()}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in ${timeoutMs / 1000} s: ${output.trim()}`)), timeoutMs);
     child.all!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
@@ -19,7 +20,7 @@ export function waitForListening(child: ResultPromise, timeoutMs: number): Promi
     });
     void child.then((result) => {
       clearTimeout(timer);
-      reject(new Error(`serve exited (${result.exitCode ?? result.signal}) before listening: ${output.trim().split('\n').pop() ?? ''}`));
+      reject(new Error(`${what} exited (${result.exitCode ?? result.signal}) before listening: ${output.trim().split('\n').pop() ?? ''}`));
     });
   });
 }

@@ -4,8 +4,10 @@ import { type MergedResults, type MergedRun, runOfRow } from '../results/results
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
 import { attributeStalls, type Stall, stallRuleText } from '../results/stall-attribution.js';
 import { contenderColors } from './colors.js';
+import { driverText, sendLagText, serviceDriver } from './driver-text.js';
 import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
+import { rulerFloorText } from './ruler-floor-text.js';
 import { type StorePressureSeries, storePressureSeries } from './store-pressure.js';
 import { forcedGcNotes } from './summary-table.js';
 
@@ -227,6 +229,7 @@ export function buildRunReport(input: Results): RunReportModel {
     ['memory', formatBytes(env.totalMemoryBytes)],
     ['platform', `${env.platform} ${env.arch}`],
     ...(env.hostLoad?.floor === undefined ? [] : [['machine floor', machineFloorText(env.hostLoad.floor)] as [string, string]]),
+    ...driverSettings(results, completed),
     ['node flags', env.nodeFlags.join(' ')],
   ];
   const notes = forcedGcNotes(results);
@@ -275,7 +278,25 @@ function forcedGcText(scenario: Results['settings']['scenario']): string {
 
 /** Service-level runs before the open-loop driver carried no `driver`: they were closed loop. */
 function closedLoopRun(settings: Results['settings']): boolean {
-  return settings.serviceLevel === undefined ? settings.closedLoop : settings.serviceLevel.driver !== 'open-loop';
+  return settings.serviceLevel === undefined ? settings.closedLoop : serviceDriver(settings) === 'closed-loop';
+}
+
+/**
+ * A `load` run's driver, what it measured against a server that costs nothing (the ruler's
+ * floor, beside the machine's), and how late it sent each row's requests: the driver's own
+ * share of every latency.
+ */
+function driverSettings(results: Results, completed: readonly CompletedRow[]): Array<[string, string]> {
+  const driver = serviceDriver(results.settings);
+  if (driver === undefined) return [];
+  const out: Array<[string, string]> = [['driver', driverText(driver)]];
+  const floor = results.environment.rulerFloor;
+  if (floor !== undefined) out.push(['driver floor', rulerFloorText(floor)]);
+  const lags = completed.flatMap((row) =>
+    row.measurement.drive.sendLag === undefined ? [] : [`${row.contender} ${sendLagText(row.measurement.drive.sendLag)}`],
+  );
+  if (lags.length > 0) out.push(['sent late by', lags.join('; ')]);
+  return out;
 }
 
 function rateText(results: Results): string {
@@ -283,7 +304,7 @@ function rateText(results: Results): string {
   if (serviceLevel === undefined) return `${formatCount(scenario.rate)} requests/s, ${closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`;
   const driver = closedLoopRun(results.settings)
     ? `CLOSED loop: ${serviceLevel.connections} autocannon connections, each waits for its answer`
-    : `open loop, a pool of up to ${formatCount(serviceLevel.connections)} keep-alive connections`;
+    : `open loop${serviceDriver(results.settings) === 'open-loop-compiled' ? ' (compiled driver)' : ''}, a pool of up to ${formatCount(serviceLevel.connections)} keep-alive connections`;
   return `${formatCount(scenario.rate)} requests/s over HTTP, ${driver}, ${scenario.durationSeconds} s${serviceLevel.target === null ? '' : `, target ${serviceLevel.target}`}`;
 }
 

@@ -2,8 +2,10 @@ import { storeLatencyText } from '../results/compare-settings.js';
 import { type MergedResults, runOfRow } from '../results/results-file.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import { driverText, serviceDriver } from './driver-text.js';
 import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
+import { rulerFloorText } from './ruler-floor-text.js';
 import { verdictLines } from './verdict.js';
 
 export const SUMMARY_COLUMNS = [
@@ -166,10 +168,19 @@ export function renderSummaryMarkdown(results: Results): string {
         ? "Latencies are medians over repetitions; p50-max are per request, measured from each request's intended start. " +
           'B/request and scavenges/100k: what the measured thread allocated on its heap per request and its scavenges per 100,000 requests; ' +
           'hit p99.9 and miss p99: requests the cache answered at once and requests that waited for the store; "-": not measured.'
-        : settings.serviceLevel.driver === 'open-loop'
+        : serviceDriver(settings) !== 'closed-loop'
           ? "Latencies are per request over HTTP, measured from each request's intended start (open loop)."
           : 'Latencies are per request, measured from just before autocannon wrote it to its response (closed loop).'),
     ...(environment.hostLoad?.floor === undefined ? [] : [`Machine floor: ${machineFloorText(environment.hostLoad.floor)}.`]),
+    ...driverLines(results),
     '',
   ].join('\n');
+}
+
+/** A `load` run's driver and its floor, beside the machine's floor. */
+function driverLines(results: Results): string[] {
+  const driver = serviceDriver(results.settings);
+  if (driver === undefined) return [];
+  const floor = results.environment.rulerFloor;
+  return [`Driver: ${driverText(driver)}${floor === undefined ? '' : `; its floor: ${rulerFloorText(floor)}`}.`];
 }

@@ -1,4 +1,5 @@
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import { RULER_FLOOR_MARGIN } from '../tuning.js';
 import { formatMs } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
 
@@ -106,8 +107,36 @@ function warnings(results: Results): string[] {
     );
   }
 
+  out.push(...nearTheRulersFloor(results));
+
   const missed = rowsWithoutForcedGc(results);
   if (missed !== undefined) out.push(`warning: ${missed}`);
+  return out;
+}
+
+/**
+ * A contender's p99 or p99.9 within RULER_FLOOR_MARGIN of the same percentile the driver
+ * measured against a server that costs nothing (the ruler's floor): at that distance the
+ * driver's own share of every latency may be what the figure shows.
+ */
+function nearTheRulersFloor(results: Results): string[] {
+  const floor = results.environment.rulerFloor;
+  if (floor?.state !== 'measured') return [];
+  const percentiles = [
+    { label: 'p99', figure: (c: ContenderSummary) => c.p99Ms.median, floorMs: floor.latency.p99Ms },
+    { label: 'p99.9', figure: (c: ContenderSummary) => c.p999Ms.median, floorMs: floor.latency.p999Ms },
+  ];
+  const out: string[] = [];
+  for (const contender of results.contenders.filter((c) => c.completed > 0)) {
+    for (const { label, figure, floorMs } of percentiles) {
+      const value = figure(contender);
+      if (!Number.isFinite(value) || !Number.isFinite(floorMs) || value >= RULER_FLOOR_MARGIN * floorMs) continue;
+      out.push(
+        `warning: ${label} of ${contender.contender} (${formatMs(value)}) is within ${RULER_FLOOR_MARGIN}x of the driver's own floor (${formatMs(floorMs)}): ` +
+          `the driver, not ${contender.contender}, may set it`,
+      );
+    }
+  }
   return out;
 }
 

@@ -3,16 +3,21 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { serviceContenders } from '../../../implementations/registry.js';
 import { type HttpLoadOutcome, runHttpLoad } from '../../drive/closed-loop-load.js';
+import { runCompiledLoad } from '../../drive/compiled-driver.js';
+import { compiledDriverUnavailableReason } from '../../drive/compiled-driver-binary.js';
 import { externalIntegrity, loadOneService, toMeasurement } from '../../drive/load-one-service.js';
 import { runOpenLoopLoad } from '../../drive/open-loop-load.js';
+import { writeRequestFile } from '../../drive/request-file.js';
+import { measureRulerFloor } from '../../drive/ruler-floor.js';
 import { describeError, UsageError } from '../../errors.js';
 import { HostLoadMonitor } from '../../measure/host-load.js';
+import { sendLagText } from '../../report/driver-text.js';
+import { rulerFloorText } from '../../report/ruler-floor-text.js';
 import { summarizeRow } from '../../results/aggregate.js';
-import type { Scenario } from '../../results/scenario-schema.js';
-import type { Row, RowMeasurement } from '../../results/schema.js';
+import type { Row, RowMeasurement, RulerFloor, ServiceLevelDriver } from '../../results/schema.js';
 import { chooseRuntimes, type Runtime } from '../../runtimes/locate.js';
 import { parseStoreLatency } from '../../store/latency-profile.js';
-import { BASE_NODE_FLAGS } from '../../tuning.js';
+import { BASE_NODE_FLAGS, RULER_FLOOR_MAX_MS } from '../../tuning.js';
 import type { RequestLog } from '../../workload/request-log.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { writeWarmFile } from '../../workload/warm-file.js';
@@ -29,8 +34,8 @@ import { applyOverrides } from '../scenario-overrides.js';
 export const loadHelp = `readstate-lab load: every contender as an HTTP service in its own process, driven open-loop
 
 Usage: readstate-lab load [--impl a,b] [--scenario NAME] [--duration S] [--rate N]
-                          [--capacity N] [--max-connections N] [--closed-loop [--connections N]]
-                          [--target URL] [--out DIR]
+                          [--capacity N] [--driver compiled|node] [--max-connections N]
+                          [--closed-loop [--connections N]] [--target URL] [--out DIR]
 
   --impl a,b           contenders (default: every one available here): cache contenders run
                        behind 'readstate-lab serve'; go-lru, go-lru-go1.19 and rust-btree are
@@ -40,6 +45,11 @@ Usage: readstate-lab load [--impl a,b] [--scenario NAME] [--duration S] [--rate 
   --duration S         seconds of load (default: the scenario's)
   --rate N             requests per second (default: the scenario's)
   --capacity N         read states each service caches (default: the scenario's)
+  --driver D           the open-loop driver: compiled (references/load-driver, Go, built by
+                       npm run build:references; the default when built: it sleeps on Go's
+                       fine-grained timers, so sends leave close to their due time) or node
+                       (the lab's Node driver, on millisecond timers: a send may leave up to
+                       ~1 ms late, in every latency; the default when no compiled one is built)
   --max-connections N  the open-loop driver's connection cap (default 512)
   --closed-loop        autocannon instead, the contrast: each connection waits for its answer
                        before its next request, which hides stalls (coordinated omission)
@@ -57,10 +67,15 @@ ${OUTPUT_HELP}
 Open loop: request i is due at start + i/rate and timed from that moment, sent on a pool of
 keep-alive connections that grows so that a due request never waits for a free connection
 unless the cap is reached (then it waits, still timed from its due time, and the results say
-how often). Every service is warmed with the same states, gets the scenario's forced GCs, and
-writes back to its own SQLite file; after the load it is stopped with SIGTERM and its file is
-checked against what the acknowledged requests imply. Exit 1 when a row failed, lost read
-states or measured nothing.`;
+how often). How late each request left (its send lag) is in every latency; the results keep
+it per row. Before the first row, the run's driver loads a null server (one that answers at
+once) at the run's rate for up to 5 s: the ruler's floor, what the driver itself adds to
+every latency. The report shows it beside the machine's floor, and the verdict warns of a
+p99 or p99.9 within 3x of it. Every service is warmed with the same states, gets the
+scenario's forced GCs, and writes back to its own SQLite file; after the load it is stopped
+with SIGTERM and its file is checked against what the acknowledged requests imply. A target
+that refuses connections fails its row ("connection refused: URL"). Exit 1 when a row
+failed, lost read states or measured nothing.`;
 
 export async function loadCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
   const { values } = parseFlags(args, {
@@ -72,6 +87,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     'max-connections': { type: 'string' },
     'closed-loop': { type: 'boolean', default: false },
     connections: { type: 'string' },
+    driver: { type: 'string' },
     target: { type: 'string' },
     'store-latency': { type: 'string', default: 'none' },
     out: { type: 'string' },
@@ -88,6 +104,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   if (values.connections !== undefined && !closedLoop)
     throw new UsageError('--connections is for --closed-loop; the open-loop driver grows its pool as needed (--max-connections caps it)');
   const connections = numberFlag('connections', values.connections ?? '50', { min: 1, max: 10_000, integer: true })!;
+  const driver = chooseDriver(values.driver, closedLoop);
   const maxConnections = numberFlag('max-connections', values['max-connections'] ?? '512', { min: 1, max: 60_000, integer: true })!;
   const target = values.target === undefined ? undefined : checkTarget(values.target);
   const storeLatency = parseStoreLatency(values['store-latency']);
@@ -110,6 +127,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   // Every Node service on every runtime; a reference binary (Go, Rust) once, on no JS runtime.
   const runtimes = target === undefined ? chooseRuntimes(listFlag(values.runtime)) : [];
   const output = new CommandOutput(values, print);
+  if (driver.note !== undefined) output.note(driver.note);
   const chosen: ChosenContender[] =
     target !== undefined
       ? [{ name: `external ${target}`, kind: 'service' }]
@@ -126,19 +144,30 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   );
   const progress = output.progress(jobs.length);
   const interrupt = onInterrupt(() => progress.note('stopping after the current contender; finished rows are kept'));
-  const driver = closedLoop ? `autocannon, ${connections} connections (closed loop)` : `open loop, up to ${maxConnections} connections`;
+  const driverDescription = closedLoop
+    ? `autocannon, ${connections} connections (closed loop)`
+    : `open loop${driver.name === 'open-loop-compiled' ? ' (compiled driver)' : ''}, up to ${maxConnections} connections`;
   // The load generator runs in this process, so its timers say nothing of the machine's noise:
   // only the load average is watched here, and the machine's floor probed before any load.
   const hostLoad = new HostLoadMonitor();
   hostLoad.probeFloor();
-  const loading = `${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driver}`;
+  const loading = `${log.count.toLocaleString('en-US')} requests at ${scenario.rate.toLocaleString('en-US')}/s, ${driverDescription}`;
+  // The compiled driver reads the log as a request file: written once, for every row.
+  const requestFile = driver.name === 'open-loop-compiled' ? join(dir, 'requests.bin') : undefined;
+  const driveWith = (url: string, requests: RequestLog, file?: string): Promise<HttpLoadOutcome> => {
+    const windowMs = scenario.windowSeconds * 1000;
+    if (driver.name === 'closed-loop') return runHttpLoad({ url, log: requests, rate: scenario.rate, connections, windowMs, timeoutSeconds: 10 });
+    if (driver.name === 'open-loop') return runOpenLoopLoad({ url, log: requests, rate: scenario.rate, windowMs, maxConnections });
+    return runCompiledLoad({ url, log: requests, rate: scenario.rate, windowMs, maxConnections, ...(file === undefined ? {} : { requestFile: file }) });
+  };
   const loadThenReport = (url: string): Promise<HttpLoadOutcome> => {
     progress.update(loading, undefined, (log.count / scenario.rate) * 1000);
-    return drive(url, log, scenario, closedLoop, connections, maxConnections);
+    return driveWith(url, log, requestFile);
   };
 
   const rows: Row[] = [];
   let warmFile: string | undefined;
+  let rulerFloor: RulerFloor | undefined;
   try {
     if (target === undefined) {
       // One warm file for every service: each starts with the same states in its cache.
@@ -147,6 +176,18 @@ export async function loadCommand(args: readonly string[], print: (line: string)
       output.note(`writing ${scenario.capacity.toLocaleString('en-US')} warm read states for every service`);
       writeWarmFile(warmFile, new Workload(scenario, scenario.seed).warmStates(scenario.capacity));
     }
+    if (requestFile !== undefined) writeRequestFile(requestFile, log);
+    // The ruler's floor, with the rows' own driver and settings, before any service runs.
+    const floorSeconds = Math.min(RULER_FLOOR_MAX_MS / 1000, scenario.durationSeconds);
+    progress.note(`measuring the driver's own floor: a null server at ${scenario.rate.toLocaleString('en-US')}/s for ${floorSeconds} s`);
+    rulerFloor = await measureRulerFloor({
+      driver: driver.name,
+      log,
+      rate: scenario.rate,
+      durationSeconds: scenario.durationSeconds,
+      load: (url, requests) => driveWith(url, requests),
+    });
+    progress.note(`driver floor: ${rulerFloorText(rulerFloor)}`);
     for (const { contender, runtime } of jobs) {
       if (interrupt.signal.aborted) break;
       const fields = runtime === undefined ? undefined : runtimeFields(contender.name, runtime, runtimes);
@@ -186,29 +227,28 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     progress.finish();
     interrupt.dispose();
     if (warmFile !== undefined) rmSync(warmFile, { force: true });
+    if (requestFile !== undefined) rmSync(requestFile, { force: true });
     rmSync(work, { recursive: true, force: true });
   }
 
-  const results = withRuntimeVersions(
-    assembleResults(
-      runId,
-      {
-        scenario,
-        contenderNames: chosen.map((contender) => contender.name),
-        repeat: 1,
-        closedLoop,
-        store: 'sqlite',
-        storeLatency: storeLatency ?? null,
-        requestsFile: null,
-        serviceLevel: { connections: closedLoop ? connections : maxConnections, target: target ?? null, driver: closedLoop ? 'closed-loop' : 'open-loop' },
-        invocation: ['load', ...args],
-      },
-      rows,
-      [],
-      hostLoad.stop(),
-    ),
-    runtimes,
+  const assembled = assembleResults(
+    runId,
+    {
+      scenario,
+      contenderNames: chosen.map((contender) => contender.name),
+      repeat: 1,
+      closedLoop,
+      store: 'sqlite',
+      storeLatency: storeLatency ?? null,
+      requestsFile: null,
+      serviceLevel: { connections: closedLoop ? connections : maxConnections, target: target ?? null, driver: driver.name },
+      invocation: ['load', ...args],
+    },
+    rows,
+    [],
+    hostLoad.stop(),
   );
+  const results = withRuntimeVersions(rulerFloor === undefined ? assembled : { ...assembled, environment: { ...assembled.environment, rulerFloor } }, runtimes);
   const written = writeRunOutput(dir, results, output.print);
   const bad = rows.filter((row) => row.state === 'failed' || !row.summary.integrityOk || row.summary.latency.count === 0);
   let code = 0;
@@ -230,11 +270,21 @@ function checkTarget(raw: string): string {
   return raw.replace(/\/$/, '');
 }
 
-function drive(url: string, log: RequestLog, scenario: Scenario, closedLoop: boolean, connections: number, maxConnections: number): Promise<HttpLoadOutcome> {
-  const windowMs = scenario.windowSeconds * 1000;
-  return closedLoop
-    ? runHttpLoad({ url, log, rate: scenario.rate, connections, windowMs, timeoutSeconds: 10 })
-    : runOpenLoopLoad({ url, log, rate: scenario.rate, windowMs, maxConnections });
+/**
+ * The driver --driver and --closed-loop ask for: the compiled one by default where it is built,
+ * else the Node one, with a line saying why (`note`).
+ */
+function chooseDriver(flag: string | undefined, closedLoop: boolean): { name: ServiceLevelDriver; note?: string } {
+  if (closedLoop) {
+    if (flag !== undefined) throw new UsageError('--driver chooses the open-loop driver; --closed-loop drives autocannon: give one or the other');
+    return { name: 'closed-loop' };
+  }
+  if (flag !== undefined && flag !== 'compiled' && flag !== 'node') throw new UsageError(`--driver must be compiled or node, not "${flag}"`);
+  const unavailable = compiledDriverUnavailableReason();
+  if (flag === 'compiled' && unavailable !== undefined) throw new UsageError(`--driver compiled: ${unavailable}`);
+  if (flag === 'node') return { name: 'open-loop' };
+  if (unavailable !== undefined) return { name: 'open-loop', note: `${unavailable}; using the Node driver` };
+  return { name: 'open-loop-compiled' };
 }
 
 function describe(row: Row, measurement: RowMeasurement): string {
@@ -244,6 +294,7 @@ function describe(row: Row, measurement: RowMeasurement): string {
   return (
     `p50 ${ms(latency.p50Ms)}, p99 ${ms(latency.p99Ms)}, p99.9 ${ms(latency.p999Ms)}, max ${ms(latency.maxMs)}, ` +
     `${Math.round(achievedRate).toLocaleString('en-US')}/s${saturated ? ' (saturated or failed requests)' : ''}, ` +
+    (measurement.drive.sendLag === undefined ? '' : `sent late by ${sendLagText(measurement.drive.sendLag)}, `) +
     `${integrityOk ? 'nothing lost' : `LOST READ STATES: ${measurement.integrity.note}`}`
   );
 }
