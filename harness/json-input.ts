@@ -4,7 +4,7 @@ import { UsageError } from './errors.js';
 /**
  * The one way the lab reads untrusted JSON (scenario files, gate configs, results and baselines,
  * request logs): every problem is a UsageError of one line that names the file and the path of
- * the first field that is wrong, e.g. `scenarios/x.json.population: "users" must be ...`.
+ * the first field that is wrong, e.g. `scenarios/<name>.json.population: "users" must be ...`.
  */
 
 /** Parses a JSON file; a missing file or bad JSON is one line naming `what` and the path. */

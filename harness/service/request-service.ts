@@ -4,7 +4,7 @@ import type { ServiceCounters } from '../results/schema.js';
 import type { RequestLog } from '../workload/request-log.js';
 
 /**
- * What the harness needs of a service: the plain one (harness/read-state-service.ts, a cache
+ * What the harness needs of a service: the plain one (harness/service/read-state-service.ts, a cache
  * and a store on this thread) or a partitioned one (worker threads, each with its own heap).
  * Calls come in this order: warm, start, handle..., finishMeasuring, flush, contents, close.
  */
