@@ -81,7 +81,7 @@ func runDrive(args []string) int {
 // drive sends every request on the schedule the options fix and waits for the answers, or
 // stops early when stop closes. Its only errors come before the first send: errRefused, or a
 // service that cannot be reached at all.
-func drive(opts driveOptions, requests []fileRequest, stop <-chan struct{}) (*outcomes, summary, error) {
+func drive(opts driveOptions, requests *requestFile, stop <-chan struct{}) (*outcomes, summary, error) {
 	probe, err := net.DialTimeout("tcp", opts.target.dialAddr, probeTimeout)
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return nil, summary{}, errRefused

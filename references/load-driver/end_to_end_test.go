@@ -61,7 +61,7 @@ func (d *driveTest) run(t *testing.T) (*outcomes, summary) {
 		url: d.url, target: tgt, rate: d.rate, startUnixMs: float64(d.origin.UnixMilli()),
 		maxConnections: d.maxConnections, timeoutMs: d.timeoutMs, drainTimeoutMs: d.drainTimeoutMs,
 	}
-	out, sum, err := drive(opts, d.requests, d.stop)
+	out, sum, err := drive(opts, fileOf(t, d.requests), d.stop)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestNothingListeningIsConnectionRefused(t *testing.T) {
 	url := "http://" + listener.Addr().String()
 	listener.Close()
 	tgt, _ := parseTarget(url)
-	_, _, err = drive(driveOptions{url: url, target: tgt, rate: 100, startUnixMs: float64(time.Now().UnixMilli()), maxConnections: 4, timeoutMs: 100, drainTimeoutMs: 100}, mixedRequests(5), nil)
+	_, _, err = drive(driveOptions{url: url, target: tgt, rate: 100, startUnixMs: float64(time.Now().UnixMilli()), maxConnections: 4, timeoutMs: 100, drainTimeoutMs: 100}, fileOf(t, mixedRequests(5)), nil)
 	if err != errRefused {
 		t.Fatalf("got %v, want %v", err, errRefused)
 	}

@@ -28,16 +28,23 @@ var sampleRequests = []fileRequest{
 	{method: methodPOST, kind: 3, path: []byte("/mentions"), body: []byte(`{}`)},
 }
 
-func TestRequestFileReadsEveryRequest(t *testing.T) {
-	got, err := parseRequests(requestFileBytes(sampleRequests))
+// fileOf is requests as the driver reads them from a request file.
+func fileOf(t *testing.T, requests []fileRequest) *requestFile {
+	t.Helper()
+	file, err := parseRequests(requestFileBytes(requests))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(sampleRequests) {
-		t.Fatalf("got %d requests, want %d", len(got), len(sampleRequests))
+	return file
+}
+
+func TestRequestFileReadsEveryRequest(t *testing.T) {
+	got := fileOf(t, sampleRequests)
+	if got.count() != len(sampleRequests) {
+		t.Fatalf("got %d requests, want %d", got.count(), len(sampleRequests))
 	}
 	for i, want := range sampleRequests {
-		g := got[i]
+		g := got.request(i)
 		if g.method != want.method || g.kind != want.kind || string(g.path) != string(want.path) || string(g.body) != string(want.body) {
 			t.Errorf("request %d: got %+v, want %+v", i, g, want)
 		}
@@ -45,9 +52,8 @@ func TestRequestFileReadsEveryRequest(t *testing.T) {
 }
 
 func TestRequestFileMayBeEmpty(t *testing.T) {
-	got, err := parseRequests(requestFileBytes(nil))
-	if err != nil || len(got) != 0 {
-		t.Fatalf("got %d requests, %v", len(got), err)
+	if got := fileOf(t, nil); got.count() != 0 {
+		t.Fatalf("got %d requests", got.count())
 	}
 }
 
@@ -100,9 +106,9 @@ func TestRequestFileErrorNamesTheFileOnOneLine(t *testing.T) {
 }
 
 func TestRequestsAreSerialisedAsHTTP11(t *testing.T) {
-	wire := serialiseRequests(sampleRequests, "127.0.0.1:8080", "/base")
-	if wire.count() != 3 {
-		t.Fatalf("count %d", wire.count())
+	wire := serialiseRequests(fileOf(t, sampleRequests), "127.0.0.1:8080", "/base")
+	if wire.count() != 3 || len(wire.arena) != cap(wire.arena) {
+		t.Fatalf("count %d, %d bytes in an arena of %d", wire.count(), len(wire.arena), cap(wire.arena))
 	}
 	want := []string{
 		"GET /base/read-states/1/2 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
