@@ -5,8 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
+	"syscall"
 )
 
 // options are the command line's settings.
@@ -52,8 +56,13 @@ func parseFlags(args []string) (options, error) {
 	if o.host == "" {
 		return o, errors.New("--host must not be empty")
 	}
-	if o.db == "" {
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	if !dbGiven {
 		return o, errors.New("--db FILE is required")
+	}
+	if err := checkDBPath(o.db); err != nil {
+		return o, err
 	}
 	if o.port, err = intFlag("port", *port, 0, 65535); err != nil {
 		return o, err
@@ -96,4 +105,67 @@ func floatFlag(name, raw string, zeroOK bool) (float64, error) {
 		return 0, fmt.Errorf("--%s must be a number %s, got %q", name, bound, raw)
 	}
 	return v, nil
+}
+
+// checkDBPath refuses, before anything starts, a --db that cannot be the service's SQLite file,
+// in the words readstate-lab serve uses (harness/cli/output-paths.ts): an empty path (SQLite
+// would open a private temporary database, lost at exit with everything acknowledged), a
+// folder, a file in a folder that does not exist, a place nothing can be created in. It tries
+// what SQLite will do, opening the file and creating one beside it (WAL mode creates PATH-wal
+// and PATH-shm), because access(2) says yes to root everywhere, read-only mounts aside.
+func checkDBPath(path string) error {
+	if path == "" {
+		return errors.New("--db must name a file, got an empty string")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("--db %s: %v", path, err)
+	}
+	info, err := os.Stat(abs)
+	exists := err == nil
+	switch {
+	case exists && info.IsDir():
+		return fmt.Errorf("--db %s is a folder; give the path of a file", path)
+	case err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
+		return fmt.Errorf("cannot use %s: %s", abs, pathErrorReason(err))
+	}
+	folder := filepath.Dir(abs)
+	if folderInfo, err := os.Stat(folder); err != nil {
+		return fmt.Errorf("cannot write %s: its folder %s does not exist (create it first)", abs, folder)
+	} else if !folderInfo.IsDir() {
+		return fmt.Errorf("cannot write %s: %s is a file, not a folder", abs, folder)
+	}
+	probe, err := os.CreateTemp(folder, ".go-lru-probe-")
+	if err != nil {
+		return fmt.Errorf("cannot write to %s: %s", abs, pathErrorReason(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if exists {
+		file, err := os.OpenFile(abs, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("cannot write to %s: %s", abs, pathErrorReason(err))
+		}
+		file.Close()
+	}
+	return nil
+}
+
+// pathErrorReason says why a file operation failed in words ("read-only file system"), without the
+// operation and path that *PathError repeats.
+func pathErrorReason(err error) string {
+	var errno syscall.Errno
+	switch {
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
+		return "permission denied"
+	case errors.Is(err, syscall.EROFS):
+		return "read-only file system"
+	case errors.Is(err, syscall.ENOSPC):
+		return "no space left on the device"
+	case errors.Is(err, syscall.ENOENT):
+		return "nothing can be created there"
+	case errors.As(err, &errno):
+		return errno.Error()
+	}
+	return err.Error()
 }

@@ -74,14 +74,15 @@ func openStore(path string) (*store, error) {
 	dsn := path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=1000"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the store %s cannot be used: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	s := &store{db: db, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	s.failure.Store(storeFailure{})
 	if err := s.prepare(); err != nil {
 		db.Close()
-		return nil, err
+		// SQLite's own message names no file.
+		return nil, fmt.Errorf("the store %s cannot be used: %w", path, err)
 	}
 	return s, nil
 }
