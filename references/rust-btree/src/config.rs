@@ -1,7 +1,9 @@
 //! Command-line flags: exactly the contract's, each as `--flag VALUE` or `--flag=VALUE`.
 //! Any mistake is one line for stderr (the caller exits 2).
 
-use std::path::PathBuf;
+use std::fs::OpenOptions;
+use std::io;
+use std::path::{Path, PathBuf};
 
 pub const USAGE: &str = "usage: rust-btree --capacity N --db FILE [--host 127.0.0.1] [--port 0] [--time-scale X] \
 [--write-back-delay-ms MS] [--gc-interval-ms MS] [--warm-file FILE]";
@@ -55,7 +57,7 @@ impl Config {
                 "host" => host = value,
                 "port" => port = number(name, &value, 0.0, 65_535.0, true)? as u16,
                 "capacity" => capacity = Some(number(name, &value, 1.0, (u32::MAX / 2) as f64, true)? as usize),
-                "db" if value.is_empty() => return Err("--db must not be empty".into()),
+                "db" if value.is_empty() => return Err("--db must name a file, got an empty string".into()),
                 "db" => db = Some(PathBuf::from(value)),
                 "time-scale" => {
                     time_scale = number(name, &value, 0.0, f64::MAX, false)
@@ -70,16 +72,58 @@ impl Config {
                 _ => unreachable!("flag names are checked above"),
             }
         }
-        Ok(Config {
-            host,
-            port,
-            capacity: capacity.ok_or_else(|| format!("--capacity is required; {USAGE}"))?,
-            db: db.ok_or_else(|| format!("--db is required; {USAGE}"))?,
-            time_scale,
-            write_back_delay_ms,
-            gc_interval_ms,
-            warm_file,
-        })
+        let capacity = capacity.ok_or_else(|| format!("--capacity is required; {USAGE}"))?;
+        let db = db.ok_or_else(|| format!("--db is required; {USAGE}"))?;
+        check_db_path(&db)?;
+        Ok(Config { host, port, capacity, db, time_scale, write_back_delay_ms, gc_interval_ms, warm_file })
+    }
+}
+
+/// Refuses, before anything starts, a --db that cannot be the service's SQLite file, in the words
+/// readstate-lab serve uses (harness/cli/output-paths.ts): a folder, a file in a folder that does
+/// not exist, a place nothing can be created in. It tries what SQLite will do, opening the file
+/// and creating one beside it (WAL mode creates PATH-wal and PATH-shm), because access(2) says
+/// yes to root everywhere, read-only mounts aside.
+fn check_db_path(path: &Path) -> Result<(), String> {
+    let absolute = std::path::absolute(path).map_err(|e| format!("--db {}: {}", path.display(), reason(&e)))?;
+    let shown = absolute.display();
+    let exists = match std::fs::metadata(&absolute) {
+        Ok(meta) if meta.is_dir() => return Err(format!("--db {} is a folder; give the path of a file", path.display())),
+        Ok(_) => true,
+        Err(e) if e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ENOTDIR) => false,
+        Err(e) => return Err(format!("cannot use {shown}: {}", reason(&e))),
+    };
+    let folder = absolute.parent().unwrap_or(Path::new("/"));
+    match std::fs::metadata(folder) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(format!("cannot write {shown}: {} is a file, not a folder", folder.display())),
+        Err(_) => return Err(format!("cannot write {shown}: its folder {} does not exist (create it first)", folder.display())),
+    }
+    let probe = folder.join(format!(".rust-btree-probe-{}", std::process::id()));
+    match OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) => return Err(format!("cannot write to {shown}: {}", reason(&e))),
+    }
+    if exists {
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&absolute)
+            .map_err(|e| format!("cannot write to {shown}: {}", reason(&e)))?;
+    }
+    Ok(())
+}
+
+/// Why a file operation failed, in words ("read-only file system"), as the other services say it.
+fn reason(error: &io::Error) -> String {
+    match error.raw_os_error() {
+        Some(libc::EACCES | libc::EPERM) => "permission denied".into(),
+        Some(libc::EROFS) => "read-only file system".into(),
+        Some(libc::ENOSPC) => "no space left on the device".into(),
+        Some(libc::ENOENT) => "nothing can be created there".into(),
+        _ => error.to_string(),
     }
 }
 
