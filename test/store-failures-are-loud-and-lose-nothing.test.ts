@@ -3,19 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
-import { tempDir } from './support/cli.js';
+import { cliArgs, tempDir } from './support/cli.js';
 import { call, startServer } from './support/server-process.js';
 
-const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
 const BIG = 2 ** 50;
 
 /** `serve` with these flags, expected to fail before listening. */
 async function serveFails(args: readonly string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const result = await execa(process.execPath, ['--import', 'tsx', cli, 'serve', '--impl', 'typed-array', '--gc-mode', 'none', ...args], {
+  const result = await execa(process.execPath, cliArgs(['serve', '--impl', 'typed-array', '--gc-mode', 'none', ...args]), {
     reject: false,
     stdin: 'ignore',
     timeout: 60_000,
@@ -36,14 +34,17 @@ describe('serve: store failures are loud, and nothing acknowledged is lost', () 
   const corrupt = join(dir, 'corrupt.sqlite');
   writeFileSync(corrupt, 'this is not a database, it only has the name of one'.repeat(100));
   mkdirSync(join(dir, 'a-folder.sqlite'));
-  for (const [what, db, message] of [
-    ['a folder', join(dir, 'a-folder.sqlite'), /the store .*a-folder\.sqlite cannot be used/],
-    ['a file in a missing folder', join(dir, 'no', 'such', 'folder', 'x.sqlite'), /cannot be used/],
-    ['a file that is not a database', corrupt, /not a database/],
+  // A path that cannot be a file is bad input (exit 2, checked before anything starts; every
+  // service's cases are in sigterm-with-a-stalled-upload-keeps-the-ack.test.ts); a file SQLite
+  // cannot use is a store failure (exit 1).
+  for (const [what, db, message, code] of [
+    ['a folder', join(dir, 'a-folder.sqlite'), /--db .*a-folder\.sqlite is a folder/, 2],
+    ['a file in a missing folder', join(dir, 'no', 'such', 'folder', 'x.sqlite'), /its folder .* does not exist/, 2],
+    ['a file that is not a database', corrupt, /the store .*corrupt\.sqlite cannot be used: .*not a database/, 1],
   ] as const) {
-    it(`refuses --db naming ${what}: one line, exit 1, never listening`, async () => {
+    it(`refuses --db naming ${what}: one line, exit ${code}, never listening`, async () => {
       const result = await serveFails(['--port', '0', '--db', db]);
-      assert.equal(result.exitCode, 1, result.stderr);
+      assert.equal(result.exitCode, code, result.stderr);
       assert.doesNotMatch(result.stdout, /listening/);
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ReadState } from '../../implementations/contract.js';
 import { type ContenderInfo, createFrom } from '../../implementations/index.js';
+import { describeError } from '../errors.js';
 import { type ForcedGcPlan, ThreadGc } from '../measure/thread-gc.js';
 import { encodeHistogram, type Histogram, prepareFastHistograms, recordingHistogram } from '../results/histogram.js';
 import { ReadStateService } from '../service/read-state-service.js';
@@ -51,12 +52,14 @@ export class ReadStateServer {
   readonly #latency: Map<ApiRoute, Histogram>;
   readonly #startedAt = performance.now();
   readonly #contender: string;
+  readonly #log: (line: string) => void;
   #inFlight = 0;
   #closing: Promise<ShutdownOutcome> | undefined;
   #drained: (() => void) | undefined;
 
   private constructor(options: ServerOptions, service: ReadStateService) {
     this.#contender = options.cache.name;
+    this.#log = options.log;
     this.#service = service;
     this.#latency = new Map(API_ROUTES.map((route) => [route, recordingHistogram()]));
     const origin = performance.now();
@@ -118,34 +121,52 @@ export class ReadStateServer {
   }
 
   /**
-   * Stops accepting connections, gives the requests in flight until the deadline to finish (then
-   * closes their connections: a stalled upload cannot hold the process), writes every dirty read
+   * Stops accepting connections, gives the requests in flight half the deadline to finish, then
+   * closes every connection (a stalled upload cannot hold the process), writes every dirty read
    * state back and closes the store. If the store cannot take them all by the deadline, says how
-   * many it could not write. Safe to call more than once.
+   * many it could not write. Never rejects, and is safe to call more than once.
    */
   shutdown(deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<ShutdownOutcome> {
-    this.#closing ??= (async () => {
-      const deadline = performance.now() + deadlineMs;
-      const remaining = (): number => Math.max(0, deadline - performance.now());
+    this.#closing ??= this.#shutdown(deadlineMs);
+    return this.#closing;
+  }
+
+  async #shutdown(deadlineMs: number): Promise<ShutdownOutcome> {
+    const deadline = performance.now() + deadlineMs;
+    const remaining = (): number => Math.max(0, deadline - performance.now());
+    let cause: string | undefined;
+    try {
       const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
       this.#http.closeIdleConnections();
-      if (this.#inFlight > 0) await withDeadline(new Promise<void>((resolve) => (this.#drained = resolve)), remaining() / 2);
-      this.#http.closeAllConnections();
-      await closed;
-      this.#gc.report();
-      let cause: string | undefined;
-      try {
-        await withDeadline(this.#service.flush(), remaining());
-      } catch (error) {
-        cause = (error as Error).message;
+      // A request still running after its share of the deadline (an upload that stalled, a client
+      // that stopped reading) was never answered, so nothing it carried was acknowledged: its
+      // connection is closed and the shutdown goes on without it.
+      if (this.#inFlight > 0 && !(await settlesWithin(new Promise<void>((resolve) => (this.#drained = resolve)), remaining() / 2))) {
+        this.#log(
+          `${this.#inFlight} ${this.#inFlight === 1 ? 'request' : 'requests'} still in flight after ${Math.round(deadlineMs / 2000)} s: closing their connections`,
+        );
       }
-      const status = this.#service.storeStatus();
-      const unwritten = status.pending;
-      await this.#service.close();
-      for (const histogram of this.#latency.values()) histogram.destroy();
-      return unwritten === 0 ? { unwritten } : { unwritten, cause: cause ?? status.failing?.cause ?? 'the store did not take them in time' };
-    })();
-    return this.#closing;
+      this.#http.closeAllConnections();
+      await settlesWithin(closed, remaining());
+      this.#gc.report();
+    } catch (error) {
+      this.#log(`closing the connections failed, writing back anyway: ${describeError(error)}`);
+    }
+    // Whatever happened to the connections, every dirty state is handed to the store.
+    try {
+      await withDeadline(this.#service.flush(), remaining());
+    } catch (error) {
+      cause = describeError(error);
+    }
+    const status = this.#service.storeStatus();
+    const unwritten = status.pending;
+    // The store is closed even past the deadline (a second at least), so that its worker thread
+    // is told to stop; whatever it still holds then is counted in `unwritten` above.
+    await withDeadline(this.#service.close(), Math.max(remaining(), 1_000)).catch((error: unknown) => {
+      cause ??= `the store did not close: ${describeError(error)}`;
+    });
+    for (const histogram of this.#latency.values()) histogram.destroy();
+    return unwritten === 0 ? { unwritten } : { unwritten, cause: cause ?? status.failing?.cause ?? 'the store did not take them in time' };
   }
 
   async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -254,11 +275,21 @@ function reply(response: ServerResponse, status: number, value: unknown): void {
   response.end(body);
 }
 
-/** Resolves when `work` does, or rejects once `ms` have passed. */
+/** Whether `work` settled (either way) within `ms`; never rejects. */
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  return withDeadline(work, ms).then(
+    () => true,
+    (error: unknown) => !(error instanceof DeadlineError),
+  );
+}
+
+class DeadlineError extends Error {}
+
+/** Resolves when `work` does, or rejects with a DeadlineError once `ms` have passed. */
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>(
-    (_, reject) => (timer = setTimeout(() => reject(new Error(`not done within the ${Math.round(ms)} ms left before the deadline`)), ms)),
+    (_, reject) => (timer = setTimeout(() => reject(new DeadlineError(`not done within the ${Math.round(ms)} ms left before the deadline`)), ms)),
   );
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

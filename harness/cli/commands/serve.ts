@@ -7,12 +7,17 @@ import { ensureGc } from '../../measure/forced-gc.js';
 import { ReadStateServer } from '../../serve/server.js';
 import { describeStoreLatency, parseStoreLatency } from '../../store/latency-profile.js';
 import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
+import { SHUTDOWN_DEADLINE_MS } from '../../tuning.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { readWarmFile } from '../../workload/warm-file.js';
 import { Workload } from '../../workload/workload.js';
 import { chooseCaches } from '../choose-contenders.js';
 import { numberFlag, parseFlags } from '../options.js';
+import { checkOutputFile } from '../output-paths.js';
 import { applyOverrides } from '../scenario-overrides.js';
+
+/** How long past the shutdown deadline the process may take to exit before it is made to. */
+const HARD_EXIT_MARGIN_MS = 3_000;
 
 export const serveHelp = `readstate-lab serve: the read-state service over HTTP/1.1 JSON
 
@@ -46,9 +51,11 @@ Endpoints (JSON):
 Opens the store and checks it takes a write before anything else; prints "listening on URL" when
 ready. While the store fails (a full disk, a lock), writes answer 503, /health answers 503, and
 write-backs are retried, never dropped. SIGTERM or SIGINT: stops accepting, gives requests in
-flight up to 10 s, writes every dirty read state to the store and exits 0, or says how many it
-could not write and exits 1. A store that cannot be opened, a port in use or an address that
-cannot be bound: one line, exit 1.`;
+flight up to 5 s, then closes every connection (a stalled upload too), writes every dirty read
+state to the store by 10 s and exits 0, or says how many it could not write and exits 1; a
+second signal does not cut that short. A --db that cannot be a file this process writes (empty,
+a folder, a file in a missing folder, a read-only place): one line, exit 2. A store that cannot
+be opened, a port in use or an address that cannot be bound: one line, exit 1.`;
 
 export async function serveCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
   const { values } = parseFlags(args, {
@@ -80,6 +87,9 @@ export async function serveCommand(args: readonly string[], print: (line: string
   if (!isLoopback(host)) print(`warning: --host ${host} is not a loopback address: the API will be reachable from other machines`);
   const store = values.store as StoreKind;
   if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
+  // The database must be a file this process can write before anything starts: an empty path
+  // would give SQLite a private temporary database, lost at exit with everything acknowledged.
+  const db = checkOutputFile('--db', values.db);
   const scenario = applyOverrides(loadScenario(values.scenario), { capacity: values.capacity, 'gc-mode': values['gc-mode'] });
   const storeLatency = parseStoreLatency(values['store-latency']);
   if (scenario.forcedGc !== null) ensureGc();
@@ -92,8 +102,8 @@ export async function serveCommand(args: readonly string[], print: (line: string
 
   // A fixed port names its database, so a restart without --db serves what the last run kept;
   // a free port (0) has no stable name, so its database lasts one process and is removed.
-  const ephemeral = values.db === undefined && port === 0;
-  const dbPath = values.db ?? join(tmpdir(), ephemeral ? `readstate-lab-serve-pid${process.pid}.sqlite` : `readstate-lab-serve-${port}.sqlite`);
+  const ephemeral = db === undefined && port === 0;
+  const dbPath = db ?? join(tmpdir(), ephemeral ? `readstate-lab-serve-pid${process.pid}.sqlite` : `readstate-lab-serve-${port}.sqlite`);
   const log = (line: string): void => void process.stderr.write(`readstate-lab serve: ${line}\n`);
   let server: ReadStateServer;
   try {
@@ -124,18 +134,35 @@ export async function serveCommand(args: readonly string[], print: (line: string
   }
   if (storeLatency !== undefined) log(`store latency ${describeStoreLatency(storeLatency)}`);
   print(`listening on ${server.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    let first: NodeJS.Signals | undefined;
+    // The handlers stay for the life of the process: without them a second Ctrl-C or SIGTERM
+    // would kill it mid-write-back and lose what was acknowledged. The deadline below bounds the
+    // wait instead, and SIGKILL is still there for whoever wants nothing written.
+    const onSignal = (name: NodeJS.Signals): void => {
+      if (first === undefined) resolve((first = name));
+      else log(`${name}: already shutting down; exiting within ${SHUTDOWN_DEADLINE_MS / 1000 + HARD_EXIT_MARGIN_MS / 1000} s of the ${first}`);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
   print('shutting down: finishing requests in flight and writing back dirty read states');
+  // shutdown() bounds every step by the deadline, but a step that never settles and holds no
+  // handle (a promise nobody resolves) would let Node exit early with code 0 and nothing written,
+  // and a handle that is never released would keep the process alive for ever. This timer covers
+  // both, so it stays ref'd while the shutdown runs: it keeps the process alive to fire, and says so.
+  const hardExit = setTimeout(() => {
+    log(`shutdown not done ${(SHUTDOWN_DEADLINE_MS + HARD_EXIT_MARGIN_MS) / 1000} s after ${signal}: exiting, read states not yet written are lost`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS + HARD_EXIT_MARGIN_MS);
   const outcome = await server.shutdown();
+  clearTimeout(hardExit);
   if (ephemeral) removeDatabase(dbPath);
+  const code = outcome.unwritten > 0 ? 1 : 0;
+  // Everything the store could take is written now, so exiting loses nothing: this timer is
+  // unref'd, letting Node exit at once when nothing is left open, and forcing the exit (with the
+  // same code) if something still is, such as a store worker that did not stop in time.
+  setTimeout(() => process.exit(code), HARD_EXIT_MARGIN_MS).unref();
   if (outcome.unwritten > 0) {
     log(`could not write ${outcome.unwritten} read states to the store: ${outcome.cause}`);
     return 1;
