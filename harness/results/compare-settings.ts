@@ -95,6 +95,8 @@ export function settingsDifferences(a: ComparableRun, b: ComparableRun): Setting
   if (a.settings.serviceLevel !== undefined && b.settings.serviceLevel !== undefined) {
     differencesOf('connections', a.settings.serviceLevel.connections, b.settings.serviceLevel.connections, out);
     differencesOf('target', a.settings.serviceLevel.target, b.settings.serviceLevel.target, out);
+    // Two drivers are two rulers: the Node one adds about a millisecond to every figure.
+    differencesOf('driver', a.settings.serviceLevel.driver, b.settings.serviceLevel.driver, out);
   }
   differencesOf('requests file', a.settings.requestsFile, b.settings.requestsFile, out);
   differencesOf('node flags', a.environment.nodeFlags?.join(' '), b.environment.nodeFlags?.join(' '), out);
