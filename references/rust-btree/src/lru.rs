@@ -144,6 +144,11 @@ impl BTreeLru {
         Some(entry.state(key))
     }
 
+    /// Every cached state, in key order (the bench's final dump).
+    pub fn states(&self) -> impl Iterator<Item = ReadState> + '_ {
+        self.entries.iter().map(|(&key, entry)| entry.state(key))
+    }
+
     /// Marks clean and returns the dirty states with updatedAt <= `older_than`, oldest update
     /// first, at most `max` of them. LRU order does not change.
     pub fn drain_due(&mut self, older_than: f64, max: usize) -> Vec<ReadState> {

@@ -3,6 +3,8 @@
 //! a mutex, no garbage collector, on tokio and hyper; SQLite stands in for their database.
 
 mod api;
+mod bench;
+mod bench_files;
 mod clock;
 mod config;
 mod http;
@@ -35,6 +37,11 @@ const GRACE: Duration = Duration::from_secs(10);
 const FLUSH_DEADLINE: Duration = Duration::from_secs(10);
 
 fn main() -> ExitCode {
+    // bench.rs: the lab's request log replayed in process, without HTTP.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("bench") {
+        return ExitCode::from(bench::main(&args[1..]));
+    }
     let config = match Config::parse(std::env::args().skip(1)) {
         Ok(config) => config,
         Err(message) => {
