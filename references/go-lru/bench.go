@@ -536,9 +536,11 @@ func sampleWindows(s *benchService, windowSeconds float64, stop <-chan struct{})
 	defer ticker.Stop()
 	var windows []benchWindow
 	for {
+		stopping := false
 		select {
 		case <-stop:
-			return windows
+			// A last (shorter) window when the load ends.
+			stopping = true
 		case <-ticker.C:
 		}
 		m := readMemory()
@@ -546,6 +548,9 @@ func sampleWindows(s *benchService, windowSeconds float64, stop <-chan struct{})
 		misses := s.misses
 		s.mu.Unlock()
 		windows = append(windows, benchWindow{AtMs: s.clk.uptimeMs(), HeapUsedBytes: m.HeapUsedBytes, HeapTotalBytes: m.HeapTotalBytes, RSSBytes: m.RSSBytes, Misses: misses})
+		if stopping {
+			return windows
+		}
 	}
 }
 
