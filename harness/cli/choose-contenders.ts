@@ -18,12 +18,23 @@ export interface ChosenContender {
  */
 export type Venue = 'in-process' | 'over-http';
 
-/** Whether a contender can run there; a reason when it cannot. */
+/**
+ * Whether a contender can run there; a reason when it cannot. A program of its own ('http-process':
+ * the Go and Rust references) runs in both: over HTTP as a service, and in process through its
+ * own bench mode, which replays the run's request log itself (harness/run/bench-row.ts).
+ */
 function fits(contender: AnyContender, venue: Venue): string | undefined {
-  const overHttpOnly = contender.kind === 'service' && contender.design.kind === 'http-process';
-  if (venue === 'in-process' && overHttpOnly) return `a service in a process of its own; measure it with readstate-lab load --impl ${contender.name}`;
-  if (venue === 'over-http' && contender.kind === 'service' && !overHttpOnly) return 'a service that runs in-process only (readstate-lab run)';
+  const ownProgram = contender.kind === 'service' && contender.design.kind === 'http-process';
+  if (venue === 'over-http' && contender.kind === 'service' && !ownProgram) return 'a service that runs in-process only (readstate-lab run)';
   return undefined;
+}
+
+/** A contender the plain `run` leaves out unless --impl names it. */
+function onRequestOnly(contender: AnyContender, venue: Venue): boolean {
+  if (contender.kind !== 'service') return false;
+  // In process, a program of its own joins only when named: the default comparison is the Node
+  // designs', and it stays as it was before the programs had a bench mode.
+  return contender.onRequestOnly === true || (venue === 'in-process' && contender.design.kind === 'http-process');
 }
 
 /**
@@ -39,7 +50,7 @@ export async function chooseContenders(
   const references =
     requested ??
     allContenders()
-      .filter((c) => fits(c, venue) === undefined && !(c.kind === 'service' && c.onRequestOnly === true))
+      .filter((c) => fits(c, venue) === undefined && !onRequestOnly(c, venue))
       .map((c) => c.name);
   if (references.length === 0) throw new UsageError('--impl needs at least one name');
   const chosen = new Map<string, ChosenContender>();

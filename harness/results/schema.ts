@@ -270,6 +270,11 @@ export interface RowMeasurement {
    * contenders: the server's configuration, memory and snapshot forks). Absent for the others.
    */
   readonly serviceNotes?: readonly string[];
+  /**
+   * False for a row measured in a program without a garbage collector (rust-btree's bench mode):
+   * it has no GC events and no forced GCs to expect. Absent for every other row.
+   */
+  readonly collectsGarbage?: boolean;
 }
 
 /**

@@ -18,7 +18,12 @@ const progress = (message: string, figures?: RowProgress): void => {
   if (process.send !== undefined) process.send({ kind: 'progress', message, ...figures });
 };
 try {
-  const measurement = await runOne(config, progress);
+  // A bench row's module (and execa) is loaded only in a bench row's child: in any other, it would
+  // sit on the measured heap, marked by every forced GC.
+  const measurement =
+    config.benchExecutable === undefined
+      ? await runOne(config, progress)
+      : await (await import('./bench-row.js')).runBenchRow(config, config.benchExecutable, progress);
   writeFileSync(outPath, JSON.stringify({ state: 'completed', measurement }));
   process.exit(0);
 } catch (error) {

@@ -57,6 +57,11 @@ export interface RowConfig {
    * second, a known regression the gate must catch.
    */
   readonly injectStallMs?: number;
+  /**
+   * Set by the runner for a contender that is a program of its own (design 'http-process'): its
+   * executable, run in its bench mode instead of measuring a cache here (harness/run/bench-row.ts).
+   */
+  readonly benchExecutable?: string;
 }
 
 /** A message for the parent, with the structured figures of the phase it is about. */

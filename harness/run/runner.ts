@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
+import { referenceExecutable } from '../../implementations/reference-services.js';
 import { findAnyContender } from '../../implementations/registry.js';
 import { childEntry } from '../entry-points.js';
 import { describeError } from '../errors.js';
@@ -53,20 +54,27 @@ async function runRow(config: RowConfig, index: number, plan: RunPlan, events: R
   const name = `${String(index).padStart(3, '0')}-${config.contender}${config.runtime === undefined ? '' : `-${config.runtime}`}-rep${config.repetition}`;
   const configPath = join(plan.workDir, `${name}.config.json`);
   const outPath = join(plan.workDir, `${name}.out.json`);
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const benchExecutable = benchExecutableOf(config);
+  writeFileSync(configPath, JSON.stringify(benchExecutable === undefined ? config : { ...config, benchExecutable }, null, 2));
   const entry = childEntry(import.meta.url, './child-main.js', { measured: true });
-  const requestedFlags = [
-    ...BASE_NODE_FLAGS,
-    ...(config.modulePath === undefined ? findAnyContender(config.contender).nodeFlags : []),
-    ...plan.extraNodeFlags,
-    ...(config.extraNodeFlags ?? []),
-  ];
+  // A program of its own (Go, Rust) measures itself: the child that starts it and reads its
+  // output runs on the system Node with the base flags, and the row records no runtime or flags.
+  const requestedFlags =
+    benchExecutable !== undefined
+      ? [...BASE_NODE_FLAGS]
+      : [
+          ...BASE_NODE_FLAGS,
+          ...(config.modulePath === undefined ? findAnyContender(config.contender).nodeFlags : []),
+          ...plan.extraNodeFlags,
+          ...(config.extraNodeFlags ?? []),
+        ];
   // The row's runtime, in its own flag syntax (Bun drops V8 flags, Deno takes them as --v8-flags).
-  const launch = launchScript(requireRuntime(config.runtime ?? systemRuntimeName()), requestedFlags, entry, [configPath, outPath]);
-  const nodeFlags = launch.flags;
+  const runtime = benchExecutable === undefined ? config.runtime : undefined;
+  const launch = launchScript(requireRuntime(runtime ?? systemRuntimeName()), requestedFlags, entry, [configPath, outPath]);
+  const nodeFlags = benchExecutable === undefined ? launch.flags : [];
   const base = {
     contender: config.label ?? config.contender,
-    ...(config.runtime === undefined ? {} : { runtime: config.runtime }),
+    ...(runtime === undefined ? {} : { runtime }),
     ...(config.variant === undefined ? {} : { variant: config.variant }),
     repetition: config.repetition,
     nodeFlags,
@@ -106,6 +114,16 @@ async function runRow(config: RowConfig, index: number, plan: RunPlan, events: R
   } catch (error) {
     return { ...base, wallMs, state: 'failed', reason: `unreadable measurement: ${describeError(error)}` };
   }
+}
+
+/**
+ * The executable a row runs in its bench mode: a registered service whose design is a program of
+ * its own ('http-process', references/), measured in process by that program; else undefined.
+ */
+function benchExecutableOf(config: RowConfig): string | undefined {
+  if (config.modulePath !== undefined) return undefined;
+  const contender = findAnyContender(config.contender);
+  return contender.kind === 'service' && contender.design.kind === 'http-process' ? referenceExecutable(contender.design.binary) : undefined;
 }
 
 type ChildOutput = { state: 'completed'; measurement: RowMeasurement } | { state: 'failed'; reason: string };

@@ -131,6 +131,7 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
     values['inject-stall'],
     chosen.map((contender) => contender.name),
   );
+  checkOwnPrograms(chosen, values, storeLatency, injected);
   checkNodeFlags(extraNodeFlags);
   const runtimes = chooseRuntimes(listFlag(values.runtime));
   return {
@@ -184,6 +185,27 @@ export function settingsOf(prepared: PreparedRun): RunSettings {
     requestsFile: prepared.requestsFile ?? null,
     invocation: ['run', ...prepared.args],
   };
+}
+
+/**
+ * A program of its own (Go, Rust) replays the log in its bench mode with its own memory store:
+ * it has no closed loop, no store that holds answers back and no thread the lab can stall. Asked
+ * for any of those, the run says so in one line instead of measuring something else.
+ */
+function checkOwnPrograms(
+  chosen: readonly ChosenContender[],
+  values: { readonly 'closed-loop': boolean },
+  storeLatency: StoreLatencyProfile | undefined,
+  injected: { contender: string } | undefined,
+): void {
+  const programs = chosen.filter((contender) => contender.design?.kind === 'http-process').map((contender) => contender.name);
+  if (programs.length === 0) return;
+  const named = programs.join(', ');
+  if (values['closed-loop']) throw new UsageError(`--closed-loop cannot apply to ${named}: its bench mode drives open loop only`);
+  if (storeLatency !== undefined)
+    throw new UsageError(`--store-latency ${storeLatency.name} cannot apply to ${named}: its bench mode has a memory store of its own`);
+  if (injected !== undefined && programs.includes(injected.contender))
+    throw new UsageError(`--inject-stall cannot apply to ${injected.contender}: a program of its own, whose thread the lab cannot block`);
 }
 
 /**
@@ -243,11 +265,14 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
   const rows: RowConfig[] = [];
   for (let repetition = 1; repetition <= repeat; repetition++) {
     // Runtime by runtime within a repetition: the summary then groups its rows by runtime.
-    for (const runtime of prepared.runtimes)
+    for (const [r, runtime] of prepared.runtimes.entries())
       for (const contender of chosen) {
+        // A program of its own (Go, Rust) runs on no JS runtime: one row, with the first runtime's.
+        const ownProgram = contender.design?.kind === 'http-process';
+        if (ownProgram && r > 0) continue;
         rows.push({
           ...rowOf(prepared, contender, repetition),
-          ...runtimeFields(contender.name, runtime, prepared.runtimes),
+          ...(ownProgram ? {} : runtimeFields(contender.name, runtime, prepared.runtimes)),
           dumpStatePath: rows.length === 0 ? prepared.dumpState : undefined,
           injectStallMs: injected?.contender === contender.name ? injected.ms : undefined,
         });
