@@ -67,20 +67,24 @@ describe("load measures with the driver it names, and the driver's own floor", (
     assert.match(floor?.state === 'measured' ? floor.server : '', built ? /compiled driver null server/ : /a Node null server/);
   });
 
-  it('--target with nothing listening: a failed row that says "connection refused", no latency', async (t) => {
-    if (!built) return t.skip(NOT_BUILT);
-    const out = join(tempDir('rsl-load-refused-'), 'out');
-    const { exitCode, stdout, stderr } = await runCli(['load', '--target', 'http://127.0.0.1:1', '--duration', '1', '--rate', '200', '--out', out]);
-    assert.equal(exitCode, 1, stderr + stdout);
-    assert.match(stderr + stdout, /connection refused: http:\/\/127\.0\.0\.1:1/);
-    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
-    assert.deepEqual(
-      results.rows.map((row) => ({ state: row.state, reason: row.state === 'failed' ? row.reason : undefined })),
-      [{ state: 'failed', reason: 'connection refused: http://127.0.0.1:1' }],
-    );
-    assert.ok(!('measurement' in results.rows[0]!), 'no latency figures');
-    assert.equal(results.environment.rulerFloor?.state, 'measured', 'the floor is measured with --target too');
-  });
+  for (const driver of ['compiled', 'node'] as const) {
+    it(`--target with nothing listening, ${driver} driver: a failed row that says "connection refused", no latency`, async (t) => {
+      if (!built && driver === 'compiled') return t.skip(NOT_BUILT);
+      const out = join(tempDir('rsl-load-refused-'), 'out');
+      const args = ['load', '--driver', driver, '--target', 'http://127.0.0.1:1', '--duration', '1', '--rate', '200', '--out', out];
+      const { exitCode, stdout, stderr } = await runCli(args);
+      assert.equal(exitCode, 1, stderr + stdout);
+      assert.match(stderr + stdout, /connection refused: http:\/\/127\.0\.0\.1:1/);
+      assert.doesNotMatch(stderr + stdout, /p50 0 µs|nothing lost/);
+      const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
+      assert.deepEqual(
+        results.rows.map((row) => ({ state: row.state, reason: row.state === 'failed' ? row.reason : undefined })),
+        [{ state: 'failed', reason: 'connection refused: http://127.0.0.1:1' }],
+      );
+      assert.ok(!('measurement' in results.rows[0]!), 'no latency figures');
+      assert.equal(results.environment.rulerFloor?.state, 'measured', 'the floor is measured with --target too');
+    });
+  }
 
   it('refuses a driver it does not know, a driver with --closed-loop, and the compiled driver where it is not built', async () => {
     await expectRefused(['load', '--driver', 'rust', '--duration', '1'], /--driver must be compiled or node, not "rust"/);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Agent, type ClientRequest, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
@@ -448,6 +448,7 @@ export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoo
   if (!(options.rate > 0)) throw new Error(`rate must be above 0, not ${options.rate}`);
   if (options.log.count === 0) throw new Error('the request log is empty');
   await prepareFastHistograms();
+  await checkListening(options.url);
   if (options.warmUp ?? true) await warmUpClient(options);
   let run: OpenLoopRun | undefined;
   const stats = new StatsWindows(options.url, () => run?.completed ?? 0);
@@ -515,5 +516,23 @@ async function warmUpClient(options: OpenLoopOptions): Promise<void> {
   } finally {
     server.closeAllConnections();
     server.close();
+  }
+}
+
+/**
+ * One connection before the load, so that a service that is not there is said plainly
+ * ("connection refused: URL", as the compiled driver says it) instead of as a row of errors
+ * with latency figures that measured nothing.
+ */
+async function checkListening(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+  try {
+    await once(socket, 'connect');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') throw new Error(`connection refused: ${url}`);
+    throw new Error(`cannot connect to ${url}: ${(error as Error).message}`);
+  } finally {
+    socket.destroy();
   }
 }
