@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { readDatabaseStates } from '../harness/store/read-database.js';
@@ -23,6 +23,7 @@ const BIG = 2 ** 50 + 3;
 const EXIT_WITHIN_MS = 20_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'rsl-sigterm-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 // An hour of write-back delay at time scale 1: the ack can only reach the file through the
 // write-back every service owes at shutdown, not through the periodic one.
 const scenario = join(dir, 'long-write-back.json');
