@@ -194,10 +194,10 @@ impl Bench {
         let inner = &mut *guard;
         let now = self.clock.now();
         let mut waits = 0usize;
-        for (op, key) in log.operations(i) {
+        log.for_each_operation(i, |op, key| {
             if inner.cache.apply(key, op, now).is_some() {
                 inner.hits += 1;
-                continue;
+                return;
             }
             inner.misses += 1;
             waits += 1;
@@ -209,7 +209,7 @@ impl Bench {
                     let _ = self.store.send(Job::Load(key));
                 }
             }
-        }
+        });
         if waits == 0 {
             self.schedule.record(&mut inner.records, i, Instant::now(), OUTCOME_HIT);
         } else {

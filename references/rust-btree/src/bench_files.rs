@@ -105,19 +105,26 @@ impl RequestLog {
         self.types.len()
     }
 
-    /// Request i's cache operations, in the order the Node service applies them: a message is
-    /// the author's ack then a mention per mentioned user; an ack; an open reads; a reconnect
-    /// reads each of its channels.
-    pub fn operations(&self, i: usize) -> Vec<(Op, Key)> {
+    /// Calls `each` with request i's cache operations, in the order the Node service applies
+    /// them: a message is the author's ack then a mention per mentioned user; an ack; an open
+    /// reads; a reconnect reads each of its channels. Nothing is allocated per request.
+    pub fn for_each_operation(&self, i: usize, mut each: impl FnMut(Op, Key)) {
         let (user, channel) = (self.user_id[i], self.channel_id[i]);
         let list = &self.list[self.list_start[i] as usize..self.list_start[i + 1] as usize];
         match self.types[i] {
-            MESSAGE => std::iter::once((Op::Ack(self.message_id[i]), (user, channel)))
-                .chain(list.iter().map(|&mentioned| (Op::Mention, (mentioned, channel))))
-                .collect(),
-            ACK => vec![(Op::Ack(self.message_id[i]), (user, channel))],
-            OPEN => vec![(Op::Read, (user, channel))],
-            _ => list.iter().map(|&c| (Op::Read, (user, c))).collect(),
+            MESSAGE => {
+                each(Op::Ack(self.message_id[i]), (user, channel));
+                for &mentioned in list {
+                    each(Op::Mention, (mentioned, channel));
+                }
+            }
+            ACK => each(Op::Ack(self.message_id[i]), (user, channel)),
+            OPEN => each(Op::Read, (user, channel)),
+            _ => {
+                for &c in list {
+                    each(Op::Read, (user, c));
+                }
+            }
         }
     }
 }
@@ -155,8 +162,13 @@ mod tests {
         }
         let log = RequestLog::decode(&b).expect("a valid log");
         assert_eq!(log.count(), 2);
-        assert_eq!(log.operations(0), vec![(Op::Ack(42), (7, 70)), (Op::Mention, (5, 70))]);
-        assert_eq!(log.operations(1), vec![(Op::Read, (8, 10)), (Op::Read, (8, 11)), (Op::Read, (8, 12))]);
+        let operations = |i| {
+            let mut all = Vec::new();
+            log.for_each_operation(i, |op, key| all.push((op, key)));
+            all
+        };
+        assert_eq!(operations(0), vec![(Op::Ack(42), (7, 70)), (Op::Mention, (5, 70))]);
+        assert_eq!(operations(1), vec![(Op::Read, (8, 10)), (Op::Read, (8, 11)), (Op::Read, (8, 12))]);
         assert!(RequestLog::decode(&b[..b.len() - 1]).is_err(), "a truncated file is refused");
     }
 }
