@@ -31,9 +31,14 @@ function figure(value: number | null | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : Number.NaN;
 }
 
-/** The largest of a list, NaN when the list is empty: no sample is not a sample of zero. */
+/**
+ * The largest of a list, NaN when it has no figure: no sample is not a sample of zero, and
+ * neither is a sample that lacks the figure (a window of a program with no GC heap, NaN, which
+ * JSON turns into null).
+ */
 function largest(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : Math.max(...values);
+  const figures = values.filter((value) => typeof value === 'number' && Number.isFinite(value));
+  return figures.length === 0 ? Number.NaN : Math.max(...figures);
 }
 
 /**
