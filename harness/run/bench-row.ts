@@ -79,7 +79,9 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
           .trim()
           .split('\n')
           .pop() ?? '';
-      throw new Error(`the bench exited with ${result.exitCode ?? result.signal}${said === '' ? '' : `: ${said}`}`);
+      // Exit 2 is a command line the program refused: a build from before it had a bench mode.
+      const hint = result.exitCode === 2 ? ' (a build without a bench mode? npm run build:references)' : '';
+      throw new Error(`the bench exited with ${result.exitCode ?? result.signal}${said === '' ? '' : `: ${said}`}${hint}`);
     }
 
     const checkStart = performance.now();
