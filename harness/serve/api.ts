@@ -27,8 +27,59 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Fields the error body carries beside "error" (/health's "status"). */
+    readonly extra: Record<string, string> = {},
   ) {
     super(message);
+  }
+}
+
+/** The most bytes of request line and headers (docs/http-contract.md); more is 431. */
+export const MAX_HEADER_BYTES = 64 * 1024;
+/** The most header fields one request may carry (hyper's own limit, which the others keep too); more is 431. */
+export const MAX_HEADER_COUNT = 100;
+
+/** What the request line and headers say, checked as docs/http-contract.md has it, before routing. */
+export function checkRequestHead(request: {
+  readonly httpVersionMajor: number;
+  readonly httpVersionMinor: number;
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly rawHeaders: readonly string[];
+}): { path: string; asteriskOptions: boolean } {
+  const { httpVersionMajor: major, httpVersionMinor: minor } = request;
+  // llhttp takes a request line without a version as HTTP/0.9, and knows HTTP/2.0.
+  if (major === 0) throw new ApiError(400, 'the request line has no HTTP version');
+  if (major !== 1) throw new ApiError(505, `HTTP/${major}.${minor} is not supported: HTTP/1.0 and HTTP/1.1 are`);
+  if (request.rawHeaders.length / 2 > MAX_HEADER_COUNT) throw new ApiError(431, `more than ${MAX_HEADER_COUNT} header fields`);
+  let hosts = 0;
+  for (let i = 0; i < request.rawHeaders.length; i += 2) if (request.rawHeaders[i]!.toLowerCase() === 'host') hosts++;
+  if (hosts > 1) throw new ApiError(400, 'more than one Host header');
+  if (hosts === 0 && minor >= 1) throw new ApiError(400, 'an HTTP/1.1 request needs a Host header');
+  const target = request.url ?? '/';
+  // A fragment is never sent (RFC 9110 section 7.1): a target holding '#' is not a valid request-target.
+  if (target.includes('#')) throw new ApiError(400, 'the request target must not contain a fragment (#)');
+  if (target === '*') return { path: '*', asteriskOptions: request.method === 'OPTIONS' };
+  let path = target.split('?')[0]!;
+  // The absolute form (RFC 9112 section 3.2.2), which a server must accept: its path is what is routed.
+  const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?]*/.exec(path);
+  if (absolute !== null) path = path.slice(absolute[0].length) || '/';
+  return { path, asteriskOptions: false };
+}
+
+/** The status and message for what Node's HTTP parser refuses before a request exists (its error code). */
+export function parserRefusal(code: string | undefined): { status: number; message: string } {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, message: `the request line and headers are larger than ${MAX_HEADER_BYTES} bytes` };
+    case 'HPE_INVALID_METHOD':
+      return { status: 400, message: 'the method is not one HTTP defines (methods are case-sensitive)' };
+    case 'HPE_INVALID_VERSION':
+      return { status: 400, message: 'the HTTP version is not one this service reads' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, message: 'the request took too long to arrive' };
+    default:
+      return { status: 400, message: `the request could not be parsed (${code ?? 'unknown error'})` };
   }
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ReadState } from '../../implementations/contract.js';
@@ -11,7 +11,18 @@ import { StoreClient, StoreUnavailableError } from '../store/client.js';
 import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import { SERVER_REQUEST_TIMEOUT_MS, SHUTDOWN_DEADLINE_MS, WRITE_BACK_BATCH, WRITE_BACK_EVERY_MS } from '../tuning.js';
-import { API_ROUTES, type ApiCall, ApiError, type ApiRoute, MAX_BODY_BYTES, matchRoute, parseCall } from './api.js';
+import {
+  API_ROUTES,
+  type ApiCall,
+  ApiError,
+  type ApiRoute,
+  checkRequestHead,
+  MAX_BODY_BYTES,
+  MAX_HEADER_BYTES,
+  matchRoute,
+  parseCall,
+  parserRefusal,
+} from './api.js';
 
 export interface ServerOptions {
   /** The cache contender to serve, resolved (registered or a module). */
@@ -65,7 +76,24 @@ export class ReadStateServer {
     const origin = performance.now();
     service.start(origin, undefined);
     this.#gc = new ThreadGc('main', origin, options.forcedGc);
-    this.#http = createServer((request, response) => void this.#serve(request, response));
+    // Host is checked in #serve (docs/http-contract.md), so that its 400 has the JSON error body.
+    this.#http = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false }, (request, response) => void this.#serve(request, response));
+    // What Node's parser refuses before a request exists (a bad request line, bad framing, headers
+    // too large) is answered here, with the same JSON error body as everything else.
+    this.#http.on('clientError', (error: Error & { code?: string }, socket) => {
+      const { status, message } = parserRefusal(error.code);
+      const body = JSON.stringify({ error: message });
+      // A body whose framing breaks mid-way (a bad chunk) fails a request that already has a response.
+      const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (pending && !pending.headersSent && pending.writable) {
+        pending.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+        pending.end(body, () => socket.destroy());
+      } else if (!pending && socket.writable) {
+        socket.end(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
+      } else socket.destroy();
+    });
     this.#http.keepAliveTimeout = 5_000;
     this.#http.requestTimeout = SERVER_REQUEST_TIMEOUT_MS;
     this.#http.headersTimeout = Math.min(this.#http.headersTimeout, SERVER_REQUEST_TIMEOUT_MS);
@@ -174,7 +202,14 @@ export class ReadStateServer {
     this.#inFlight++;
     let route: ApiRoute | undefined;
     try {
-      const matched = matchRoute(request.method ?? 'GET', (request.url ?? '/').split('?')[0]!);
+      const head = checkRequestHead(request);
+      if (head.asteriskOptions) {
+        request.resume();
+        response.writeHead(200, { 'content-length': 0 });
+        response.end();
+        return;
+      }
+      const matched = matchRoute(request.method ?? 'GET', head.path);
       route = matched.route;
       const failing = this.#service.storeStatus().failing;
       if (failing !== undefined && (route === 'message' || route === 'ack')) {
@@ -185,7 +220,7 @@ export class ReadStateServer {
       const call = parseCall(matched.route, matched.params, body);
       reply(response, 200, await this.#perform(call));
     } catch (error) {
-      if (error instanceof ApiError) reply(response, error.status, { error: error.message });
+      if (error instanceof ApiError) reply(response, error.status, { ...error.extra, error: error.message });
       else if (error instanceof StoreUnavailableError) reply(response, 503, { error: error.message });
       else reply(response, 500, { error: (error as Error).message });
     } finally {
@@ -213,7 +248,7 @@ export class ReadStateServer {
         return { readStates: await Promise.all(call.channelIds.map((channel) => service.readState(call.userId, channel))) };
       case 'health': {
         const failing = service.storeStatus().failing;
-        if (failing !== undefined) throw new ApiError(503, `store failing: ${failing.cause}`);
+        if (failing !== undefined) throw new ApiError(503, `store failing: ${failing.cause}`, { status: 'store-failing' });
         return { status: this.#closing === undefined ? 'ok' : 'closing', contender: this.#contender, cached: service.counters().cacheSize };
       }
       case 'stats':
