@@ -73,7 +73,7 @@ func run(args []string) int {
 		IdleTimeout:       5 * time.Second, // as the Node service's keep-alive timeout
 	}
 	served := make(chan error, 1)
-	go func() { served <- httpServer.Serve(listener) }()
+	go func() { served <- serveHTTP(httpServer, listener) }() // server.go: the HTTP contract's limits
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,6 +27,10 @@ type server struct {
 
 func (a *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
+	if err := checkRequestHead(r); err != nil {
+		replyError(w, err)
+		return
+	}
 	// The escaped path, as the Node service sees it: /read-states/%37/70 is not user 7.
 	route, params, err := matchRoute(r.Method, r.URL.EscapedPath())
 	if err != nil {
@@ -196,4 +205,101 @@ func reply(w http.ResponseWriter, status int, value interface{}) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// The parts of the HTTP contract (docs/http-contract.md) that net/http does not check itself, or
+// checks differently from Node's parser and hyper: the checks are the same in every service.
+
+const (
+	// maxHeaderBytes bounds the request line and headers; net/http allows 4096 bytes more.
+	maxHeaderBytes = 64 * 1024
+	// maxHeaderCount is hyper's limit on header fields, which every service keeps; more is 431.
+	maxHeaderCount = 100
+)
+
+// knownMethods are the methods Node's parser (llhttp) reads: any other, "get" too (methods are
+// case-sensitive), is 400 there before the service sees it, and so it is here.
+var knownMethods = map[string]bool{}
+
+func init() {
+	for _, m := range strings.Fields("ACL BIND CHECKOUT CONNECT COPY DELETE GET HEAD LINK LOCK M-SEARCH MERGE MKACTIVITY MKCALENDAR MKCOL MOVE NOTIFY OPTIONS PATCH POST PROPFIND PROPPATCH PURGE PUT QUERY REBIND REPORT SEARCH SOURCE SUBSCRIBE TRACE UNBIND UNLINK UNLOCK UNSUBSCRIBE") {
+		knownMethods[m] = true
+	}
+}
+
+// checkRequestHead refuses what the contract refuses and net/http lets through.
+func checkRequestHead(r *http.Request) error {
+	if !knownMethods[r.Method] {
+		return badRequest("the method is not one HTTP defines (methods are case-sensitive)")
+	}
+	// net/http serves HTTP/1.2 as 1.1 (RFC 9110 section 2.5); Node's parser and hyper refuse it.
+	if r.ProtoMajor == 1 && r.ProtoMinor > 1 {
+		return badRequest("the HTTP version is not one this service reads")
+	}
+	count := 0
+	for _, values := range r.Header {
+		count += len(values)
+	}
+	if r.Host != "" {
+		count++ // net/http takes Host out of the header map
+	}
+	if count > maxHeaderCount {
+		return &apiError{http.StatusRequestHeaderFieldsTooLarge, "more than " + strconv.Itoa(maxHeaderCount) + " header fields"}
+	}
+	// A fragment is never sent (RFC 9110 section 7.1): a target holding '#' is not a valid
+	// request-target. net/http would route "/acks#x" as the path "/acks#x".
+	if strings.Contains(r.RequestURI, "#") {
+		return badRequest("the request target must not contain a fragment (#)")
+	}
+	return nil
+}
+
+// serveHTTP serves s on listener with the contract's limits: the request line and headers at most
+// maxHeaderBytes, and a connection whose first byte cannot start a request line (a TLS
+// ClientHello, say) answered 400 at once, where net/http would wait for a line that never comes.
+func serveHTTP(s *http.Server, listener net.Listener) error {
+	s.MaxHeaderBytes = maxHeaderBytes - 4096
+	return s.Serve(guardedListener{listener})
+}
+
+type guardedListener struct{ net.Listener }
+
+func (l guardedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &guardedConn{Conn: c}, nil
+}
+
+type guardedConn struct {
+	net.Conn
+	once    sync.Once
+	refused bool
+}
+
+func (c *guardedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.once.Do(func() {
+		if n > 0 && !isTokenByte(p[0]) && p[0] != '\r' && p[0] != '\n' {
+			c.refused = true
+			body := `{"error":"the bytes sent are not an HTTP/1.1 request"}`
+			w := bufio.NewWriter(c.Conn)
+			fmt.Fprintf(w, "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+			_ = w.Flush()
+			_ = c.Conn.Close()
+		}
+	})
+	if c.refused {
+		return 0, io.EOF
+	}
+	return n, err
+}
+
+// isTokenByte is whether b may appear in a method (RFC 9110 tchar).
+func isTokenByte(b byte) bool {
+	if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' {
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0
 }
