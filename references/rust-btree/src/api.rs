@@ -127,13 +127,68 @@ pub fn parse_call(route: Route, params: &[&str], body: &[u8]) -> Result<Call, Ap
     })
 }
 
+/// The fields any call reads; every other field is only checked to be JSON, as JSON.parse
+/// checks it (docs/http-contract.md): a lone surrogate escape ("\ud800") or nesting deeper than
+/// serde_json's 128 levels in a field nobody reads does not make the body invalid.
+const FIELDS: [&str; 6] = ["userId", "channelId", "messageId", "authorId", "mentions", "channelIds"];
+
 fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     // Node reads the body as UTF-8, replacing bad bytes, before JSON.parse: so do we.
     let text = String::from_utf8_lossy(body);
-    match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::new(400, "the body must be a JSON object")),
+    let mut parser = serde_json::Deserializer::from_str(&text);
+    let parsed = serde_core::Deserializer::deserialize_any(&mut parser, ObjectOfFields).and_then(|object| parser.end().map(|()| object));
+    match parsed {
+        Ok(Some(map)) => Ok(map),
+        Ok(None) => Err(ApiError::new(400, "the body must be a JSON object")),
         Err(_) => Err(ApiError::new(400, "the body is not valid JSON")),
+    }
+}
+
+/// A JSON object's known fields (the last of a repeated key wins, as in JSON.parse), the others
+/// skipped unread; None for any other JSON value.
+struct ObjectOfFields;
+
+impl<'de> serde_core::de::Visitor<'de> for ObjectOfFields {
+    type Value = Option<Map<String, Value>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde_core::de::MapAccess<'de>>(self, mut fields: A) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = fields.next_key::<std::borrow::Cow<'de, str>>()? {
+            if FIELDS.contains(&key.as_ref()) {
+                map.insert(key.into_owned(), fields.next_value::<Value>()?);
+            } else {
+                fields.next_value::<serde_core::de::IgnoredAny>()?;
+            }
+        }
+        Ok(Some(map))
+    }
+
+    fn visit_seq<A: serde_core::de::SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+        while items.next_element::<serde_core::de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
     }
 }
 

@@ -36,6 +36,11 @@ impl Config {
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
+            if arg == "--help" || arg == "-h" {
+                // Asked for, the usage is the answer: on stdout, exit 0, as go-lru and serve do.
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             let Some(flag) = arg.strip_prefix("--") else {
                 return Err(format!("unexpected argument \"{arg}\"; {USAGE}"));
             };

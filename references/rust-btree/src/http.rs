@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
-use hyper::{Request, Response, StatusCode};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use hyper::{Method, Request, Response, StatusCode, Version};
 use serde_json::{json, Value};
 
 use crate::api::{self, ApiError, Call, Route, MAX_BODY_BYTES};
@@ -31,6 +31,11 @@ impl App {
     /// parsed) to the response being ready to send.
     pub async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
         let arrived = Instant::now();
+        // OPTIONS * asks about the server, not a resource: 200 and nothing more, as net/http answers
+        // it (Go 1.19 cannot be told otherwise).
+        if request.method() == Method::OPTIONS && request.uri() == "*" {
+            return Response::new(Full::new(Bytes::new()));
+        }
         let mut route = None;
         let (status, body) = match self.answer(request, &mut route).await {
             Ok(reply) => reply,
@@ -44,6 +49,7 @@ impl App {
     }
 
     async fn answer(&self, request: Request<Incoming>, route_out: &mut Option<Route>) -> Result<(u16, Value), ApiError> {
+        check_request_head(&request)?;
         let path = request.uri().path().to_owned();
         let (route, params) = api::match_route(request.method().as_str(), &path)?;
         *route_out = Some(route);
@@ -102,6 +108,27 @@ fn service_error(error: ServiceError) -> ApiError {
     match error {
         ServiceError::Load(cause) => ApiError::new(503, format!("store failing: {cause}")),
         ServiceError::Closed => ApiError::new(503, "the service is shutting down"),
+    }
+}
+
+/// The methods Node's parser (llhttp) reads: any other, "get" too (methods are case-sensitive),
+/// is 400 there before the service sees it, and so it is here (docs/http-contract.md).
+const KNOWN_METHODS: [&str; 35] = [
+    "ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK", "M-SEARCH", "MERGE", "MKACTIVITY",
+    "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH", "POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY",
+    "REBIND", "REPORT", "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
+];
+
+/// What the contract refuses and hyper lets through: an unknown method, an HTTP/1.1 request
+/// without a Host header, more than one Host header (RFC 9112 section 3.2).
+fn check_request_head(request: &Request<Incoming>) -> Result<(), ApiError> {
+    if !KNOWN_METHODS.contains(&request.method().as_str()) {
+        return Err(ApiError::new(400, "the method is not one HTTP defines (methods are case-sensitive)"));
+    }
+    match request.headers().get_all(HOST).iter().count() {
+        0 if request.version() == Version::HTTP_11 => Err(ApiError::new(400, "an HTTP/1.1 request needs a Host header")),
+        0 | 1 => Ok(()),
+        _ => Err(ApiError::new(400, "more than one Host header")),
     }
 }
 

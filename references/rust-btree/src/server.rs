@@ -17,6 +17,9 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use crate::http::App;
 
+/// The most bytes of request line and headers hyper reads before it answers 431.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
 /// Resolves on the first SIGTERM or SIGINT. Made before the service listens, so a signal that
 /// comes right after "listening on" is not missed.
 pub fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
@@ -62,7 +65,8 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, mut stop: Pin<&mut impl
             let app = Arc::clone(&app);
             async move { Ok::<_, Infallible>(app.handle(request).await) }
         });
-        let connection = graceful.watch(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+        // The request line and headers may take 64 KiB (docs/http-contract.md); more is 431.
+        let connection = graceful.watch(http1::Builder::new().max_header_size(MAX_HEADER_BYTES).serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             // A client that hangs up or sends garbage ends its own connection; nothing to do.
             let _ = connection.await;

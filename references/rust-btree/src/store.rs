@@ -305,6 +305,17 @@ impl Worker {
     /// Answers loads, newest pending write first, else the database, and hands each result to
     /// the service; the states its inserts evict join the pending writes at once.
     fn answer(&mut self, keys: &[Key]) {
+        // While a write-back waits to be retried the store is failing, and a read of a key the
+        // cache does not hold is refused (503), as in the other services (docs/http-contract.md):
+        // whether SQLite could still serve it depends on which lock the other side holds.
+        if self.retry_at.is_some() {
+            let cause = self.status.failure().unwrap_or_else(|| "a write-back is waiting to be retried".into());
+            for &key in keys {
+                let evicted = self.sink.loaded(key, Err(cause.clone()));
+                self.queue(evicted);
+            }
+            return;
+        }
         let mut results: Vec<Result<Option<ReadState>, String>> = Vec::with_capacity(keys.len());
         let pending = &self.pending;
         let read = (|| -> rusqlite::Result<()> {
