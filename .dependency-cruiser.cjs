@@ -2,7 +2,7 @@
  * The lab's layering, checked in `npm test` (npm run lint:deps). Stages import only downward,
  * in the order data flows (see "Layout" in README.md):
  *
- *   cli -> run, drive, serve -> service -> store ; run, drive -> measure, check -> results
+ *   cli -> experiment -> run, drive ; cli -> serve -> service -> store ; run, drive -> measure, check -> results
  *   report, gate -> results                      ; everything -> implementations/contract, errors, tuning
  *
  * `serve` puts one contender behind HTTP; `drive` starts services and loads them over HTTP.
@@ -24,6 +24,19 @@ module.exports = {
     { name: 'no-circular', severity: 'error', comment: 'An import cycle hides which stage comes first.', from: {}, to: { circular: true } },
     never('implementations-stand-alone', '^implementations/', '^harness/', 'Contenders obey the contract; they know nothing of the harness.'),
     never('nothing-imports-the-cli', '^(harness|implementations)/', stage('cli'), 'The CLI is the top: only it reads flags and prints.', stage('cli')),
+    never(
+      'nothing-below-imports-the-experiment',
+      '^(harness|implementations)/',
+      stage('experiment'),
+      'The experiment (a plan in, results out) is driven by the CLI alone; the stages it runs know nothing of it.',
+      `${stage('(cli|experiment)')}`,
+    ),
+    never(
+      'experiment-below-cli',
+      stage('experiment'),
+      `${stage('(cli|serve|service|store|gate)')}`,
+      'The experiment runs rows (run, drive), probes (measure) and writes results (results, report writers); it reads no flag and prints nothing.',
+    ),
     never(
       'results-read-only-below',
       stage('results'),

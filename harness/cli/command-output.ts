@@ -7,10 +7,6 @@ export const OUTPUT_FLAGS = {
   json: { type: 'boolean', default: false },
 } as const;
 
-/** Their lines in a command's --help. */
-export const OUTPUT_HELP = `  -q, --quiet          no progress on stderr (the table and the verdict still print)
-  --json               the summary as JSON on stdout, and nothing else there`;
-
 /**
  * Where a measuring command's words go. stdout holds what the command produced (the table, the
  * verdict, the files written), or with --json one JSON document and nothing else; stderr holds

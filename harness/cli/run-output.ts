@@ -1,53 +1,17 @@
-import { writeFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative } from 'node:path';
-import { describeEnvironment } from '../measure/environment.js';
-import { forcedGcNotes, renderMarkdownTable, renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../report/summary-table.js';
+import { basename } from 'node:path';
+import { readerPath, type WrittenFiles, writeTableFiles } from '../experiment/output.js';
+import { forcedGcNotes, renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../report/summary-table.js';
 import { verdictLines } from '../report/verdict.js';
-import { writeHtmlReport } from '../report/write-report.js';
-import { summarizeContenders } from '../results/aggregate.js';
-import { type AnyResults, type HostLoad, type Results, type Row, type RunSettings, SCHEMA_VERSION } from '../results/schema.js';
-import { markLatest, reportsDir, writeResultFiles } from './run-directory.js';
-
-/** A run's rows as a results.json document, with the environment and per-contender summaries. */
-export function assembleResults(
-  runId: string,
-  settings: RunSettings,
-  rows: readonly Row[],
-  extraNodeFlags: readonly string[] = [],
-  hostLoad?: HostLoad,
-): Results {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    kind: 'run',
-    runId,
-    createdAt: new Date().toISOString(),
-    environment: { ...describeEnvironment(extraNodeFlags), ...(hostLoad === undefined ? {} : { hostLoad }) },
-    settings,
-    rows,
-    contenders: summarizeContenders(rows),
-  };
-}
+import type { AnyResults, Results, Row } from '../results/schema.js';
 
 /** What a finished run wrote, and the verdict it printed. */
-export interface WrittenRun {
-  readonly json: string;
-  readonly markdown: string;
-  readonly html: string;
-  /** The report as a reader should open it: reports/latest/index.html when it points there. */
-  readonly report: string;
+export interface WrittenRun extends WrittenFiles {
   readonly verdict: readonly string[];
 }
 
-/**
- * Everything a finished run leaves behind: results.json, summary.md and index.html in `dir`,
- * reports/latest pointing at it, and the summary table and the verdict on the terminal.
- */
-export function writeRunOutput(dir: string, results: Results, print: (line: string) => void): WrittenRun {
-  const files = writeResultFiles(dir, results);
-  const html = writeHtmlReport(dir, results);
-  const isLatest = markLatest(dir, results.settings.scenario);
-  const report = readerPath(isLatest ? join(reportsDir, 'latest', 'index.html') : html);
-  const verdict = verdictLines(results, { reportPath: report });
+/** A finished run on the terminal: the summary table, the files written and the verdict. */
+export function printRun(results: Results, files: WrittenFiles, print: (line: string) => void): WrittenRun {
+  const verdict = verdictLines(results, { reportPath: files.report });
   print('');
   print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
   for (const note of forcedGcNotes(results)) print(note);
@@ -55,13 +19,7 @@ export function writeRunOutput(dir: string, results: Results, print: (line: stri
   print(`wrote ${readerPath(files.json)} and ${basename(files.markdown)}`);
   print('');
   for (const line of verdict) print(line);
-  return { ...files, html, report, verdict };
-}
-
-/** A path as the reader at this shell should type it: relative below the working folder, else absolute. */
-function readerPath(path: string): string {
-  const relativePath = relative(process.cwd(), path);
-  return relativePath === '' || relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+  return { ...files, verdict };
 }
 
 /** The JSON document --json prints: what ran, where it went, the verdict and every contender's summary. */
@@ -78,25 +36,29 @@ export function runJson(command: string, results: Results, written: WrittenRun, 
 }
 
 /**
- * What a micro or sweep run leaves behind: `<name>.json`, its table as `<name>.md`, index.html,
- * and the table on the terminal.
+ * What a micro or sweep run leaves behind (experiment/output.ts writes `<name>.json`, its table
+ * as `<name>.md` and index.html), and the table on the terminal.
  */
-export function writeTableOutput(
-  dir: string,
-  name: string,
-  results: AnyResults,
-  table: [string[], string[][]],
-  print: (line: string) => void,
-): { json: string; markdown: string; html: string; report: string } {
-  const [header, cells] = table;
-  const json = join(dir, `${name}.json`);
-  const markdown = join(dir, `${name}.md`);
-  writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);
-  writeFileSync(markdown, `${renderMarkdownTable(header, cells)}\n`);
-  const html = writeHtmlReport(dir, results);
+export function writeTableOutput(dir: string, name: string, results: AnyResults, table: [string[], string[][]], print: (line: string) => void): WrittenFiles {
+  const written = writeTableFiles(dir, name, results, table);
   print('');
-  print(renderTextTable(header, cells));
+  print(renderTextTable(...table));
   print('');
-  print(`wrote ${readerPath(json)} and ${basename(markdown)}`);
-  return { json, markdown, html, report: readerPath(html) };
+  print(`wrote ${readerPath(written.json)} and ${basename(written.markdown)}`);
+  return written;
+}
+
+/** 130 when interrupted, 1 when nothing ran or a row failed or lost read states, else 0. */
+export function runExitCode(finished: readonly Row[], interrupted: boolean, print: (line: string) => void): number {
+  if (interrupted) return 130;
+  if (finished.length === 0) {
+    print('no row ran: nothing was measured');
+    return 1;
+  }
+  const bad = finished.filter((row) => row.state === 'failed' || !row.summary.integrityOk);
+  if (bad.length > 0) {
+    print(`${bad.length} row(s) failed or lost read states; see the check column`);
+    return 1;
+  }
+  return 0;
 }

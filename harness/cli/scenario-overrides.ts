@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { FORCED_GC_MODES, type ForcedGcMode, type Scenario } from '../results/scenario-schema.js';
-import { checkScenarioBounds, SCENARIO_LIMITS } from '../workload/scenario.js';
-import { numberFlag } from './options.js';
+import { checkScenarioBounds } from '../workload/scenario.js';
+import { numberOf } from './flags.js';
 
 interface Overrides {
   duration?: string | undefined;
@@ -26,11 +26,11 @@ export function applyOverrides(scenario: Scenario, values: Overrides): Scenario 
         : { intervalSeconds: scenario.forcedGc?.intervalSeconds ?? 120, mode: gcMode as ForcedGcMode };
   const overridden: Scenario = {
     ...scenario,
-    durationSeconds: numberFlag('duration', values.duration, { min: 0.1, max: SCENARIO_LIMITS.durationSeconds, unit: 'seconds' }) ?? scenario.durationSeconds,
-    rate: numberFlag('rate', values.rate, { min: 1, max: SCENARIO_LIMITS.rate }) ?? scenario.rate,
-    capacity: numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? scenario.capacity,
-    timeScale: numberFlag('time-scale', values['time-scale'], { min: 0.001, max: SCENARIO_LIMITS.timeScale }) ?? scenario.timeScale,
-    seed: numberFlag('seed', values.seed, { min: 0, max: 0xffff_ffff, integer: true }) ?? scenario.seed,
+    durationSeconds: numberOf('duration', values.duration) ?? scenario.durationSeconds,
+    rate: numberOf('rate', values.rate) ?? scenario.rate,
+    capacity: numberOf('capacity', values.capacity) ?? scenario.capacity,
+    timeScale: numberOf('time-scale', values['time-scale']) ?? scenario.timeScale,
+    seed: numberOf('seed', values.seed) ?? scenario.seed,
     forcedGc,
   };
   checkScenarioBounds(overridden, `${scenario.name} with the command line's values`);

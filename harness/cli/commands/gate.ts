@@ -1,6 +1,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError, UsageError } from '../../errors.js';
+import { scratchFolder } from '../../experiment/scratch-folder.js';
 import { type GateConfig, loadGateConfig } from '../../gate/config.js';
 import { checkComparableRuns, describeEnvironments, evaluateGate } from '../../gate/gate.js';
 import { renderGateMarkdown } from '../../gate/markdown.js';
@@ -9,8 +10,9 @@ import { packageRoot } from '../../package-root.js';
 import { loadResults } from '../../results/results-file.js';
 import type { Results } from '../../results/schema.js';
 import { parseFlags } from '../options.js';
-import { checkOutputFile, checkOutputFolder, scratchFolder } from '../output-paths.js';
-import { checkRunFlags, executeRun, prepareRun, settingsOf } from './run.js';
+import { checkOutputFile, checkOutputFolder } from '../output-paths.js';
+import { checkRunFlags, type PreparedRun, prepareRun, runFlags, settingsOf } from '../prepare-run.js';
+import { executeRun } from './run.js';
 
 export const DEFAULT_GATE_CONFIG = join(packageRoot, 'gates', 'default.json');
 
@@ -55,8 +57,7 @@ async function runForGate(
   const scratch = out === undefined ? scratchFolder('readstate-lab-gate-') : undefined;
   try {
     const dir = out ?? scratch!.path;
-    const prepared = await prepareRun([...config.run, '--out', dir], print);
-    if (prepared === undefined) throw new UsageError("the gate config's run flags ask for --help");
+    const prepared = await prepareConfigRun([...config.run, '--out', dir], print);
     checkComparableRuns(config, { settings: settingsOf(prepared), environment: describeEnvironment(prepared.extraNodeFlags) }, baseline);
     const code = await executeRun(prepared, print);
     if (code === 130) return { code };
@@ -151,8 +152,7 @@ export async function baselineCommand(args: readonly string[], print: (line: str
   const config = loadGateConfig(values.config);
   const scratch = scratchFolder('readstate-lab-baseline-');
   try {
-    const prepared = await prepareRun([...config.run, '--out', scratch.path], print);
-    if (prepared === undefined) throw new UsageError("the gate config's run flags ask for --help");
+    const prepared = await prepareConfigRun([...config.run, '--out', scratch.path], print);
     const code = await executeRun(prepared, print);
     if (code !== 0) {
       print(code === 130 ? 'interrupted: no baseline written' : 'a row failed or lost read states: no baseline written');
@@ -164,4 +164,11 @@ export async function baselineCommand(args: readonly string[], print: (line: str
   }
   print(`wrote baseline ${values.out}`);
   return 0;
+}
+
+/** The gate config's `run` flags, prepared as run prepares its own; --help there is a mistake in the config. */
+function prepareConfigRun(args: readonly string[], print: (line: string) => void): Promise<PreparedRun> {
+  const values = runFlags.parse(args);
+  if (values.help) throw new UsageError("the gate config's run flags ask for --help");
+  return prepareRun(args, print, values);
 }

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { findContender } from '../../../implementations/registry.js';
 import { childEntry } from '../../entry-points.js';
 import { UsageError } from '../../errors.js';
+import { runtimeFields, withRuntimeVersions } from '../../experiment/runtime-rows.js';
 import { describeEnvironment } from '../../measure/environment.js';
 import { formatCount } from '../../report/format.js';
 import { microTable } from '../../report/micro-table.js';
@@ -18,7 +19,6 @@ import { CommandOutput, OUTPUT_FLAGS } from '../command-output.js';
 import { listFlag, numberFlag, parseFlags } from '../options.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { writeTableOutput } from '../run-output.js';
-import { runtimeFields, withRuntimeVersions } from '../runtime-rows.js';
 
 export const microHelp = `readstate-lab micro: hit-path microbenchmarks (tinybench) of every contender
 

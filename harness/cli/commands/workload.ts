@@ -4,8 +4,8 @@ import { loadScenario } from '../../workload/scenario.js';
 import { Workload } from '../../workload/workload.js';
 import { parseFlags } from '../options.js';
 import { checkOutputFile } from '../output-paths.js';
+import { checkSomethingToSend } from '../prepare-run.js';
 import { applyOverrides } from '../scenario-overrides.js';
-import { checkSomethingToSend } from './run.js';
 
 export const workloadHelp = `readstate-lab workload: write a scenario's request log as NDJSON
 

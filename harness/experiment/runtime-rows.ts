@@ -17,7 +17,3 @@ export function withRuntimeVersions<T extends Pick<Results, 'environment'>>(resu
     environment: { ...results.environment, runtimes: runtimes.map((runtime) => ({ name: runtime.name, version: runtimeVersion(runtime) })) },
   };
 }
-
-/** The --runtime line of a command's help. */
-export const RUNTIME_HELP =
-  '  --runtime a,b        runtimes to run every contender on: node20 (the system Node), node22,\n                       node24, bun, deno (see readstate-lab runtimes; default: the system Node)';
