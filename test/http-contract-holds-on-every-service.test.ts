@@ -130,6 +130,14 @@ const ROWS: readonly Row[] = [
   { name: 'TLS ClientHello', send: Buffer.from('16030100a5010000a10303'.padEnd(120, '7'), 'hex'), status: 400, body: 'parser' },
   // JSON
   { name: 'lone surrogate in an ignored field', send: ack(7003, ',"x":"\\ud800"'), status: 200, body: 'ok' },
+  { name: 'lone surrogate in an ignored key', send: ack(7008, ',"\\udc00":1'), status: 200, body: 'ok' },
+  {
+    name: 'escaped key of a read field',
+    send: post('/acks', '{"user\\u0049d":7009,"channelId":25,"messageId":3}'),
+    status: 200,
+    body: 'ok',
+    check: (json) => assert.equal(json.userId, 7009),
+  },
   { name: 'ignored field nested 200 deep', send: ack(7004, `,"x":${'['.repeat(200)}${']'.repeat(200)}`), status: 200, body: 'ok' },
   { name: 'number out of range in an ignored field', send: ack(7005, ',"x":1e400'), status: 200, body: 'ok' },
   {

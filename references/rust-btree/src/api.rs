@@ -144,6 +144,34 @@ fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
+/// A key of the body's object: which of FIELDS it is, if any. Read as bytes, so that a key nobody
+/// reads may hold a lone surrogate escape, as JSON.parse allows (serde_json refuses one in a str).
+struct FieldName(Option<&'static str>);
+
+impl<'de> serde_core::Deserialize<'de> for FieldName {
+    fn deserialize<D: serde_core::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_bytes(FieldNameVisitor)
+    }
+}
+
+struct FieldNameVisitor;
+
+impl<'de> serde_core::de::Visitor<'de> for FieldNameVisitor {
+    type Value = FieldName;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_bytes<E: serde_core::de::Error>(self, key: &[u8]) -> Result<FieldName, E> {
+        Ok(FieldName(FIELDS.iter().copied().find(|name| name.as_bytes() == key)))
+    }
+
+    fn visit_str<E: serde_core::de::Error>(self, key: &str) -> Result<FieldName, E> {
+        self.visit_bytes(key.as_bytes())
+    }
+}
+
 /// A JSON object's known fields (the last of a repeated key wins, as in JSON.parse), the others
 /// skipped unread; None for any other JSON value.
 struct ObjectOfFields;
@@ -157,11 +185,14 @@ impl<'de> serde_core::de::Visitor<'de> for ObjectOfFields {
 
     fn visit_map<A: serde_core::de::MapAccess<'de>>(self, mut fields: A) -> Result<Self::Value, A::Error> {
         let mut map = Map::new();
-        while let Some(key) = fields.next_key::<std::borrow::Cow<'de, str>>()? {
-            if FIELDS.contains(&key.as_ref()) {
-                map.insert(key.into_owned(), fields.next_value::<Value>()?);
-            } else {
-                fields.next_value::<serde_core::de::IgnoredAny>()?;
+        while let Some(FieldName(known)) = fields.next_key::<FieldName>()? {
+            match known {
+                Some(name) => {
+                    map.insert(name.to_owned(), fields.next_value::<Value>()?);
+                }
+                None => {
+                    fields.next_value::<serde_core::de::IgnoredAny>()?;
+                }
             }
         }
         Ok(Some(map))
