@@ -52,7 +52,7 @@ export interface ShutdownOutcome {
 }
 
 /**
- * The read-state service over HTTP/1.1 JSON (harness/http-api.ts), on the same service layer
+ * The read-state service over HTTP/1.1 JSON (harness/serve/api.ts), on the same service layer
  * as the in-process harness. It times every request it serves, per route, and reports that,
  * its GCs and its memory at GET /stats.
  */

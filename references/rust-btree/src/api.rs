@@ -1,4 +1,4 @@
-//! The HTTP API's routes and request validation, as harness/http-api.ts has them. Every check
+//! The HTTP API's routes and request validation, as harness/serve/api.ts has them. Every check
 //! happens before any state changes, so a bad request changes nothing.
 //!
 //!   POST /messages                  {"authorId", "channelId", "messageId", "mentions": [userId]}
