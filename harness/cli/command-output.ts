@@ -1,12 +1,6 @@
 import { CommandProgress } from './progress.js';
 import { colorsFor, highlightStates, type OutputStream } from './terminal.js';
 
-/** The flags every measuring command takes for its output (parseFlags options). */
-export const OUTPUT_FLAGS = {
-  quiet: { type: 'boolean', short: 'q', default: false },
-  json: { type: 'boolean', default: false },
-} as const;
-
 /**
  * Where a measuring command's words go. stdout holds what the command produced (the table, the
  * verdict, the files written), or with --json one JSON document and nothing else; stderr holds

@@ -79,6 +79,7 @@ export const FLAGS = {
   'max-connections': { type: 'string', value: 'N', help: "the open-loop driver's connection cap", number: { min: 1, max: 60_000, integer: true } },
   connections: { type: 'string', value: 'N', help: "autocannon's connections, with --closed-loop", number: { min: 1, max: 10_000, integer: true } },
   target: { type: 'string', value: 'URL', help: "load this running service instead (any service with the lab's API)" },
+  time: { type: 'string', value: 'MS', help: 'tinybench time per task', number: { min: 10, max: 600_000, unit: 'milliseconds' } },
   variants: { type: 'string', value: 'a,b', help: 'GC flag variants to run' },
   out: { type: 'string', value: 'DIR', help: 'write results here', defaultHelp: 'reports/<run-id>/' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr (the table and the verdict still print)' },
@@ -95,7 +96,10 @@ interface Tailoring {
   readonly default?: string;
   /** Replaces the table's help text (the default is still appended from `default` or defaultHelp). */
   readonly help?: string;
+  /** What the help says the default is; '' for none (a required flag). */
   readonly defaultHelp?: string;
+  /** The value's name in this command's help, when the table's does not fit ("FILE" for "DIR"). */
+  readonly value?: string;
 }
 
 type Tailored<N extends FlagName> = { readonly [K in N]?: Tailoring };
@@ -146,10 +150,11 @@ export class CommandFlags<N extends FlagName, T extends Tailored<N>> {
   #helpLine(name: N): string {
     const spec: FlagSpec = FLAGS[name];
     const own = this.#tailored[name];
-    const head = `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${spec.value === undefined ? '' : spec.value.startsWith('=') ? spec.value : ` ${spec.value}`}`;
+    const value = own?.value ?? spec.value;
+    const head = `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${value === undefined ? '' : value.startsWith('=') ? value : ` ${value}`}`;
     const fallback = own?.default ?? own?.defaultHelp ?? spec.defaultHelp;
     // The default's words never break from "(default:" (a no-break space, made a space after wrapping).
-    const text = `${own?.help ?? spec.help}${fallback === undefined ? '' : ` (default:\u00a0${fallback})`}`;
+    const text = `${own?.help ?? spec.help}${fallback === undefined || fallback === '' ? '' : ` (default:\u00a0${fallback})`}`;
     return wrap(`  ${head.padEnd(HELP_COLUMN - 3)} ${text}`);
   }
 }

@@ -15,23 +15,27 @@ import { launchScript } from '../../runtimes/launch.js';
 import { chooseRuntimes } from '../../runtimes/locate.js';
 import { BASE_NODE_FLAGS, OPS_PER_SAMPLE } from '../../tuning.js';
 import { chooseCaches } from '../choose-contenders.js';
-import { CommandOutput, OUTPUT_FLAGS } from '../command-output.js';
-import { listFlag, numberFlag, parseFlags } from '../options.js';
+import { CommandOutput } from '../command-output.js';
+import { CommandFlags, numberOf } from '../flags.js';
+import { listFlag } from '../options.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { writeTableOutput } from '../run-output.js';
+
+const microFlags = new CommandFlags(['impl', 'capacity', 'time', 'out', 'quiet', 'json', 'runtime', 'help'], {
+  impl: { help: 'contenders' },
+  capacity: { default: '1e6', help: 'entries cached before timing' },
+  time: { default: '1000' },
+  out: { help: 'where micro.json and micro.md go' },
+  quiet: { help: 'no progress on stderr' },
+  json: { help: 'the results as JSON on stdout, and nothing else there' },
+  runtime: { help: 'runtimes to time every contender on: node20 (the system Node), node22, node24, bun, deno (see readstate-lab runtimes)' },
+});
 
 export const microHelp = `readstate-lab micro: hit-path microbenchmarks (tinybench) of every contender
 
 Usage: readstate-lab micro [--impl a,b] [--capacity N] [--time MS] [--runtime a,b] [--out DIR]
 
-  --impl a,b      contenders (default: every one available here)
-  --capacity N    entries cached before timing (default: 1e6)
-  --time MS       tinybench time per task (default: 1000)
-  --out DIR       where micro.json and micro.md go (default: reports/<run-id>/)
-  -q, --quiet     no progress on stderr
-  --json          the results as JSON on stdout, and nothing else there
-  --runtime a,b   runtimes to time every contender on: node20 (the system Node), node22,
-                  node24, bun, deno (see readstate-lab runtimes; default: the system Node)
+${microFlags.help()}
 
 Each contender runs in its own child process. Every timed sample is a batch of ${OPS_PER_SAMPLE}
 hits on keys drawn in advance; figures are per operation. The "harness" task is what the
@@ -39,27 +43,14 @@ open-loop driver adds to every request (a clock read and three histogram records
 timing, five forced full GCs are timed with the filled cache alone on the heap.`;
 
 export async function microCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(
-    args,
-    {
-      impl: { type: 'string' },
-      capacity: { type: 'string' },
-      time: { type: 'string' },
-      out: { type: 'string' },
-      runtime: { type: 'string' },
-      ...OUTPUT_FLAGS,
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    false,
-    'micro',
-  );
+  const values = microFlags.parse(args, 'micro');
   if (values.help) {
     print(microHelp);
     return 0;
   }
   const out = checkRunDirectory(values.out);
-  const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true }) ?? 1_000_000;
-  const timeMs = numberFlag('time', values.time, { min: 10, max: 600_000, unit: 'milliseconds' }) ?? 1000;
+  const capacity = numberOf('capacity', values.capacity)!;
+  const timeMs = numberOf('time', values.time)!;
   const terminal = new CommandOutput(values, print);
   const chosen = await terminal.notingIfItSucceeds((note) => chooseCaches(listFlag(values.impl), note, 'a service, not a cache; micro times caches only'));
   if (chosen.length === 0)
