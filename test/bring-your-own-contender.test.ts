@@ -41,42 +41,5 @@ describe('--impl PATH: a contender of your own', () => {
     assert.match(stdout, /LOST READ STATES/);
   });
 
-  for (const [what, source, message] of [
-    ['lacks createCache', 'export const makeCache = () => ({});', /must export a function createCache\(options\); it exports makeCache/],
-    ['does not load', 'export function createCache( {', /did not load/],
-  ] as const) {
-    it(`refuses a module that ${what}: one line, exit 2`, async () => {
-      const dir = tempDir();
-      const path = join(dir, 'bad-cache.mjs');
-      writeFileSync(path, source);
-      const { exitCode, stderr } = await runCli(['run', '--impl', path, '--out', join(dir, 'out')]);
-      assert.equal(exitCode, 2);
-      assert.match(stderr, message);
-      assert.equal(stderr.trim().split('\n').length, 1, stderr);
-    });
-  }
-
-  it('refuses a module missing methods of the contract at load, naming them, before any row runs', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'partial-cache.mjs');
-    // The example with two methods taken out: before the contract was checked at load, this ran
-    // and failed its row mid-run with "cache.offHeapBytes is not a function".
-    writeFileSync(
-      path,
-      readFileSync(example, 'utf8')
-        .replace(/^\s*forEach\(visit\).*$/m, '')
-        .replace(/^\s*offHeapBytes\(\).*$/m, ''),
-    );
-    const { exitCode, stderr, stdout } = await runCli(['run', '--impl', path, '--out', join(dir, 'out')]);
-    assert.equal(exitCode, 2, stdout);
-    assert.match(stderr, /does not implement the contract .*missing forEach, offHeapBytes/);
-    assert.equal(stderr.trim().split('\n').length, 1, stderr);
-    assert.doesNotMatch(stdout + stderr, /measuring|\[1\//);
-  });
-
-  it('refuses a path that does not exist', async () => {
-    const { exitCode, stderr } = await runCli(['run', '--impl', './no/such-cache.mjs']);
-    assert.equal(exitCode, 2);
-    assert.match(stderr, /contender module \.\/no\/such-cache\.mjs does not exist/);
-  });
+  // Modules refused at load (exit 2, one line): bring-your-own-contender-is-checked-at-load.unit.test.ts.
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Results } from '../harness/results/schema.js';
@@ -124,36 +124,5 @@ describe('readstate-lab run', () => {
     );
   });
 
-  it('rejects bad input with one line and exit code 2', async () => {
-    const dir = tempDir();
-    const badScenario = join(dir, 'bad.json');
-    writeFileSync(badScenario, '{"name": "x"');
-    const cases: Array<[string[], RegExp]> = [
-      [['run', '--impl', 'nope'], /unknown contender "nope"; known: naive-map, lru-cache, typed-array, native, partitioned-inheap, partitioned/],
-      [['run', '--rate', 'fast'], /--rate must be a number/],
-      [['run', '--capacity', '0'], /--capacity must be an integer/],
-      [['run', '--scenario', 'nope'], /unknown scenario "nope"/],
-      [['run', '--scenario', badScenario], /: not valid JSON/],
-      [['run', '--frobnicate'], /Unknown option '--frobnicate'/],
-      [['run', '--requests', join(dir, 'missing.ndjson'), '--impl', 'naive-map'], /cannot read request log/],
-      [['run', '--store', 'postgres'], /--store must be one of sqlite, memory/],
-      [['fly'], /unknown command "fly"/],
-      [['workload'], /workload needs --out FILE/],
-    ];
-    for (const [args, message] of cases) {
-      const { exitCode, stderr } = await runCli(args);
-      assert.equal(exitCode, 2, `${args.join(' ')}: ${stderr}`);
-      assert.match(stderr, message);
-      assert.equal(stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${stderr}`);
-    }
-    assert.equal(existsSync(join(dir, 'out')), false);
-  });
-
-  it('has --help on every command', async () => {
-    for (const command of ['run', 'list', 'workload']) {
-      const { exitCode, stdout } = await runCli([command, '--help']);
-      assert.equal(exitCode, 0);
-      assert.match(stdout, new RegExp(`readstate-lab ${command}`));
-    }
-  });
+  // Bad input and --help: cli-refuses-bad-input-before-work.unit.test.ts and the e2e file beside it.
 });

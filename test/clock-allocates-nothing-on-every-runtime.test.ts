@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { execa } from 'execa';
-import { childEntry } from '../harness/entry-points.js';
 import { systemRuntimeName } from '../harness/runtimes/catalog.js';
 import { launchScript } from '../harness/runtimes/launch.js';
 import { findRuntime } from '../harness/runtimes/locate.js';
+import { distFile } from './support/dist.js';
 
-const child = childEntry(import.meta.url, './support/clock-reads-child.js');
+/** Compiled, as a run's children are on every runtime (and no transpiling per runtime started). */
+const child = { file: distFile('test/support/clock-reads-child.ts'), execArgv: ['--enable-source-maps'] };
 
 /**
  * The driver, the stall recorder and the floor probe spin on harness/measure/clock.ts, so a

@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Results } from '../harness/results/schema.js';
-import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
-
-const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
+import { cliArgs, runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { callCli } from './support/cli-in-process.js';
 
 /**
  * A gate judges a run against a baseline only when both measured the same thing (the comparison
@@ -55,7 +53,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
     for (const [name, baseline, message] of cases) {
       const file = join(dir, `baseline-${name}.json`);
       writeFileSync(file, JSON.stringify(baseline));
-      const { exitCode, stderr } = await runCli(['gate', '--baseline', file, '--current', current, '--config', config]);
+      const { exitCode, stderr } = await callCli(['gate', '--baseline', file, '--current', current, '--config', config]);
       assert.equal(exitCode, 2, `${name}: ${stderr}`);
       assert.match(stderr, /the baseline does not compare with the current run: /);
       assert.match(stderr, message);
@@ -70,7 +68,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
     mkdirSync(tmp);
     const { exitCode, stdout, stderr } = await execa(
       process.execPath,
-      ['--import', 'tsx', cli, 'gate', '--run', '--baseline', join(current, 'results.json'), '--config', otherConfig],
+      cliArgs(['gate', '--run', '--baseline', join(current, 'results.json'), '--config', otherConfig]),
       {
         reject: false,
         stdin: 'ignore',
@@ -97,7 +95,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
     const elsewhere = join(dir, 'baseline-elsewhere.json');
     writeFileSync(elsewhere, JSON.stringify({ ...results, environment: { ...env, cpuModel: 'Other CPU 9000', cpuCount: 64, node: 'v99.0.0' } }));
     const markdown = join(dir, 'gate.md');
-    const other = await runCli(['gate', '--baseline', elsewhere, '--current', current, '--config', config, '--markdown', markdown]);
+    const other = await callCli(['gate', '--baseline', elsewhere, '--current', current, '--config', config, '--markdown', markdown]);
     assert.equal(other.exitCode, 0, other.stderr);
     assert.match(other.stdout, /baseline: Node v99\.0\.0, 64 x Other CPU 9000/);
     const warning = other.stdout.split('\n').filter((line) => line.startsWith('warning:'));
@@ -121,7 +119,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
     );
     const tmp = join(dir, 'tmp-run');
     mkdirSync(tmp);
-    const { exitCode, stdout, stderr } = await execa(process.execPath, ['--import', 'tsx', cli, 'gate', '--run', '--config', claims], {
+    const { exitCode, stdout, stderr } = await execa(process.execPath, cliArgs(['gate', '--run', '--config', claims]), {
       reject: false,
       stdin: 'ignore',
       env: { TMPDIR: tmp },

@@ -2,22 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Results } from '../harness/results/schema.js';
-import { smallScenarioFile, tempDir } from './support/cli.js';
-
-const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
+import { cliArgs, smallScenarioFile, tempDir } from './support/cli.js';
 
 it('Ctrl-C during a run ends the current row and keeps the rows that finished', async () => {
   const dir = tempDir('rsl-interrupt-');
   const out = join(dir, 'out');
   const run = execa(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      cli,
+    cliArgs([
       'run',
       '--scenario',
       smallScenarioFile(dir, { durationSeconds: 20 }),
@@ -29,7 +23,7 @@ it('Ctrl-C during a run ends the current row and keeps the rows that finished', 
       '3',
       '--out',
       out,
-    ],
+    ]),
     { reject: false, all: true, stdin: 'ignore' },
   );
   let output = '';

@@ -7,6 +7,7 @@ import { compiledDriverPath } from '../harness/drive/compiled-driver-binary.js';
 import type { Results } from '../harness/results/schema.js';
 import { referenceUnavailableReason } from '../implementations/reference-services.js';
 import { runCli, tempDir } from './support/cli.js';
+import { callCli } from './support/cli-in-process.js';
 import { startServer } from './support/server-process.js';
 
 describe('readstate-lab load and profile', () => {
@@ -104,7 +105,7 @@ describe('readstate-lab load and profile', () => {
     } finally {
       await server.stop();
     }
-    const refused = await runCli(['load', '--target', 'http://10.1.2.3:8080']);
+    const refused = await callCli(['load', '--target', 'http://10.1.2.3:8080']);
     assert.equal(refused.exitCode, 2);
     assert.match(refused.stderr, /--target must be http:\/\/HOST:PORT on this machine/);
   });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { distFile } from './support/dist.js';
 
-const runOne = fileURLToPath(new URL('../harness/run/run-one.ts', import.meta.url));
+/** Compiled, as a run starts it (harness/entry-points.ts): no tsx among the packages loaded. */
+const runOne = distFile('harness/run/run-one.ts');
 
 /**
  * Every forced GC of a row marks what the row's process holds besides the cache, so a row's
@@ -22,7 +23,7 @@ it("a row's modules load neither hdr-histogram-js nor ioredis until they are nee
       .map((path) => path.split('/node_modules/').pop().split('/')[0]);
     console.log(JSON.stringify([...new Set(packages)]));
   `;
-  const result = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { reject: false, stdin: 'ignore' });
+  const result = await execa(process.execPath, ['--input-type=module', '-e', probe], { reject: false, stdin: 'ignore' });
   assert.equal(result.exitCode, 0, result.stderr);
   const loaded = JSON.parse(result.stdout.trim().split('\n').pop()!) as string[];
   for (const heavy of ['hdr-histogram-js', 'pako', 'ioredis'])

@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { clinicWorksOn } from '../harness/cli/commands/profile.js';
 import { findRuntime } from '../harness/runtimes/locate.js';
-import { runCli, tempDir } from './support/cli.js';
+import { cliArgs, tempDir } from './support/cli.js';
 
-const cli = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
 const newerNode = ['node24', 'node22'].map((name) => findRuntime(name)).find((runtime) => runtime !== undefined);
 
 describe('readstate-lab profile', () => {
@@ -16,18 +14,14 @@ describe('readstate-lab profile', () => {
     assert.deepEqual(['v20.20.2', '21.6.2', '21.7.0', 'v22.11.0', 'v24.21.0'].map(clinicWorksOn), [true, true, false, false, false]);
   });
 
-  it('needs --tool, as its help says, instead of running doctor unasked', async () => {
-    const { exitCode, stderr } = await runCli(['profile', '--impl', 'typed-array']);
-    assert.equal(exitCode, 2);
-    assert.match(stderr, /profile needs --tool: one of doctor, flame, bubbleprof, heapprofiler/);
-  });
+  // profile without --tool is refused: cli-refuses-bad-input-before-work.unit.test.ts.
 
   it('on a newer Node, says clinic cannot in one line and writes a .heapprofile instead', {
     skip: newerNode === undefined ? 'no Node 22 or 24 installed (readstate-lab runtimes install node24)' : false,
   }, async () => {
     const out = join(tempDir('rsl-profile-'), 'out');
     const args = ['profile', '--impl', 'typed-array', '--tool', 'heapprofiler', '--duration', '1', '--capacity', '1000', '--out', out];
-    const result = await execa(newerNode!.executable, ['--import', 'tsx', cli, ...args], { reject: false, stdin: 'ignore' });
+    const result = await execa(newerNode!.executable, cliArgs(args), { reject: false, stdin: 'ignore' });
     assert.equal(result.exitCode, 0, result.stderr + result.stdout);
     assert.match(
       result.stdout,

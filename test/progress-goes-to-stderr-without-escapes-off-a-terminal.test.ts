@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { execa } from 'execa';
 import { CommandProgress } from '../harness/cli/progress.js';
 import { colorsFor, highlightStates } from '../harness/cli/terminal.js';
-import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { cliArgs, runCli, smallScenarioFile, tempDir } from './support/cli.js';
 
 /** A stream that keeps what is written, as a terminal (isTTY) or a pipe would be seen. */
 function fakeStream(tty: boolean, hasColors = true) {
@@ -183,10 +183,9 @@ describe('a run on the command line', () => {
   });
 
   it('colours on a terminal, and not with NO_COLOR (list, in a pseudo-terminal from script(1))', async () => {
-    const cli = new URL('../harness/cli/main.ts', import.meta.url).pathname;
     const inTerminal = async (env: Record<string, string>) =>
       (
-        await execa('script', ['-qec', `${process.execPath} --import tsx ${cli} list`, '/dev/null'], {
+        await execa('script', ['-qec', [process.execPath, ...cliArgs(['list'])].join(' '), '/dev/null'], {
           reject: false,
           stdin: 'ignore',
           cwd: new URL('..', import.meta.url).pathname,

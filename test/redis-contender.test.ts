@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { expectedStates } from '../harness/check/expected-states.js';
 import { checkIntegrity } from '../harness/check/integrity-check.js';
@@ -12,7 +13,8 @@ import { StoreClient } from '../harness/store/client.js';
 import type { RequestLog } from '../harness/workload/request-log.js';
 import { Workload } from '../harness/workload/workload.js';
 import { redisServerExecutable } from '../implementations/redis-server.js';
-import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { cliArgs, runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { distFile } from './support/dist.js';
 import { smallScenario } from './support/small-scenario.js';
 
 const skip = redisServerExecutable() === undefined ? 'redis-server is not installed (apt-get install -y redis-server); CI installs it' : false;
@@ -117,12 +119,12 @@ describe('the redis contender (a real redis-server)', { skip }, () => {
 
   it('takes its redis-server down with it when the process is killed', async () => {
     const script = [
-      "import { startRedisServer } from './harness/service/redis-server-process.ts';",
+      `import { startRedisServer } from ${JSON.stringify(pathToFileURL(distFile('harness/service/redis-server-process.ts')).href)};`,
       "const server = await startRedisServer('none');",
       'console.log(server.pid);',
       'setInterval(() => {}, 1000);',
     ].join('\n');
-    const child = execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { reject: false, stdin: 'ignore' });
+    const child = execa(process.execPath, ['--input-type=module', '-e', script], { reject: false, stdin: 'ignore' });
     const pid = await new Promise<number>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
     assert.ok(processExists(pid));
     child.kill('SIGKILL');
@@ -150,20 +152,15 @@ describe('the redis contender (a real redis-server)', { skip }, () => {
     assert.equal(await refusesConnections(port), true, 'the server the row started is stopped');
   });
 
-  it('is refused by load, which runs services over HTTP', async () => {
-    const { exitCode, stderr } = await runCli(['load', '--impl', 'redis']);
-    assert.equal(exitCode, 2);
-    assert.match(stderr, /redis is a service that runs in-process only \(readstate-lab run\)/);
-  });
+  // load --impl redis is refused (it runs in-process only): cli-refuses-bad-input-before-work.unit.test.ts.
 });
 
 describe('the redis contender without redis-server', () => {
   it('is skipped with one line saying how to install it, and the other rows run', async () => {
     const dir = tempDir('rsl-redis-');
     const out = join(dir, 'out');
-    const cli = new URL('../harness/cli/main.ts', import.meta.url).pathname;
     // A PATH with no redis-server on it: the lab looks it up there, as on a machine without it.
-    const args = ['--import', 'tsx', cli, 'run', '--scenario', smallScenarioFile(dir), '--impl', 'redis,naive-map', '--out', out];
+    const args = cliArgs(['run', '--scenario', smallScenarioFile(dir), '--impl', 'redis,naive-map', '--out', out]);
     const result = await execa(process.execPath, args, { reject: false, stdin: 'ignore', env: { PATH: dir }, extendEnv: false });
     assert.equal(result.exitCode, 0, result.stderr + result.stdout);
     const skipped = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.includes('skipping redis'));

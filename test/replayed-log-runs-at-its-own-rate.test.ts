@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Results } from '../harness/results/schema.js';
 import { MESSAGE, RECONNECT, readRequestLog } from '../harness/workload/request-log.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { callCli } from './support/cli-in-process.js';
 
 /** The (user, channel) pairs a log touches: what a warm-up from the log's own keys would load. */
 async function distinctKeys(path: string): Promise<number> {
@@ -49,7 +50,7 @@ describe('run --requests FILE', () => {
   });
 
   it('refuses --duration with a log: its length sets the duration', async () => {
-    const { exitCode, stderr } = await runCli(['run', '--requests', log, '--duration', '5', '--impl', 'naive-map']);
+    const { exitCode, stderr } = await callCli(['run', '--requests', log, '--duration', '5', '--impl', 'naive-map']);
     assert.equal(exitCode, 2);
     assert.match(stderr, /--duration does not apply to --requests/);
   });

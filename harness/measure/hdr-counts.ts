@@ -7,7 +7,7 @@ import type * as Hdr from 'hdr-histogram-js';
  * (bucket + 1) * 1024 + (value >> bucket) - 1024 with bucket = 53 - clz64(value | 2047).
  * Recording is that index and one increment of a Uint32Array; encode() replays the counts into
  * hdr-histogram-js histograms, whose encodings come out byte for byte what recording each value
- * into them would give (test/latency-recorder-matches-hdr.test.ts).
+ * into them would give (test/latency-recorder-matches-hdr.unit.test.ts).
  */
 const SUB_BUCKET_HALF_MAGNITUDE = 10;
 const SUB_BUCKET_HALF = 1 << SUB_BUCKET_HALF_MAGNITUDE;
@@ -59,7 +59,7 @@ function hdr(): typeof Hdr {
 
 /**
  * results/histogram.ts's LATENCY_HISTOGRAM, as a plain JS histogram: the same layout as the
- * counts above (test/latency-recorder-matches-hdr.test.ts checks the encodings against it).
+ * counts above (test/latency-recorder-matches-hdr.unit.test.ts checks the encodings against it).
  */
 const ENCODED_HISTOGRAM = {
   bitBucketSize: 32,

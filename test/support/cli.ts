@@ -2,24 +2,33 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { Scenario } from '../../harness/results/scenario-schema.js';
+import { distFile } from './dist.js';
 import { smallScenario } from './small-scenario.js';
 
-const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
+/**
+ * The node arguments that run the compiled CLI, `node --enable-source-maps dist/harness/cli/main.js
+ * ...args`: no transpiling per process (through tsx each start cost about a second more), and a
+ * stack trace still names the .ts line. dist/ must be built from the current sources (npm test
+ * builds first); distFile refuses a stale one.
+ */
+export function cliArgs(args: readonly string[]): string[] {
+  return ['--enable-source-maps', distFile('harness/cli/main.ts'), ...args];
+}
 
 /**
- * Runs the real CLI (from source, through tsx) and returns what it printed and its exit code.
- * `env` is added to this process's environment.
+ * Runs the real CLI in a process of its own (compiled, see cliArgs) and returns what it printed
+ * and its exit code. `env` is added to this process's environment. For a command line that is
+ * refused before any work, test/support/cli-in-process.ts does the same without a process.
  */
 export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa(process.execPath, ['--import', 'tsx', cli, ...args], { reject: false, stdin: 'ignore', env });
+  const result = await execa(process.execPath, cliArgs(args), { reject: false, stdin: 'ignore', env });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /**
- * Runs the CLI and asserts it refused: exit 2, one line on stderr that matches `message`, no
+ * Runs the CLI in a process and asserts it refused: exit 2, one line on stderr that matches `message`, no
  * stack trace, and nothing run first (progress goes to stderr and the table to stdout, so
  * neither may show a row, a phase or a listening server). Returns what it printed.
  */

@@ -1,8 +1,8 @@
 /**
  * Spins on the lab's clock the way the driver waits for a request that is not due yet, and
- * meters what the reads allocate: `<runtime> clock-reads-child.ts`. Prints one JSON line.
- * Runs on every runtime the lab supports (Node from source through tsx; Deno with
- * --sloppy-imports), so it uses nothing but the clock and the allocation meter.
+ * meters what the reads allocate: `<runtime> dist/test/support/clock-reads-child.js` (compiled,
+ * as the test runs it). Prints one JSON line. Runs on every runtime the lab supports, so it uses
+ * nothing but the clock and the allocation meter.
  */
 import { AllocationMeter } from '../../harness/measure/allocation-meter.js';
 import { clockAllocates, nowMs } from '../../harness/measure/clock.js';

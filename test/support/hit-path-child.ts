@@ -1,7 +1,8 @@
 /**
  * Replays hit-only requests through the real service and driver and counts the scavenges they
- * cause: `node --expose-gc --max-semi-space-size=1 --min-semi-space-size=1 --import tsx
- * hit-path-child.ts [contender] [requests] [rate]`. Prints one JSON line.
+ * cause: `node --expose-gc --max-semi-space-size=1 --min-semi-space-size=1
+ * dist/test/support/hit-path-child.js [contender] [requests] [rate]` (the test runs it compiled;
+ * `--import tsx test/support/hit-path-child.ts` runs the sources). Prints one JSON line.
  *
  * Every (user, channel) the log touches is warmed first and the cache holds twice as many, so
  * every operation hits; write-backs are pushed out of the run (a write-back delay of a year),

@@ -1,11 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { waitForListening } from '../../harness/drive/serve-listening.js';
 import { referenceExecutable } from '../../implementations/reference-services.js';
+import { cliArgs } from './cli.js';
 
-const cli = fileURLToPath(new URL('../../harness/cli/main.ts', import.meta.url));
-
-/** A real service process on 127.0.0.1: `readstate-lab serve` from source, or a reference service. */
+/** A real service process on 127.0.0.1: `readstate-lab serve` (compiled, see cliArgs), or a reference service. */
 export interface ServerProcess {
   readonly url: string;
   readonly process: ResultPromise;
@@ -14,7 +12,7 @@ export interface ServerProcess {
 }
 
 export function startServer(args: readonly string[]): Promise<ServerProcess> {
-  return startProcess(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', ...args]);
+  return startProcess(process.execPath, cliArgs(['serve', '--port', '0', ...args]));
 }
 
 /** A reference service of references/ (built into references/build/) on 127.0.0.1. */

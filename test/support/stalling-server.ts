@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { distFile } from './dist.js';
 
 /**
  * A trivial HTTP server for load-driver tests, run in a child process of its own (a stall must
@@ -21,10 +22,10 @@ export interface StallingServer {
   stop(): Promise<void>;
 }
 
-const self = fileURLToPath(import.meta.url);
-
 export async function startStallingServer(options: StallingServerOptions = {}): Promise<StallingServer> {
-  const args = ['--import', 'tsx', self, String(options.stallMs ?? 0), String(options.periodMs ?? 0), options.hangPrefix ?? ''];
+  // This file's compiled twin: a child through tsx would transpile first, about a second each.
+  const self = distFile('test/support/stalling-server.ts');
+  const args = ['--enable-source-maps', self, String(options.stallMs ?? 0), String(options.periodMs ?? 0), options.hangPrefix ?? ''];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { expectRefused, runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { smallScenarioFile, tempDir } from './support/cli.js';
+import { callCli, expectRefusedInProcess } from './support/cli-in-process.js';
 
 const systemRuntime = `node${process.versions.node.split('.')[0]}`;
 /** A non-system runtime, looked for in an empty runtimes folder: never installed there. */
 const missing = systemRuntime === 'node22' ? 'node24' : 'node22';
 
-/** The real CLI, with the runtimes cache pointed at `runtimesDir`. */
-const cli = (args: readonly string[], runtimesDir: string) => runCli(args, { READSTATE_LAB_RUNTIMES: runtimesDir });
-const refused = (args: readonly string[], runtimesDir: string, message: RegExp) => expectRefused(args, message, { READSTATE_LAB_RUNTIMES: runtimesDir });
+/** The CLI (in-process), with the runtimes cache pointed at `runtimesDir`. */
+const cli = (args: readonly string[], runtimesDir: string) => callCli(args, { READSTATE_LAB_RUNTIMES: runtimesDir });
+const refused = (args: readonly string[], runtimesDir: string, message: RegExp) =>
+  expectRefusedInProcess(args, message, { READSTATE_LAB_RUNTIMES: runtimesDir });
 
 describe('runtimes: list, and one line for an unknown or missing runtime', () => {
   const dir = tempDir('rsl-runtimes-');

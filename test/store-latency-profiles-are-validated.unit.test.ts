@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { expectRefused as refused, smallScenarioFile, tempDir } from './support/cli.js';
+import { smallScenarioFile, tempDir } from './support/cli.js';
+import { expectRefusedInProcess as refused } from './support/cli-in-process.js';
 
 describe('--store-latency refuses a bad profile with exit 2 and one line, before any work', () => {
   const dir = tempDir('rsl-store-latency-');
