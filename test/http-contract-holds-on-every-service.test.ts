@@ -301,6 +301,14 @@ describe('the HTTP contract holds on every service (docs/http-contract.md)', { c
       await t.test('while another process locks the SQLite file: a read of an uncached key is 503 {"error"}, and 200 after', () =>
         lockedStore(service, server),
       );
+      await t.test('then SIGTERM: exit 0 at once, no hostile request left in flight', async () => {
+        const started = Date.now();
+        const stopped = await server.stop();
+        assert.equal(stopped.exitCode, 0, stopped.output);
+        // Node gives requests in flight 5 s of its deadline: a request a broken chunk left hanging showed as 5 s here.
+        assert.ok(Date.now() - started < 4_500, `${Date.now() - started} ms to exit:\n${stopped.output}`);
+        assert.doesNotMatch(stopped.output, /still in flight/);
+      });
     });
   }
 

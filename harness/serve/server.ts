@@ -216,7 +216,7 @@ export class ReadStateServer {
         request.resume();
         throw new ApiError(503, `store failing, writes refused until it recovers: ${failing.cause}`);
       }
-      const body = await readBody(request);
+      const body = await readBody(request, response);
       const call = parseCall(matched.route, matched.params, body);
       reply(response, 200, await this.#perform(call));
     } catch (error) {
@@ -278,7 +278,7 @@ export class ReadStateServer {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage, response: ServerResponse): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
@@ -300,6 +300,11 @@ function readBody(request: IncomingMessage): Promise<string> {
     });
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
+    // A body whose framing broke is answered by the clientError handler and its request then
+    // emits nothing more: the response's close settles it, so it leaves the in-flight count.
+    response.once('close', () => {
+      if (!request.complete) reject(new ApiError(400, 'the body ended before it was complete'));
+    });
   });
 }
 
