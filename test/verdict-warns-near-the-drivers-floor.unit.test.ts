@@ -20,6 +20,8 @@ function contender(name: string, p99: number, p999: number): ContenderSummary {
     maxMs: spread(p999 * 2),
     achievedRate: spread(2000),
     fullGcPauseMs: spread(Number.NaN),
+    longestGcMs: spread(Number.NaN),
+    bytesPerEntry: spread(Number.NaN),
     saturated: false,
     integrityOk: true,
   } as unknown as ContenderSummary;

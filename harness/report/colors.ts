@@ -19,14 +19,29 @@ export const GC_MARK_COLORS = {
 } as const;
 
 /**
- * Series colours. Each is at least 35 CIE76 ΔE from every GC mark colour above in both schemes
- * (none is purple, orange or grey) and has a contrast of at least 2.3:1 against both the light
- * and the dark chart panel; test/html-report-in-chromium.test.ts checks the first in the page.
+ * Series colours for up to twelve contenders, one palette for both schemes. Chosen by a search
+ * over HSL (2026-12-07) to keep every pair at least 24 CIEDE2000 apart, each at least 32 from
+ * the light and the dark chart panel and page, and at least 33 CIE76 from every GC mark colour
+ * above in both schemes (none is the marks' purple, orange or grey);
+ * test/report-palette-keeps-contenders-apart.unit.test.ts checks all three.
  */
-// The order places the six most distinct colours (at least 52 ΔE apart) in the slots the hash
-// gives the built-in cache contenders: naive-map red, lru-cache blue, typed-array teal, native
-// indigo, partitioned-inheap pink, partitioned olive.
-const PALETTE = ['#ff2277', '#16a085', '#0066ff', '#2ca02c', '#3333ff', '#d62728', '#dd7799', '#2e86de', '#776600', '#99aa00'];
+export const PALETTE = [
+  '#ae9d04',
+  '#7351fb',
+  '#e0836c',
+  '#0698f9',
+  '#fb6ad0',
+  '#466020',
+  '#7ff906',
+  '#ae046a',
+  '#8a590f',
+  '#04aeae',
+  '#12a14b',
+  '#b81414',
+] as const;
+
+/** Backgrounds the series are drawn on, per scheme (report.css's --panel and --bg). */
+export const CHART_BACKGROUNDS = { light: ['#f6f7f9', '#ffffff'], dark: ['#1d2129', '#15181e'] } as const;
 
 /** FNV-1a over the name's UTF-16 code units: small, stable, spreads short names well. */
 function hash(name: string): number {

@@ -6,7 +6,9 @@ import { GC_MARK_COLORS } from './colors.js';
 import { escapeHtml } from './escape-html.js';
 import type { ResourceSeries, RunReportModel } from './model.js';
 import { storePressureSection } from './store-pressure.js';
+import { columnTitle, multipleText, type SummaryTableModel } from './summary-model.js';
 import { type TradeoffModel, tradeoffSection } from './tradeoff-chart.js';
+import type { Verdict } from './verdict.js';
 
 /**
  * Renders report models into one self-contained HTML file: chart.js, the page's script and its
@@ -59,13 +61,49 @@ ${body}
 }
 
 /**
- * A summary cell "4.66 µs ×3.50 [4.1 µs–5 µs]": the figure kept on one line, its multiple of the
- * best and its range on a smaller line below, so narrow columns do not break figures apart.
+ * The summary from the table model: each figure on one line, its state in words, its multiple of
+ * the best row's and its range on a smaller line below, so narrow columns do not break figures
+ * apart. Columns better higher say so in their title.
  */
-function figureHtml(cell: string): string {
-  const at = cell.indexOf(' ×');
-  if (at < 0) return escapeHtml(cell);
-  return `<span class="figure">${escapeHtml(cell.slice(0, at))}</span> <span class="multiple">${escapeHtml(cell.slice(at + 1))}</span>`;
+function summaryHtml(summary: SummaryTableModel, colorOf: ReadonlyMap<string, string>): string {
+  const head = summary.columns
+    .map((column) => {
+      const title = escapeHtml(columnTitle(column)).replaceAll('/', '/<wbr>');
+      const hint = column.better === 'higher' ? ' title="higher is better: ×1 is the best, ×0.50 half of it"' : '';
+      return `<th${hint}>${title}</th>`;
+    })
+    .join('');
+  const body = summary.rows
+    .map((row) => {
+      const color = colorOf.get(row.contender);
+      const swatch = color === undefined ? '' : `<span class="swatch" style="background:${color}"></span>`;
+      const first = `<td>${swatch}${escapeHtml(row.contender)}</td>`;
+      if (row.cells.length === 0) {
+        return `<tr class="failed" data-state="failed">${first}<td colspan="${summary.columns.length - 1}" class="text">${escapeHtml(row.reason ?? 'FAILED')}</td></tr>`;
+      }
+      const cells = row.cells.map((cell) => {
+        const words = !Number.isFinite(cell.value) && cell.text !== '-';
+        const best = cell.multiple !== undefined && Math.abs(cell.multiple - 1) < 0.005;
+        const classes = [words ? 'text' : '', best ? 'best' : '', cell.state === 'ok' ? '' : `state-${cell.state}`].filter((c) => c !== '').join(' ');
+        const state = cell.state === 'saturated' ? ' <span class="state">SATURATED</span>' : '';
+        const below = [cell.multiple === undefined ? '' : multipleText(cell.multiple), cell.range === undefined ? '' : `[${cell.range[0]}–${cell.range[1]}]`]
+          .filter((part) => part !== '')
+          .join(' ');
+        return `<td${classes === '' ? '' : ` class="${classes}"`}><span class="figure">${escapeHtml(cell.text)}</span>${state}${below === '' ? '' : `<span class="multiple">${escapeHtml(below)}</span>`}</td>`;
+      });
+      return `<tr data-state="${row.state}">${first}${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  return `<div class="table-scroll"><table id="summary"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+/** The verdict in the terminal's words, first on the page: a finding per question, every warning in a box. */
+function verdictHtml(verdict: Verdict, notes: readonly string[]): string {
+  const findings = verdict.findings.map((line) => `<li>${escapeHtml(line)}</li>`).join('');
+  const warnings = [...verdict.warnings, ...notes];
+  const box =
+    warnings.length === 0 ? '' : `<div class="warning" id="warnings" role="note">${warnings.map((line) => `<p>${escapeHtml(line)}</p>`).join('')}</div>`;
+  return `<section class="verdict" id="verdict"><h2>Verdict</h2><ul>${findings}</ul>${box}</section>`;
 }
 
 export function table(header: readonly string[], rows: ReadonlyArray<{ cells: readonly string[]; className?: string; color?: string }>, id: string): string {
@@ -79,7 +117,7 @@ export function table(header: readonly string[], rows: ReadonlyArray<{ cells: re
           // Figures align right, words left; a short row's last cell spans the rest of the table.
           const span = row.cells.length < header.length && i === row.cells.length - 1 ? ` colspan="${header.length - i}"` : '';
           const kind = i > 0 && !/^[\d.,-]/.test(cell) ? ' class="text"' : '';
-          return `<td${span}${kind}>${swatch}${figureHtml(cell)}</td>`;
+          return `<td${span}${kind}>${swatch}${escapeHtml(cell)}</td>`;
         })
         .join('');
       return `<tr${row.className ? ` class="${row.className}"` : ''}>${cells}</tr>`;
@@ -114,45 +152,46 @@ function outcomeCharts(model: RunReportModel): string {
   if (model.byOutcome.length === 0) {
     return '<p class="note" id="outcome-none">Not measured: these rows did not record latency by outcome (the partitioned service, HTTP loads and older results cannot tell a hit from a miss).</p>';
   }
-  return `<div class="grid"><div><h3>served from the cache (hit)</h3>${chart('outcome-hit')}</div><div><h3>waited for the store (miss)</h3>${chart('outcome-miss')}</div></div>`;
+  return `<div class="grid two"><div><h3>served from the cache (hit)</h3>${chart('outcome-hit')}</div><div><h3>waited for the store (miss)</h3>${chart('outcome-miss')}</div></div>`;
 }
+
+/** Stall-attribution rows shown before the toggle: the worst windows of the run. */
+const STALLS_SHOWN = 10;
 
 export function renderRunReport(model: RunReportModel): string {
   const colorOf = new Map(model.contenders.map((c) => [c.name, c.color]));
-  const summary = table(
-    model.summary.header,
-    model.summary.rows.map((row) => ({ cells: row.cells, className: row.failed ? 'failed' : undefined, color: colorOf.get(row.contender) })),
-    'summary',
-  );
+  const summary = summaryHtml(model.summary, colorOf);
   const overTime = model.overTime.map((_, i) => chart(`latency-${i}`, true)).join('\n');
   const gcTable = table(
     ['contender', 'pauses', 'forced', 'total', 'longest', 'thread stalls ≥ 10 ms', 'longest stall'],
     model.gc.rows.map((row) => ({ cells: row.cells, color: colorOf.get(row.contender) })),
     'gc-table',
   );
+  const stallHeader = ['contender', 'repetition', 'window', 'slowest request', 'cause', 'thread stalled', 'GCs overlapping'];
+  const stallTable = (rows: RunReportModel['stalls'], id: string): string =>
+    table(
+      stallHeader,
+      rows.map((s) => ({ cells: s.text, color: colorOf.get(s.contender) })),
+      id,
+    );
+  // The worst windows in view; the rest behind a toggle, so Memory and GC stay near.
+  const worst = model.stalls.slice(0, STALLS_SHOWN);
+  const rest = model.stalls.slice(STALLS_SHOWN);
   const stalls =
     model.stalls.length === 0
       ? '<p class="note" id="stalls-none">No window stood out: no stall to attribute.</p>'
-      : table(
-          ['contender', 'repetition', 'window', 'slowest request', 'cause', 'thread stalled', 'GCs overlapping'],
-          model.stalls.map((s) => ({ cells: s.text, color: colorOf.get(s.contender) })),
-          'stalls',
-        );
+      : `${stallTable(worst, 'stalls')}${
+          rest.length === 0
+            ? ''
+            : `<details id="stalls-more"><summary>${rest.length} more window(s), less slow</summary>${stallTable(rest, 'stalls-rest')}</details>`
+        }`;
   const settings = `<dl class="settings">${model.settings
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k.startsWith('reproduce') ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</dd>`)
     .join('')}</dl>`;
-  // What the figures cannot say, where no one reads the table without it. Styled inline: the
-  // stylesheet's colours (--bad, --panel) follow the light or dark scheme.
-  const warnings =
-    model.notes.length === 0
-      ? ''
-      : `<div class="warning" id="warnings" role="note" style="border-left: 4px solid var(--bad); background: var(--panel); padding: 8px 12px; margin: 12px 0">${model.notes
-          .map((note) => `<p style="margin: 4px 0"><strong>${escapeHtml(note)}</strong></p>`)
-          .join('')}</div>`;
   const body = `
+${verdictHtml(model.verdict, model.notes)}
 <h2>Summary</h2>
-${warnings}
-<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best contender's figure: ×1 is the best. ${escapeHtml(model.latencyNote)} B/request and scavenges/100k: what the measured thread allocated on its heap per request, and its scavenges per 100,000 requests; hit p99.9 and miss p99: requests the cache answered at once, and requests that waited for the store. "-" is a figure not measured.</p>
+<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best figure among the rows that kept the rate: ×1 is the best; in columns marked ↑ higher is better, so ×0.50 is half the best. A SATURATED row fell behind the rate: its latencies measure its backlog and it is never the yardstick. ${escapeHtml(model.latencyNote)} B/request and scavenges/100k: what the measured thread allocated on its heap per request, and its scavenges per 100,000 requests; hit p99.9 and miss p99: requests the cache answered at once, and requests that waited for the store. "-" is a figure not measured.</p>
 ${summary}
 
 <h2>Latency over time</h2>
@@ -168,17 +207,17 @@ ${chart('spectrum', true)}
 <p class="note">The percentile spectrum of requests the cache answered at once (hit) and of requests that waited for the store (miss), on one latency axis: the garbage collector's cost reads in the hits, the database's in the misses.</p>
 ${outcomeCharts(model)}
 
-<h2>Stall attribution</h2>
-<p class="note">Every spike (${escapeHtml(model.stallRule)}) with the GCs that overlapped it. "nothing observed" means no GC paused long enough to explain it: the thread stalled for another reason, such as a Map rebuilding its hash table.</p>
-${stalls}
-
 <h2>Memory and CPU over time</h2>
-<div class="grid">${resourceCharts(model.resources)}</div>
+<div class="grid two">${resourceCharts(model.resources)}</div>
 ${storePressureSection(model.storePressure, model.storeLatency)}
 
 <h2>Garbage collection</h2>
 ${gcTable}
 ${chart('gc-histogram')}
+
+<h2>Stall attribution</h2>
+<p class="note">Every spike (${escapeHtml(model.stallRule)}) with the GCs that overlapped it, slowest first. "GC in part" means a GC overlapped the window but paused for less than the spike: the rest was queueing behind earlier requests or the machine.</p>
+${stalls}
 
 <h2>Settings and environment</h2>
 ${settings}

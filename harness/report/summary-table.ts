@@ -1,66 +1,37 @@
 import { storeLatencyText } from '../results/compare-settings.js';
 import { type MergedResults, runOfRow } from '../results/results-file.js';
 import type { Scenario } from '../results/scenario-schema.js';
-import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import type { CompletedRow, Results } from '../results/schema.js';
 import { driverText, serviceDriver } from './driver-text.js';
-import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
+import { formatCount } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
 import { rulerFloorText } from './ruler-floor-text.js';
+import { buildSummaryTable, columnTitle, multipleText, SUMMARY_TABLE_COLUMNS, type SummaryCell, type SummaryTableModel } from './summary-model.js';
 import { verdictLines } from './verdict.js';
 
-export const SUMMARY_COLUMNS = [
-  'contender',
-  'p50',
-  'p99',
-  'p99.9',
-  'max',
-  'rate/s',
-  'GCs',
-  'longest GC',
-  'heap',
-  'B/entry',
-  'miss',
-  'B/request',
-  'scavenges/100k',
-  'hit p99.9',
-  'miss p99',
-  'check',
-] as const;
+/** The summary's column titles, as the terminal and Markdown print them (the model's, with ↑ where higher is better). */
+export const SUMMARY_COLUMNS: readonly string[] = SUMMARY_TABLE_COLUMNS.map(columnTitle);
 
-/** The summary as cells of text: one row per contender, medians over repetitions. */
-export function summaryCells(results: Results): string[][] {
-  const repeated = results.settings.repeat > 1;
-  // With repetitions, a latency shows its median and the range it moved in.
-  const ms = (spread: Spread): string =>
-    repeated && Number.isFinite(spread.median) && spread.min !== spread.max
-      ? `${formatMs(spread.median)} (${formatMs(spread.min)}–${formatMs(spread.max)})`
-      : formatMs(spread.median);
-  return results.contenders.map((c: ContenderSummary) => {
-    if (c.completed === 0) {
-      return [c.contender, ...SUMMARY_COLUMNS.slice(1, -1).map(() => '-'), `FAILED: ${c.failures[0] ?? 'unknown'}`];
-    }
-    // Service-level runs can only say that every request was answered (see commands/load.ts).
-    const [okText, badText] = results.settings.serviceLevel === undefined ? ['ok', 'LOST STATES'] : ['all 2xx', 'REQUESTS FAILED'];
-    const check = !c.integrityOk ? badText : c.failed > 0 ? `${okText}, ${c.failed} failed` : okText;
-    const rate = `${formatCount(c.achievedRate.median)}${c.saturated ? ' SATURATED' : ''}`;
-    return [
-      c.contender,
-      ms(c.p50Ms),
-      ms(c.p99Ms),
-      ms(c.p999Ms),
-      ms(c.maxMs),
-      rate,
-      formatCount(c.gcCount.median),
-      formatMs(c.longestGcMs.median),
-      formatBytes(c.heapUsedMaxBytes.median),
-      formatCount(c.bytesPerEntry.median),
-      formatPercent(c.missRate.median),
-      formatFigure(c.bytesPerRequest.median),
-      formatFigure(c.scavengesPer100k.median),
-      formatMs(c.hitP999Ms.median),
-      formatMs(c.missP99Ms.median),
-      check,
-    ];
+/** A cell as plain text: the figure, its state in words, with `multiples` its multiple of the best, and its range. */
+function cellText(cell: SummaryCell, multiples: boolean): string {
+  const multiple = multiples && cell.multiple !== undefined ? ` ${multipleText(cell.multiple)}` : '';
+  const range = cell.range === undefined ? '' : ` [${cell.range[0]}–${cell.range[1]}]`;
+  const state = cell.state === 'saturated' ? ' SATURATED' : '';
+  return `${cell.text}${state}${multiple}${range}`;
+}
+
+/**
+ * The summary as cells of text, one row per contender (medians over repetitions), from the one
+ * table model: the terminal's without multiples (it must fit a terminal), Markdown's with them.
+ */
+export function summaryCells(results: Results, options: { multiples?: boolean } = {}): string[][] {
+  return textRows(buildSummaryTable(results), options.multiples ?? false);
+}
+
+function textRows(table: SummaryTableModel, multiples: boolean): string[][] {
+  return table.rows.map((row) => {
+    if (row.cells.length === 0) return [row.contender, ...table.columns.slice(1, -1).map(() => '-'), row.reason ?? 'FAILED'];
+    return [row.contender, ...row.cells.map((cell) => cellText(cell, multiples))];
   });
 }
 
@@ -100,7 +71,8 @@ function seconds(value: number): string {
 export function forcedGcNotes(results: Results): string[] {
   const merged = (results as MergedResults).merged;
   const groups: Array<{ prefix: string; scenario: Scenario; requestsFile: string | null; rows: CompletedRow[] }> = [];
-  const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
+  // A row measured without a garbage collector has no forced GC to miss: it says "no GC" instead.
+  const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed' && row.measurement.collectsGarbage !== false);
   // Runs merged as one comparison share their settings: one note for all. Runs side by side
   // (their settings differ) each get their own.
   if (merged === undefined || !merged.separate) {
@@ -156,7 +128,7 @@ export function renderSummaryMarkdown(results: Results): string {
     // The verdict first: what the run means, then the table it comes from.
     ...verdictLines(results, { reportPath: 'index.html, beside this file' }).map((line) => `- ${line}`),
     '',
-    renderMarkdownTable(SUMMARY_COLUMNS, summaryCells(results)),
+    renderMarkdownTable(SUMMARY_COLUMNS, summaryCells(results, { multiples: true })),
     '',
     ...forcedGcNotes(results).flatMap((note) => [`> **${note}**`, '']),
     `${formatCount(s.capacity)} cached read states, ${formatCount(s.rate)} requests/s for ${s.durationSeconds} s, ` +

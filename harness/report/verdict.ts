@@ -1,56 +1,140 @@
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
 import { RULER_FLOOR_MARGIN } from '../tuning.js';
-import { formatMs } from './format.js';
+import { formatCount, formatMs } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
+import { comparable, hasNoCollector } from './summary-model.js';
 
 /** A best p99 within this factor of what a request costing nothing waits here is the machine's. */
 const FLOOR_MARGIN = 3;
-
-/**
- * The figures a verdict compares, in the order it names them: the tail (p99.9), the worst
- * request (max), and the pause of a forced full GC with the cache in place. Lower is better.
- */
-const FIGURES: ReadonlyArray<{ label: string; figure: (c: ContenderSummary) => Spread; better: string }> = [
-  { label: 'p99.9', figure: (c) => c.p999Ms, better: 'lower' },
-  { label: 'max', figure: (c) => c.maxMs, better: 'lower' },
-  { label: 'full-GC pause', figure: (c) => c.fullGcPauseMs, better: 'shorter' },
-];
 
 export interface VerdictOptions {
   /** Where the HTML report is, as the reader should open it; absent: not named. */
   readonly reportPath?: string;
 }
 
-/**
- * What a run means, in a few lines: for each figure that matters, the best contender and how
- * many times better it is than the worst; where the report is; and a warning for each reason
- * the figures may be the machine's rather than the contenders' (saturation, contention, a noise
- * floor above the figures, no forced GC measured) or the run failed (lost read states, failed
- * rows). Pure: it reads the results and nothing else.
- */
-export function verdictLines(results: Results, options: VerdictOptions = {}): string[] {
-  const lines: string[] = [];
-  // A contender that lost read states is wrong, however fast: it is never named best or worst.
-  const trusted = results.contenders.filter((c) => c.completed > 0 && c.integrityOk);
-  for (const { label, figure, better } of FIGURES) {
-    const line = compareOn(trusted, label, figure, better);
-    if (line !== undefined) lines.push(line);
-  }
-  if (options.reportPath !== undefined) lines.push(`report: ${options.reportPath}`);
-  lines.push(...warnings(results));
-  return lines;
+/** What a run means: one finding per question, and every reason to doubt the figures. */
+export interface Verdict {
+  readonly findings: readonly string[];
+  readonly warnings: readonly string[];
 }
 
-function compareOn(contenders: readonly ContenderSummary[], label: string, figure: (c: ContenderSummary) => Spread, better: string): string | undefined {
+/**
+ * What a run means, in a few lines: the verdict's findings, where the report is, then its
+ * warnings. The terminal, summary.md and the page's verdict box print these same words.
+ */
+export function verdictLines(results: Results, options: VerdictOptions = {}): string[] {
+  const { findings, warnings } = verdictOf(results);
+  return [...findings, ...(options.reportPath === undefined ? [] : [`report: ${options.reportPath}`]), ...warnings];
+}
+
+/**
+ * The winner per question (tail latency under forced GC, GC pause, memory per state, throughput
+ * held), each with its figure and its multiple of the runner-up, and a warning for each reason
+ * the figures may be the machine's rather than the contenders' (saturation, contention, a noise
+ * floor above the figures, no forced GC measured) or the run failed. Comparisons are only among
+ * rows that kept the rate, lost nothing and measured what is compared: a saturated row is named,
+ * never the yardstick; without a forced GC in the span no forced-GC comparison is stated. Pure:
+ * it reads the results and nothing else.
+ */
+export function verdictOf(results: Results): Verdict {
+  const findings: string[] = [];
+  const kept = results.contenders.filter(comparable);
+  const saturated = results.contenders.filter((c) => c.completed > 0 && c.integrityOk && c.saturated).map((c) => c.contender);
+  const notCompared = saturated.length === 0 ? '' : `; not compared: ${saturated.map((name) => `${name} (SATURATED)`).join(', ')}`;
+  const noCollector = (c: ContenderSummary): boolean => hasNoCollector(results, c.contender);
+  const forcedGcScheduled = results.settings.scenario.forcedGc !== null;
+  const forcedGcInSpan = (c: ContenderSummary): boolean => noCollector(c) || forcedGcFellFor(results, c.contender);
+
+  // Tail latency: "under forced GC" only for rows a forced GC fell on (or that have no collector).
+  const underForcedGc = kept.filter(forcedGcInSpan);
+  if (forcedGcScheduled && underForcedGc.length > 0) {
+    push(
+      findings,
+      compareOn(underForcedGc, 'tail latency under forced GC (p99.9)', (c) => c.p999Ms.median, 'lower', formatMs),
+      notCompared,
+    );
+  } else {
+    const label = forcedGcScheduled ? 'tail latency (p99.9; no forced GC in the measured span)' : 'tail latency (p99.9)';
+    push(
+      findings,
+      compareOn(kept, label, (c) => c.p999Ms.median, 'lower', formatMs),
+      notCompared,
+    );
+  }
+
+  // GC pause: the forced full GC with the cache in place, only where forced GCs fell in the span;
+  // else the longest pause the runtime chose. A row without a collector says "no GC".
+  const collectorless = kept.filter(noCollector).map((c) => c.contender);
+  const noGcText = collectorless.length === 0 ? '' : `; no GC: ${collectorless.join(', ')}`;
+  const collecting = kept.filter((c) => !noCollector(c));
+  if (forcedGcScheduled && underForcedGc.some((c) => !noCollector(c))) {
+    push(
+      findings,
+      compareOn(collecting.filter(forcedGcInSpan), 'GC pause (forced full GC, cache in place)', (c) => c.fullGcPauseMs.median, 'shorter', formatMs),
+      noGcText,
+    );
+  } else if (!forcedGcScheduled) {
+    push(
+      findings,
+      compareOn(collecting, 'GC pause (longest in the run)', (c) => c.longestGcMs.median, 'shorter', formatMs),
+      noGcText,
+    );
+  }
+
+  push(
+    findings,
+    compareOn(
+      kept,
+      'memory per state',
+      (c) => c.bytesPerEntry.median,
+      'smaller',
+      (v) => `${formatCount(v)} B`,
+    ),
+    '',
+  );
+  const held = throughputHeld(results);
+  if (held !== undefined) findings.push(held);
+  return { findings, warnings: warnings(results) };
+}
+
+function push(lines: string[], line: string | undefined, suffix: string): void {
+  if (line !== undefined) lines.push(`${line}${suffix}`);
+}
+
+/** True when every completed row of `contender` recorded a forced GC in its measured span. */
+function forcedGcFellFor(results: Results, contender: string): boolean {
+  const rows = results.rows.filter((row): row is CompletedRow => row.state === 'completed' && row.contender === contender);
+  return rows.length > 0 && rows.every((row) => row.measurement.forcedGcs.length > 0);
+}
+
+/** The best row on a figure, with its multiple of the runner-up's. */
+function compareOn(
+  contenders: readonly ContenderSummary[],
+  label: string,
+  figure: (c: ContenderSummary) => number,
+  better: string,
+  format: (value: number) => string,
+): string | undefined {
   const ranked = contenders
-    .map((c) => ({ name: c.contender, value: figure(c).median }))
+    .map((c) => ({ name: c.contender, value: figure(c) }))
     .filter((entry) => Number.isFinite(entry.value))
     .sort((a, b) => a.value - b.value);
-  const best = ranked[0];
-  const worst = ranked.at(-1);
-  if (best === undefined || worst === undefined) return undefined;
-  if (ranked.length === 1) return `${label}: ${best.name} ${formatMs(best.value)}`;
-  return `${label}: ${best.name} ${formatMs(best.value)}, ${multiple(best.value, worst.value, better)} ${worst.name} (${formatMs(worst.value)})`;
+  const [best, runnerUp] = ranked;
+  if (best === undefined) return undefined;
+  if (runnerUp === undefined) return `${label}: ${best.name} ${format(best.value)} (the only row compared)`;
+  return `${label}: ${best.name} ${format(best.value)}, ${multiple(best.value, runnerUp.value, better)} the runner-up, ${runnerUp.name} (${format(runnerUp.value)})`;
+}
+
+/** Which rows kept the target rate, and the rate of those that fell behind. */
+function throughputHeld(results: Results): string | undefined {
+  const done = results.contenders.filter((c) => c.completed > 0);
+  if (done.length === 0) return undefined;
+  const target = `${formatCount(results.settings.scenario.rate)}/s`;
+  const behind = done.filter((c) => c.saturated);
+  if (behind.length === 0) return `throughput held: ${done.length === 1 ? done[0]!.contender : `all ${done.length} rows`} kept ${target}`;
+  const keptNames = done.filter((c) => !c.saturated).map((c) => c.contender);
+  const fell = behind.map((c) => `${c.contender} (${formatCount(c.achievedRate.median)}/s)`).join(', ');
+  return `throughput held: ${keptNames.length === 0 ? 'no row' : keptNames.join(', ')} kept ${target}; SATURATED: ${fell}`;
 }
 
 /** "430x lower than", "1.9x lower than", or "about the same as" within 10%. */
@@ -90,7 +174,7 @@ function warnings(results: Results): string[] {
         'other processes competed for the CPU and their time may be in the tails',
     );
   }
-  const bestTail = lowestMedian(contenders, (c) => c.p999Ms);
+  const bestTail = lowestMedian(contenders.filter(comparable), (c) => c.p999Ms);
   if (load !== undefined && Number.isFinite(load.idleLoopDelayP99Ms) && Number.isFinite(bestTail) && load.idleLoopDelayP99Ms > bestTail) {
     out.push(
       `warning: noise floor above the figures: an idle thread of the lab waited ${formatMs(load.idleLoopDelayP99Ms)} at p99 ` +
@@ -99,7 +183,7 @@ function warnings(results: Results): string[] {
   }
 
   const floor = load?.floor;
-  const bestP99 = lowestMedian(contenders, (c) => c.p99Ms);
+  const bestP99 = lowestMedian(contenders.filter(comparable), (c) => c.p99Ms);
   if (floor !== undefined && Number.isFinite(bestP99) && bestP99 < FLOOR_MARGIN * floor.zeroCostP99Ms) {
     out.push(
       `warning: at this machine's floor: ${machineFloorText(floor)}; the best p99 (${formatMs(bestP99)}) is within ${FLOOR_MARGIN}x of it, ` +
@@ -157,7 +241,8 @@ function lowestMedian(contenders: readonly ContenderSummary[], figure: (c: Conte
  */
 function rowsWithoutForcedGc(results: Results): string | undefined {
   if (results.settings.scenario.forcedGc === null) return undefined;
-  const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
+  // A row without a garbage collector has no forced GC to miss: the tables say "no GC" for it.
+  const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed' && row.measurement.collectsGarbage !== false);
   const missed = completed.filter((row) => row.measurement.forcedGcs.length === 0);
   if (missed.length === 0) return undefined;
   if (missed.length === completed.length) return 'no forced GC fell in the measured span: this run says nothing about forced-GC pauses';

@@ -1,0 +1,156 @@
+import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
+
+/**
+ * The summary table, built once from Results: every figure as a value with its text, its
+ * multiple of the best row's, its range over repetitions and its state. The terminal, Markdown
+ * and HTML renderers draw these cells; none of them parses another's text.
+ */
+
+/** Which way a column is better; 'none' for figures that are the workload's or words. */
+export type Better = 'lower' | 'higher' | 'none';
+
+/**
+ * What a cell or row must say beside its figure: `saturated` (fell behind the rate: its
+ * latencies measure the backlog), `lost` (failed the nothing-lost check), `failed`, `no-gc`
+ * (a row measured in a program without a garbage collector: GC figures do not apply).
+ */
+export type CellState = 'ok' | 'saturated' | 'lost' | 'failed' | 'no-gc';
+
+export interface SummaryColumn {
+  readonly title: string;
+  readonly better: Better;
+}
+
+export interface SummaryCell {
+  /** The median; NaN for words and figures not measured. */
+  readonly value: number;
+  /** The median as text ("4.66 µs"), or words ("no GC", "ok"); "-" for not measured. */
+  readonly text: string;
+  /** This row's median over the best row's (1 is the best); absent where it means nothing. */
+  readonly multiple?: number;
+  /** The range over repetitions as text, when it moved. */
+  readonly range?: readonly [string, string];
+  readonly state: CellState;
+}
+
+export interface SummaryRowModel {
+  readonly contender: string;
+  readonly state: CellState;
+  /** One cell per column after the first; a failed row has none and says why in `reason`. */
+  readonly cells: readonly SummaryCell[];
+  readonly reason?: string;
+}
+
+export interface SummaryTableModel {
+  readonly columns: readonly SummaryColumn[];
+  readonly rows: readonly SummaryRowModel[];
+}
+
+interface ColumnSpec {
+  readonly title: string;
+  readonly better: Better;
+  readonly pick: (c: ContenderSummary) => Spread;
+  readonly format: (value: number) => string;
+  /** A GC figure: "no GC" on a row without a collector. */
+  readonly gc?: boolean;
+  /** Whether a multiple of the best means anything (not for counts that can be 0). */
+  readonly multiple?: boolean;
+}
+
+const COLUMN_SPECS: readonly ColumnSpec[] = [
+  { title: 'p50', better: 'lower', pick: (c) => c.p50Ms, format: formatMs, multiple: true },
+  { title: 'p99', better: 'lower', pick: (c) => c.p99Ms, format: formatMs, multiple: true },
+  { title: 'p99.9', better: 'lower', pick: (c) => c.p999Ms, format: formatMs, multiple: true },
+  { title: 'max', better: 'lower', pick: (c) => c.maxMs, format: formatMs, multiple: true },
+  { title: 'rate/s', better: 'higher', pick: (c) => c.achievedRate, format: formatCount, multiple: true },
+  { title: 'GCs', better: 'none', pick: (c) => c.gcCount, format: formatCount, gc: true },
+  { title: 'longest GC', better: 'lower', pick: (c) => c.longestGcMs, format: formatMs, gc: true, multiple: true },
+  { title: 'heap', better: 'lower', pick: (c) => c.heapUsedMaxBytes, format: formatBytes, multiple: true },
+  { title: 'B/entry', better: 'lower', pick: (c) => c.bytesPerEntry, format: formatCount, multiple: true },
+  { title: 'miss', better: 'none', pick: (c) => c.missRate, format: formatPercent },
+  { title: 'B/request', better: 'lower', pick: (c) => c.bytesPerRequest, format: formatFigure, multiple: true },
+  { title: 'scavenges/100k', better: 'lower', pick: (c) => c.scavengesPer100k, format: formatFigure, gc: true, multiple: true },
+  { title: 'hit p99.9', better: 'lower', pick: (c) => c.hitP999Ms, format: formatMs, multiple: true },
+  { title: 'miss p99', better: 'lower', pick: (c) => c.missP99Ms, format: formatMs, multiple: true },
+];
+
+export const SUMMARY_TABLE_COLUMNS: readonly SummaryColumn[] = [
+  { title: 'contender', better: 'none' },
+  ...COLUMN_SPECS.map(({ title, better }) => ({ title, better })),
+  { title: 'check', better: 'none' },
+];
+
+/**
+ * A contender measured in a program without a garbage collector: every completed row of it says
+ * so (`collectsGarbage: false`, written by the row's measurement, never inferred from a name).
+ */
+export function hasNoCollector(results: Results, contender: string): boolean {
+  const rows = results.rows.filter((row): row is CompletedRow => row.state === 'completed' && row.contender === contender);
+  return rows.length > 0 && rows.every((row) => row.measurement.collectsGarbage === false);
+}
+
+/**
+ * The rows a figure is compared against: completed, nothing lost, and the rate kept. A saturated
+ * row measures its backlog, so it is never the yardstick.
+ */
+export function comparable(c: ContenderSummary): boolean {
+  return c.completed > 0 && c.integrityOk && !c.saturated;
+}
+
+export function rowState(c: ContenderSummary): CellState {
+  if (c.completed === 0) return 'failed';
+  if (!c.integrityOk) return 'lost';
+  if (c.saturated) return 'saturated';
+  return 'ok';
+}
+
+export function buildSummaryTable(results: Results): SummaryTableModel {
+  const repeated = results.settings.repeat > 1;
+  const serviceLevel = results.settings.serviceLevel !== undefined;
+  const yardsticks = results.contenders.filter(comparable);
+  const best = COLUMN_SPECS.map((spec) => {
+    const values = yardsticks.filter((c) => !(spec.gc === true && hasNoCollector(results, c.contender))).map((c) => spec.pick(c).median);
+    const finite = values.filter((v) => Number.isFinite(v) && v > 0);
+    if (finite.length === 0) return Number.NaN;
+    return spec.better === 'higher' ? Math.max(...finite) : Math.min(...finite);
+  });
+  const rows = results.contenders.map((c): SummaryRowModel => {
+    const state = rowState(c);
+    if (state === 'failed') return { contender: c.contender, state, cells: [], reason: `FAILED: ${c.failures.join('; ') || 'unknown'}` };
+    const noCollector = hasNoCollector(results, c.contender);
+    const cells = COLUMN_SPECS.map((spec, i): SummaryCell => {
+      if (spec.gc === true && noCollector) return { value: Number.NaN, text: 'no GC', state: 'no-gc' };
+      const spread = spec.pick(c);
+      const value = spread.median;
+      const cellState: CellState = spec.title === 'rate/s' && c.saturated ? 'saturated' : 'ok';
+      if (!Number.isFinite(value)) return { value, text: '-', state: cellState };
+      const reference = best[i]!;
+      const multiple = spec.multiple === true && Number.isFinite(reference) && reference > 0 ? value / reference : undefined;
+      const moved = repeated && Number.isFinite(spread.min) && spread.min !== spread.max;
+      return {
+        value,
+        text: spec.format(value),
+        ...(multiple === undefined ? {} : { multiple }),
+        ...(moved ? { range: [spec.format(spread.min), spec.format(spread.max)] as const } : {}),
+        state: cellState,
+      };
+    });
+    // Service-level runs can only say that every request was answered (see commands/load.ts).
+    const [okText, badText] = serviceLevel ? ['all 2xx', 'REQUESTS FAILED'] : ['ok', 'LOST STATES'];
+    const checkText = !c.integrityOk ? badText : c.failed > 0 ? `${okText}, ${c.failed} failed` : okText;
+    cells.push({ value: Number.NaN, text: checkText, state: c.integrityOk ? 'ok' : 'lost' });
+    return { contender: c.contender, state, cells };
+  });
+  return { columns: SUMMARY_TABLE_COLUMNS, rows };
+}
+
+/** "×1.00", "×3.5", "×240": a multiple as the tables print it. */
+export function multipleText(multiple: number): string {
+  return `×${multiple.toFixed(multiple < 10 ? 2 : 0)}`;
+}
+
+/** A column's title with the way it is better, where the multiple runs the other way. */
+export function columnTitle(column: SummaryColumn): string {
+  return column.better === 'higher' ? `${column.title} ↑` : column.title;
+}
