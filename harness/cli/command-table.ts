@@ -1,4 +1,5 @@
-import { baselineCommand, baselineHelp, gateCommand, gateHelp } from './commands/gate.js';
+import { baselineCommand, baselineHelp } from './commands/baseline.js';
+import { gateCommand, gateHelp } from './commands/gate.js';
 import { listCommand, listHelp } from './commands/list.js';
 import { loadCommand, loadHelp } from './commands/load.js';
 import { microCommand, microHelp } from './commands/micro.js';

@@ -81,6 +81,26 @@ export const FLAGS = {
   target: { type: 'string', value: 'URL', help: "load this running service instead (any service with the lab's API)" },
   time: { type: 'string', value: 'MS', help: 'tinybench time per task', number: { min: 10, max: 600_000, unit: 'milliseconds' } },
   variants: { type: 'string', value: 'a,b', help: 'GC flag variants to run' },
+  baseline: { type: 'string', value: 'FILE', help: "results.json recorded by 'readstate-lab baseline' (needed by checks)" },
+  current: { type: 'string', value: 'FILE', help: 'the run to judge (a results.json or its folder)' },
+  run: { type: 'boolean', help: "run the config's 'run' flags now and judge that" },
+  config: { type: 'string', value: 'FILE', help: 'checks and claims', defaultHelp: 'gates/default.json' },
+  markdown: { type: 'string', value: 'FILE', help: 'also write the verdict table there, for a pull-request comment' },
+  tool: { type: 'string', value: 'TOOL', help: 'the clinic tool (required): doctor, flame, bubbleprof or heapprofiler' },
+  host: { type: 'string', value: 'HOST', help: 'address to bind' },
+  port: { type: 'string', value: 'N', help: 'port (0 picks a free one)', number: { min: 0, max: 65_535, integer: true } },
+  db: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the SQLite file',
+    defaultHelp: 'readstate-lab-serve-PORT.sqlite in the temp folder, kept across restarts; with --port 0, a file removed when the server stops',
+  },
+  warm: { type: 'boolean', help: "fill the cache with the scenario's most active users' states first" },
+  'warm-file': {
+    type: 'string',
+    value: 'FILE',
+    help: 'fill the cache from a warm file (five little-endian float64s per state: user, channel, last read, mentions, updated at), as load gives every service',
+  },
   out: { type: 'string', value: 'DIR', help: 'write results here', defaultHelp: 'reports/<run-id>/' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr (the table and the verdict still print)' },
   json: { type: 'boolean', help: 'the summary as JSON on stdout, and nothing else there' },
@@ -152,7 +172,8 @@ export class CommandFlags<N extends FlagName, T extends Tailored<N>> {
     const own = this.#tailored[name];
     const value = own?.value ?? spec.value;
     const head = `${spec.short === undefined ? '' : `-${spec.short}, `}--${name}${value === undefined ? '' : value.startsWith('=') ? value : ` ${value}`}`;
-    const fallback = own?.default ?? own?.defaultHelp ?? spec.defaultHelp;
+    // A command may word its parser default (a path in the package rather than its absolute form).
+    const fallback = own?.defaultHelp ?? own?.default ?? spec.defaultHelp;
     // The default's words never break from "(default:" (a no-break space, made a space after wrapping).
     const text = `${own?.help ?? spec.help}${fallback === undefined || fallback === '' ? '' : ` (default:\u00a0${fallback})`}`;
     return wrap(`  ${head.padEnd(HELP_COLUMN - 3)} ${text}`);

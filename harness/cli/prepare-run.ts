@@ -241,3 +241,10 @@ function parseInjectedStall(raw: string | undefined, contenderNames: readonly st
   }
   return { contender, ms: numberFlag('inject-stall', ms, { min: 0.001, max: 900, unit: 'milliseconds' })! };
 }
+
+/** The gate config's `run` flags, prepared as run prepares its own; --help there is a mistake in the config. */
+export function prepareConfigRun(args: readonly string[], print: (line: string) => void): Promise<PreparedRun> {
+  const values = runFlags.parse(args);
+  if (values.help) throw new UsageError("the gate config's run flags ask for --help");
+  return prepareRun(args, print, values);
+}

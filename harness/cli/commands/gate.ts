@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError, UsageError } from '../../errors.js';
 import { scratchFolder } from '../../experiment/scratch-folder.js';
@@ -9,24 +9,24 @@ import { describeEnvironment } from '../../measure/environment.js';
 import { packageRoot } from '../../package-root.js';
 import { loadResults } from '../../results/results-file.js';
 import type { Results } from '../../results/schema.js';
-import { parseFlags } from '../options.js';
+import { CommandFlags } from '../flags.js';
 import { checkOutputFile, checkOutputFolder } from '../output-paths.js';
-import { checkRunFlags, type PreparedRun, prepareRun, runFlags, settingsOf } from '../prepare-run.js';
+import { checkRunFlags, prepareConfigRun, settingsOf } from '../prepare-run.js';
 import { executeRun } from './run.js';
 
+/** The gate config gate and baseline read unless --config names another. */
 export const DEFAULT_GATE_CONFIG = join(packageRoot, 'gates', 'default.json');
+
+const gateFlags = new CommandFlags(['baseline', 'current', 'run', 'config', 'markdown', 'out', 'help'], {
+  config: { default: DEFAULT_GATE_CONFIG, defaultHelp: 'gates/default.json' },
+  out: { help: "with --run: where the run's results and HTML report go", defaultHelp: 'a temporary folder, removed afterwards' },
+});
 
 export const gateHelp = `readstate-lab gate: fail CI on a tail-latency regression, not on noise
 
 Usage: readstate-lab gate [--baseline FILE] (--current FILE | --run) [--config FILE] [--markdown FILE]
 
-  --baseline FILE  results.json recorded by 'readstate-lab baseline' (needed by checks)
-  --current FILE   the run to judge (a results.json or its folder)
-  --run            run the config's 'run' flags now and judge that
-  --config FILE    checks and claims (default gates/default.json)
-  --markdown FILE  also write the verdict table there, for a pull-request comment
-  --out DIR        with --run: where the run's results and HTML report go (default: a
-                   temporary folder, removed afterwards)
+${gateFlags.help()}
 
 The baseline must have been run with the current run's settings (scenario and every field of
 it, store, loop, kind of run, request log, node flags, lab version): otherwise the gate names the
@@ -34,13 +34,6 @@ first that differs and exits 2. Both machines are printed, with a warning when t
 
 Exit codes: 0 nothing regressed, 1 a significant regression or a broken claim, 2 bad input
 (missing or malformed files, another schema version, scenario or settings).`;
-
-export const baselineHelp = `readstate-lab baseline: record a baseline for 'readstate-lab gate'
-
-Usage: readstate-lab baseline --out FILE [--config FILE]
-
-Runs the gate config's 'run' flags (repetitions included) and saves the results.json as FILE,
-for example reports/baselines/default.json, to commit.`;
 
 /**
  * Runs `readstate-lab run` with the config's flags into `out`, or into a scratch folder removed
@@ -78,20 +71,7 @@ function loadRun(path: string, which: string): Results {
 }
 
 export async function gateCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(
-    args,
-    {
-      baseline: { type: 'string' },
-      current: { type: 'string' },
-      run: { type: 'boolean', default: false },
-      config: { type: 'string', default: DEFAULT_GATE_CONFIG },
-      markdown: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    false,
-    'gate',
-  );
+  const values = gateFlags.parse(args, 'gate');
   if (values.help) {
     print(gateHelp);
     return 0;
@@ -130,45 +110,4 @@ export async function gateCommand(args: readonly string[], print: (line: string)
   print(markdown);
   if (markdownFile !== undefined) writeFileSync(markdownFile, markdown);
   return report.failed ? 1 : 0;
-}
-
-export async function baselineCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(
-    args,
-    {
-      out: { type: 'string' },
-      config: { type: 'string', default: DEFAULT_GATE_CONFIG },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    false,
-    'baseline',
-  );
-  if (values.help) {
-    print(baselineHelp);
-    return 0;
-  }
-  if (values.out === undefined) throw new UsageError('baseline needs --out FILE');
-  const out = checkOutputFile('--out', values.out);
-  const config = loadGateConfig(values.config);
-  const scratch = scratchFolder('readstate-lab-baseline-');
-  try {
-    const prepared = await prepareConfigRun([...config.run, '--out', scratch.path], print);
-    const code = await executeRun(prepared, print);
-    if (code !== 0) {
-      print(code === 130 ? 'interrupted: no baseline written' : 'a row failed or lost read states: no baseline written');
-      return code;
-    }
-    copyFileSync(join(scratch.path, 'results.json'), out);
-  } finally {
-    scratch.remove();
-  }
-  print(`wrote baseline ${values.out}`);
-  return 0;
-}
-
-/** The gate config's `run` flags, prepared as run prepares its own; --help there is a mistake in the config. */
-function prepareConfigRun(args: readonly string[], print: (line: string) => void): Promise<PreparedRun> {
-  const values = runFlags.parse(args);
-  if (values.help) throw new UsageError("the gate config's run flags ask for --help");
-  return prepareRun(args, print, values);
 }

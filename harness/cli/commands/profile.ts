@@ -1,32 +1,31 @@
-import { readdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { contenders } from '../../../implementations/registry.js';
-import { runHttpLoad } from '../../drive/closed-loop-load.js';
-import { waitForListening } from '../../drive/serve-listening.js';
-import { childEntry } from '../../entry-points.js';
 import { UsageError } from '../../errors.js';
-import { CLINIC_ANALYSIS_SECONDS, SERVE_START_TIMEOUT_MS } from '../../tuning.js';
-import { loadScenario } from '../../workload/scenario.js';
-import { Workload } from '../../workload/workload.js';
-import { numberFlag, parseFlags } from '../options.js';
+import { CLINIC_ANALYSIS_SECONDS } from '../../tuning.js';
+import { CommandFlags, numberOf } from '../flags.js';
+import { numberFlag } from '../options.js';
+import { dirnameOfClinic, fallbackProfile, serveCommandLine } from '../profile-fallback.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 
 const TOOLS = ['doctor', 'flame', 'bubbleprof', 'heapprofiler'] as const;
 type Tool = (typeof TOOLS)[number];
+
+const profileFlags = new CommandFlags(['impl', 'tool', 'duration', 'connections', 'capacity', 'out', 'help'], {
+  impl: { value: 'NAME', help: 'the cache contender to serve (required)', defaultHelp: '' },
+  duration: { default: '5', help: 'seconds of load' },
+  connections: { default: '10', help: 'autocannon connections' },
+  capacity: { default: '100000', help: 'read states cached' },
+  out: { help: 'where the profile goes' },
+});
 
 export const profileHelp = `readstate-lab profile: clinic.js on the read-state service under load
 
 Usage: readstate-lab profile --impl NAME --tool doctor|flame|bubbleprof|heapprofiler
                              [--duration S] [--connections N] [--capacity N] [--out DIR]
 
-  --impl NAME      the cache contender to serve (required)
-  --tool TOOL      the clinic tool (required): doctor, flame, bubbleprof or heapprofiler
-  --duration S     seconds of load (default 5)
-  --connections N  autocannon connections (default 10)
-  --capacity N     read states cached (default 100000)
-  --out DIR        where the profile goes (default reports/<run-id>/)
+${profileFlags.help()}
 
 Runs 'readstate-lab serve --impl NAME' under clinic (v13) with an autocannon load of
 GET /read-states (the hot path) and prints where clinic's HTML went. clinic is no longer
@@ -46,20 +45,7 @@ export function clinicWorksOn(nodeVersion: string): boolean {
 }
 
 export async function profileCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(
-    args,
-    {
-      impl: { type: 'string' },
-      tool: { type: 'string' },
-      duration: { type: 'string', default: '5' },
-      connections: { type: 'string', default: '10' },
-      capacity: { type: 'string', default: '100000' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    false,
-    'profile',
-  );
+  const values = profileFlags.parse(args, 'profile');
   if (values.help) {
     print(profileHelp);
     return 0;
@@ -71,9 +57,10 @@ export async function profileCommand(args: readonly string[], print: (line: stri
   if (values.tool === undefined) throw new UsageError(`profile needs --tool: one of ${TOOLS.join(', ')}`);
   const tool = values.tool as Tool;
   if (!TOOLS.includes(tool)) throw new UsageError(`--tool must be one of ${TOOLS.join(', ')}, got "${values.tool}"`);
+  // Whole seconds up to an hour, at most 1000 connections: a profile's ranges, not a run's.
   const duration = numberFlag('duration', values.duration, { min: 1, max: 3600, integer: true, unit: 'seconds' })!;
   const connections = numberFlag('connections', values.connections, { min: 1, max: 1000, integer: true })!;
-  const capacity = numberFlag('capacity', values.capacity, { min: 1, max: 2 ** 31 - 1, integer: true })!;
+  const capacity = numberOf('capacity', values.capacity)!;
   const dir = runDirectory(newRunId(`profile-${tool}-${values.impl}`), out);
   const serve = serveCommandLine(values.impl, capacity);
 
@@ -132,65 +119,4 @@ export async function profileCommand(args: readonly string[], print: (line: stri
           .pop() ?? `exit ${result.exitCode}`);
   print(`clinic ${tool} failed (${why.slice(0, 200)}; see ${join(dir, 'clinic.log')}); falling back to node ${fallback}`);
   return fallbackProfile(values.impl, capacity, duration, connections, tool === 'heapprofiler', dir, print);
-}
-
-/** The node command line that serves `contender` on a free port of 127.0.0.1. */
-function serveCommandLine(contender: string, capacity: number): string[] {
-  const entry = childEntry(import.meta.url, '../main.js');
-  return [
-    'node',
-    '--expose-gc',
-    ...entry.execArgv,
-    entry.file,
-    'serve',
-    '--impl',
-    contender,
-    '--port',
-    '0',
-    '--capacity',
-    String(capacity),
-    '--warm',
-    '--gc-mode',
-    'none',
-  ];
-}
-
-function dirnameOfClinic(): string {
-  return resolve(createRequire(import.meta.url).resolve('clinic/package.json'), '..');
-}
-
-/** Node's own profiler: serve with --cpu-prof (or --heap-prof), loaded with the scenario's mix. */
-async function fallbackProfile(
-  contender: string,
-  capacity: number,
-  duration: number,
-  connections: number,
-  heap: boolean,
-  dir: string,
-  print: (line: string) => void,
-): Promise<number> {
-  const [, ...serve] = serveCommandLine(contender, capacity);
-  const flag = heap ? ['--heap-prof', '--heap-prof-dir', dir] : ['--cpu-prof', '--cpu-prof-dir', dir];
-  const server = execa(process.execPath, [...flag, ...serve], { reject: false, all: true, stdin: 'ignore' });
-  const url = await waitForListening(server, SERVE_START_TIMEOUT_MS).catch((error: Error) => {
-    throw new UsageError(error.message);
-  });
-  const scenario = { ...loadScenario('discord-2min'), capacity };
-  const rate = 1000;
-  const log = new Workload(scenario, scenario.seed).generate(rate * duration, rate, scenario.seed);
-  await runHttpLoad({ url, log, rate, connections, windowMs: 1000, timeoutSeconds: 10 });
-  server.kill('SIGTERM');
-  await server;
-  const written = readdirSync(dir).filter((file) => file.endsWith(heap ? '.heapprofile' : '.cpuprofile'));
-  if (written.length === 0) {
-    print('no profile was written');
-    return 1;
-  }
-  for (const file of written) print(`wrote ${join(dir, file)}`);
-  print(
-    heap
-      ? 'open it in Chrome DevTools: Memory tab, "Load" (or in VS Code); it shows where the heap was allocated, by function'
-      : 'open it in Chrome DevTools: Performance tab, "Load profile" (or in VS Code); it shows where the CPU time went, by function',
-  );
-  return 0;
 }

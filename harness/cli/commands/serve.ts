@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contenders, resolveContender } from '../../../implementations/registry.js';
@@ -7,17 +7,28 @@ import { ensureGc } from '../../measure/forced-gc.js';
 import { ReadStateServer } from '../../serve/server.js';
 import { describeStoreLatency, parseStoreLatency } from '../../store/latency-profile.js';
 import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
-import { SHUTDOWN_DEADLINE_MS } from '../../tuning.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { readWarmFile } from '../../workload/warm-file.js';
 import { Workload } from '../../workload/workload.js';
 import { chooseCaches } from '../choose-contenders.js';
-import { numberFlag, parseFlags } from '../options.js';
+import { CommandFlags, numberOf } from '../flags.js';
 import { checkOutputFile } from '../output-paths.js';
 import { applyOverrides } from '../scenario-overrides.js';
+import { removeDatabase, serveUntilSignalled } from '../serve-shutdown.js';
 
-/** How long past the shutdown deadline the process may take to exit before it is made to. */
-const HARD_EXIT_MARGIN_MS = 3_000;
+const serveFlags = new CommandFlags(['impl', 'host', 'port', 'capacity', 'store', 'db', 'scenario', 'warm', 'warm-file', 'gc-mode', 'store-latency', 'help'], {
+  impl: { value: 'NAME', help: 'the cache contender to serve (naive-map, lru-cache, typed-array, native, or a module path)', defaultHelp: '' },
+  capacity: { help: 'read states cached' },
+  host: { default: '127.0.0.1' },
+  port: { default: '8080' },
+  store: { default: 'sqlite' },
+  scenario: { default: 'discord-2min', help: 'its forced-GC schedule, time scale and population' },
+  'gc-mode': { help: "override the scenario's forced GC", defaultHelp: '' },
+  'store-latency': {
+    default: 'none',
+    help: "hold the store's answers back as a remote database would: none, fixed:MS, or a profile of scenarios/store-latency/ (cassandra-2020, scylla-2023)",
+  },
+});
 
 export const serveHelp = `readstate-lab serve: the read-state service over HTTP/1.1 JSON
 
@@ -25,20 +36,7 @@ Usage: readstate-lab serve --impl NAME [--host 127.0.0.1] [--port 8080] [--capac
                            [--store sqlite|memory] [--db FILE] [--scenario NAME] [--warm | --warm-file FILE]
                            [--gc-mode sync|concurrent|none] [--store-latency PROFILE]
 
-  --impl NAME      the cache contender to serve (naive-map, lru-cache, typed-array, native, or a module path)
-  --host HOST      address to bind (default 127.0.0.1)
-  --port N         port (default 8080; 0 picks a free one)
-  --capacity N     read states cached (default: the scenario's)
-  --store KIND     sqlite (default) or memory
-  --db FILE        the SQLite file (default: readstate-lab-serve-PORT.sqlite in the temp folder,
-                   kept across restarts; with --port 0, a file removed when the server stops)
-  --scenario NAME  its forced-GC schedule, time scale and population (default discord-2min)
-  --warm           fill the cache with the scenario's most active users' states first
-  --warm-file FILE fill the cache from a warm file (five little-endian float64s per state:
-                   user, channel, last read, mentions, updated at), as load gives every service
-  --gc-mode MODE   override the scenario's forced GC
-  --store-latency P  hold the store's answers back as a remote database would: none (default),
-                   fixed:MS, or a profile of scenarios/store-latency/ (cassandra-2020, scylla-2023)
+${serveFlags.help()}
 
 Endpoints (JSON):
   POST /messages                 {"authorId","channelId","messageId","mentions":[userId]}
@@ -58,20 +56,7 @@ a folder, a file in a missing folder, a read-only place): one line, exit 2. A st
 be opened, a port in use or an address that cannot be bound: one line, exit 1.`;
 
 export async function serveCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, {
-    impl: { type: 'string' },
-    host: { type: 'string', default: '127.0.0.1' },
-    port: { type: 'string', default: '8080' },
-    capacity: { type: 'string' },
-    store: { type: 'string', default: 'sqlite' },
-    db: { type: 'string' },
-    scenario: { type: 'string', default: 'discord-2min' },
-    warm: { type: 'boolean', default: false },
-    'warm-file': { type: 'string' },
-    'gc-mode': { type: 'string' },
-    'store-latency': { type: 'string', default: 'none' },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
+  const values = serveFlags.parse(args);
   if (values.help) {
     print(serveHelp);
     return 0;
@@ -81,7 +66,7 @@ export async function serveCommand(args: readonly string[], print: (line: string
   if (chosen === undefined) throw new UsageError(`serve runs cache contenders (${contenders.map((c) => c.name).join(', ')}), not ${values.impl}`);
   const cache = await resolveContender(chosen.modulePath ?? chosen.name);
   if (cache.kind !== 'cache') throw new UsageError(`${chosen.name} is not a cache contender`);
-  const port = numberFlag('port', values.port, { min: 0, max: 65_535, integer: true })!;
+  const port = numberOf('port', values.port)!;
   const host = values.host.trim();
   if (host === '') throw new UsageError('--host must name an address (127.0.0.1 to serve this machine only); an empty host would bind every interface');
   if (!isLoopback(host)) print(`warning: --host ${host} is not a loopback address: the API will be reachable from other machines`);
@@ -134,41 +119,9 @@ export async function serveCommand(args: readonly string[], print: (line: string
   }
   if (storeLatency !== undefined) log(`store latency ${describeStoreLatency(storeLatency)}`);
   print(`listening on ${server.url}`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    let first: NodeJS.Signals | undefined;
-    // The handlers stay for the life of the process: without them a second Ctrl-C or SIGTERM
-    // would kill it mid-write-back and lose what was acknowledged. The deadline below bounds the
-    // wait instead, and SIGKILL is still there for whoever wants nothing written.
-    const onSignal = (name: NodeJS.Signals): void => {
-      if (first === undefined) resolve((first = name));
-      else log(`${name}: already shutting down; exiting within ${SHUTDOWN_DEADLINE_MS / 1000 + HARD_EXIT_MARGIN_MS / 1000} s of the ${first}`);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+  return serveUntilSignalled(server, print, log, () => {
+    if (ephemeral) removeDatabase(dbPath);
   });
-  print('shutting down: finishing requests in flight and writing back dirty read states');
-  // shutdown() bounds every step by the deadline, but a step that never settles and holds no
-  // handle (a promise nobody resolves) would let Node exit early with code 0 and nothing written,
-  // and a handle that is never released would keep the process alive for ever. This timer covers
-  // both, so it stays ref'd while the shutdown runs: it keeps the process alive to fire, and says so.
-  const hardExit = setTimeout(() => {
-    log(`shutdown not done ${(SHUTDOWN_DEADLINE_MS + HARD_EXIT_MARGIN_MS) / 1000} s after ${signal}: exiting, read states not yet written are lost`);
-    process.exit(1);
-  }, SHUTDOWN_DEADLINE_MS + HARD_EXIT_MARGIN_MS);
-  const outcome = await server.shutdown();
-  clearTimeout(hardExit);
-  if (ephemeral) removeDatabase(dbPath);
-  const code = outcome.unwritten > 0 ? 1 : 0;
-  // Everything the store could take is written now, so exiting loses nothing: this timer is
-  // unref'd, letting Node exit at once when nothing is left open, and forcing the exit (with the
-  // same code) if something still is, such as a store worker that did not stop in time.
-  setTimeout(() => process.exit(code), HARD_EXIT_MARGIN_MS).unref();
-  if (outcome.unwritten > 0) {
-    log(`could not write ${outcome.unwritten} read states to the store: ${outcome.cause}`);
-    return 1;
-  }
-  print('stopped');
-  return 0;
 }
 
 /** A file's bytes; a file that cannot be read is one line naming it. */
@@ -182,8 +135,4 @@ function readInput(path: string, what: string): Uint8Array {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function removeDatabase(path: string): void {
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
 }
