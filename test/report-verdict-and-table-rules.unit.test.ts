@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildSummaryTable, SUMMARY_TABLE_COLUMNS } from '../harness/report/summary-model.js';
+import { forcedGcNotes, renderSummaryMarkdown, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
+import { verdictOf } from '../harness/report/verdict.js';
+import type { ContenderSummary, Results } from '../harness/results/schema.js';
+
+const spread = (median: number, min = median, max = median) => ({ median, min, max });
+
+interface Figures {
+  p999: number;
+  rate?: number;
+  saturated?: boolean;
+  forcedGcs?: number;
+  noCollector?: boolean;
+  heap?: [number, number, number];
+}
+
+/** A contender's summary: p99.9 as given, the rest plausible and equal across contenders. */
+function contender(name: string, f: Figures): ContenderSummary {
+  return {
+    contender: name,
+    completed: 1,
+    failed: 0,
+    failures: [],
+    p50Ms: spread(f.p999 / 10),
+    p99Ms: spread(f.p999 / 2),
+    p999Ms: spread(f.p999),
+    maxMs: spread(f.p999 * 2),
+    achievedRate: spread(f.rate ?? 1000),
+    missRate: spread(0.1),
+    gcCount: spread(f.noCollector ? 0 : 3),
+    longestGcMs: spread(f.noCollector ? Number.NaN : f.p999 / 4),
+    bytesPerEntry: spread(100),
+    heapUsedMaxBytes: f.heap === undefined ? spread(1e8) : spread(...f.heap),
+    fullGcPauseMs: spread(f.noCollector ? Number.NaN : f.p999 / 3),
+    bytesPerRequest: spread(Number.NaN),
+    scavengesPer100k: spread(Number.NaN),
+    hitP999Ms: spread(Number.NaN),
+    missP99Ms: spread(Number.NaN),
+    saturated: f.saturated ?? false,
+    integrityOk: true,
+  } as unknown as ContenderSummary;
+}
+
+/** Results with one completed row per contender, each with the forced GCs and collector its figures say. */
+function results(entries: Array<[string, Figures]>, repeat = 1): Results {
+  return {
+    schemaVersion: 2,
+    kind: 'run',
+    runId: 'synthetic',
+    createdAt: '2026-12-07T00:00:00.000Z',
+    environment: {
+      node: 'v20',
+      v8: '11',
+      platform: 'linux',
+      arch: 'x64',
+      cpuModel: 'test',
+      cpuCount: 2,
+      totalMemoryBytes: 1,
+      labVersion: '0.1.0',
+      nodeFlags: [],
+    },
+    settings: {
+      scenario: {
+        name: 'synthetic',
+        rate: 1000,
+        capacity: 1000,
+        durationSeconds: 4,
+        timeScale: 60,
+        seed: 1,
+        forcedGc: { intervalSeconds: 120, mode: 'sync' },
+      },
+      contenderNames: entries.map(([name]) => name),
+      repeat,
+      closedLoop: false,
+      store: 'memory',
+      requestsFile: null,
+    },
+    rows: entries.map(([name, f]) => ({
+      contender: name,
+      repetition: 1,
+      state: 'completed',
+      measurement: {
+        forcedGcs: Array.from({ length: f.forcedGcs ?? 1 }, (_, i) => ({ startMs: i * 1000, durationMs: 5, mode: 'sync' })),
+        drive: { elapsedMs: 4000 },
+        ...(f.noCollector ? { collectsGarbage: false } : {}),
+      },
+    })),
+    contenders: entries.map(([name, f]) => contender(name, f)),
+  } as unknown as Results;
+}
+
+describe('the verdict', () => {
+  it('never takes a saturated row as the yardstick: it names it as saturated and compares the rows that kept the rate', () => {
+    const run = results([
+      ['backlogged', { p999: 5490, saturated: true, rate: 700 }],
+      ['fast', { p999: 24.7 }],
+      ['slower', { p999: 40 }],
+    ]);
+    const { findings, warnings } = verdictOf(run);
+    const tail = findings.find((line) => line.startsWith('tail latency'))!;
+    assert.equal(
+      tail,
+      'tail latency under forced GC (p99.9): fast 24.7 ms, 1.6x lower than the runner-up, slower (40.0 ms); not compared: backlogged (SATURATED)',
+    );
+    for (const line of findings.filter((l) => !l.startsWith('throughput'))) {
+      assert.ok(!/backlogged \(\d/.test(line) && !line.includes('than the runner-up, backlogged'), `a saturated yardstick: ${line}`);
+    }
+    assert.equal(findings.at(-1), 'throughput held: fast, slower kept 1,000/s; SATURATED: backlogged (700/s)');
+    assert.ok(warnings.some((line) => line.includes('backlogged SATURATED')));
+  });
+
+  it('states no forced-GC comparison for a run with no forced GC in its span', () => {
+    const { findings, warnings } = verdictOf(
+      results([
+        ['a', { p999: 10, forcedGcs: 0 }],
+        ['b', { p999: 20, forcedGcs: 0 }],
+      ]),
+    );
+    assert.ok(warnings.some((line) => line.includes('says nothing about forced-GC pauses')));
+    for (const line of findings) assert.ok(!/under forced GC|forced full GC|full-GC/.test(line), `a forced-GC comparison: ${line}`);
+    assert.equal(findings[0], 'tail latency (p99.9; no forced GC in the measured span): a 10.0 ms, 2.0x lower than the runner-up, b (20.0 ms)');
+  });
+
+  it('compares under forced GC only the rows a forced GC fell on', () => {
+    const { findings } = verdictOf(
+      results([
+        ['missed', { p999: 1, forcedGcs: 0 }],
+        ['hit-1', { p999: 10 }],
+        ['hit-2', { p999: 30 }],
+      ]),
+    );
+    assert.equal(findings[0], 'tail latency under forced GC (p99.9): hit-1 10.0 ms, 3.0x lower than the runner-up, hit-2 (30.0 ms)');
+  });
+
+  it('says "no GC" for a row measured without a collector, never that it missed a forced GC', () => {
+    const run = results([
+      ['collected', { p999: 10 }],
+      ['also-collected', { p999: 12 }],
+      ['no-collector', { p999: 3, forcedGcs: 0, noCollector: true }],
+    ]);
+    const { findings, warnings } = verdictOf(run);
+    assert.deepEqual(
+      warnings.filter((line) => /forced GC/.test(line)),
+      [],
+    );
+    assert.deepEqual(forcedGcNotes(run), []);
+    assert.equal(findings[0], 'tail latency under forced GC (p99.9): no-collector 3.00 ms, 3.3x lower than the runner-up, collected (10.0 ms)');
+    assert.match(findings[1]!, /^GC pause \(forced full GC, cache in place\): collected .*; no GC: no-collector$/);
+    const table = buildSummaryTable(run);
+    const row = table.rows.find((r) => r.contender === 'no-collector')!;
+    for (const title of ['GCs', 'longest GC', 'scavenges/100k']) {
+      const cell = row.cells[SUMMARY_TABLE_COLUMNS.findIndex((c) => c.title === title) - 1]!;
+      assert.deepEqual([cell.text, cell.state], ['no GC', 'no-gc'], title);
+    }
+  });
+});
+
+describe('the summary table model', () => {
+  const run = results(
+    [
+      ['a', { p999: 10, rate: 1000, heap: [2e8, 1.5e8, 2.5e8] }],
+      ['b', { p999: 30, rate: 500, saturated: true }],
+      ['c', { p999: 20, rate: 990 }],
+    ],
+    3,
+  );
+  const table = buildSummaryTable(run);
+  const column = (title: string): number => SUMMARY_TABLE_COLUMNS.findIndex((c) => c.title === title) - 1;
+  const cellOf = (name: string, title: string) => table.rows.find((r) => r.contender === name)!.cells[column(title)]!;
+
+  it('takes multiples against the best row that kept the rate: ×1 is the best whichever way a column is better', () => {
+    assert.equal(cellOf('a', 'p99.9').multiple, 1);
+    assert.equal(cellOf('c', 'p99.9').multiple, 2);
+    assert.equal(cellOf('b', 'p99.9').multiple, 3, 'a saturated row is measured against the yardstick, never is it');
+    const rate = SUMMARY_TABLE_COLUMNS[column('rate/s') + 1]!;
+    assert.equal(rate.better, 'higher');
+    assert.equal(cellOf('a', 'rate/s').multiple, 1);
+    assert.equal(cellOf('c', 'rate/s').multiple, 0.99);
+    assert.equal(cellOf('b', 'rate/s').state, 'saturated');
+    assert.equal(table.rows.find((r) => r.contender === 'b')!.state, 'saturated');
+  });
+
+  it('gives the range over repetitions where a figure moved', () => {
+    assert.deepEqual(cellOf('a', 'heap').range, ['143.1 MiB', '238.4 MiB']);
+    assert.equal(cellOf('c', 'heap').range, undefined);
+  });
+
+  it('is drawn with the same columns by the terminal and Markdown, the states in words, the multiples in Markdown', () => {
+    assert.equal(SUMMARY_COLUMNS.length, SUMMARY_TABLE_COLUMNS.length);
+    assert.ok(SUMMARY_COLUMNS.includes('longest GC') && SUMMARY_COLUMNS.includes('heap') && SUMMARY_COLUMNS.includes('rate/s ↑'));
+    const text = summaryCells(run);
+    for (const row of text) assert.equal(row.length, SUMMARY_COLUMNS.length);
+    assert.equal(text[1]![column('rate/s') + 1], '500 SATURATED');
+    assert.equal(text[0]![column('heap') + 1], '190.7 MiB [143.1 MiB–238.4 MiB]');
+    const markdown = renderSummaryMarkdown(run);
+    assert.ok(markdown.includes('| 190.7 MiB ×2.00 [143.1 MiB–238.4 MiB] |'), markdown);
+    assert.ok(markdown.includes('| 990 ×0.99 |'), markdown);
+  });
+});
