@@ -136,7 +136,8 @@ fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     // Node reads the body as UTF-8, replacing bad bytes, before JSON.parse: so do we.
     let text = String::from_utf8_lossy(body);
     let mut parser = serde_json::Deserializer::from_str(&text);
-    let parsed = serde_core::Deserializer::deserialize_any(&mut parser, ObjectOfFields).and_then(|object| parser.end().map(|()| object));
+    let parsed =
+        serde_core::Deserializer::deserialize_any(&mut parser, ObjectOfFields).and_then(|object| parser.end().map(|()| object));
     match parsed {
         Ok(Some(map)) => Ok(map),
         Ok(None) => Err(ApiError::new(400, "the body must be a JSON object")),
