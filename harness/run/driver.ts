@@ -7,7 +7,7 @@ import type { RequestLog } from '../workload/request-log.js';
 
 export interface DriveOptions {
   readonly log: RequestLog;
-  readonly service: Pick<RequestService, 'handle'> & Partial<Pick<RequestService, 'asyncMeansMiss'>>;
+  readonly service: Pick<RequestService, 'handle'> & Partial<Pick<RequestService, 'asyncMeansMiss' | 'submit' | 'setAnswerSink'>>;
   readonly recorder: LatencyRecorder;
   /** Requests per wall second. */
   readonly rate: number;
@@ -36,6 +36,8 @@ const MAX_LAG = 1;
 const SPIN_UNTIL = 2;
 const SPIN_DEADLINE = 3;
 const SPUN_TO = 4;
+/** Closed loop: when the one request in flight was sent. */
+const SENT_AT = 5;
 
 /**
  * Busy-waits until times[SPIN_UNTIL] or times[SPIN_DEADLINE], whichever comes first, and leaves
@@ -76,7 +78,7 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
   const windowStartMs = recorder.startMs;
   const windowMs = recorder.windowMs;
   /** Last send, furthest a send fell behind its due time, and spinUntilDue's slots (ms). */
-  const times = new Float64Array(5);
+  const times = new Float64Array(6);
   times[LAST_SEND] = startMs;
   let next = 0;
   let inFlight = 0;
@@ -109,6 +111,29 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
       }, options.drainTimeoutMs);
       finishIfDone();
     };
+
+    /**
+     * A service with submit() (store misses without a promise, request-service.ts) reports each
+     * operation left waiting with the request's index; the request is answered when the last of
+     * them is. remaining[i] counts them: one array for the run, nothing allocated per miss.
+     */
+    const submit = service.submit !== undefined && service.setAnswerSink !== undefined;
+    const remaining = submit ? new Int32Array(count) : undefined;
+    if (submit) {
+      service.setAnswerSink!({
+        answered: (i) => {
+          if (--remaining![i]! > 0) return;
+          const done = nowMs();
+          const timedFrom = closedLoop ? times[SENT_AT]! : startMs + i * intervalMs;
+          recorder.recordRequest(types[i]!, missOutcome, Math.round((done - timedFrom) * 1e6), recorder.windowOf(done));
+          completed++;
+          inFlight--;
+          if (closedLoop && !sendingDone) setImmediate(turn);
+          finishIfDone();
+        },
+        failed: reject,
+      });
+    }
 
     /** A request that waited (for the store, or a worker) is timed when its promise settles. */
     const waitFor = (pending: Promise<void>, i: number, timedFrom: number): void => {
@@ -146,6 +171,20 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
         times[LAST_SEND] = t;
         // Open loop times from when the request was due; closed loop from when it was sent.
         const timedFrom = closedLoop ? t : dueMs;
+        times[SENT_AT] = t;
+        if (submit) {
+          const waiting = service.submit!(log, i, Math.floor((t - startMs) * timeScale));
+          t = nowMs();
+          if (waiting === 0) {
+            recorder.recordRequest(types[i]!, hitOutcome, Math.round((t - timedFrom) * 1e6), Math.floor((t - windowStartMs) / windowMs));
+            completed++;
+          } else {
+            remaining![i] = waiting;
+            inFlight++;
+          }
+          if (t - turnStart > MAX_TURN_MS) break;
+          continue;
+        }
         const pending = service.handle(log, i, Math.floor((t - startMs) * timeScale));
         t = nowMs();
         if (pending === undefined) {

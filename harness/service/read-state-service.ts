@@ -2,10 +2,11 @@ import { emptyState, type ReadState, type ReadStateCache, type StateSink } from 
 import { timeFullGc } from '../measure/forced-gc.js';
 import { type ForcedGcPlan, type GcReport, ThreadGc } from '../measure/thread-gc.js';
 import type { ServiceCounters } from '../results/schema.js';
-import type { StoreClient, StoreStatus } from '../store/client.js';
+import type { StoreClient, StoreStatus, StoreUnavailableError } from '../store/client.js';
 import { ROW_FULL_GC_SAMPLES } from '../tuning.js';
 import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog } from '../workload/request-log.js';
-import type { Footprint, RequestService } from './request-service.js';
+import type { Footprint, RequestAnswerSink, RequestService } from './request-service.js';
+import { WaitingOperations } from './waiting-operations.js';
 
 export interface ServiceOptions {
   /** Creates the cache, given the sink its evicted dirty states must go to. */
@@ -32,6 +33,8 @@ export interface ServiceOptions {
 const READ = -1;
 type Operation = typeof READ | typeof ACK | typeof MESSAGE;
 const ownsEveryone = (): boolean => true;
+/** handle()'s misses wait on promises; submit()'s carry the request's index as their ticket. */
+const PROMISE = -1;
 
 /**
  * Turns requests into cache operations. A miss loads the state from the store (or starts a
@@ -46,11 +49,22 @@ export class ReadStateService implements RequestService {
   #cache: ReadStateCache | undefined;
   readonly #scratch: ReadState = emptyState();
   /**
-   * Keys being loaded (loadingKey), each with the operations waiting for it, oldest first. A
-   * dictionary-mode object, not a Map: keys come and go with every miss, and a Map under that
-   * churn keeps its garbage alive through scavenges (store/in-flight.ts says how).
+   * Keys being loaded, each with the operations waiting for it, oldest first, in typed arrays
+   * (waiting-operations.ts). An operation's ticket is the request index of submit(), whose
+   * answer goes to #answers, or -1 - k for the promise of handle() and the HTTP paths kept in
+   * #waiters[k].
    */
-  readonly #loading: Record<string, Array<(error?: Error) => void> | undefined> = Object.create(null);
+  readonly #waiting = new WaitingOperations();
+  readonly #waiters: Array<{ resolve: () => void; reject: (error: Error) => void } | undefined> = [];
+  readonly #freeWaiters: number[] = [];
+  #answers: RequestAnswerSink | undefined;
+  /** handle()'s promises of one request, joined. */
+  #joined: Promise<void> | undefined;
+  /**
+   * The state a load inserts, reused: caches copy what insert() is given (the typed-array and
+   * native ones into their arrays, naive-map and lru-cache into an object of their own).
+   */
+  readonly #loaded: ReadState = emptyState();
   readonly #writeBack = (state: ReadState): void => this.#store.write(state);
   #timer: NodeJS.Timeout | undefined;
   #gc: ThreadGc | undefined;
@@ -77,6 +91,10 @@ export class ReadStateService implements RequestService {
       };
     });
     this.failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+    options.store.setTaggedLoadSink({
+      loaded: (load, found, at) => this.#loadedFromStore(load, found, at),
+      failed: (load, error) => this.#loadFailed(load, error),
+    });
   }
 
   get #ready(): ReadStateCache {
@@ -125,6 +143,29 @@ export class ReadStateService implements RequestService {
    * reconnect reads each of its channels (k = from .. to - 1).
    */
   handle(log: RequestLog, i: number, now: number): Promise<void> | undefined {
+    this.#joined = undefined;
+    this.#operate(log, i, now, PROMISE);
+    const waits = this.#joined;
+    this.#joined = undefined;
+    return waits;
+  }
+
+  /**
+   * handle() without a promise: returns how many operations wait for the store, each of which
+   * reports to the answer sink with `i` once applied. A miss allocates nothing on this thread
+   * (the store batch aside, one per event-loop turn whatever it carries).
+   */
+  submit(log: RequestLog, i: number, now: number): number {
+    if (this.#answers === undefined) throw new Error('submit() before setAnswerSink()');
+    return this.#operate(log, i, now, i);
+  }
+
+  setAnswerSink(sink: RequestAnswerSink): void {
+    this.#answers = sink;
+  }
+
+  /** The operations of request i; misses wait with `ticket` (PROMISE: on a promise). */
+  #operate(log: RequestLog, i: number, now: number, ticket: number): number {
     const cache = this.#cache;
     if (cache === undefined) throw new Error('the service must be warmed before use');
     const at = Math.floor(now);
@@ -132,7 +173,7 @@ export class ReadStateService implements RequestService {
     const from = log.listStart[i]!;
     const first = type === RECONNECT ? from : from - 1;
     const end = type === ACK || type === OPEN ? from : log.listStart[i + 1]!;
-    let waits: Promise<void> | undefined;
+    let waits = 0;
     for (let k = first; k < end; k++) {
       const operation = k < from ? (type === OPEN ? READ : ACK) : type === MESSAGE ? MESSAGE : READ;
       const userId = k >= from && type === MESSAGE ? log.list[k]! : log.userId[i]!;
@@ -143,7 +184,12 @@ export class ReadStateService implements RequestService {
       else if (operation === ACK) hit = cache.ack(userId, channelId, log.messageId[i]!, at);
       else hit = cache.mention(userId, channelId, at);
       if (hit) this.#hits++;
-      else waits = join(waits, this.#miss(operation, userId, channelId, operation === ACK ? log.messageId[i]! : 0));
+      else {
+        waits++;
+        const messageId = operation === ACK ? log.messageId[i]! : 0;
+        if (ticket === PROMISE) this.#joined = join(this.#joined, this.#miss(operation, userId, channelId, messageId));
+        else this.#queue(operation, userId, channelId, messageId, ticket);
+      }
     }
     return waits;
   }
@@ -242,20 +288,79 @@ export class ReadStateService implements RequestService {
     return this.#miss(operation, userId, channelId, messageId);
   }
 
-  /** Loads the key, then applies the operation; operations on a key being loaded queue behind it. */
+  /** Loads the key, then applies the operation; resolves once it is applied. */
   #miss(operation: Operation, userId: number, channelId: number, messageId: number): Promise<void> {
-    this.#misses++;
     return new Promise((resolve, reject) => {
-      this.#afterLoad(userId, channelId, (error) => {
-        if (error !== undefined) return reject(error);
-        // Applied later than asked: stamp it with the time it is applied, so updates reach the
-        // cache in clock order.
-        if (!this.#tryApply(operation, userId, channelId, messageId, this.#now())) {
-          throw new Error(`read state ${userId}:${channelId} missing right after its load`);
-        }
-        resolve();
-      });
+      const k = this.#freeWaiters.pop() ?? this.#waiters.length;
+      this.#waiters[k] = { resolve, reject };
+      this.#queue(operation, userId, channelId, messageId, -1 - k);
     });
+  }
+
+  /**
+   * Queues the operation behind the load of its key, starting the load if none is under way:
+   * operations on a key being loaded are applied in the order they came, once it is in.
+   */
+  #queue(operation: Operation, userId: number, channelId: number, messageId: number, ticket: number): void {
+    this.#misses++;
+    const waiting = this.#waiting;
+    let load = waiting.find(userId, channelId);
+    if (load >= 0) {
+      waiting.enqueue(load, operation, messageId, ticket);
+      return;
+    }
+    load = waiting.startLoad(userId, channelId);
+    waiting.enqueue(load, operation, messageId, ticket);
+    this.#store.loadTagged(userId, channelId, load);
+  }
+
+  /** A load came back: inserts the state (or a fresh one) and applies what waited for it, in order. */
+  #loadedFromStore(load: number, found: Float64Array, at: number): void {
+    // A load that completes after close() inserts nothing: the cache is gone.
+    if (this.#closed) return this.#loadFailed(load, new Error('the service is closed'));
+    const waiting = this.#waiting;
+    const userId = waiting.userOf(load);
+    const channelId = waiting.channelOf(load);
+    let op = waiting.finishLoad(load);
+    const now = this.#now();
+    const state = this.#loaded;
+    state.userId = userId;
+    state.channelId = channelId;
+    if (found[at] === 1) {
+      state.lastReadMessageId = found[at + 1]!;
+      state.mentionCount = found[at + 2]!;
+      state.updatedAt = found[at + 3]!;
+    } else {
+      state.lastReadMessageId = 0;
+      state.mentionCount = 0;
+      state.updatedAt = now;
+    }
+    this.#ready.insert(state, now);
+    this.#inserted++;
+    while (op >= 0) {
+      const operation = waiting.kindOf(op) as Operation;
+      const messageId = waiting.messageOf(op);
+      const ticket = waiting.ticketOf(op);
+      op = waiting.next(op);
+      // Applied later than asked: stamp it with the time it is applied, so updates reach the
+      // cache in clock order.
+      if (this.#tryApply(operation, userId, channelId, messageId, this.#now())) this.#answer(ticket);
+      else this.#fail(ticket, new Error(`read state ${userId}:${channelId} missing right after its load`));
+    }
+  }
+
+  /**
+   * A failed load inserts nothing and releases every operation waiting for the key: each fails
+   * (HTTP 503; a measured run fails), and the next request for the key loads it again.
+   */
+  #loadFailed(load: number, error: StoreUnavailableError | Error): void {
+    const waiting = this.#waiting;
+    let op = waiting.finishLoad(load);
+    while (op >= 0) {
+      const ticket = waiting.ticketOf(op);
+      op = waiting.next(op);
+      this.#fail(ticket, error);
+    }
   }
 
   #tryApply(operation: Operation, userId: number, channelId: number, messageId: number, now: number): boolean {
@@ -270,31 +375,28 @@ export class ReadStateService implements RequestService {
     }
   }
 
-  /** Runs `then` once (userId, channelId) is in the cache, loading it if no load is under way. */
-  #afterLoad(userId: number, channelId: number, then: (error?: Error) => void): void {
-    const key = loadingKey(userId, channelId);
-    const waiting = this.#loading[key];
-    if (waiting !== undefined) {
-      waiting.push(then);
+  #answer(ticket: number): void {
+    if (ticket >= 0) {
+      this.#answers!.answered(ticket);
       return;
     }
-    this.#loading[key] = [then];
-    this.#store.load(userId, channelId, (stored, error) => {
-      const queue = this.#loading[key]!;
-      delete this.#loading[key];
-      // A failed load inserts nothing and releases every operation waiting for the key: each
-      // fails (HTTP 503), and the next request for the key loads it again. So does a load that
-      // completes after close(): the cache is gone.
-      const failure = error ?? (this.#closed ? new Error('the service is closed') : undefined);
-      if (failure !== undefined) {
-        for (const next of queue) next(failure);
-        return;
-      }
-      const now = this.#now();
-      this.#ready.insert(stored ?? { userId, channelId, lastReadMessageId: 0, mentionCount: 0, updatedAt: now }, now);
-      this.#inserted++;
-      for (const next of queue) next();
-    });
+    const k = -1 - ticket;
+    const waiter = this.#waiters[k]!;
+    this.#waiters[k] = undefined;
+    this.#freeWaiters.push(k);
+    waiter.resolve();
+  }
+
+  #fail(ticket: number, error: Error): void {
+    if (ticket >= 0) {
+      this.#answers!.failed(error);
+      return;
+    }
+    const k = -1 - ticket;
+    const waiter = this.#waiters[k]!;
+    this.#waiters[k] = undefined;
+    this.#freeWaiters.push(k);
+    waiter.reject(error);
   }
 }
 
@@ -320,16 +422,6 @@ async function settledMemoryUsage(): Promise<NodeJS.MemoryUsage> {
 function arrayBuffersGrown(before: NodeJS.MemoryUsage, after: NodeJS.MemoryUsage): number {
   const reported = before.arrayBuffers > 0 || after.arrayBuffers > 0;
   return reported ? after.arrayBuffers - before.arrayBuffers : Math.max(0, after.external - before.external);
-}
-
-/**
- * The key of a load under way: both uint32 ids as four UTF-16 code units. Not
- * `${userId}:${channelId}`: V8 keeps every small integer it turns into a string in its number
- * string cache, an old-generation table, so the ids of every miss lived on there instead of
- * dying young (a small part of what survived each scavenge; the churning Maps were most of it).
- */
-function loadingKey(userId: number, channelId: number): string {
-  return String.fromCharCode(userId & 0xffff, userId >>> 16, channelId & 0xffff, channelId >>> 16);
 }
 
 function join(a: Promise<void> | undefined, b: Promise<void> | undefined): Promise<void> | undefined {

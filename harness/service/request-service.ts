@@ -24,6 +24,17 @@ export interface RequestService {
    */
   handle(log: RequestLog, i: number, now: number): Promise<void> | undefined;
   /**
+   * The in-process driver's path, where a miss must allocate nothing: handles request `i` as
+   * handle() does and returns how many of its operations wait for the store (0: answered at
+   * once). Each of them, once applied, calls the sink of setAnswerSink with `i` (so a request
+   * is answered when as many calls have come as submit returned), or its `failed` with why it
+   * could not be applied. No promise, closure or object is made per request or per miss.
+   * Optional: the driver falls back on handle() where it is absent.
+   */
+  submit?(log: RequestLog, i: number, now: number): number;
+  /** Where submit()'s waiting operations report; set once, before the first submit(). */
+  setAnswerSink?(sink: RequestAnswerSink): void;
+  /**
    * True when handle() returns a promise only for a request that waits for the store, so that
    * the driver can label every answer a hit (synchronous) or a miss (a promise). Absent where a
    * promise means something else too (the partitioned service always answers through a worker).
@@ -54,6 +65,12 @@ export interface RequestService {
    * fails at once instead of waiting for answers that will never come. Never resolves.
    */
   readonly failed: Promise<never>;
+}
+
+/** Told of each operation submit() left waiting, once it is applied (or has failed). */
+export interface RequestAnswerSink {
+  answered(i: number): void;
+  failed(error: Error): void;
 }
 
 /** What the warmed caches hold, measured on the heaps they live on, after forced GCs. */

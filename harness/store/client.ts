@@ -9,6 +9,17 @@ import { FOUND_WIDTH, type StoreReply, type StoreRequest, type StoreWorkerOption
 /** Called with the stored state (undefined when none is stored), or with why it could not load. */
 export type LoadCallback = (state: ReadState | undefined, error?: StoreUnavailableError) => void;
 
+/**
+ * Where answers to tagged loads (StoreClient.loadTagged) go: one object for every load, so a
+ * load carries a small integer instead of a callback of its own. `loaded` gets the stored state
+ * as FOUND_WIDTH numbers of `found` from `at` (found[at] is 1 when a state is stored, 0 when
+ * none is); read them before returning, the array is the batch's. `failed` gets why it could not.
+ */
+export interface TaggedLoadSink {
+  loaded(tag: number, found: Float64Array, at: number): void;
+  failed(tag: number, error: StoreUnavailableError): void;
+}
+
 /** The store cannot answer now; the request that needed it should fail (HTTP 503), not hang. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
@@ -43,7 +54,9 @@ export class StoreClient {
   readonly #refused = new NumberQueue();
   /** Loads not yet sent, LOAD_WIDTH numbers each. */
   readonly #loads = new NumberQueue();
-  #loadCallbacks: LoadCallback[] = [];
+  /** Per queued load, its callback, or its tag (a small integer) for a tagged load. */
+  #loadCallbacks: Array<LoadCallback | number> = [];
+  #tagSink: TaggedLoadSink | undefined;
   #flushScheduled = false;
   #seq = 0;
   readonly #inFlight = new InFlight<Pending>();
@@ -111,6 +124,29 @@ export class StoreClient {
     }
     this.#loads.push2(userId, channelId);
     this.#loadCallbacks.push(done);
+    this.#scheduleFlush();
+  }
+
+  /** Where loadTagged's answers go; set once, before the first tagged load. */
+  setTaggedLoadSink(sink: TaggedLoadSink): void {
+    this.#tagSink = sink;
+  }
+
+  /**
+   * Loads a state and answers the sink of setTaggedLoadSink with `tag`, a small integer: no
+   * closure and no state object per load, so a miss allocates nothing here (the batch it
+   * travels in is shared by every load and write of an event-loop turn). A store that is
+   * failing answers at once, through the sink.
+   */
+  loadTagged(userId: number, channelId: number, tag: number): void {
+    const sink = this.#tagSink;
+    if (sink === undefined) throw new Error('store: loadTagged before setTaggedLoadSink');
+    if (this.#failing !== undefined || this.#fatal !== undefined) {
+      sink.failed(tag, new StoreUnavailableError(`store failing: ${this.#failing?.cause ?? this.#fatal?.message}`));
+      return;
+    }
+    this.#loads.push2(userId, channelId);
+    this.#loadCallbacks.push(tag);
     this.#scheduleFlush();
   }
 
@@ -196,22 +232,27 @@ export class StoreClient {
     this.#worker.postMessage(request);
   }
 
-  #answerLoads(loads: Float64Array, callbacks: LoadCallback[], reply: Extract<StoreReply, { kind: 'batch' }>): void {
+  #answerLoads(loads: Float64Array, callbacks: Array<LoadCallback | number>, reply: Extract<StoreReply, { kind: 'batch' }>): void {
     const { found, loadIndices } = reply;
     // A part of a delayed answer (protocol.ts) answers only the loads it names, in that order.
     const count = loadIndices === undefined ? callbacks.length : loadIndices.length;
     for (let n = 0; n < count; n++) {
       const i = loadIndices === undefined ? n : loadIndices[n]!;
+      const callback = callbacks[i]!;
       if (found === undefined) {
-        callbacks[i]!(undefined, new StoreUnavailableError(`store failing: ${reply.loadError ?? 'no answer'}`));
+        const error = new StoreUnavailableError(`store failing: ${reply.loadError ?? 'no answer'}`);
+        if (typeof callback === 'number') this.#tagSink!.failed(callback, error);
+        else callback(undefined, error);
         continue;
       }
       const at = n * FOUND_WIDTH;
+      if (typeof callback === 'number') {
+        this.#tagSink!.loaded(callback, found, at);
+        continue;
+      }
       const userId = loads[i * 2]!;
       const channelId = loads[i * 2 + 1]!;
-      callbacks[i]!(
-        found[at] === 1 ? { userId, channelId, lastReadMessageId: found[at + 1]!, mentionCount: found[at + 2]!, updatedAt: found[at + 3]! } : undefined,
-      );
+      callback(found[at] === 1 ? { userId, channelId, lastReadMessageId: found[at + 1]!, mentionCount: found[at + 2]!, updatedAt: found[at + 3]! } : undefined);
     }
   }
 
@@ -259,7 +300,10 @@ export class StoreClient {
     clearTimeout(this.#retryTimer);
     for (const pending of this.#inFlight.values()) pending.reject?.(error);
     this.#inFlight.clear();
-    for (const done of this.#loadCallbacks) done(undefined, new StoreUnavailableError(error.message));
+    for (const done of this.#loadCallbacks) {
+      if (typeof done === 'number') this.#tagSink?.failed(done, new StoreUnavailableError(error.message));
+      else done(undefined, new StoreUnavailableError(error.message));
+    }
     this.#loadCallbacks = [];
     for (const waiter of this.#idleWaiters) waiter.reject(error);
     this.#idleWaiters = [];
