@@ -67,15 +67,28 @@ export function checkRequestHead(request: {
   return { path, asteriskOptions: false };
 }
 
-/** The status and message for what Node's HTTP parser refuses before a request exists (its error code). */
-export function parserRefusal(code: string | undefined): { status: number; message: string } {
+/**
+ * The status and message for what Node's HTTP parser refuses before a request exists, from its
+ * error code and the bytes it was parsing: as net/http answers, a well-formed version other than
+ * 1.0 and 1.1 is 505 and a transfer coding other than chunked 501 (RFC 9112 section 6.1).
+ */
+export function parserRefusal(code: string | undefined, packet?: Buffer): { status: number; message: string } {
+  const head = packet?.toString('latin1', 0, Math.min(packet.length, MAX_HEADER_BYTES)) ?? '';
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
       return { status: 431, message: `the request line and headers are larger than ${MAX_HEADER_BYTES} bytes` };
     case 'HPE_INVALID_METHOD':
       return { status: 400, message: 'the method is not one HTTP defines (methods are case-sensitive)' };
-    case 'HPE_INVALID_VERSION':
-      return { status: 400, message: 'the HTTP version is not one this service reads' };
+    case 'HPE_INVALID_VERSION': {
+      const version = /^[^\r\n]* (HTTP\/\d\.\d)\r?\n/.exec(head);
+      return version === null
+        ? { status: 400, message: 'the HTTP version is malformed' }
+        : { status: 505, message: `${version[1]} is not supported: HTTP/1.0 and HTTP/1.1 are` };
+    }
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+      return /\r\ncontent-length:/i.test(head)
+        ? { status: 400, message: 'Content-Length and Transfer-Encoding together' }
+        : { status: 501, message: 'the only transfer coding this service reads is chunked' };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return { status: 408, message: 'the request took too long to arrive' };
     default:

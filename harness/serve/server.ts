@@ -80,8 +80,8 @@ export class ReadStateServer {
     this.#http = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false }, (request, response) => void this.#serve(request, response));
     // What Node's parser refuses before a request exists (a bad request line, bad framing, headers
     // too large) is answered here, with the same JSON error body as everything else.
-    this.#http.on('clientError', (error: Error & { code?: string }, socket) => {
-      const { status, message } = parserRefusal(error.code);
+    this.#http.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket) => {
+      const { status, message } = parserRefusal(error.code, error.rawPacket);
       const body = JSON.stringify({ error: message });
       // A body whose framing breaks mid-way (a bad chunk) fails a request that already has a response.
       const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;

@@ -139,6 +139,8 @@ type healthFailingBody struct {
 	Error  string `json:"error"`
 }
 
+// stats is GET /stats. gcCycles are the forced collections as whole cycles and gcCpu the
+// collector's CPU so far (gcwatch.go, gcmetrics_go1*.go).
 type stats struct {
 	Contender string            `json:"contender"`
 	UptimeMs  float64           `json:"uptimeMs"`
@@ -146,6 +148,8 @@ type stats struct {
 	Memory    memory            `json:"memory"`
 	GCEvents  []gcEvent         `json:"gcEvents"`
 	ForcedGCs []forcedGC        `json:"forcedGcs"`
+	GCCycles  []gcCycle         `json:"gcCycles"`
+	GCCPU     gcCPU             `json:"gcCpu"`
 	Latency   map[string]string `json:"latency"`
 }
 
@@ -158,6 +162,8 @@ func (a *server) stats() stats {
 		Memory:    readMemory(),
 		GCEvents:  events,
 		ForcedGCs: forced,
+		GCCycles:  a.gc.cyclesSoFar(),
+		GCCPU:     readGCCPU(),
 		Latency:   a.latency.encoded(),
 	}
 }
@@ -232,9 +238,10 @@ func checkRequestHead(r *http.Request) error {
 	if !knownMethods[r.Method] {
 		return badRequest("the method is not one HTTP defines (methods are case-sensitive)")
 	}
-	// net/http serves HTTP/1.2 as 1.1 (RFC 9110 section 2.5); Node's parser and hyper refuse it.
+	// net/http serves HTTP/1.2 as 1.1 (RFC 9110 section 2.5); Node's parser refuses it, and the
+	// contract answers every version but 1.0 and 1.1 as net/http answers HTTP/2.0: 505.
 	if r.ProtoMajor == 1 && r.ProtoMinor > 1 {
-		return badRequest("the HTTP version is not one this service reads")
+		return &apiError{http.StatusHTTPVersionNotSupported, r.Proto + " is not supported: HTTP/1.0 and HTTP/1.1 are"}
 	}
 	count := 0
 	for _, values := range r.Header {
