@@ -53,7 +53,10 @@ export function checkRequestHead(request: {
   if (major !== 1) throw new ApiError(505, `HTTP/${major}.${minor} is not supported: HTTP/1.0 and HTTP/1.1 are`);
   if (request.rawHeaders.length / 2 > MAX_HEADER_COUNT) throw new ApiError(431, `more than ${MAX_HEADER_COUNT} header fields`);
   let hosts = 0;
-  for (let i = 0; i < request.rawHeaders.length; i += 2) if (request.rawHeaders[i]!.toLowerCase() === 'host') hosts++;
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i]!;
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) hosts++;
+  }
   if (hosts > 1) throw new ApiError(400, 'more than one Host header');
   if (hosts === 0 && minor >= 1) throw new ApiError(400, 'an HTTP/1.1 request needs a Host header');
   const target = request.url ?? '/';
@@ -62,7 +65,7 @@ export function checkRequestHead(request: {
   if (target === '*') return { path: '*', asteriskOptions: request.method === 'OPTIONS' };
   let path = target.split('?')[0]!;
   // The absolute form (RFC 9112 section 3.2.2), which a server must accept: its path is what is routed.
-  const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?]*/.exec(path);
+  const absolute = path.startsWith('/') ? null : /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?]*/.exec(path);
   if (absolute !== null) path = path.slice(absolute[0].length) || '/';
   return { path, asteriskOptions: false };
 }
