@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAcknowledgedStates } from '../check/acknowledged-states.js';
+import { V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu.js';
+import { v8GcCycles } from '../measure/gc-cycles.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
 import type { ForcedGcMode, Scenario } from '../results/scenario-schema.js';
-import type { GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
+import type { ForcedGc, GcCycle, GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
 import type { Runtime } from '../runtimes/locate.js';
 import { readDatabaseStates } from '../store/read-database.js';
 import type { RequestLog } from '../workload/request-log.js';
@@ -46,7 +48,9 @@ export async function loadOneService(
       : { kind: 'node-serve', contender: contender.modulePath ?? contender.name, scenarioFile, storeLatency: storeLatencyFlag, runtime };
   const dbPath = join(folder, 'states.sqlite');
   let service: RunningService | undefined = await startServiceProcess({ program, scenario, warmFile, dbPath, stopSignal });
-  const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000);
+  // A Node service's collector works on V8's worker threads too: sampled from /proc (gc-cpu.ts).
+  const v8Workers = program.kind === 'node-serve' && (runtime === undefined || runtime.family === 'node');
+  const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000, { v8Workers });
   try {
     const outcome = await load(service.url);
     sampler.stop();
@@ -84,12 +88,26 @@ export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler 
   const stats = outcome.finalStats;
   const counters = stats?.counters ?? { hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 };
   const failed = outcome.errors + outcome.timeouts + outcome.non2xx;
+  const gcEvents = (stats?.gcEvents ?? []).map((e): GcEvent => ({ ...e, kind: e.kind as GcKind }));
+  const forcedGcs = (stats?.forcedGcs ?? []).map((f): ForcedGc => ({ ...f, mode: (f.mode === 'concurrent' ? 'concurrent' : 'sync') as ForcedGcMode }));
+  const windows = withProcessSamples(outcome.windows, sampler, outcome.startMs);
+  // Node (its V8 workers sampled): worker CPU plus pauses. Go: what its /stats said. Else none.
+  const v8Workers = sampler?.samples.some((sample) => sample.v8WorkersCpuMs !== undefined) === true;
+  const gcCpuSource = v8Workers ? V8_GC_CPU_SOURCE : stats?.gcCpu?.source;
   return {
     drive: { ...outcome.drive, saturated: outcome.drive.saturated || failed > 0 },
     latency: outcome.latency,
-    gcEvents: (stats?.gcEvents ?? []).map((e): GcEvent => ({ ...e, kind: e.kind as GcKind })),
-    forcedGcs: (stats?.forcedGcs ?? []).map((f) => ({ ...f, mode: (f.mode === 'concurrent' ? 'concurrent' : 'sync') as ForcedGcMode })),
-    windows: withProcessSamples(outcome.windows, sampler, outcome.startMs),
+    gcEvents,
+    forcedGcs,
+    windows: v8Workers
+      ? withV8GcCpu(
+          windows,
+          sampler!.samples.map((sample) => sample.v8WorkersCpuMs ?? Number.NaN),
+          gcEvents,
+        )
+      : windows,
+    ...gcCyclesOf(stats, gcEvents, forcedGcs),
+    ...(typeof gcCpuSource === 'string' ? { gcCpuSource } : {}),
     memory: { cachedStates: counters.cacheSize, bytesPerEntry: Number.NaN, heapBytes: 0, arrayBufferBytes: 0, offHeapBytes: 0, fullGcPauseMs: Number.NaN },
     counters,
     integrity:
@@ -101,6 +119,25 @@ export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler 
           },
     timingsMs: { generate: 0, warm: 0, check: 0 },
   };
+}
+
+/** Whole GC cycles: those the service reports (go-lru), else those its V8 pauses imply (a Node service). */
+function gcCyclesOf(stats: HttpLoadOutcome['finalStats'], gcEvents: readonly GcEvent[], forcedGcs: readonly ForcedGc[]): { gcCycles?: GcCycle[] } {
+  if (Array.isArray(stats?.gcCycles)) {
+    return {
+      gcCycles: stats.gcCycles.map((cycle) => ({
+        startMs: cycle.startMs,
+        durationMs: cycle.durationMs,
+        pauseMs: typeof cycle.pauseMs === 'number' ? cycle.pauseMs : Number.NaN,
+        cpuMs: cycle.cpuMs,
+        forced: cycle.forced,
+        thread: cycle.thread,
+        source: 'forced-call',
+      })),
+    };
+  }
+  const cycles = v8GcCycles(gcEvents, forcedGcs);
+  return cycles.length === 0 ? {} : { gcCycles: cycles };
 }
 
 /**
@@ -123,6 +160,7 @@ function withProcessSamples(windows: readonly WindowSample[], sampler: ProcessSa
       eventLoopDelayP99Ms: Number.NaN,
       completed: reported?.completed ?? 0,
       misses: reported?.misses ?? 0,
+      ...(reported?.gcCpuPercent === undefined ? {} : { gcCpuPercent: reported.gcCpuPercent }),
     };
   });
 }

@@ -8,6 +8,10 @@ export interface ServerStats {
   readonly gcEvents: Array<{ startMs: number; durationMs: number; kind: string; forced: boolean; thread: string }>;
   readonly forcedGcs: Array<{ startMs: number; durationMs: number; mode: string }>;
   readonly uptimeMs: number;
+  /** go-lru: its forced collections as whole cycles (references/go-lru/gcwatch.go); absent elsewhere. */
+  readonly gcCycles?: Array<{ startMs: number; durationMs: number; pauseMs: number | null; cpuMs: number; forced: boolean; thread: string }>;
+  /** go-lru: the collector's CPU since the service started, and what it counts; absent elsewhere. */
+  readonly gcCpu?: { readonly seconds: number; readonly source: string };
 }
 
 /** GET /stats of the service at `url`, or undefined when it does not answer it. */
@@ -56,6 +60,7 @@ export class StatsWindows {
   #lastMisses = 0;
   #lastCpu: StatsWithCpu['cpu'];
   #lastUptimeMs: number | undefined;
+  #lastGcCpuSeconds: number | undefined;
 
   /** `completed` counts the requests the driver has had answered so far. */
   constructor(url: string, completed: () => number) {
@@ -71,6 +76,7 @@ export class StatsWindows {
     this.#lastMisses = stats?.counters.misses ?? 0;
     this.#lastCpu = stats?.cpu;
     this.#lastUptimeMs = stats?.uptimeMs;
+    this.#lastGcCpuSeconds = stats?.gcCpu?.seconds;
   }
 
   /** Polls once per window from `startMs` (a performance.now() reading) on. */
@@ -85,7 +91,12 @@ export class StatsWindows {
     const stats = await fetchServerStats(this.#url);
     if (stats === undefined) return undefined;
     const shift = <T extends { startMs: number }>(event: T): T => ({ ...event, startMs: event.startMs - this.#serverUptimeAtStart });
-    return { ...stats, gcEvents: stats.gcEvents.map(shift), forcedGcs: stats.forcedGcs.map(shift) };
+    return {
+      ...stats,
+      gcEvents: stats.gcEvents.map(shift),
+      forcedGcs: stats.forcedGcs.map(shift),
+      ...(Array.isArray(stats.gcCycles) ? { gcCycles: stats.gcCycles.map(shift) } : {}),
+    };
   }
 
   #poll(): void {
@@ -102,6 +113,13 @@ export class StatsWindows {
         cpu !== undefined && lastCpu !== undefined && lastUptimeMs !== undefined && stats.uptimeMs > lastUptimeMs
           ? ((cpu.user + cpu.system - lastCpu.user - lastCpu.system) / 1000 / (stats.uptimeMs - lastUptimeMs)) * 100
           : Number.NaN;
+      // The collector's CPU the service reports of itself (go-lru), over the same uptime.
+      const gcSeconds = typeof stats.gcCpu?.seconds === 'number' ? stats.gcCpu.seconds : undefined;
+      const lastGcSeconds = this.#lastGcCpuSeconds;
+      const gcCpuPercent =
+        gcSeconds !== undefined && lastGcSeconds !== undefined && lastUptimeMs !== undefined && stats.uptimeMs > lastUptimeMs
+          ? (((gcSeconds - lastGcSeconds) * 1000) / (stats.uptimeMs - lastUptimeMs)) * 100
+          : undefined;
       this.windows.push({
         atMs: performance.now() - this.#startMs,
         heapUsedBytes: stats.memory.heapUsedBytes,
@@ -114,7 +132,9 @@ export class StatsWindows {
         eventLoopDelayP99Ms: 0,
         completed: completed - this.#lastCompleted,
         misses: stats.counters.misses - this.#lastMisses,
+        ...(gcCpuPercent === undefined ? {} : { gcCpuPercent }),
       });
+      this.#lastGcCpuSeconds = gcSeconds;
       this.#lastCompleted = completed;
       this.#lastMisses = stats.counters.misses;
       this.#lastCpu = cpu;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { cpuTicks, V8WorkerThreads } from './gc-cpu.js';
 
 /** CPU and memory of another process over one window, read from outside it. */
 export interface ProcessSample {
@@ -8,6 +9,11 @@ export interface ProcessSample {
   /** CPU time of the whole process (every thread) over the window, as a share of one core. */
   readonly cpuPercent: number;
   readonly rssBytes: number;
+  /**
+   * CPU of the process's V8 worker threads over the window, in ms (gc-cpu.ts): the collector's
+   * share beside the pauses. Only for a Node process, when asked for; NaN where /proc cannot tell.
+   */
+  readonly v8WorkersCpuMs?: number;
 }
 
 /** Linux's clock ticks per second for /proc CPU times (getconf CLK_TCK; 100 on every Linux we run on). */
@@ -25,10 +31,17 @@ export class ProcessSampler {
   readonly #timer: NodeJS.Timeout;
   #lastTicks: number;
   #lastMs = performance.now();
+  readonly #v8Workers: V8WorkerThreads | undefined;
+  #lastWorkersMs = Number.NaN;
 
-  constructor(pid: number, windowMs: number) {
+  /** `v8Workers`: the process is Node's; sample its V8 worker threads' CPU too. */
+  constructor(pid: number, windowMs: number, options: { readonly v8Workers?: boolean } = {}) {
     this.#pid = pid;
     this.#lastTicks = this.#cpuTicks();
+    if (options.v8Workers === true) {
+      this.#v8Workers = new V8WorkerThreads(pid);
+      this.#lastWorkersMs = this.#v8Workers.cpuMs();
+    }
     this.#timer = setInterval(() => this.sample(), windowMs);
     this.#timer.unref();
   }
@@ -37,7 +50,14 @@ export class ProcessSampler {
     const now = performance.now();
     const ticks = this.#cpuTicks();
     const cpuPercent = ((ticks - this.#lastTicks) / TICKS_PER_SECOND / ((now - this.#lastMs) / 1000)) * 100;
-    this.samples.push({ atMs: now, cpuPercent, rssBytes: this.#rssBytes() });
+    const workersMs = this.#v8Workers?.cpuMs();
+    this.samples.push({
+      atMs: now,
+      cpuPercent,
+      rssBytes: this.#rssBytes(),
+      ...(workersMs === undefined ? {} : { v8WorkersCpuMs: workersMs - this.#lastWorkersMs }),
+    });
+    if (workersMs !== undefined) this.#lastWorkersMs = workersMs;
     this.#lastTicks = ticks;
     this.#lastMs = now;
   }
@@ -49,10 +69,7 @@ export class ProcessSampler {
   /** utime + stime of every thread, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
   #cpuTicks(): number {
     try {
-      const stat = readFileSync(`/proc/${this.#pid}/stat`, 'utf8');
-      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]);
+      return cpuTicks(readFileSync(`/proc/${this.#pid}/stat`, 'utf8'));
     } catch {
       return Number.NaN;
     }

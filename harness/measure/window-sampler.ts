@@ -1,5 +1,6 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WindowSample } from '../results/schema.js';
+import { isNode, V8WorkerThreads } from './gc-cpu.js';
 
 export interface SampleSources {
   readonly clock: () => number;
@@ -25,6 +26,13 @@ export class WindowSampler {
   #lastAt: number;
   #lastCompleted = 0;
   #lastMisses = 0;
+  /**
+   * CPU of V8's worker threads in each window, in ms (gc-cpu.ts), on Node only (NaN where /proc
+   * cannot tell): with the window's GC pauses, the collector's CPU (withV8GcCpu).
+   */
+  readonly v8WorkersCpuMs: number[] = [];
+  readonly #v8Workers: V8WorkerThreads | undefined = isNode() ? new V8WorkerThreads('self') : undefined;
+  #lastWorkersMs = this.#v8Workers?.cpuMs() ?? Number.NaN;
 
   constructor(windowMs: number, sources: SampleSources) {
     this.#sources = sources;
@@ -55,6 +63,11 @@ export class WindowSampler {
       misses: misses - this.#lastMisses,
       ...(this.#sources.storeWritesPending === undefined ? {} : { storeWritesPending: this.#sources.storeWritesPending() }),
     });
+    if (this.#v8Workers !== undefined) {
+      const workersMs = this.#v8Workers.cpuMs();
+      this.v8WorkersCpuMs.push(workersMs - this.#lastWorkersMs);
+      this.#lastWorkersMs = workersMs;
+    }
     this.#delay.reset();
     this.#lastCpu = process.cpuUsage();
     this.#lastAt = at;

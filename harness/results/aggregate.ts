@@ -71,6 +71,9 @@ export function summarizeRow(measurement: RowMeasurement): RowSummary {
     fullGcPauseMs: figure(memory.fullGcPauseMs),
     bytesPerRequest: measurement.allocation === undefined ? Number.NaN : figure(measurement.allocation.bytesPerRequest),
     scavengesPer100k: measurement.allocation === undefined ? Number.NaN : figure(measurement.allocation.scavengesPer100k),
+    longestGcCycleMs: largest((measurement.gcCycles ?? []).map((cycle) => cycle.durationMs)),
+    gcCpuShare: gcCpuShareOf(windows),
+    gcCpuPeakPercent: largest(windows.map((w) => figure(w.gcCpuPercent))),
     ...(latency.byOutcome === undefined
       ? {}
       : { byOutcome: { hit: percentilesOfEncoded(latency.byOutcome.hit), miss: percentilesOfEncoded(latency.byOutcome.miss) } }),
@@ -117,6 +120,8 @@ export function summarizeContenders(rows: readonly Row[]): ContenderSummary[] {
       fullGcPauseMs: over((s) => s.fullGcPauseMs),
       bytesPerRequest: over((s) => s.bytesPerRequest),
       scavengesPer100k: over((s) => s.scavengesPer100k),
+      longestGcCycleMs: over((s) => s.longestGcCycleMs ?? Number.NaN),
+      gcCpuShare: over((s) => s.gcCpuShare ?? Number.NaN),
       // An outcome with no request (no miss at all) has no percentile: "-", never 0.
       hitP999Ms: over((s) => (s.byOutcome !== undefined && s.byOutcome.hit.count > 0 ? s.byOutcome.hit.p999Ms : Number.NaN)),
       missP99Ms: over((s) => (s.byOutcome !== undefined && s.byOutcome.miss.count > 0 ? s.byOutcome.miss.p99Ms : Number.NaN)),
@@ -124,6 +129,28 @@ export function summarizeContenders(rows: readonly Row[]): ContenderSummary[] {
       integrityOk: done.every((row) => row.summary.integrityOk),
     };
   });
+}
+
+/**
+ * The collector's share of the process's CPU over the windows that have both figures: GC CPU
+ * time over CPU time, each window's shares of one core weighed by its length (the last window
+ * is shorter). NaN when no window has both.
+ */
+function gcCpuShareOf(windows: RowMeasurement['windows']): number {
+  let gc = 0;
+  let all = 0;
+  let previousAt = 0;
+  for (const w of windows) {
+    const lengthMs = Math.max(0, w.atMs - previousAt);
+    previousAt = w.atMs;
+    const gcPercent = figure(w.gcCpuPercent);
+    const cpuPercent = figure(w.cpuPercent);
+    if (Number.isNaN(gcPercent) || Number.isNaN(cpuPercent)) continue;
+    gc += gcPercent * lengthMs;
+    all += cpuPercent * lengthMs;
+  }
+  // Two clocks read at slightly different moments can put a window's GC CPU above its CPU.
+  return all > 0 ? Math.min(1, gc / all) : Number.NaN;
 }
 
 function sum(values: readonly number[]): number {

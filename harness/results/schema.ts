@@ -202,6 +202,20 @@ export interface RowSummary {
   /** Scavenges of the measured thread per 100,000 requests; NaN when not measured. */
   readonly scavengesPer100k: number;
   /**
+   * The longest whole GC cycle (GcCycle: start of marking to the end of the pause, or of the
+   * sweep where the runtime tells it), beside `longestGcMs`, which is the longest pause. NaN
+   * when the row recorded no cycle; absent in summaries made before it was computed.
+   */
+  readonly longestGcCycleMs?: number;
+  /**
+   * The collector's CPU over the measured windows as a share of the process's CPU over the same
+   * windows (sum of WindowSample.gcCpuPercent over sum of cpuPercent, windows with both figures
+   * only), 0..1. NaN when no window has both; absent in summaries made before it was computed.
+   */
+  readonly gcCpuShare?: number;
+  /** The highest WindowSample.gcCpuPercent of the row (share of one core); NaN when none. */
+  readonly gcCpuPeakPercent?: number;
+  /**
    * Percentiles of requests the cache answered at once (hit) and of requests that waited for the
    * store (miss); absent when the row did not record latency by outcome.
    */
@@ -235,6 +249,9 @@ export interface ContenderSummary {
   readonly fullGcPauseMs: Spread;
   readonly bytesPerRequest: Spread;
   readonly scavengesPer100k: Spread;
+  /** RowSummary.longestGcCycleMs and gcCpuShare over repetitions; absent in older summaries. */
+  readonly longestGcCycleMs?: Spread;
+  readonly gcCpuShare?: Spread;
   /** p99.9 of cache hits and p99 of misses (RowSummary.byOutcome); NaN where not recorded or none happened. */
   readonly hitP999Ms: Spread;
   readonly missP99Ms: Spread;
@@ -275,6 +292,16 @@ export interface RowMeasurement {
    * it has no GC events and no forced GCs to expect. Absent for every other row.
    */
   readonly collectsGarbage?: boolean;
+  /**
+   * Whole GC cycles, beside the pauses in `gcEvents`: one per collection whose extent the
+   * runtime tells (GcCycle.source says how). Absent in older results and for rows without a GC.
+   */
+  readonly gcCycles?: readonly GcCycle[];
+  /**
+   * What WindowSample.gcCpuPercent counts for this row, in one line (the source differs per
+   * runtime, see docs/methods.md, "GC pauses, cycles and CPU"). Absent where no window has it.
+   */
+  readonly gcCpuSource?: string;
 }
 
 /**
@@ -344,6 +371,35 @@ export interface GcEvent {
   readonly thread: string;
 }
 
+/**
+ * One garbage collection as a whole, not only its stop-the-world pauses: from the start of its
+ * marking to its end as far as the runtime tells it. A concurrent collector (Go's, V8's
+ * concurrent marking) runs most of a cycle beside the program, so the cycle can be 1,000 times
+ * its pause; its CPU is what the program loses meanwhile (WindowSample.gcCpuPercent).
+ */
+export interface GcCycle {
+  /** Milliseconds since measuring started, at the start of the cycle. */
+  readonly startMs: number;
+  /** The whole cycle, as `source` measures it. */
+  readonly durationMs: number;
+  /** Its stop-the-world pauses on the collected thread, summed; NaN where not matched. */
+  readonly pauseMs: number;
+  /** CPU the collector spent on it (every thread), where the runtime tells (Go >= 1.20). */
+  readonly cpuMs?: number;
+  /** True when the lab asked for it (a scheduled forced GC). */
+  readonly forced: boolean;
+  /** The thread whose heap was collected, as GcEvent.thread. */
+  readonly thread: string;
+  /**
+   * How the extent was found: `forced-call` (the wall time of runtime.GC() or gc(): Go's
+   * includes marking and the whole sweep; V8's is its atomic collection, concurrent sweeping
+   * after it not seen), `incremental-marking` (V8: from the first incremental-marking step
+   * perf_hooks reported to the end of the major pause that finished it), `atomic-pause` (V8: a
+   * major GC with no incremental marking before it, all of it in its pause).
+   */
+  readonly source: 'forced-call' | 'incremental-marking' | 'atomic-pause';
+}
+
 export interface ForcedGc {
   /** Milliseconds since measuring started. */
   readonly startMs: number;
@@ -378,6 +434,12 @@ export interface WindowSample {
    * still waiting for the database's answer). Absent in results made before it was recorded.
    */
   readonly storeWritesPending?: number;
+  /**
+   * CPU time the garbage collector used over the window, on every thread, as a share of one core
+   * (as cpuPercent; RowMeasurement.gcCpuSource says what is counted). Absent where not measured:
+   * older results, rows of a program without a GC, services that report nothing of it.
+   */
+  readonly gcCpuPercent?: number;
 }
 
 export interface EncodedLatencies {

@@ -1,6 +1,6 @@
 import type { ReadState } from '../../implementations/contract.js';
 import { HIT, type LatencyRecorder, MISS } from '../measure/latency-recorder.js';
-import type { ForcedGc, GcEvent } from '../results/schema.js';
+import type { ForcedGc, GcCycle, GcEvent } from '../results/schema.js';
 import type { RequestLog } from '../workload/request-log.js';
 import { readWarmFile } from '../workload/warm-file.js';
 
@@ -72,6 +72,8 @@ export interface BenchWindow {
   readonly rssBytes: number;
   /** Cache misses so far. */
   readonly misses: number;
+  /** Go: the collector's CPU over the window, in ms (gcmetrics_go1*.go). Absent for Rust and older builds. */
+  readonly gcCpuMs?: number;
 }
 
 /** summary.json, as both programs write it. */
@@ -80,6 +82,10 @@ export interface BenchSummary {
   readonly runtime: string;
   readonly gcEvents: ReadonlyArray<{ startMs: number; durationMs: number; forced: boolean }> | null;
   readonly forcedGcs: ReadonlyArray<{ startMs: number; durationMs: number }> | null;
+  /** Go: each forced collection as a whole cycle (gcwatch.go's gcCycle). Absent for Rust and older builds. */
+  readonly gcCycles?: ReadonlyArray<{ startMs: number; durationMs: number; pauseMs: number | null; cpuMs: number; forced: boolean }> | null;
+  /** Go: the collector's CPU over the load, and what the toolchain's source counts. */
+  readonly gcCpu?: { readonly seconds: number; readonly source: string };
   readonly windows: readonly BenchWindow[] | null;
   readonly memory: {
     readonly cachedStates: number;
@@ -127,6 +133,19 @@ export function benchGcEvents(summary: BenchSummary, thread: string): GcEvent[] 
 /** The bench's forced GCs: each runtime.GC() call and its wall time (it blocks only its caller). */
 export function benchForcedGcs(summary: BenchSummary): ForcedGc[] {
   return (summary.forcedGcs ?? []).map((forced) => ({ startMs: forced.startMs, durationMs: forced.durationMs, mode: 'sync' }));
+}
+
+/** The bench's whole GC cycles (Go: its forced ones, each runtime.GC() call start to end). */
+export function benchGcCycles(summary: BenchSummary, thread: string): GcCycle[] {
+  return (summary.gcCycles ?? []).map((cycle) => ({
+    startMs: cycle.startMs,
+    durationMs: cycle.durationMs,
+    pauseMs: typeof cycle.pauseMs === 'number' ? cycle.pauseMs : Number.NaN,
+    cpuMs: cycle.cpuMs,
+    forced: cycle.forced,
+    thread,
+    source: 'forced-call',
+  }));
 }
 
 /** The states of a final-states file (the warm-file format: 5 little-endian float64 per state). */

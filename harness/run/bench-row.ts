@@ -14,7 +14,7 @@ import { writeBenchLogFile } from '../workload/bench-log-file.js';
 import { type RequestLog, readRequestLog } from '../workload/request-log.js';
 import { writeWarmFile } from '../workload/warm-file.js';
 import { Workload } from '../workload/workload.js';
-import { benchForcedGcs, benchGcEvents, parseBenchSummary, readBenchRecords, readBenchStates } from './bench-output.js';
+import { benchForcedGcs, benchGcCycles, benchGcEvents, parseBenchSummary, readBenchRecords, readBenchStates } from './bench-output.js';
 import type { Progress, RowConfig } from './run-one.js';
 
 /** What the bench's stdout lines start with, and the phase each begins. */
@@ -117,6 +117,8 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
       gcEvents: benchGcEvents(summary, 'go'),
       forcedGcs: benchForcedGcs(summary),
       windows: windowsOf(summary.windows ?? [], records.completedPerWindow, sampler),
+      ...(usesGc ? { gcCycles: benchGcCycles(summary, 'go') } : {}),
+      ...(summary.gcCpu?.source === undefined ? {} : { gcCpuSource: summary.gcCpu.source }),
       memory: {
         cachedStates: memory.cachedStates,
         bytesPerEntry: memory.bytesPerEntry,
@@ -150,10 +152,11 @@ function toolchainOf(executable: string): string | undefined {
 
 /**
  * One sample per window the bench reported: its heap (where it has one) and resident memory,
- * the CPU /proc showed over the same window, the requests completed in it and its misses.
+ * the CPU /proc showed over the same window, the collector's CPU the program reported for it
+ * (Go), the requests completed in it and its misses.
  */
 function windowsOf(
-  windows: ReadonlyArray<{ atMs: number; heapUsedBytes?: number; heapTotalBytes?: number; rssBytes: number; misses: number }>,
+  windows: ReadonlyArray<{ atMs: number; heapUsedBytes?: number; heapTotalBytes?: number; rssBytes: number; misses: number; gcCpuMs?: number }>,
   completedPerWindow: readonly number[],
   sampler: ProcessSampler | undefined,
 ): WindowSample[] {
@@ -169,5 +172,11 @@ function windowsOf(
     eventLoopDelayP99Ms: Number.NaN,
     completed: completedPerWindow[i] ?? 0,
     misses: window.misses - (i === 0 ? 0 : (windows[i - 1]?.misses ?? 0)),
+    ...gcCpuOf(window.gcCpuMs, window.atMs - (i === 0 ? 0 : (windows[i - 1]?.atMs ?? 0))),
   }));
+}
+
+/** A window's gcCpuPercent from the CPU ms the program reported for it; nothing where it reported none. */
+function gcCpuOf(gcCpuMs: number | undefined, lengthMs: number): { gcCpuPercent?: number } {
+  return typeof gcCpuMs === 'number' && Number.isFinite(gcCpuMs) && lengthMs > 0 ? { gcCpuPercent: (gcCpuMs / lengthMs) * 100 } : {};
 }

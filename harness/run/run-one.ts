@@ -8,6 +8,8 @@ import { checkIntegrity } from '../check/integrity-check.js';
 import { writeStates } from '../check/state-dump.js';
 import { AllocationMeter } from '../measure/allocation-meter.js';
 import { nowMs } from '../measure/clock.js';
+import { isNode, V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu.js';
+import { v8GcCycles } from '../measure/gc-cycles.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { runtimeIdentity } from '../measure/runtime-identity.js';
 import { StallRecorder } from '../measure/stall-recorder.js';
@@ -179,13 +181,18 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     const latency = recorder.encode();
     recorder.destroy();
     const { cachedStates, heapBytes, arrayBufferBytes, offHeapBytes } = footprint;
+    const gcEvents = finished.gc.flatMap((report) => report.events).sort((a, b) => a.startMs - b.startMs);
+    const forcedGcs = finished.gc.flatMap((report) => report.forced).sort((a, b) => a.startMs - b.startMs);
 
     return {
       drive: outcome,
       latency,
-      gcEvents: finished.gc.flatMap((report) => report.events).sort((a, b) => a.startMs - b.startMs),
-      forcedGcs: finished.gc.flatMap((report) => report.forced).sort((a, b) => a.startMs - b.startMs),
-      windows: sampler.samples,
+      gcEvents,
+      forcedGcs,
+      // The collector's CPU per window on Node: V8's worker threads plus the pauses (gc-cpu.ts).
+      windows: isNode() ? withV8GcCpu(sampler.samples, sampler.v8WorkersCpuMs, gcEvents) : sampler.samples,
+      gcCycles: v8GcCycles(gcEvents, forcedGcs),
+      ...(isNode() ? { gcCpuSource: V8_GC_CPU_SOURCE } : {}),
       memory: {
         cachedStates,
         bytesPerEntry: cachedStates === 0 ? 0 : (heapBytes + arrayBufferBytes + offHeapBytes) / cachedStates,
