@@ -11,7 +11,6 @@ import { renderHtml } from '../harness/report/write-report.js';
 import { loadResults } from '../harness/results/results-file.js';
 import type { CompletedRow, MicroResults, Results, SweepResults } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
-import { callCli } from './support/cli-in-process.js';
 import { colourDifference, parseColour, type Rgb } from './support/colour-difference.js';
 
 /** What a chart.js chart in the page holds, read from its instance: scales, datasets, legend. */
@@ -166,18 +165,20 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
 
   it('shows in its summary table the figures results.json holds', async () => {
     const { page } = await load(join(runDir, 'index.html'));
-    const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const rows = await page.$$eval('#summary tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.querySelector('.figure')?.textContent ?? td.textContent ?? '')),
+    );
     const header = await page.$$eval('#summary thead th', (ths) => ths.map((th) => th.textContent ?? ''));
     assert.equal(rows.length, results.contenders.length);
     results.contenders.forEach((contender, i) => {
       const cells = rows[i]!;
       assert.equal(cells[0], contender.contender);
-      const shown = (column: number): string => cells[column]!.split(' ×')[0]!;
+      const shown = (column: number): string => cells[column]!;
       assert.equal(shown(1), formatMs(contender.p50Ms.median));
       assert.equal(shown(2), formatMs(contender.p99Ms.median));
       assert.equal(shown(3), formatMs(contender.p999Ms.median));
       assert.equal(shown(4), formatMs(contender.maxMs.median));
-      assert.equal(cells[header.indexOf('nothing lost')], 'yes');
+      assert.equal(cells[header.indexOf('check')], 'ok');
     });
     await page.close();
   });
@@ -273,6 +274,50 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
     }
   });
 
+  it("opens on the verdict: at 1400 px its findings and warnings are on the first screen, in the terminal's words", async () => {
+    const { page } = await load(join(runDir, 'index.html'));
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const box = await page.evaluate(() => {
+      const verdict = document.querySelector('#verdict')!.getBoundingClientRect();
+      return { top: verdict.top, bottom: verdict.bottom, findings: [...document.querySelectorAll('#verdict li')].map((li) => li.textContent ?? '') };
+    });
+    assert.ok(box.top >= 0 && box.bottom <= 900, `the verdict runs from ${box.top}px to ${box.bottom}px: not all on the first screen`);
+    const summary = readFileSync(join(runDir, 'summary.md'), 'utf8');
+    assert.ok(box.findings.length >= 3, box.findings.join('\n'));
+    for (const finding of box.findings) assert.ok(summary.includes(`- ${finding}`), `not in summary.md's verdict: ${finding}`);
+    await page.close();
+  });
+
+  it('holds at 900 px, light and dark: nothing wider than the window, every summary column in view', async () => {
+    // Six contenders with long names, as the default run has: the summary's sixteen columns at their widest.
+    const names = ['naive-map', 'typed-array', 'lru-cache', 'native', 'partitioned-inheap', 'partitioned'];
+    const [first] = results.rows;
+    const wide = { ...results, settings: { ...results.settings, contenderNames: names }, rows: names.map((contender) => ({ ...first!, contender })) };
+    const file = join(dir, 'six-contenders.json');
+    writeFileSync(file, JSON.stringify(wide));
+    const html = join(dir, 'six-contenders.html');
+    writeFileSync(html, renderHtml(loadResults(file)));
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page } = await load(html, scheme);
+      await page.setViewportSize({ width: 900, height: 900 });
+      // Charts redraw on resize: wait a frame or two before measuring.
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => {
+        const wide = [...document.querySelectorAll('body *')]
+          .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 || el.scrollWidth > el.clientWidth + 1)
+          .filter((el) => getComputedStyle(el).display !== 'inline' && el.tagName !== 'CANVAS')
+          .map(
+            (el) =>
+              `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className}: right ${el.getBoundingClientRect().right}, scroll ${el.scrollWidth} > ${el.clientWidth}`,
+          );
+        return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth, wide };
+      });
+      assert.equal(overflow.page, 0, `${scheme}: the page scrolls sideways`);
+      assert.deepEqual(overflow.wide, [], `${scheme}: elements wider than their box`);
+      await page.close();
+    }
+  });
+
   it('shows GC pause counts as whole numbers', async () => {
     const { page } = await load(join(runDir, 'index.html'));
     const histogram = (await chartStates(page)).find((c) => c.id === 'gc-histogram')!;
@@ -285,11 +330,13 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
   it('shows allocation and hit/miss figures in every table and draws latency by outcome', async () => {
     const { page } = await load(join(runDir, 'index.html'));
     const header = await page.$$eval('#summary thead th', (ths) => ths.map((th) => th.textContent ?? ''));
-    const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const rows = await page.$$eval('#summary tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.querySelector('.figure')?.textContent ?? td.textContent ?? '')),
+    );
     for (const column of ['B/request', 'scavenges/100k', 'hit p99.9', 'miss p99'])
       assert.ok(header.includes(column), `no ${column} column: ${header.join(', ')}`);
     results.contenders.forEach((contender, i) => {
-      const cell = (name: string): string => rows[i]![header.indexOf(name)]!.split(' ×')[0]!;
+      const cell = (name: string): string => rows[i]![header.indexOf(name)]!;
       const row = results.rows.find((r) => r.contender === contender.contender) as CompletedRow;
       assert.equal(cell('B/request'), formatFigure(row.measurement.allocation!.bytesPerRequest));
       assert.equal(cell('scavenges/100k'), formatFigure(row.measurement.allocation!.scavengesPer100k));
@@ -319,7 +366,9 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
     const html = join(dir, 'without-allocation.html');
     writeFileSync(html, renderHtml(loadResults(file)));
     const bare = await load(html);
-    const bareRows = await bare.page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const bareRows = await bare.page.$$eval('#summary tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.querySelector('.figure')?.textContent ?? td.textContent ?? '')),
+    );
     for (const row of bareRows) {
       for (const column of ['B/request', 'scavenges/100k', 'hit p99.9', 'miss p99']) assert.equal(row[header.indexOf(column)], '-', `${row[0]} ${column}`);
     }
@@ -455,7 +504,7 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
     assert.deepEqual(problems, []);
     const failed = await page.$$eval('#summary tr.failed', (trs) => trs.map((tr) => tr.textContent ?? ''));
     assert.equal(failed.length, 1);
-    assert.match(failed[0]!, /lru-cache.*failed: ran out of memory/);
+    assert.match(failed[0]!, /lru-cache.*failed: ran out of memory/i);
     await page.close();
   });
 
@@ -508,7 +557,7 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
     for (const [text, message] of cases) {
       const file = join(dir, 'broken.json');
       writeFileSync(file, text);
-      const { exitCode, stderr } = await callCli(['report', file, '--out', join(dir, 'broken')]);
+      const { exitCode, stderr } = await runCli(['report', file, '--out', join(dir, 'broken')]);
       assert.equal(exitCode, 2, stderr);
       assert.match(stderr, message);
       assert.equal(stderr.trim().split('\n').length, 1);

@@ -95,8 +95,10 @@ export function stallRows(results: MergedResults, completed: readonly CompletedR
  * explains only in part says how much of it the GC was, not "nothing observed".
  */
 export function causeText(stall: Stall): string {
+  const gcShare = `GC in part (${formatMs(stall.gcPauseMs)} of ${formatMs(stall.maxMs)})`;
+  if (stall.cause === 'thread stall, no GC') return stall.gcPauseMs > 0 ? `thread stall; ${gcShare}` : stall.cause;
   if (stall.cause !== 'nothing observed') return stall.cause;
-  if (stall.gcPauseMs > 0) return `GC in part (${formatMs(stall.gcPauseMs)} of ${formatMs(stall.maxMs)}); the rest: queueing or the machine`;
+  if (stall.gcPauseMs > 0) return `${gcShare}; the rest: queueing or the machine`;
   return 'no GC or thread stall seen: queueing or the machine';
 }
 

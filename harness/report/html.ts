@@ -106,9 +106,15 @@ function verdictHtml(verdict: Verdict, notes: readonly string[]): string {
   return `<section class="verdict" id="verdict"><h2>Verdict</h2><ul>${findings}</ul>${box}</section>`;
 }
 
-export function table(header: readonly string[], rows: ReadonlyArray<{ cells: readonly string[]; className?: string; color?: string }>, id: string): string {
+export function table(
+  header: readonly string[],
+  rows: ReadonlyArray<{ cells: readonly string[]; className?: string; color?: string }>,
+  id: string,
+  /** Columns of words, aligned left whatever their first character ("3 minor, 23.3 ms in all"). */
+  textColumns: readonly number[] = [],
+): string {
   // A header may break after a slash ("scavenges/100k"), so figures set the column width.
-  const head = header.map((h) => `<th>${escapeHtml(h).replaceAll('/', '/<wbr>')}</th>`).join('');
+  const head = header.map((h, i) => `<th${textColumns.includes(i) ? ' class="text"' : ''}>${escapeHtml(h).replaceAll('/', '/<wbr>')}</th>`).join('');
   const body = rows
     .map((row) => {
       const cells = row.cells
@@ -116,7 +122,7 @@ export function table(header: readonly string[], rows: ReadonlyArray<{ cells: re
           const swatch = i === 0 && row.color !== undefined ? `<span class="swatch" style="background:${row.color}"></span>` : '';
           // Figures align right, words left; a short row's last cell spans the rest of the table.
           const span = row.cells.length < header.length && i === row.cells.length - 1 ? ` colspan="${header.length - i}"` : '';
-          const kind = i > 0 && !/^[\d.,-]/.test(cell) ? ' class="text"' : '';
+          const kind = i > 0 && (textColumns.includes(i) || !/^[\d.,-]/.test(cell)) ? ' class="text"' : '';
           return `<td${span}${kind}>${swatch}${escapeHtml(cell)}</td>`;
         })
         .join('');
@@ -173,6 +179,7 @@ export function renderRunReport(model: RunReportModel): string {
       stallHeader,
       rows.map((s) => ({ cells: s.text, color: colorOf.get(s.contender) })),
       id,
+      [4, 6],
     );
   // The worst windows in view; the rest behind a toggle, so Memory and GC stay near.
   const worst = model.stalls.slice(0, STALLS_SHOWN);
