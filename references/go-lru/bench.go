@@ -285,14 +285,20 @@ type benchWindow struct {
 	HeapTotalBytes uint64  `json:"heapTotalBytes"`
 	RSSBytes       uint64  `json:"rssBytes"`
 	Misses         uint64  `json:"misses"`
+	// GcCPUMs is the collector's CPU over the window (gcCPU's Seconds, the difference), in ms.
+	GcCPUMs float64 `json:"gcCpuMs"`
 }
 
 type benchSummary struct {
-	Runtime   string        `json:"runtime"`
-	GcEvents  []gcEvent     `json:"gcEvents"`
-	ForcedGcs []forcedGC    `json:"forcedGcs"`
-	Windows   []benchWindow `json:"windows"`
-	Memory    struct {
+	Runtime   string     `json:"runtime"`
+	GcEvents  []gcEvent  `json:"gcEvents"`
+	ForcedGcs []forcedGC `json:"forcedGcs"`
+	// GcCycles is each forced collection as a whole (gcwatch.go's gcCycle).
+	GcCycles []gcCycle `json:"gcCycles"`
+	// GcCPU is the collector's CPU from request 0 to the end of the load, and what it counts.
+	GcCPU   gcCPU         `json:"gcCpu"`
+	Windows []benchWindow `json:"windows"`
+	Memory  struct {
 		CachedStates   int     `json:"cachedStates"`
 		BytesPerEntry  float64 `json:"bytesPerEntry"`
 		HeapBytes      uint64  `json:"heapBytes"`
@@ -379,13 +385,14 @@ func bench(opts benchOptions) error {
 	svc.sched = schedule{start: start, interval: float64(time.Second) / sc.Rate}
 	fmt.Printf("measuring %d requests at %g/s\n", n, sc.Rate)
 	gc := newGCWatch(svc.clk)
+	gcCPUAtStart := readGCCPU()
 	stop := make(chan struct{})
 	var background sync.WaitGroup
 	background.Add(3)
 	go func() { defer background.Done(); pollGC(gc, stop) }()
 	go func() { defer background.Done(); svc.writeBackTimer(sc.WriteBackDelaySeconds*1000, stop) }()
 	windows := make(chan []benchWindow, 1)
-	go func() { defer background.Done(); windows <- sampleWindows(svc, sc.WindowSeconds, stop) }()
+	go func() { defer background.Done(); windows <- sampleWindows(svc, sc.WindowSeconds, gcCPUAtStart, stop) }()
 	if sc.ForcedGc != nil {
 		background.Add(1)
 		interval := time.Duration(sc.ForcedGc.IntervalSeconds / sc.TimeScale * float64(time.Second))
@@ -435,6 +442,18 @@ func bench(opts benchOptions) error {
 
 	fmt.Println("flushing and dumping the read states")
 	summary.GcEvents, summary.ForcedGcs = gc.snapshot()
+	summary.GcCycles = gc.cyclesSoFar()
+	summary.GcCPU = readGCCPU()
+	summary.GcCPU.Seconds -= gcCPUAtStart.Seconds
+	summary.GcCPU.AssistSeconds -= gcCPUAtStart.AssistSeconds
+	summary.GcCPU.DedicatedSeconds -= gcCPUAtStart.DedicatedSeconds
+	summary.GcCPU.IdleSeconds -= gcCPUAtStart.IdleSeconds
+	summary.GcCPU.PauseSeconds -= gcCPUAtStart.PauseSeconds
+	summary.GcCPU.AvailableSeconds -= gcCPUAtStart.AvailableSeconds
+	summary.GcCPU.Cycles -= gcCPUAtStart.Cycles
+	for i := range summary.GcCycles {
+		summary.GcCycles[i].Thread = "go"
+	}
 	summary.Memory.FullGcPauseMs, summary.Memory.FullGcWallMs = timeFullGC()
 	for i := range summary.GcEvents {
 		summary.GcEvents[i].Thread = "go"
@@ -516,22 +535,14 @@ func forceGCs(g *gcWatch, interval time.Duration, stop <-chan struct{}) {
 			return
 		case <-ticker.C:
 		}
-		start := g.clock.uptimeMs()
-		runtime.GC()
-		end := g.clock.uptimeMs()
-		g.mu.Lock()
-		g.poll()
-		if n := len(g.events); n > 0 && g.events[n-1].cycle == g.stats.NumGC {
-			g.events[n-1].Forced = true
-		}
-		g.forced = append(g.forced, forcedGC{StartMs: start, DurationMs: end - start, Mode: "sync"})
-		g.mu.Unlock()
+		g.forceOnce()
 	}
 }
 
-// sampleWindows reads the heap (runtime/metrics: no stop-the-world), the resident set and the
-// misses so far at the end of every window, until stop.
-func sampleWindows(s *benchService, windowSeconds float64, stop <-chan struct{}) []benchWindow {
+// sampleWindows reads the heap (runtime/metrics: no stop-the-world), the resident set, the
+// misses so far and the collector's CPU over the window at the end of every window, until stop.
+func sampleWindows(s *benchService, windowSeconds float64, gcCPUAtStart gcCPU, stop <-chan struct{}) []benchWindow {
+	lastGcCPU := gcCPUAtStart.Seconds
 	ticker := time.NewTicker(time.Duration(windowSeconds * float64(time.Second)))
 	defer ticker.Stop()
 	var windows []benchWindow
@@ -547,7 +558,12 @@ func sampleWindows(s *benchService, windowSeconds float64, stop <-chan struct{})
 		s.mu.Lock()
 		misses := s.misses
 		s.mu.Unlock()
-		windows = append(windows, benchWindow{AtMs: s.clk.uptimeMs(), HeapUsedBytes: m.HeapUsedBytes, HeapTotalBytes: m.HeapTotalBytes, RSSBytes: m.RSSBytes, Misses: misses})
+		gcSeconds := readGCCPU().Seconds
+		windows = append(windows, benchWindow{
+			AtMs: s.clk.uptimeMs(), HeapUsedBytes: m.HeapUsedBytes, HeapTotalBytes: m.HeapTotalBytes, RSSBytes: m.RSSBytes, Misses: misses,
+			GcCPUMs: (gcSeconds - lastGcCPU) * 1000,
+		})
+		lastGcCPU = gcSeconds
 		if stopping {
 			return windows
 		}

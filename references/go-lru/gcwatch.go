@@ -25,6 +25,37 @@ type forcedGC struct {
 	Mode       string  `json:"mode"`
 }
 
+// gcCycle is one collection as a whole, beside its pause: for a forced GC, the wall time of
+// runtime.GC(), which returns once the cycle's marking, both pauses and its whole sweep are
+// done. The runtime tells no start of marking for the cycles it starts itself (only
+// GODEBUG=gctrace=1 prints them), so those have no gcCycle.
+type gcCycle struct {
+	StartMs    float64 `json:"startMs"`
+	DurationMs float64 `json:"durationMs"`
+	// PauseMs is the cycle's two stop-the-world pauses, summed; null when its pause was not
+	// among the runtime's last 256.
+	PauseMs *float64 `json:"pauseMs"`
+	// CPUMs is the collector's CPU over the call (gcCPU before and after): the cycle's.
+	CPUMs  float64 `json:"cpuMs"`
+	Forced bool    `json:"forced"`
+	Thread string  `json:"thread"`
+	Source string  `json:"source"`
+}
+
+// gcCPU is the collector's CPU since the program started, as the toolchain reports it
+// (gcmetrics_go120.go, gcmetrics_go119.go): Seconds on every thread, its parts where known.
+type gcCPU struct {
+	Seconds          float64 `json:"seconds"`
+	AssistSeconds    float64 `json:"assistSeconds"`
+	DedicatedSeconds float64 `json:"dedicatedSeconds"`
+	IdleSeconds      float64 `json:"idleSeconds"`
+	PauseSeconds     float64 `json:"pauseSeconds"`
+	// AvailableSeconds is GOMAXPROCS x the time the runtime has run (Go 1.19: until LastGC).
+	AvailableSeconds float64 `json:"availableSeconds"`
+	Cycles           uint64  `json:"cycles"`
+	Source           string  `json:"source"`
+}
+
 // gcWatch collects the runtime's GC pauses and runs the forced GCs. The runtime keeps the
 // last 256 pauses, with when each ended; polling every 50 ms loses none unless more than
 // 256 collections run between two polls.
@@ -35,6 +66,7 @@ type gcWatch struct {
 	lastCycle int64
 	events    []gcEvent
 	forced    []forcedGC
+	cycles    []gcCycle
 }
 
 const gcPollEvery = 50 * time.Millisecond
@@ -89,19 +121,39 @@ func (g *gcWatch) forceEvery(interval time.Duration) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for range ticker.C {
-		start := g.clock.uptimeMs()
-		runtime.GC()
-		end := g.clock.uptimeMs()
-		g.mu.Lock()
-		g.poll()
-		// runtime.GC() returns after the cycle it started and its sweep, so the newest
-		// completed cycle is the forced one.
-		if n := len(g.events); n > 0 && g.events[n-1].cycle == g.stats.NumGC {
-			g.events[n-1].Forced = true
-		}
-		g.forced = append(g.forced, forcedGC{StartMs: start, DurationMs: end - start, Mode: "sync"})
-		g.mu.Unlock()
+		g.forceOnce()
 	}
+}
+
+// forceOnce runs one forced collection and records its call (forcedGC), its pause (the newest
+// gcEvent, marked forced) and its whole cycle with the collector's CPU over it (gcCycle).
+func (g *gcWatch) forceOnce() {
+	cpuBefore := readGCCPU()
+	start := g.clock.uptimeMs()
+	runtime.GC()
+	end := g.clock.uptimeMs()
+	cpuAfter := readGCCPU()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.poll()
+	// runtime.GC() returns after the cycle it started and its sweep, so the newest completed
+	// cycle is the forced one.
+	var pauseMs *float64
+	if n := len(g.events); n > 0 && g.events[n-1].cycle == g.stats.NumGC {
+		g.events[n-1].Forced = true
+		pause := g.events[n-1].DurationMs
+		pauseMs = &pause
+	}
+	g.forced = append(g.forced, forcedGC{StartMs: start, DurationMs: end - start, Mode: "sync"})
+	g.cycles = append(g.cycles, gcCycle{
+		StartMs:    start,
+		DurationMs: end - start,
+		PauseMs:    pauseMs,
+		CPUMs:      (cpuAfter.Seconds - cpuBefore.Seconds) * 1000,
+		Forced:     true,
+		Thread:     "main",
+		Source:     "forced-call",
+	})
 }
 
 // snapshot is every event so far (polled now, so it is up to date).
@@ -112,4 +164,11 @@ func (g *gcWatch) snapshot() ([]gcEvent, []forcedGC) {
 	events := append(make([]gcEvent, 0, len(g.events)), g.events...)
 	forced := append(make([]forcedGC, 0, len(g.forced)), g.forced...)
 	return events, forced
+}
+
+// cyclesSoFar is every whole cycle recorded so far (the forced ones).
+func (g *gcWatch) cyclesSoFar() []gcCycle {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append(make([]gcCycle, 0, len(g.cycles)), g.cycles...)
 }

@@ -303,6 +303,15 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// CloseWrite lets net/http half-close the connection after an error answer, as it does on a bare
+// TCP connection, so that the client reads the answer rather than a reset.
+func (c *guardedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
 // isTokenByte is whether b may appear in a method (RFC 9110 tchar).
 func isTokenByte(b byte) bool {
 	if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' {
