@@ -58,6 +58,8 @@ export class StoreClient {
   #loadCallbacks: Array<LoadCallback | number> = [];
   #tagSink: TaggedLoadSink | undefined;
   #flushScheduled = false;
+  /** The flush queueMicrotask runs: one function for the client, not a closure per batch. */
+  readonly #flushNow = (): void => this.#flush();
   #seq = 0;
   readonly #inFlight = new InFlight<Pending>();
   #fatal: Error | undefined;
@@ -195,7 +197,7 @@ export class StoreClient {
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#failing !== undefined) return;
     this.#flushScheduled = true;
-    queueMicrotask(() => this.#flush());
+    queueMicrotask(this.#flushNow);
   }
 
   #flush(): void {
