@@ -6,7 +6,7 @@ import { GC_MARK_COLORS } from './colors.js';
 import { escapeHtml } from './escape-html.js';
 import type { ResourceSeries, RunReportModel } from './model.js';
 import { storePressureSection } from './store-pressure.js';
-import { columnTitle, multipleText, type SummaryTableModel } from './summary-model.js';
+import { columnTitle, multipleText, rangeText, type SummaryTableModel } from './summary-model.js';
 import { type TradeoffModel, tradeoffSection } from './tradeoff-chart.js';
 import type { Verdict } from './verdict.js';
 
@@ -86,10 +86,9 @@ function summaryHtml(summary: SummaryTableModel, colorOf: ReadonlyMap<string, st
         const best = cell.multiple !== undefined && Math.abs(cell.multiple - 1) < 0.005;
         const classes = [words ? 'text' : '', best ? 'best' : '', cell.state === 'ok' ? '' : `state-${cell.state}`].filter((c) => c !== '').join(' ');
         const state = cell.state === 'saturated' ? ' <span class="state">SATURATED</span>' : '';
-        const below = [cell.multiple === undefined ? '' : multipleText(cell.multiple), cell.range === undefined ? '' : `[${cell.range[0]}–${cell.range[1]}]`]
-          .filter((part) => part !== '')
-          .join(' ');
-        return `<td${classes === '' ? '' : ` class="${classes}"`}><span class="figure">${escapeHtml(cell.text)}</span>${state}${below === '' ? '' : `<span class="multiple">${escapeHtml(below)}</span>`}</td>`;
+        const multiple = cell.multiple === undefined ? '' : `<span class="multiple">${escapeHtml(multipleText(cell.multiple))}</span>`;
+        const range = cell.range === undefined ? '' : `<span class="range">${escapeHtml(rangeText(cell.range, cell.text))}</span>`;
+        return `<td${classes === '' ? '' : ` class="${classes}"`}><span class="figure">${escapeHtml(cell.text)}</span>${state}${multiple}${range}</td>`;
       });
       return `<tr data-state="${row.state}">${first}${cells.join('')}</tr>`;
     })

@@ -127,7 +127,8 @@ export function buildSummaryTable(results: Results): SummaryTableModel {
       if (!Number.isFinite(value)) return { value, text: '-', state: cellState };
       const reference = best[i]!;
       const multiple = spec.multiple === true && Number.isFinite(reference) && reference > 0 ? value / reference : undefined;
-      const moved = repeated && Number.isFinite(spread.min) && spread.min !== spread.max;
+      // A range that reads the same at both ends ("10,000–10,000") says nothing: left out.
+      const moved = repeated && Number.isFinite(spread.min) && spec.format(spread.min) !== spec.format(spread.max);
       return {
         value,
         text: spec.format(value),
@@ -152,5 +153,17 @@ export function multipleText(multiple: number): string {
 
 /** A column's title with the way it is better, where the multiple runs the other way. */
 export function columnTitle(column: SummaryColumn): string {
-  return column.better === 'higher' ? `${column.title} ↑` : column.title;
+  return column.better === 'higher' ? `${column.title}\u00a0↑` : column.title;
+}
+
+/**
+ * A range as the tables print it: "[1.09–1.59]" when both ends are in the figure's unit,
+ * "[1.09–1.59 s]" when they share another, "[872 µs–1.18 ms]" when they differ.
+ */
+export function rangeText([min, max]: readonly [string, string], figure = ''): string {
+  const unit = (text: string): string => /\s(\S+)$/.exec(text)?.[1] ?? '';
+  const shared = unit(min) !== '' && unit(min) === unit(max);
+  if (!shared) return `[${min}–${max}]`;
+  const bare = (text: string): string => text.slice(0, -unit(text).length - 1);
+  return unit(figure) === unit(min) ? `[${bare(min)}–${bare(max)}]` : `[${bare(min)}–${max}]`;
 }

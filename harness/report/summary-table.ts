@@ -6,7 +6,7 @@ import { driverText, serviceDriver } from './driver-text.js';
 import { formatCount } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
 import { rulerFloorText } from './ruler-floor-text.js';
-import { buildSummaryTable, columnTitle, multipleText, SUMMARY_TABLE_COLUMNS, type SummaryCell, type SummaryTableModel } from './summary-model.js';
+import { buildSummaryTable, columnTitle, multipleText, rangeText, SUMMARY_TABLE_COLUMNS, type SummaryCell, type SummaryTableModel } from './summary-model.js';
 import { verdictLines } from './verdict.js';
 
 /** The summary's column titles, as the terminal and Markdown print them (the model's, with ↑ where higher is better). */
@@ -15,7 +15,7 @@ export const SUMMARY_COLUMNS: readonly string[] = SUMMARY_TABLE_COLUMNS.map(colu
 /** A cell as plain text: the figure, its state in words, with `multiples` its multiple of the best, and its range. */
 function cellText(cell: SummaryCell, multiples: boolean): string {
   const multiple = multiples && cell.multiple !== undefined ? ` ${multipleText(cell.multiple)}` : '';
-  const range = cell.range === undefined ? '' : ` [${cell.range[0]}–${cell.range[1]}]`;
+  const range = cell.range === undefined ? '' : ` ${rangeText(cell.range, cell.text)}`;
   const state = cell.state === 'saturated' ? ' SATURATED' : '';
   return `${cell.text}${state}${multiple}${range}`;
 }
