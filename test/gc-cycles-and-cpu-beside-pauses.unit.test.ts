@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ensureGc } from '../harness/measure/forced-gc.js';
-import { V8WorkerThreads, v8PoolSize, withV8GcCpu } from '../harness/measure/gc-cpu.js';
+import { spreadCycleCpu, V8WorkerThreads, v8PoolSize, withV8GcCpu } from '../harness/measure/gc-cpu.js';
 import { v8GcCycles } from '../harness/measure/gc-cycles.js';
 import { ThreadGc } from '../harness/measure/thread-gc.js';
 import { WindowSampler } from '../harness/measure/window-sampler.js';
@@ -120,4 +120,19 @@ it("a Node heap's forced GCs show a cycle beside the pause and GC CPU in their w
     const window = windows.find((w) => w.atMs >= cycle.startMs + cycle.durationMs);
     assert.ok(window !== undefined && window.gcCpuPercent! > 0, `the window of the GC at ${cycle.startMs} ms: ${JSON.stringify(window)}`);
   }
+});
+
+it("a Go forced cycle's CPU, counted in the window its marking ended, is spread over the call; the total is kept", () => {
+  const windows = [1000, 2000, 3000, 4000].map((atMs) => ({ atMs, cpuPercent: 100 }) as WindowSample);
+  // 1,500 ms of GC CPU from a call over 500..2500 ms landed in window 3 (2000..3000), with 100 ms of a natural cycle.
+  const reported = windows.map((w, i) => ({ ...w, gcCpuPercent: [0, 0, 160, 0][i]! }));
+  const cycle = { startMs: 500, durationMs: 2000, pauseMs: 0.5, cpuMs: 1500, forced: true, thread: 'go', source: 'forced-call' } as const;
+  const spread = spreadCycleCpu(reported, [cycle]);
+  assert.deepEqual(
+    spread.map((w) => Math.round(w.gcCpuPercent! * 1000) / 1000),
+    [37.5, 75, 47.5, 0],
+  );
+  // A window without a figure stays without; a cycle without CPU changes nothing.
+  assert.deepEqual(spreadCycleCpu(windows, [cycle]), windows);
+  assert.deepEqual(spreadCycleCpu(reported, [{ ...cycle, cpuMs: 0 }]), reported);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAcknowledgedStates } from '../check/acknowledged-states.js';
-import { V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu.js';
+import { spreadCycleCpu, V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu.js';
 import { v8GcCycles } from '../measure/gc-cycles.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
 import type { ForcedGcMode, Scenario } from '../results/scenario-schema.js';
@@ -94,19 +94,21 @@ export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler 
   // Node (its V8 workers sampled): worker CPU plus pauses. Go: what its /stats said. Else none.
   const v8Workers = sampler?.samples.some((sample) => sample.v8WorkersCpuMs !== undefined) === true;
   const gcCpuSource = v8Workers ? V8_GC_CPU_SOURCE : stats?.gcCpu?.source;
+  const cycles = gcCyclesOf(stats, gcEvents, forcedGcs);
   return {
     drive: { ...outcome.drive, saturated: outcome.drive.saturated || failed > 0 },
     latency: outcome.latency,
     gcEvents,
     forcedGcs,
+    // Node: worker CPU plus pauses. Go: each forced cycle's CPU spread over its call (gc-cpu.ts).
     windows: v8Workers
       ? withV8GcCpu(
           windows,
           sampler!.samples.map((sample) => sample.v8WorkersCpuMs ?? Number.NaN),
           gcEvents,
         )
-      : windows,
-    ...gcCyclesOf(stats, gcEvents, forcedGcs),
+      : spreadCycleCpu(windows, cycles.gcCycles ?? []),
+    ...cycles,
     ...(typeof gcCpuSource === 'string' ? { gcCpuSource } : {}),
     memory: { cachedStates: counters.cacheSize, bytesPerEntry: Number.NaN, heapBytes: 0, arrayBufferBytes: 0, offHeapBytes: 0, fullGcPauseMs: Number.NaN },
     counters,

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { GcEvent, WindowSample } from '../results/schema.js';
+import type { GcCycle, GcEvent, WindowSample } from '../results/schema.js';
 
 /** Linux's clock ticks per second for /proc CPU times (getconf CLK_TCK). */
 const TICKS_PER_SECOND = 100;
@@ -108,5 +108,53 @@ export function withV8GcCpu(windows: readonly WindowSample[], workerCpuMs: reado
     fromMs = window.atMs;
     if (!Number.isFinite(workers) || !(lengthMs > 0)) return window;
     return { ...window, gcCpuPercent: ((workers + pauses) / lengthMs) * 100 };
+  });
+}
+
+/**
+ * Go's GC CPU counters move only at a cycle's mark termination, so the CPU of a forced cycle
+ * that marked for 2 s lands in the one window it ended in. For every cycle that knows its own
+ * CPU (GcCycle.cpuMs, measured over the runtime.GC() call), this takes that CPU back out of the
+ * windows it landed in (the window the call ended in, then earlier ones within the call) and
+ * spreads it evenly over the call's span, so that GC CPU over time shows the marking where it
+ * ran. The total is unchanged; windows without a GC CPU figure are left alone. Cycles the
+ * runtime started itself cannot be spread (their start is not known) and stay where they ended.
+ */
+export function spreadCycleCpu(windows: readonly WindowSample[], cycles: readonly GcCycle[]): WindowSample[] {
+  const bounds = windows.map((window, i) => ({ from: i === 0 ? 0 : windows[i - 1]!.atMs, to: window.atMs }));
+  const cpuMs = windows.map((window, i) =>
+    typeof window.gcCpuPercent === 'number' && Number.isFinite(window.gcCpuPercent)
+      ? (window.gcCpuPercent / 100) * (bounds[i]!.to - bounds[i]!.from)
+      : undefined,
+  );
+  for (const cycle of cycles) {
+    const start = cycle.startMs;
+    const end = cycle.startMs + cycle.durationMs;
+    if (!(typeof cycle.cpuMs === 'number' && cycle.cpuMs > 0 && end > start)) continue;
+    let last = bounds.findIndex((b) => b.to >= end);
+    if (last < 0) last = bounds.length - 1;
+    let taken = 0;
+    for (let i = last; i >= 0 && taken < cycle.cpuMs && bounds[i]!.to > start; i--) {
+      const available = cpuMs[i];
+      if (available === undefined) continue;
+      const take = Math.min(available, cycle.cpuMs - taken);
+      cpuMs[i] = available - take;
+      taken += take;
+    }
+    // Back over the windows the call spanned, in proportion to the time it spent in each.
+    const spans = bounds.map((b, i) => (cpuMs[i] === undefined ? 0 : Math.max(0, Math.min(b.to, end) - Math.max(b.from, start))));
+    const spanned = spans.reduce((total, span) => total + span, 0);
+    if (spanned === 0) {
+      if (taken > 0) cpuMs[last] = (cpuMs[last] ?? 0) + taken;
+      continue;
+    }
+    spans.forEach((span, i) => {
+      if (span > 0) cpuMs[i] = cpuMs[i]! + (taken * span) / spanned;
+    });
+  }
+  return windows.map((window, i) => {
+    const ms = cpuMs[i];
+    const lengthMs = bounds[i]!.to - bounds[i]!.from;
+    return ms === undefined || !(lengthMs > 0) ? window : { ...window, gcCpuPercent: (ms / lengthMs) * 100 };
   });
 }

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { expectedStates } from '../check/expected-states.js';
 import { checkIntegrity } from '../check/integrity-check.js';
 import { writeStates } from '../check/state-dump.js';
+import { spreadCycleCpu } from '../measure/gc-cpu.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
 import type { RowMeasurement, WindowSample } from '../results/schema.js';
@@ -102,6 +103,7 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
     const { memory, counters } = summary;
     // Go reports the pause of its forced GCs after the load; Rust has no garbage collector.
     const usesGc = memory.fullGcPauseMs !== undefined;
+    const gcCycles = usesGc ? benchGcCycles(summary, 'go') : [];
     return {
       drive: {
         targetRate: rate,
@@ -116,8 +118,9 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
       latency: recorder.encode(),
       gcEvents: benchGcEvents(summary, 'go'),
       forcedGcs: benchForcedGcs(summary),
-      windows: windowsOf(summary.windows ?? [], records.completedPerWindow, sampler),
-      ...(usesGc ? { gcCycles: benchGcCycles(summary, 'go') } : {}),
+      // Each forced cycle's CPU over its call, not in the window its marking ended (gc-cpu.ts).
+      windows: spreadCycleCpu(windowsOf(summary.windows ?? [], records.completedPerWindow, sampler), gcCycles),
+      ...(usesGc ? { gcCycles } : {}),
       ...(summary.gcCpu?.source === undefined ? {} : { gcCpuSource: summary.gcCpu.source }),
       memory: {
         cachedStates: memory.cachedStates,
