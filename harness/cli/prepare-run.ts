@@ -123,13 +123,19 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
  * A prepared run's rows: contenders x runtimes (none for tune: `runtimes` undefined) x
  * repetitions. The first row dumps its final states (--dump-state); `vary` adds a row's own.
  */
-export function runRows(
-  prepared: PreparedRun,
+export function runRows<C extends ChosenContender>(
+  prepared: PreparedRun & { readonly chosen: readonly C[] },
   runtimes: readonly Runtime[] | undefined,
-  vary: (contender: ChosenContender, index: number) => Partial<RowConfig> = () => ({}),
+  vary: (contender: C, index: number) => Partial<RowConfig> = () => ({}),
 ): RowConfig[] {
   const { injected } = prepared;
-  const contenders = prepared.chosen.map((contender) => ({ ...contender, ownProgram: contender.design?.kind === 'http-process' }));
+  const chosenList: readonly C[] = prepared.chosen;
+  const contenders = chosenList.map((chosen) => ({
+    name: chosen.name,
+    modulePath: chosen.modulePath,
+    ownProgram: chosen.design?.kind === 'http-process',
+    chosen,
+  }));
   return inProcessRowConfigs(
     {
       scenario: prepared.scenario,
@@ -145,7 +151,7 @@ export function runRows(
     (contender, index) => ({
       dumpStatePath: index === 0 ? prepared.dumpState : undefined,
       injectStallMs: injected?.contender === contender.name ? injected.ms : undefined,
-      ...vary(contender, index),
+      ...vary(contender.chosen, index),
     }),
   );
 }

@@ -55,10 +55,11 @@ export async function tuneCommand(args: readonly string[], print: (line: string)
   const dir = runDirectory(runId, prepared.out);
   // Repetitions, then variants, then contenders: each contender as a variant is a series of its own.
   const asVariants = variants.flatMap((variant) => chosen.map((contender) => ({ ...contender, variant })));
-  const configs = runRows({ ...prepared, chosen: asVariants, dumpState: undefined, injected: undefined }, undefined, (contender) => {
-    const { variant } = contender as (typeof asVariants)[number];
-    return { label: `${contender.name} · ${variant.name}`, variant: variant.name, extraNodeFlags: variant.flags };
-  });
+  const configs = runRows({ ...prepared, chosen: asVariants, dumpState: undefined, injected: undefined }, undefined, ({ name, variant }) => ({
+    label: `${name} · ${variant.name}`,
+    variant: variant.name,
+    extraNodeFlags: variant.flags,
+  }));
   const settings = { ...settingsOf(prepared), invocation: ['tune', ...args] };
   const plan: ExperimentPlan = {
     runtimes: undefined,
