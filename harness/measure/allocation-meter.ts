@@ -31,8 +31,11 @@ export class AllocationMeter {
     this.#profiler.start();
   }
 
-  /** Stops metering; `requests` is how many requests were answered meanwhile. */
-  stop(requests: number): AllocationFigures {
+  /**
+   * Stops metering; `requests` is how many requests were answered meanwhile, `misses` (when the
+   * service counts them) how many cache operations waited for the store.
+   */
+  stop(requests: number, misses?: number): AllocationFigures {
     const end = currentUse();
     const profile = this.#profiler.stop() as { statistics?: readonly ProfiledGc[] } | undefined;
     const gcs = profile?.statistics ?? [];
@@ -52,6 +55,7 @@ export class AllocationMeter {
       scavenges,
       scavengesPer100k: requests === 0 ? 0 : (scavenges / requests) * 100_000,
       majorGcs,
+      ...(misses === undefined ? {} : { misses, bytesPerMiss: misses === 0 ? Number.NaN : bytes / misses }),
     };
   }
 }

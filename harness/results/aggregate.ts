@@ -71,6 +71,7 @@ export function summarizeRow(measurement: RowMeasurement): RowSummary {
     fullGcPauseMs: figure(memory.fullGcPauseMs),
     bytesPerRequest: measurement.allocation === undefined ? Number.NaN : figure(measurement.allocation.bytesPerRequest),
     scavengesPer100k: measurement.allocation === undefined ? Number.NaN : figure(measurement.allocation.scavengesPer100k),
+    bytesPerMiss: figure(measurement.allocation?.bytesPerMiss ?? Number.NaN),
     longestGcCycleMs: largest((measurement.gcCycles ?? []).map((cycle) => cycle.durationMs)),
     gcCpuShare: gcCpuShareOf(windows),
     gcCpuPeakPercent: largest(windows.map((w) => figure(w.gcCpuPercent))),
@@ -120,6 +121,7 @@ export function summarizeContenders(rows: readonly Row[]): ContenderSummary[] {
       fullGcPauseMs: over((s) => s.fullGcPauseMs),
       bytesPerRequest: over((s) => s.bytesPerRequest),
       scavengesPer100k: over((s) => s.scavengesPer100k),
+      bytesPerMiss: over((s) => s.bytesPerMiss ?? Number.NaN),
       longestGcCycleMs: over((s) => s.longestGcCycleMs ?? Number.NaN),
       gcCpuShare: over((s) => s.gcCpuShare ?? Number.NaN),
       // An outcome with no request (no miss at all) has no percentile: "-", never 0.

@@ -202,6 +202,11 @@ export interface RowSummary {
   /** Scavenges of the measured thread per 100,000 requests; NaN when not measured. */
   readonly scavengesPer100k: number;
   /**
+   * Bytes the measured thread allocated per store miss (AllocationFigures.bytesPerMiss, an upper
+   * bound); NaN when not measured or without misses; absent in summaries made before issue 22.
+   */
+  readonly bytesPerMiss?: number;
+  /**
    * The longest whole GC cycle (GcCycle: start of marking to the end of the pause, or of the
    * sweep where the runtime tells it), beside `longestGcMs`, which is the longest pause. NaN
    * when the row recorded no cycle; absent in summaries made before it was computed.
@@ -249,6 +254,8 @@ export interface ContenderSummary {
   readonly fullGcPauseMs: Spread;
   readonly bytesPerRequest: Spread;
   readonly scavengesPer100k: Spread;
+  /** RowSummary.bytesPerMiss over repetitions; absent in summaries made before issue 22. */
+  readonly bytesPerMiss?: Spread;
   /** RowSummary.longestGcCycleMs and gcCpuShare over repetitions; absent in older summaries. */
   readonly longestGcCycleMs?: Spread;
   readonly gcCpuShare?: Spread;
@@ -325,6 +332,19 @@ export interface AllocationFigures {
   readonly scavengesPer100k: number;
   /** Major GCs (mark-compact, forced or not) of the main thread's heap while measuring. */
   readonly majorGcs: number;
+  /**
+   * Cache operations that waited for the store while measuring (a request can have several).
+   * Absent in results made before issue 22, and where the service counts no misses.
+   */
+  readonly misses?: number;
+  /**
+   * bytes / misses: every byte allocated while measuring charged to the misses, an upper bound
+   * of what one miss costs. Hits are not subtracted because they allocate nothing (held by
+   * test/hit-path-allocates-nothing.test.ts: 500,000 hits at most 2 scavenges, under 5 bytes a
+   * hit); the event-loop turns, timers and per-window samples of the run are in it. NaN (JSON
+   * null) without misses; absent where `misses` is. See docs/methods.md, "Allocation".
+   */
+  readonly bytesPerMiss?: number;
 }
 
 /**

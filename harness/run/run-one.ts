@@ -143,6 +143,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     );
     const durationMs = (log.count / scenario.rate) * 1000;
     let outcome: DriveOutcome;
+    const missesBefore = service.counters().misses;
     const meter = new AllocationMeter();
     let allocation: AllocationFigures | undefined;
     try {
@@ -158,7 +159,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
         drainTimeoutMs: 30_000,
       });
       outcome = await Promise.race([driven, service.failed]);
-      allocation = meter.stop(outcome.completed);
+      allocation = meter.stop(outcome.completed, service.counters().misses - missesBefore);
     } finally {
       stalls = stallRecorder.stop();
       sampler.stop();
