@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { distFile } from './support/dist.js';
 
-const typedArray = fileURLToPath(new URL('../implementations/typed-array.ts', import.meta.url));
+/** Compiled: the CLI runs from dist/, and node imports no .ts file by itself. */
+const typedArray = distFile('implementations/typed-array.ts');
 
 /** typed-array as a module contender: the code the baseline is recorded with. */
 const clean = `import { TypedArrayCache } from ${JSON.stringify(typedArray)};
