@@ -16,7 +16,7 @@ type node struct {
 // figures beside the pause that this toolchain's source (gcmetrics_go120.go or
 // gcmetrics_go119.go) must give.
 func TestForcedCycleOfALargeHeapIsLongerThanItsPauseAndUsesCPU(t *testing.T) {
-	heap := make([]*node, 2_000_000)
+	heap := make([]*node, 3_000_000)
 	for i := range heap {
 		heap[i] = &node{value: [4]int64{int64(i)}}
 		if i > 0 {
