@@ -30,7 +30,7 @@ describe('a run whose measured span holds no forced GC', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     const block = /<div class="warning" id="warnings"[^>]*>(.*?)<\/div>/s.exec(html)?.[1] ?? '';
     assert.match(block, expected, 'a warning block in the page');
-    assert.ok(html.indexOf('id="warnings"') < html.indexOf('id="summary"'), 'the warning comes with the summary, before the table');
+    assert.ok(html.indexOf('id="warnings"') < html.indexOf('id="summary"'), 'the warning comes with the verdict, before the table');
 
     const rerendered = await runCli(['report', out, '--out', join(dir, 'rerendered')]);
     assert.equal(rerendered.exitCode, 0, rerendered.stderr);
@@ -50,7 +50,10 @@ describe('a run whose measured span holds no forced GC', () => {
       if (name === 'with-gcs') assert.ok(results.rows[0]!.measurement.forcedGcs.length > 0, 'forced GCs were measured');
       assert.doesNotMatch(stdout, /note: .*forced GC/);
       assert.doesNotMatch(readFileSync(join(out, 'summary.md'), 'utf8'), /note: .*forced GC/);
-      assert.doesNotMatch(readFileSync(join(out, 'index.html'), 'utf8'), /id="warnings"/);
+      // The page's warning box may hold the machine's warnings (CPU contention), never a missed forced GC.
+      const html = readFileSync(join(out, 'index.html'), 'utf8');
+      const block = /<div class="warning" id="warnings"[^>]*>(.*?)<\/div>/s.exec(html)?.[1] ?? '';
+      assert.doesNotMatch(block, /forced GC/);
     }
   });
 });
