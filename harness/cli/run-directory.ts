@@ -24,7 +24,3 @@ export function runDirectory(runId: string, out: string | undefined): string {
   const dir = out === undefined ? join(reportsDir, runId) : checkOutputFolder('--out', out);
   return createFolder(dir);
 }
-
-// The reports folder and its `latest` link are the experiment's output (experiment/output.ts);
-// named here too for the code and tests that look for them beside the run folder.
-export { markLatest, reportsDir, writeResultFiles } from '../experiment/output.js';

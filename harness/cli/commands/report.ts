@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../../errors.js';
+import { writeResultFiles } from '../../experiment/output.js';
 import { forcedGcNotes } from '../../report/summary-table.js';
 import { writeHtmlReport } from '../../report/write-report.js';
 import { loadResults, mergeRuns, resolveResultsPath } from '../../results/results-file.js';
 import type { AnyResults, Results } from '../../results/schema.js';
 import { parseFlags } from '../options.js';
 import { checkOutputFolder, createFolder } from '../output-paths.js';
-import { writeResultFiles } from '../run-directory.js';
 
 export const reportHelp = `readstate-lab report: render results as an HTML report, or merge runs into one
 

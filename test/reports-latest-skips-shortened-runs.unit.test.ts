@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { markLatest, reportsDir } from '../harness/cli/run-directory.js';
+import { markLatest, reportsDir } from '../harness/experiment/output.js';
 import { loadScenario } from '../harness/workload/scenario.js';
 
 describe('reports/latest', () => {
