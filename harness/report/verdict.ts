@@ -86,7 +86,8 @@ export function verdictOf(results: Results): Verdict {
     compareOn(
       kept,
       'memory per state',
-      (c) => c.bytesPerEntry.median,
+      // Only above 0: a short run's heap can shrink, and -300 B per entry wins nothing.
+      (c) => (c.bytesPerEntry.median > 0 ? c.bytesPerEntry.median : Number.NaN),
       'smaller',
       (v) => `${formatCount(v)} B`,
     ),
