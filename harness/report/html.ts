@@ -82,7 +82,8 @@ function summaryHtml(summary: SummaryTableModel, colorOf: ReadonlyMap<string, st
         return `<tr class="failed" data-state="failed">${first}<td colspan="${summary.columns.length - 1}" class="text">${escapeHtml(row.reason ?? 'FAILED')}</td></tr>`;
       }
       const cells = row.cells.map((cell) => {
-        const words = !Number.isFinite(cell.value) && cell.text !== '-';
+        // "no GC" stands where a figure would: aligned with the figures.
+        const words = !Number.isFinite(cell.value) && cell.text !== '-' && cell.state !== 'no-gc';
         const best = cell.multiple !== undefined && Math.abs(cell.multiple - 1) < 0.005;
         const classes = [words ? 'text' : '', best ? 'best' : '', cell.state === 'ok' ? '' : `state-${cell.state}`].filter((c) => c !== '').join(' ');
         const state = cell.state === 'saturated' ? ' <span class="state">SATURATED</span>' : '';

@@ -147,7 +147,9 @@ export function buildRunReport(input: Results): RunReportModel {
   const stalls = stallRows(results, completed, merged !== undefined);
 
   const notes = forcedGcNotes(results);
-  const silent = completed.filter((row) => row.measurement.gcEvents.length === 0 && row.runtime !== undefined).map((row) => row.contender);
+  const silent = completed
+    .filter((row) => row.measurement.gcEvents.length === 0 && row.runtime !== undefined && row.measurement.collectsGarbage !== false)
+    .map((row) => row.contender);
   if (silent.length > 0) {
     notes.push(
       `note: ${[...new Set(silent)].join(', ')} ran on a runtime that reports no GC events (Bun, Deno): their GC counts are missing, not zero; the thread stalls in the GC table and the stall attribution show when they stopped`,
