@@ -292,7 +292,14 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
     // Six contenders with long names, as the default run has: the summary's sixteen columns at their widest.
     const names = ['naive-map', 'typed-array', 'lru-cache', 'native', 'partitioned-inheap', 'partitioned'];
     const [first] = results.rows;
-    const wide = { ...results, settings: { ...results.settings, contenderNames: names }, rows: names.map((contender) => ({ ...first!, contender })) };
+    // One of them SATURATED, whose rate cell says so in words.
+    const rows = names.map((contender) => {
+      const row = first as CompletedRow;
+      return contender !== 'partitioned-inheap'
+        ? { ...row, contender }
+        : { ...row, contender, measurement: { ...row.measurement, drive: { ...row.measurement.drive, saturated: true } } };
+    });
+    const wide = { ...results, settings: { ...results.settings, contenderNames: names }, rows };
     const file = join(dir, 'six-contenders.json');
     writeFileSync(file, JSON.stringify(wide));
     const html = join(dir, 'six-contenders.html');
