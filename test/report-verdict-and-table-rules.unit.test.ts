@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { causeText } from '../harness/report/gc-tables.js';
 import { buildSummaryTable, SUMMARY_TABLE_COLUMNS } from '../harness/report/summary-model.js';
 import { forcedGcNotes, renderSummaryMarkdown, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
 import { verdictOf } from '../harness/report/verdict.js';
 import type { ContenderSummary, Results } from '../harness/results/schema.js';
+import type { Stall } from '../harness/results/stall-attribution.js';
 
 const spread = (median: number, min = median, max = median) => ({ median, min, max });
 
@@ -197,5 +199,23 @@ describe('the summary table model', () => {
     const markdown = renderSummaryMarkdown(run);
     assert.ok(markdown.includes('| 190.7 MiB ×2.00 [143.1–238.4] |'), markdown);
     assert.ok(markdown.includes('| 990 ×0.99 |'), markdown);
+  });
+});
+
+describe("the stall table's cause", () => {
+  const stall = (cause: Stall['cause'], gcPauseMs: number, threadStallMs: number, overlapping: string): Stall =>
+    ({ windowStartMs: 1000, maxMs: 5490, cause, gcPauseMs, threadStallMs, overlapping, listed: 'spike' }) as Stall;
+
+  it('never says nothing was observed, or that there was no GC, beside a GC in the overlap column', () => {
+    assert.equal(causeText(stall('nothing observed', 193, 0, 'major 193 ms (forced)')), 'GC in part (193 ms of 5.49 s); the rest: queueing or the machine');
+    assert.equal(causeText(stall('thread stall, no GC', 25.8, 5000, 'major 25.8 ms (forced)')), 'thread stall; GC in part (25.8 ms of 5.49 s)');
+    assert.equal(causeText(stall('thread stall, no GC', 0, 5000, '')), 'thread stall, no GC');
+  });
+
+  it('names a thread stall that explains part of the spike, and a row without a collector as such', () => {
+    assert.equal(causeText(stall('nothing observed', 0, 29.6, '')), 'thread stall in part (29.6 ms of 5.49 s); the rest: queueing or the machine');
+    assert.equal(causeText(stall('nothing observed', 0, 0, '')), 'no GC or thread stall seen: queueing or the machine');
+    assert.equal(causeText(stall('stall (runtime reports no GC events)', 0, 300, ''), false), 'thread stall (no garbage collector)');
+    assert.equal(causeText(stall('stall (runtime reports no GC events)', 0, 300, '')), 'stall (runtime reports no GC events)');
   });
 });

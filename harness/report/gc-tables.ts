@@ -81,7 +81,7 @@ export function stallRows(results: MergedResults, completed: readonly CompletedR
           repetitionText(row),
           `${(stall.windowStartMs / 1000).toFixed(0)} s`,
           formatMs(stall.maxMs),
-          causeText(stall),
+          causeText(stall, row.measurement.collectsGarbage !== false),
           Number.isNaN(stall.threadStallMs) ? '-' : stall.threadStallMs === 0 ? 'no' : formatMs(stall.threadStallMs),
           stall.overlapping === '' ? 'no GC' : stall.overlapping,
         ],
@@ -94,11 +94,13 @@ export function stallRows(results: MergedResults, completed: readonly CompletedR
  * The cause in words that never contradict the GC column beside it: a spike a GC overlapped but
  * explains only in part says how much of it the GC was, not "nothing observed".
  */
-export function causeText(stall: Stall): string {
+export function causeText(stall: Stall, collectsGarbage = true): string {
   const gcShare = `GC in part (${formatMs(stall.gcPauseMs)} of ${formatMs(stall.maxMs)})`;
+  if (stall.cause === 'stall (runtime reports no GC events)' && !collectsGarbage) return 'thread stall (no garbage collector)';
   if (stall.cause === 'thread stall, no GC') return stall.gcPauseMs > 0 ? `thread stall; ${gcShare}` : stall.cause;
   if (stall.cause !== 'nothing observed') return stall.cause;
   if (stall.gcPauseMs > 0) return `${gcShare}; the rest: queueing or the machine`;
+  if (stall.threadStallMs > 0) return `thread stall in part (${formatMs(stall.threadStallMs)} of ${formatMs(stall.maxMs)}); the rest: queueing or the machine`;
   return 'no GC or thread stall seen: queueing or the machine';
 }
 
