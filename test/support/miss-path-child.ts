@@ -12,6 +12,7 @@
  * of them, so the caller judges the quietest. Only APIs that predate issue 22's miss path are
  * used (drive, createService, AllocationMeter), so the same child measures older code too.
  */
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { AllocationMeter } from '../../harness/measure/allocation-meter.js';
 import { LatencyRecorder } from '../../harness/measure/latency-recorder.js';
@@ -106,6 +107,28 @@ for (let w = 0; w <= windows; w++) {
   );
 }
 
+// MISS_PATH_HEAP_PROFILE=1: V8's sampling heap profiler over the counted requests, keeping
+// samples of objects the GC already freed, so the sites that allocate per miss show (on stderr).
+const session = process.env.MISS_PATH_HEAP_PROFILE === '1' ? new Session() : undefined;
+session?.connect();
+const profiling =
+  session === undefined
+    ? undefined
+    : new Promise<void>((resolve) =>
+        setTimeout(
+          () => {
+            session
+              .post('HeapProfiler.startSampling', {
+                samplingInterval: 64,
+                includeObjectsCollectedByMajorGC: true,
+                includeObjectsCollectedByMinorGC: true,
+              } as never)
+              .then(() => resolve());
+          },
+          startMs + (WARM_UP / rate) * 1000 - performance.now(),
+        ),
+      );
+
 const recorder = new LatencyRecorder(startMs, 1000);
 const outcome = await drive({
   log,
@@ -120,6 +143,11 @@ const outcome = await drive({
 });
 await new Promise((resolve) => setTimeout(resolve, 20));
 const counters = service.counters();
+if (session !== undefined) {
+  await profiling;
+  const missed = results.reduce((n, w) => n + w.misses, 0);
+  printProfile((await session.post('HeapProfiler.stopSampling')).profile, missed);
+}
 await service.flush();
 await service.close();
 process.stdout.write(
@@ -135,3 +163,27 @@ process.stdout.write(
   })}\n`,
 );
 process.exit(0);
+
+interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+/** The allocation sites of a sampling heap profile, heaviest first, in bytes per miss. */
+function printProfile(profile: { head: ProfileNode }, misses: number): void {
+  const bySite = new Map<string, number>();
+  const walk = (node: ProfileNode, stack: string[]): void => {
+    const frame = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber + 1}`;
+    const path = [...stack, frame];
+    if (node.selfSize > 0) {
+      const site = path.slice(-4).join(' < ');
+      bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) walk(child, path);
+  };
+  walk(profile.head, []);
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    process.stderr.write(`${(bytes / misses).toFixed(1).padStart(8)} B/miss  ${site}\n`);
+  }
+}
