@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { causeText } from '../harness/report/gc-tables.js';
 import { buildSummaryTable, SUMMARY_TABLE_COLUMNS } from '../harness/report/summary-model.js';
-import { forcedGcNotes, renderSummaryMarkdown, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
+import { forcedGcNotes, renderSummaryMarkdown, renderSummaryText, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
 import { verdictOf } from '../harness/report/verdict.js';
 import type { ContenderSummary, Results } from '../harness/results/schema.js';
 import type { Stall } from '../harness/results/stall-attribution.js';
@@ -150,6 +150,10 @@ describe('the verdict', () => {
     assert.deepEqual(forcedGcNotes(run), []);
     assert.equal(findings[0], 'tail latency under forced GC (p99.9): no-collector 3.00 ms, 3.3x lower than the runner-up, collected (10.0 ms)');
     assert.match(findings[1]!, /^GC pause \(forced full GC, cache in place\): collected .*; no GC: no-collector$/);
+    // The terminal aligns "no GC" with the figures of its column, as the model says, not by its first character.
+    const [header, , , , noCollectorLine] = renderSummaryText(run).split('\n');
+    const end = header!.indexOf('GCs') + 'GCs'.length;
+    assert.equal(noCollectorLine!.slice(end - 'no GC'.length, end), 'no GC', renderSummaryText(run));
     const table = buildSummaryTable(run);
     const row = table.rows.find((r) => r.contender === 'no-collector')!;
     for (const title of ['GCs', 'longest GC', 'scavenges/100k']) {

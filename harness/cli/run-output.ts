@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { readerPath, type WrittenFiles, writeTableFiles } from '../experiment/output.js';
-import { forcedGcNotes, renderTextTable, SUMMARY_COLUMNS, summaryCells } from '../report/summary-table.js';
+import { forcedGcNotes, renderSummaryText, renderTextTable } from '../report/summary-table.js';
 import { verdictLines } from '../report/verdict.js';
 import type { AnyResults, Results, Row } from '../results/schema.js';
 
@@ -13,7 +13,7 @@ export interface WrittenRun extends WrittenFiles {
 export function printRun(results: Results, files: WrittenFiles, print: (line: string) => void): WrittenRun {
   const verdict = verdictLines(results, { reportPath: files.report });
   print('');
-  print(renderTextTable(SUMMARY_COLUMNS, summaryCells(results)));
+  print(renderSummaryText(results));
   for (const note of forcedGcNotes(results)) print(note);
   print('');
   print(`wrote ${readerPath(files.json)} and ${basename(files.markdown)}`);

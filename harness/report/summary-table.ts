@@ -35,19 +35,34 @@ function textRows(table: SummaryTableModel, multiples: boolean): string[][] {
   });
 }
 
-/** An aligned plain-text table for the terminal: figures right-aligned, words left-aligned. */
-export function renderTextTable(header: readonly string[], cells: readonly string[][]): string {
+/**
+ * An aligned plain-text table for the terminal: figures right-aligned, words left-aligned. With
+ * `align` each column is aligned as it says; without, a column is of figures when every cell in
+ * it is one.
+ */
+export function renderTextTable(header: readonly string[], cells: readonly string[][], align?: ReadonlyArray<'left' | 'right'>): string {
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((row) => (row[i] ?? '').length)));
   const isFigure = (cell: string): boolean => /^[-\d.,]/.test(cell);
-  // A column is of figures when every cell in it is one: a description that happens to start
-  // with a digit ("4 worker threads...") stays left-aligned with the others of its column.
-  const figureColumn = header.map((_, i) => i > 0 && cells.length > 0 && cells.every((row) => isFigure(row[i] ?? '-')));
+  // A description that happens to start with a digit ("4 worker threads...") stays left-aligned
+  // with the others of its column.
+  const figureColumn = header.map((_, i) =>
+    align !== undefined ? align[i] === 'right' : i > 0 && cells.length > 0 && cells.every((row) => isFigure(row[i] ?? '-')),
+  );
   const line = (row: readonly string[]): string =>
     row
-      .map((cell, i) => (figureColumn[i] === true && isFigure(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (figureColumn[i] === true && (align !== undefined || isFigure(cell)) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/**
+ * The summary for the terminal, aligned from the table model: every figure column to the right
+ * ("no GC" and "3,100 SATURATED" with them), the contender and the check to the left.
+ */
+export function renderSummaryText(results: Results): string {
+  const align = SUMMARY_TABLE_COLUMNS.map((_, i) => (i === 0 || i === SUMMARY_TABLE_COLUMNS.length - 1 ? 'left' : 'right') as 'left' | 'right');
+  return renderTextTable(SUMMARY_COLUMNS, summaryCells(results), align);
 }
 
 export function renderMarkdownTable(header: readonly string[], cells: readonly string[][]): string {
