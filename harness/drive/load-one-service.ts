@@ -110,6 +110,8 @@ export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler 
       : spreadCycleCpu(windows, cycles.gcCycles ?? []),
     ...cycles,
     ...(typeof gcCpuSource === 'string' ? { gcCpuSource } : {}),
+    // A service without a collector says so; the report then shows "no GC", not a missing one.
+    ...(stats?.collectsGarbage === false ? { collectsGarbage: false } : {}),
     memory: { cachedStates: counters.cacheSize, bytesPerEntry: Number.NaN, heapBytes: 0, arrayBufferBytes: 0, offHeapBytes: 0, fullGcPauseMs: Number.NaN },
     counters,
     integrity:

@@ -9,6 +9,8 @@ export interface ServerStats {
   readonly forcedGcs: Array<{ startMs: number; durationMs: number; mode: string }>;
   readonly uptimeMs: number;
   /** go-lru: its forced collections as whole cycles (references/go-lru/gcwatch.go); absent elsewhere. */
+  /** false from a service with no garbage collector (rust-btree); absent from the others. */
+  readonly collectsGarbage?: boolean;
   readonly gcCycles?: Array<{ startMs: number; durationMs: number; pauseMs: number | null; cpuMs: number; forced: boolean; thread: string }>;
   /** go-lru: the collector's CPU since the service started, and what it counts; absent elsewhere. */
   readonly gcCpu?: { readonly seconds: number; readonly source: string };
