@@ -5,15 +5,13 @@ import "syscall"
 // prSetTimerSlack is prctl's PR_SET_TIMERSLACK (linux/prctl.h); the syscall package lacks it.
 const prSetTimerSlack = 29
 
-// tightenTimerSlack lets this thread's sleeps end 1 ns after their time instead of the default
-// 50 µs later. Timer slack is per thread: call it from a goroutine locked to its thread.
-func tightenTimerSlack() {
+// sleepPrecisely blocks the calling thread in nanosleep(2), which resolves microseconds where
+// time.Sleep does not (Go's timers wake from epoll_wait, in whole milliseconds on Linux). It
+// first sets the thread's timer slack to 1 ns, instead of the default 50 µs by which the kernel
+// may wake a sleeper late: the slack belongs to the thread, and a goroutine may run on any thread,
+// so it is set each time (a system call of well under a microsecond).
+func sleepPrecisely(ns int64) {
 	syscall.RawSyscall(syscall.SYS_PRCTL, prSetTimerSlack, 1, 0)
-}
-
-// preciseSleep blocks the calling thread in nanosleep(2), which, unlike time.Sleep (whose
-// runtime timers wake in whole milliseconds on Linux), resolves microseconds.
-func preciseSleep(ns int64) {
 	ts := syscall.NsecToTimespec(ns)
 	_ = syscall.Nanosleep(&ts, nil) // an EINTR ends the sleep early; the caller sleeps again
 }

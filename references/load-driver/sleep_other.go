@@ -4,8 +4,6 @@ package main
 
 import "time"
 
-// Elsewhere than Linux the driver sleeps on Go's timers and spins a little longer than it would
-// need to on Linux; the lab measures on Linux.
-func tightenTimerSlack() {}
-
-func preciseSleep(ns int64) { time.Sleep(time.Duration(ns)) }
+// Elsewhere than Linux the sender sleeps on Go's timers, which may wake it later than the spin
+// covers; the lab measures on Linux.
+func sleepPrecisely(ns int64) { time.Sleep(time.Duration(ns)) }
