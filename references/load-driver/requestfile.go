@@ -26,7 +26,7 @@ type requestFile struct {
 // requestSpan is one request: its method, its type, its path at data[pathStart:bodyStart] and its
 // body at data[bodyStart:bodyEnd].
 type requestSpan struct {
-	method, kind                   uint8
+	method, kind                  uint8
 	pathStart, bodyStart, bodyEnd uint32
 }
 
