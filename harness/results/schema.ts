@@ -5,7 +5,7 @@ import type { ForcedGcMode, RequestType, Scenario } from './scenario-schema.js';
 /**
  * The results.json schema. Raw measurements (encoded HDR histograms, GC events, samples) are
  * kept so that results merge and re-render; every summary beside them is computed from them by
- * harness/aggregate.ts. Bump SCHEMA_VERSION on any change a reader would notice.
+ * harness/results/aggregate.ts. Bump SCHEMA_VERSION on any change a reader would notice.
  */
 export const SCHEMA_VERSION = 2;
 

@@ -74,7 +74,7 @@ function blockFor(ms: number): void {
   while (performance.now() < until);
 }
 
-/** Measures one row. Runs inside its own child process (harness/child-main.ts). */
+/** Measures one row. Runs inside its own child process (harness/run/child-main.ts). */
 export async function runOne(config: RowConfig, progress: Progress): Promise<RowMeasurement> {
   const { scenario } = config;
   if (globalThis.gc === undefined) throw new Error('run-one needs node --expose-gc');
