@@ -9,7 +9,7 @@ import (
 )
 
 // The files of `go-lru bench`, shared with the lab (harness/workload/bench-log-file.ts writes the
-// request log, harness/run/bench-files.ts reads the records and the final states).
+// request log, harness/run/bench-output.ts reads the records and the final states).
 
 // benchLogMagic opens a request log file: its format and version.
 const benchLogMagic = "RSLLOG1\n"
