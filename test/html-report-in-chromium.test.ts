@@ -11,6 +11,7 @@ import { renderHtml } from '../harness/report/write-report.js';
 import { loadResults } from '../harness/results/results-file.js';
 import type { CompletedRow, MicroResults, Results, SweepResults } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { callCli } from './support/cli-in-process.js';
 import { colourDifference, parseColour, type Rgb } from './support/colour-difference.js';
 
 /** What a chart.js chart in the page holds, read from its instance: scales, datasets, legend. */
@@ -558,13 +559,22 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
       ['{"schemaVersion": 1, "kind": "poll", "runId": "x", "environment": {}}', /"kind" must be one of run, micro, sweep/],
       [
         JSON.stringify({ ...results, rows: [{ contender: 'naive-map', state: 'completed', measurement: { latency: {} } }] }),
+        /rows\[0\]\.measurement: missing field "drive"/,
+      ],
+      [
+        JSON.stringify({
+          ...results,
+          rows: [
+            { contender: 'naive-map', state: 'completed', measurement: { latency: {}, drive: { targetRate: 1, achievedRate: 1, sent: 1, completed: 1 } } },
+          ],
+        }),
         /rows\[0\] \(naive-map\): measurement unreadable/,
       ],
     ];
     for (const [text, message] of cases) {
       const file = join(dir, 'broken.json');
       writeFileSync(file, text);
-      const { exitCode, stderr } = await runCli(['report', file, '--out', join(dir, 'broken')]);
+      const { exitCode, stderr } = await callCli(['report', file, '--out', join(dir, 'broken')]);
       assert.equal(exitCode, 2, stderr);
       assert.match(stderr, message);
       assert.equal(stderr.trim().split('\n').length, 1);

