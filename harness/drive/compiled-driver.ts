@@ -13,28 +13,15 @@ import {
   OPEN_LOOP_MAX_CONNECTIONS,
   OPEN_LOOP_TIMEOUT_MS,
 } from '../tuning.js';
-import type { RequestLog } from '../workload/request-log.js';
 import { compiledDriverPath } from './compiled-driver-binary.js';
 import { openLoopDriveOutcome } from './drive-figures.js';
 import { readDriverRecords } from './driver-records.js';
-import type { OpenLoopOutcome } from './open-loop-load.js';
+import type { OpenLoopOptions, OpenLoopOutcome } from './open-loop-load.js';
 import { writeRequestFile } from './request-file.js';
 import { StatsWindows } from './stats-windows.js';
 
-export interface CompiledLoadOptions {
-  /** http://host:port of the service, no trailing slash. */
-  readonly url: string;
-  readonly log: RequestLog;
-  /** Requests per second: request i is due at start + i / rate. */
-  readonly rate: number;
-  /** Width of the latency windows, and how often GET /stats is polled. */
-  readonly windowMs: number;
-  /** Most connections open at once (default OPEN_LOOP_MAX_CONNECTIONS). */
-  readonly maxConnections?: number;
-  /** Ms from writing a request to giving up on its answer (default OPEN_LOOP_TIMEOUT_MS). */
-  readonly timeoutMs?: number;
-  /** Ms after the last due time to wait for answers still out (default OPEN_LOOP_DRAIN_TIMEOUT_MS). */
-  readonly drainTimeoutMs?: number;
+/** The Node driver's options that mean the same to the compiled one, and two of its own. */
+export interface CompiledLoadOptions extends Pick<OpenLoopOptions, 'url' | 'log' | 'rate' | 'windowMs' | 'maxConnections' | 'timeoutMs' | 'drainTimeoutMs'> {
   /** `log` as a request file already (writeRequestFile), so that a run loading many services writes it once; undefined: written here. */
   readonly requestFile?: string;
   /** The driver's executable (default: references/build/load-driver). */
