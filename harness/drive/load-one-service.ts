@@ -90,7 +90,7 @@ export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler 
   const failed = outcome.errors + outcome.timeouts + outcome.non2xx;
   const gcEvents = (stats?.gcEvents ?? []).map((e): GcEvent => ({ ...e, kind: e.kind as GcKind }));
   const forcedGcs = (stats?.forcedGcs ?? []).map((f): ForcedGc => ({ ...f, mode: (f.mode === 'concurrent' ? 'concurrent' : 'sync') as ForcedGcMode }));
-  const windows = withProcessSamples(outcome.windows, sampler, outcome.startMs);
+  const windows = withProcessSamples(outcome.windows, sampler, outcome.startMs, stats?.collectsGarbage !== false);
   // Node (its V8 workers sampled): worker CPU plus pauses. Go: what its /stats said. Else none.
   const v8Workers = sampler?.samples.some((sample) => sample.v8WorkersCpuMs !== undefined) === true;
   const gcCpuSource = v8Workers ? V8_GC_CPU_SOURCE : stats?.gcCpu?.source;
@@ -148,14 +148,22 @@ function gcCyclesOf(stats: HttpLoadOutcome['finalStats'], gcEvents: readonly GcE
  * The service's CPU and resident memory, sampled from outside (/proc) so that Node, Go and Rust
  * are measured alike, in place of what each says of itself.
  */
-function withProcessSamples(windows: readonly WindowSample[], sampler: ProcessSampler | undefined, startMs: number | undefined): WindowSample[] {
+function withProcessSamples(
+  windows: readonly WindowSample[],
+  sampler: ProcessSampler | undefined,
+  startMs: number | undefined,
+  collectsGarbage: boolean,
+): WindowSample[] {
   if (sampler === undefined || startMs === undefined) return [...windows];
+  // A service without a collector has no heap to report: its /stats says 0, which would read as
+  // the smallest heap of the run rather than as no figure.
+  const heap = (bytes: number | undefined): number => (collectsGarbage ? (bytes ?? Number.NaN) : Number.NaN);
   return sampler.samples.map((sample, i) => {
     const reported = windows[i];
     return {
       atMs: sample.atMs - startMs,
-      heapUsedBytes: reported?.heapUsedBytes ?? Number.NaN,
-      heapTotalBytes: reported?.heapTotalBytes ?? Number.NaN,
+      heapUsedBytes: heap(reported?.heapUsedBytes),
+      heapTotalBytes: heap(reported?.heapTotalBytes),
       rssBytes: sample.rssBytes,
       externalBytes: reported?.externalBytes ?? Number.NaN,
       cacheOffHeapBytes: reported?.cacheOffHeapBytes ?? Number.NaN,
