@@ -13,7 +13,6 @@
  * used (drive, LatencyRecorder's constructor, createService), so the same child measures older
  * code too.
  */
-import { Session } from 'node:inspector/promises';
 import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { AllocationMeter } from '../../harness/measure/allocation-meter.js';
 import { LatencyRecorder } from '../../harness/measure/latency-recorder.js';
@@ -24,6 +23,7 @@ import { Prng } from '../../harness/workload/prng.js';
 import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog, RequestLogBuilder } from '../../harness/workload/request-log.js';
 import { loadScenario } from '../../harness/workload/scenario.js';
 import { resolveContender } from '../../implementations/registry.js';
+import { heapProfileFrom } from './heap-profile.js';
 
 const contenderName = process.argv[2] ?? 'typed-array';
 const requests = Number(process.argv[3] ?? 500_000);
@@ -114,22 +114,7 @@ setTimeout(() => {
 
 // HIT_PATH_HEAP_PROFILE=1: V8's sampling heap profiler over the counted requests, keeping
 // samples of objects the GC already freed, so the sites that allocate garbage show (on stderr).
-const session = process.env.HIT_PATH_HEAP_PROFILE === '1' ? new Session() : undefined;
-session?.connect();
-const profiling =
-  session === undefined
-    ? undefined
-    : new Promise<void>((resolve) =>
-        setTimeout(() => {
-          session
-            .post('HeapProfiler.startSampling', {
-              samplingInterval: 64,
-              includeObjectsCollectedByMajorGC: true,
-              includeObjectsCollectedByMinorGC: true,
-            } as never)
-            .then(() => resolve());
-        }, countFromMs - performance.now()),
-      );
+const profile = heapProfileFrom(process.env.HIT_PATH_HEAP_PROFILE === '1', countFromMs);
 
 const recorder = new LatencyRecorder(startMs, 1000);
 const outcome = await drive({
@@ -146,10 +131,7 @@ const outcome = await drive({
 count(observer.takeRecords());
 observer.disconnect();
 const allocation = meter?.stop(requests);
-if (session !== undefined) {
-  await profiling;
-  printProfile((await session.post('HeapProfiler.stopSampling')).profile, requests);
-}
+await profile?.printSites(requests, 'request', 2);
 const counters = service.counters();
 await service.close();
 process.stdout.write(
@@ -166,27 +148,3 @@ process.stdout.write(
   })}\n`,
 );
 process.exit(0);
-
-interface ProfileNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  selfSize: number;
-  children: ProfileNode[];
-}
-
-/** The allocation sites of a sampling heap profile, heaviest first, in bytes per request. */
-function printProfile(profile: { head: ProfileNode }, count: number): void {
-  const bySite = new Map<string, number>();
-  const walk = (node: ProfileNode, stack: string[]): void => {
-    const frame = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber + 1}`;
-    const path = [...stack, frame];
-    if (node.selfSize > 0) {
-      const site = path.slice(-4).join(' < ');
-      bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
-    }
-    for (const child of node.children) walk(child, path);
-  };
-  walk(profile.head, []);
-  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    process.stderr.write(`${(bytes / count).toFixed(2).padStart(8)} B/request  ${site}\n`);
-  }
-}

@@ -12,7 +12,6 @@
  * of them, so the caller judges the quietest. Only APIs that predate issue 22's miss path are
  * used (drive, createService, AllocationMeter), so the same child measures older code too.
  */
-import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { AllocationMeter } from '../../harness/measure/allocation-meter.js';
 import { LatencyRecorder } from '../../harness/measure/latency-recorder.js';
@@ -23,6 +22,7 @@ import { Prng } from '../../harness/workload/prng.js';
 import { ACK, OPEN, type RequestLog, RequestLogBuilder } from '../../harness/workload/request-log.js';
 import { loadScenario } from '../../harness/workload/scenario.js';
 import { resolveContender } from '../../implementations/registry.js';
+import { heapProfileFrom } from './heap-profile.js';
 
 const contenderName = process.argv[2] ?? 'typed-array';
 const requests = Number(process.argv[3] ?? 200_000);
@@ -109,25 +109,7 @@ for (let w = 0; w <= windows; w++) {
 
 // MISS_PATH_HEAP_PROFILE=1: V8's sampling heap profiler over the counted requests, keeping
 // samples of objects the GC already freed, so the sites that allocate per miss show (on stderr).
-const session = process.env.MISS_PATH_HEAP_PROFILE === '1' ? new Session() : undefined;
-session?.connect();
-const profiling =
-  session === undefined
-    ? undefined
-    : new Promise<void>((resolve) =>
-        setTimeout(
-          () => {
-            session
-              .post('HeapProfiler.startSampling', {
-                samplingInterval: 64,
-                includeObjectsCollectedByMajorGC: true,
-                includeObjectsCollectedByMinorGC: true,
-              } as never)
-              .then(() => resolve());
-          },
-          startMs + (WARM_UP / rate) * 1000 - performance.now(),
-        ),
-      );
+const profile = heapProfileFrom(process.env.MISS_PATH_HEAP_PROFILE === '1', startMs + (WARM_UP / rate) * 1000);
 
 const recorder = new LatencyRecorder(startMs, 1000);
 const outcome = await drive({
@@ -143,11 +125,11 @@ const outcome = await drive({
 });
 await new Promise((resolve) => setTimeout(resolve, 20));
 const counters = service.counters();
-if (session !== undefined) {
-  await profiling;
-  const missed = results.reduce((n, w) => n + w.misses, 0);
-  printProfile((await session.post('HeapProfiler.stopSampling')).profile, missed);
-}
+await profile?.printSites(
+  results.reduce((n, w) => n + w.misses, 0),
+  'miss',
+  1,
+);
 await service.flush();
 await service.close();
 process.stdout.write(
@@ -163,27 +145,3 @@ process.stdout.write(
   })}\n`,
 );
 process.exit(0);
-
-interface ProfileNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  selfSize: number;
-  children: ProfileNode[];
-}
-
-/** The allocation sites of a sampling heap profile, heaviest first, in bytes per miss. */
-function printProfile(profile: { head: ProfileNode }, misses: number): void {
-  const bySite = new Map<string, number>();
-  const walk = (node: ProfileNode, stack: string[]): void => {
-    const frame = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber + 1}`;
-    const path = [...stack, frame];
-    if (node.selfSize > 0) {
-      const site = path.slice(-4).join(' < ');
-      bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
-    }
-    for (const child of node.children) walk(child, path);
-  };
-  walk(profile.head, []);
-  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    process.stderr.write(`${(bytes / misses).toFixed(1).padStart(8)} B/miss  ${site}\n`);
-  }
-}
