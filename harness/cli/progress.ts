@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { clearLine, cursorTo } from 'node:readline';
 import { formatCount, formatMs } from '../report/format.js';
 import type { RowProgress } from '../run/row-progress.js';
-import { colorsFor, highlightStates, type OutputStream, paint } from './terminal.js';
+import { colorsFor, highlightStates, type OutputStream, paint, truncate } from './terminal.js';
 
 export interface ProgressOptions {
   /** Where progress goes: stderr in the CLI, so stdout keeps only the table (or the JSON). */
@@ -48,13 +48,9 @@ export function fitProgressLine(parts: ProgressLineParts, columns = LIVE_COLUMNS
   if (whole.length <= width) return whole;
   // Even without figures it is too long: cut the phase, then the head, never the ETA.
   const fixed = join([parts.head, ...tail]).length + 3;
-  if (fixed + 2 <= width) return join([parts.head, truncateText(parts.phase, width - fixed), ...tail]);
+  if (fixed + 2 <= width) return join([parts.head, truncate(parts.phase, width - fixed), ...tail]);
   const room = width - (tail[0]?.length ?? 0) - 3;
-  return join([truncateText(parts.head, Math.max(5, room)), ...tail]);
-}
-
-function truncateText(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+  return join([truncate(parts.head, Math.max(5, room)), ...tail]);
 }
 
 /**
