@@ -18,6 +18,7 @@ use crate::clock::Clock;
 use crate::lru::{BTreeLru, Op};
 use crate::service::{WRITE_BACK_BATCH, WRITE_BACK_EVERY};
 use crate::state::{Key, ReadState};
+use crate::stats::rss_bytes;
 use crate::warm;
 
 const USAGE: &str = "usage: rust-btree bench --requests FILE --scenario FILE --warm FILE --out DIR [--plant-lost-writeback]";
@@ -265,16 +266,6 @@ fn run_store(jobs: Receiver<Job>, answers: Sender<(Key, Option<ReadState>)>) {
             }
         }
     }
-}
-
-fn rss_bytes() -> u64 {
-    let pages = std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|statm| statm.split_whitespace().nth(1).and_then(|field| field.parse::<u64>().ok()))
-        .unwrap_or(0);
-    // SAFETY: sysconf only reads a system constant.
-    let page_size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    pages * u64::try_from(page_size).unwrap_or(4096)
 }
 
 fn bench(options: &Options) -> Result<(), String> {

@@ -42,7 +42,7 @@ pub fn snapshot(service: &Service, latency: &Latency, clock: &Clock) -> Value {
 }
 
 /// Resident set size from /proc/self/statm (its second field, in pages); 0 where unreadable.
-fn rss_bytes() -> u64 {
+pub fn rss_bytes() -> u64 {
     let pages = std::fs::read_to_string("/proc/self/statm")
         .ok()
         .and_then(|statm| statm.split_whitespace().nth(1).and_then(|field| field.parse::<u64>().ok()))
