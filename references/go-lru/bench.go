@@ -307,20 +307,13 @@ type benchSummary struct {
 		FullGcPauseMs  float64 `json:"fullGcPauseMs"`
 		FullGcWallMs   float64 `json:"fullGcWallMs"`
 	} `json:"memory"`
-	Counters struct {
-		Hits       uint64 `json:"hits"`
-		Misses     uint64 `json:"misses"`
-		Evictions  uint64 `json:"evictions"`
-		WriteBacks uint64 `json:"writeBacks"`
-		Persisted  uint64 `json:"persisted"`
-		CacheSize  int    `json:"cacheSize"`
-	} `json:"counters"`
-	Sent          int     `json:"sent"`
-	LastSendMs    float64 `json:"lastSendMs"`
-	MaxSendLagMs  float64 `json:"maxSendLagMs"`
-	ElapsedMs     float64 `json:"elapsedMs"`
-	WarmMs        float64 `json:"warmMs"`
-	DroppedWrites uint64  `json:"droppedWriteBacks"`
+	Counters      counters `json:"counters"`
+	Sent          int      `json:"sent"`
+	LastSendMs    float64  `json:"lastSendMs"`
+	MaxSendLagMs  float64  `json:"maxSendLagMs"`
+	ElapsedMs     float64  `json:"elapsedMs"`
+	WarmMs        float64  `json:"warmMs"`
+	DroppedWrites uint64   `json:"droppedWriteBacks"`
 }
 
 func bench(opts benchOptions) error {
