@@ -4,53 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { ANSWERED_2XX, UNCERTAIN } from '../harness/check/acknowledged-states.js';
 import { runCompiledLoad } from '../harness/drive/compiled-driver.js';
 import { compiledDriverPath } from '../harness/drive/compiled-driver-binary.js';
-import type { OpenLoopOutcome } from '../harness/drive/open-loop-load.js';
 import { decodeHistogram, prepareFastHistograms } from '../harness/results/histogram.js';
-import type { EncodedLatencies } from '../harness/results/schema.js';
-import { ACK, MESSAGE, OPEN, RECONNECT, type RequestLog, RequestLogBuilder } from '../harness/workload/request-log.js';
+import { describeRun, figures, mixedLog } from './support/open-loop-checks.js';
 import { type StallingServer, startStallingServer } from './support/stalling-server.js';
 
 const NOT_BUILT = 'the compiled driver is not built (npm run build:references needs Go)';
 const built = existsSync(compiledDriverPath());
 
 before(() => prepareFastHistograms());
-
-/** `count` requests: mostly reads (GET), some acks and messages (POST with a body); every `reconnectEvery`-th a reconnect. */
-function mixedLog(count: number, reconnectEvery = 0): RequestLog {
-  const builder = new RequestLogBuilder();
-  for (let i = 0; i < count; i++) {
-    if (reconnectEvery > 0 && i % reconnectEvery === reconnectEvery - 1) builder.add(RECONNECT, i % 500, 0, 0, [1, 2, 3]);
-    else if (i % 10 < 7) builder.add(OPEN, i % 500, i % 7, 0, []);
-    else if (i % 10 < 9) builder.add(ACK, i % 500, i % 7, 2 ** 50 + i, []);
-    else builder.add(MESSAGE, i % 500, i % 7, 2 ** 50 + i, [1, 2]);
-  }
-  return builder.build();
-}
-
-/** p50, p99 and the share of requests at 100 ms or more, from an encoded histogram of ns. */
-function figures(latency: EncodedLatencies): { count: number; p50Ms: number; p99Ms: number; over100Ms: number } {
-  const histogram = decodeHistogram(latency.overall);
-  const count = histogram.totalCount;
-  let low = 0;
-  let high = 100;
-  for (let step = 0; step < 40; step++) {
-    const middle = (low + high) / 2;
-    if (histogram.getValueAtPercentile(middle) >= 100e6) high = middle;
-    else low = middle;
-  }
-  const result = {
-    count,
-    p50Ms: histogram.getValueAtPercentile(50) / 1e6,
-    p99Ms: histogram.getValueAtPercentile(99) / 1e6,
-    over100Ms: count === 0 || histogram.maxValue < 100e6 ? 0 : (100 - high) / 100,
-  };
-  histogram.destroy();
-  return result;
-}
-
-function describeRun(outcome: OpenLoopOutcome): string {
-  return JSON.stringify({ drive: outcome.drive, pool: outcome.pool, errors: outcome.errors, timeouts: outcome.timeouts, non2xx: outcome.non2xx });
-}
 
 describe('the compiled open-loop driver', () => {
   let servers: StallingServer[] = [];
