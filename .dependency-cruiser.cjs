@@ -4,6 +4,7 @@
  *
  *   cli -> experiment -> run, drive ; cli -> serve -> service -> store ; run, drive -> measure, check -> results
  *   report, gate -> results                      ; everything -> implementations/contract, errors, tuning
+ *   cli, store -> cassandra (the lab's database: starting it, finding it)
  *
  * `serve` puts one contender behind HTTP; `drive` starts services and loads them over HTTP.
  * They meet only through the HTTP API, never through an import.
@@ -85,6 +86,12 @@ module.exports = {
       stage('runtimes'),
       `${stage('(cli|workload|run|service|store|measure|check|serve|drive|results|report|gate)')}|^implementations/`,
       'A runtime says where a child starts and with which flags; it knows nothing of what the child does.',
+    ),
+    never(
+      'cassandra-starts-a-database',
+      stage('cassandra'),
+      `${stage('(cli|experiment|workload|run|service|serve|store|measure|check|drive|results|report|gate)')}|^implementations/`,
+      "The lab's Cassandra is started by the CLI and found by the stores; it knows nothing of what they do with it.",
     ),
     never('run-and-http-apart', stage('run'), `${stage('(serve|drive|report|gate)')}`, 'The in-process run and the HTTP side are siblings.'),
     never('serve-knows-no-driver', stage('serve'), `${stage('(run|drive|report|gate)')}`, 'A served contender answers requests; it never drives them.'),

@@ -14,10 +14,15 @@ export interface Runtime {
   readonly system: boolean;
 }
 
+/** The lab's cache folder, ~/.cache/readstate-lab: what it downloads once and keeps (runtimes, Cassandra). */
+export function labCacheRoot(): string {
+  return join(homedir(), '.cache', 'readstate-lab');
+}
+
 /** Where `runtimes install` puts runtimes: $READSTATE_LAB_RUNTIMES, else ~/.cache/readstate-lab/runtimes. */
 export function runtimesRoot(): string {
   const fromEnv = process.env.READSTATE_LAB_RUNTIMES;
-  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : join(homedir(), '.cache', 'readstate-lab', 'runtimes');
+  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : join(labCacheRoot(), 'runtimes');
 }
 
 /** The folder one runtime is installed into (it may not exist). */
