@@ -62,6 +62,17 @@ export const STORE_BUSY_TIMEOUT_MS = 1_000;
 export const STORE_RETRY_FIRST_MS = 50;
 export const STORE_RETRY_MAX_MS = 2_000;
 
+/**
+ * A Cassandra request not answered in this long fails, and the write is retried: short enough
+ * that a frozen node shows as a failing store (503) within seconds, long enough that a young
+ * collection of the node's own JVM does not.
+ */
+export const CASSANDRA_REQUEST_TIMEOUT_MS = 2_000;
+/** How long connecting to a Cassandra node may take before the store says it cannot be used. */
+export const CASSANDRA_CONNECT_TIMEOUT_MS = 5_000;
+/** Requests a Cassandra store has in flight at once, per group of batches. */
+export const CASSANDRA_CONCURRENT_REQUESTS = 128;
+
 // ---- http: the service over HTTP ----
 
 /** Shutdown's deadline: requests in flight, then the final write-back, must be done by then. */

@@ -1,3 +1,4 @@
+import type { CassandraTarget } from './cassandra-target.js';
 import type { StoreLatencyProfile } from './latency-profile.js';
 
 /**
@@ -56,13 +57,15 @@ export const LOAD_WIDTH = 2;
 /** found (0 or 1), lastReadMessageId, mentionCount, updatedAt. */
 export const FOUND_WIDTH = 4;
 
-export type StoreKind = 'sqlite' | 'memory';
-export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'memory'];
+export type StoreKind = 'sqlite' | 'memory' | 'cassandra';
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'memory', 'cassandra'];
 
 export interface StoreWorkerOptions {
   readonly kind: StoreKind;
-  /** SQLite database file; ignored by the memory store. */
+  /** SQLite database file; ignored by the memory and Cassandra stores. */
   readonly path: string;
+  /** The cluster and table of a Cassandra store; required when `kind` is 'cassandra'. */
+  readonly cassandra?: CassandraTarget | undefined;
   /** How long the database takes to answer (harness/store/latency-profile.ts); absent: at once. */
   readonly latency?: StoreLatencyProfile;
   /** Seeds the delays' generator, so a run's delays repeat. */

@@ -17,8 +17,16 @@ let blockedBy: string | undefined;
  */
 const delayed = options.latency === undefined ? undefined : new DelayedReplies(options.latency, options.latencySeed ?? 1, post);
 
-const backend = await openBackend();
-if (backend !== undefined) port.on('message', (request: StoreRequest) => answer(backend, request));
+// Cassandra answers asynchronously, so its requests take a path of their own
+// (store/cassandra-worker.ts); SQLite and memory keep the synchronous one below.
+const handle = options.kind === 'cassandra' ? await (await import('./cassandra-worker.js')).openCassandraStore(options, post) : await openSyncStore();
+if (handle !== undefined) port.on('message', handle);
+else port.close();
+
+async function openSyncStore(): Promise<((request: StoreRequest) => void) | undefined> {
+  const backend = await openBackend();
+  return backend === undefined ? undefined : (request) => answer(backend, request);
+}
 
 async function openBackend(): Promise<StoreBackend | undefined> {
   try {

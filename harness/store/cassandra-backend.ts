@@ -1,0 +1,140 @@
+import cassandra from 'cassandra-driver';
+import { CASSANDRA_CONCURRENT_REQUESTS, CASSANDRA_CONNECT_TIMEOUT_MS, CASSANDRA_REQUEST_TIMEOUT_MS } from '../tuning.js';
+import type { CassandraTarget } from './cassandra-target.js';
+import { FOUND_WIDTH, LOAD_WIDTH, WRITE_WIDTH } from './protocol.js';
+
+const COLUMNS = 'user_id, channel_id, last_read_message_id, mention_count, updated_at';
+
+/**
+ * The read-state table as CQL, the same columns as store/read-states-sql.ts: one partition per
+ * user, so a user's channels sit together, as Discord's did.
+ */
+export function createTableCql(keyspace: string, table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (
+  user_id bigint, channel_id bigint, last_read_message_id bigint, mention_count int, updated_at double,
+  PRIMARY KEY ((user_id), channel_id))`;
+}
+
+/** A client of the target's cluster, at the target's consistency for reads and writes alike. */
+export async function connectCassandra(target: CassandraTarget): Promise<cassandra.Client> {
+  const client = new cassandra.Client({
+    contactPoints: [...target.contactPoints],
+    localDataCenter: target.localDataCenter,
+    socketOptions: { connectTimeout: CASSANDRA_CONNECT_TIMEOUT_MS, readTimeout: CASSANDRA_REQUEST_TIMEOUT_MS },
+    queryOptions: { consistency: cassandra.types.consistencies[target.consistency], prepare: true },
+    // The lab's own retries (store/client.ts) resend a failed write; the driver's would only hide the failure longer.
+    policies: { retry: new cassandra.policies.retry.FallthroughRetryPolicy() },
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.shutdown().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
+/** A number column as a JS number, whichever CQL type carries it (bigint arrives as a Long). */
+export function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value === null || value === undefined) return 0;
+  return (value as { toNumber(): number }).toNumber();
+}
+
+/**
+ * Read states in a Cassandra table, asynchronously: the store worker awaits each group of
+ * batches (store/cassandra-batches.ts). Writes are single-row INSERTs sent concurrently, not
+ * batches: every row is its own partition's write, which the driver sends straight to a replica
+ * of it, where an unlogged batch over many partitions would load one coordinator with all of them.
+ *
+ * Each write carries its own write timestamp (`USING TIMESTAMP`), handed out in the order the
+ * service wrote the states, so Cassandra keeps the newest of two writes of a row whatever order
+ * they land in (store/cassandra-batches.ts says why the order of stamps is the service's order).
+ */
+export class CassandraStoreBackend {
+  readonly #client: cassandra.Client;
+  readonly #table: string;
+  readonly #insert: string;
+  readonly #select: string;
+
+  private constructor(client: cassandra.Client, target: CassandraTarget) {
+    this.#client = client;
+    this.#table = `${target.keyspace}.${target.table}`;
+    this.#insert = `INSERT INTO ${this.#table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?`;
+    this.#select = `SELECT last_read_message_id, mention_count, updated_at FROM ${this.#table} WHERE user_id = ? AND channel_id = ?`;
+  }
+
+  /** Connects; the table must exist (the lab's cluster creates it, a run creates its own). */
+  static async open(target: CassandraTarget): Promise<CassandraStoreBackend> {
+    return new CassandraStoreBackend(await connectCassandra(target), target);
+  }
+
+  /** Writes, reads back and deletes a state under a key no request can name (ids are unsigned). */
+  async selfTest(stamp: number): Promise<void> {
+    await this.#client.execute(this.#insert, [-1, -1, 1, 2, 3, stamp]);
+    const row = (await this.#client.execute(this.#select, [-1, -1])).first();
+    if (row === null || numberOf(row.get('last_read_message_id')) !== 1) throw new Error(`a test write to ${this.#table} did not read back`);
+    await this.#client.execute(`DELETE FROM ${this.#table} USING TIMESTAMP ? WHERE user_id = ? AND channel_id = ?`, [stamp + 1, -1, -1]);
+  }
+
+  /** Writes WRITE_WIDTH numbers per state; the i-th state's write timestamp is firstStamp + i. */
+  async writeAll(writes: Float64Array, firstStamp: number): Promise<void> {
+    const parameters: number[][] = [];
+    for (let i = 0; i < writes.length; i += WRITE_WIDTH) {
+      parameters.push([writes[i]!, writes[i + 1]!, writes[i + 2]!, writes[i + 3]!, writes[i + 4]!, firstStamp + i / WRITE_WIDTH]);
+    }
+    if (parameters.length === 0) return;
+    await cassandra.concurrent.executeConcurrent(this.#client, this.#insert, parameters, { concurrencyLevel: CASSANDRA_CONCURRENT_REQUESTS });
+  }
+
+  /** Answers LOAD_WIDTH numbers per load with FOUND_WIDTH numbers each, in order. */
+  async loadAll(loads: Float64Array): Promise<Float64Array> {
+    const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
+    if (loads.length === 0) return found;
+    const parameters: number[][] = [];
+    for (let i = 0; i < loads.length; i += LOAD_WIDTH) parameters.push([loads[i]!, loads[i + 1]!]);
+    const { resultItems } = await cassandra.concurrent.executeConcurrent(this.#client, this.#select, parameters, {
+      concurrencyLevel: CASSANDRA_CONCURRENT_REQUESTS,
+      collectResults: true,
+    });
+    resultItems.forEach((result, n) => {
+      const row = (result as cassandra.types.ResultSet).first();
+      const at = n * FOUND_WIDTH;
+      if (row === null) return;
+      found[at] = 1;
+      found[at + 1] = numberOf(row.get('last_read_message_id'));
+      found[at + 2] = numberOf(row.get('mention_count'));
+      found[at + 3] = numberOf(row.get('updated_at'));
+    });
+    return found;
+  }
+
+  /** Every stored state, WRITE_WIDTH numbers each. */
+  async dump(): Promise<Float64Array> {
+    return dumpTable(this.#client, this.#table);
+  }
+
+  async close(): Promise<void> {
+    await this.#client.shutdown();
+  }
+}
+
+/** Every row of `table` (keyspace.table), page by page, WRITE_WIDTH numbers each. */
+export async function dumpTable(client: cassandra.Client, table: string): Promise<Float64Array> {
+  const numbers: number[] = [];
+  let pageState: string | undefined;
+  do {
+    const page = await client.execute(`SELECT ${COLUMNS} FROM ${table}`, [], { fetchSize: 5_000, pageState, autoPage: false });
+    for (const row of page.rows) {
+      numbers.push(
+        numberOf(row.get('user_id')),
+        numberOf(row.get('channel_id')),
+        numberOf(row.get('last_read_message_id')),
+        numberOf(row.get('mention_count')),
+        numberOf(row.get('updated_at')),
+      );
+    }
+    pageState = page.pageState ?? undefined;
+  } while (pageState !== undefined);
+  return Float64Array.from(numbers);
+}

@@ -1,0 +1,142 @@
+import type { CassandraStoreBackend } from './cassandra-backend.js';
+import { FOUND_WIDTH, LOAD_WIDTH, type StoreReply, type StoreRequest, WRITE_WIDTH } from './protocol.js';
+
+type Batch = Extract<StoreRequest, { kind: 'batch' }>;
+type Post = (reply: StoreReply, transfer?: ArrayBuffer[]) => void;
+
+/**
+ * The store worker's answers for a Cassandra store, whose calls are asynchronous. The protocol
+ * (store/protocol.ts) needs a batch's writes to land before its loads and before any later
+ * batch's, which SQLite gets by running each batch to the end. Here requests run one group at a
+ * time: while a group is out, the batches that arrive queue up, and the next group takes them
+ * all, so a round trip to the database serves every batch sent meanwhile.
+ *
+ * Within a group, every write goes out at once, each with a write timestamp one above the
+ * last, in the order the batches and their writes were sent: Cassandra keeps the write with the
+ * highest timestamp, so two writes of a row land as the newer one whatever order they arrive in.
+ * A group whose writes fail is refused whole (some of its writes may have landed); the client
+ * resends them, oldest first, in a `resume` batch, stamped anew and higher than anything that
+ * landed, since no later group runs before the resume. A write that timed out but lands later
+ * carries its old, lower stamp and loses to the resent one.
+ */
+export class CassandraBatches {
+  readonly #backend: CassandraStoreBackend;
+  readonly #post: Post;
+  readonly #queue: StoreRequest[] = [];
+  #running = false;
+  /** Set when a group's writes failed; later batches bounce until a `resume` batch lands. */
+  #blockedBy: string | undefined;
+  #lastStamp = 0;
+
+  constructor(backend: CassandraStoreBackend, post: Post) {
+    this.#backend = backend;
+    this.#post = post;
+  }
+
+  /** Write timestamps in microseconds, as Cassandra's own, each above the one before. */
+  takeStamps(count: number): number {
+    const first = Math.max(Date.now() * 1000, this.#lastStamp + 1);
+    this.#lastStamp = first + count - 1;
+    return first;
+  }
+
+  add(request: StoreRequest): void {
+    this.#queue.push(request);
+    if (!this.#running) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    while (this.#queue.length > 0) {
+      const first = this.#queue[0]!;
+      if (first.kind !== 'batch') {
+        this.#queue.shift();
+        await this.#other(first);
+        continue;
+      }
+      let end = 1;
+      while (end < this.#queue.length && this.#queue[end]!.kind === 'batch') end++;
+      await this.#group(this.#queue.splice(0, end) as Batch[]);
+    }
+    this.#running = false;
+  }
+
+  async #group(batches: Batch[]): Promise<void> {
+    const taken: Batch[] = [];
+    for (const batch of batches) {
+      if (this.#blockedBy !== undefined && !batch.resume && taken.length === 0) {
+        this.#post({ kind: 'batch', seq: batch.seq, persisted: false, writeError: this.#blockedBy, loadError: this.#blockedBy });
+      } else {
+        taken.push(batch);
+      }
+    }
+    if (taken.length === 0) return;
+    const writes = concat(taken.map((batch) => batch.writes));
+    if (writes.length > 0) {
+      try {
+        await this.#backend.writeAll(writes, this.takeStamps(writes.length / WRITE_WIDTH));
+        this.#blockedBy = undefined;
+      } catch (error) {
+        this.#blockedBy = `a write-back failed: ${messageOf(error)}`;
+        for (const batch of taken) this.#post({ kind: 'batch', seq: batch.seq, persisted: false, writeError: this.#blockedBy, loadError: this.#blockedBy });
+        return;
+      }
+    }
+    let found: Float64Array;
+    try {
+      found = await this.#backend.loadAll(concat(taken.map((batch) => batch.loads)));
+    } catch (error) {
+      const loadError = `a load failed: ${messageOf(error)}`;
+      for (const batch of taken) this.#post({ kind: 'batch', seq: batch.seq, persisted: true, ...(batch.loads.length > 0 ? { loadError } : {}) });
+      return;
+    }
+    let at = 0;
+    for (const batch of taken) {
+      if (batch.loads.length === 0) {
+        this.#post({ kind: 'batch', seq: batch.seq, persisted: true });
+        continue;
+      }
+      const count = (batch.loads.length / LOAD_WIDTH) * FOUND_WIDTH;
+      const own = found.slice(at, at + count);
+      at += count;
+      this.#post({ kind: 'batch', seq: batch.seq, persisted: true, found: own }, [own.buffer as ArrayBuffer]);
+    }
+  }
+
+  async #other(request: Exclude<StoreRequest, Batch>): Promise<void> {
+    try {
+      if (request.kind === 'dump') {
+        const states = await this.#backend.dump();
+        this.#post({ kind: 'dump', seq: request.seq, states }, [states.buffer as ArrayBuffer]);
+      } else {
+        await this.#backend.close();
+        this.#post({ kind: 'close', seq: request.seq });
+      }
+    } catch (error) {
+      this.#post({ kind: 'error', seq: request.seq, message: messageOf(error) });
+    }
+  }
+}
+
+/** The arrays one after another, as one (the only one itself when it is alone). */
+function concat(parts: Float64Array[]): Float64Array {
+  if (parts.length === 1) return parts[0]!;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const all = new Float64Array(length);
+  let at = 0;
+  for (const part of parts) {
+    all.set(part, at);
+    at += part.length;
+  }
+  return all;
+}
+
+/** The first line of a driver error: "All host(s) tried for query failed ..." and its first cause. */
+export function messageOf(error: unknown): string {
+  const { message, innerErrors } = error as { message?: unknown; innerErrors?: Record<string, unknown> };
+  const text = String(message ?? error).split('\n')[0]!;
+  const inner = innerErrors === undefined ? undefined : Object.entries(innerErrors)[0];
+  if (inner === undefined) return text;
+  return `${text.replace(/\s*First host tried.*$/, '')}: ${inner[0]}: ${String((inner[1] as { message?: unknown })?.message ?? inner[1]).split('\n')[0]}`;
+}
