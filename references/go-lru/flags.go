@@ -23,10 +23,13 @@ type options struct {
 	writeBackDelayMs float64
 	gcIntervalMs     float64
 	warmFile         string
+	// cassandra is where --store cassandra:HOSTS keeps read states; nil: the SQLite file --db.
+	cassandra *cassandraTarget
 }
 
-const usage = `usage: go-lru --capacity N --db FILE [--host 127.0.0.1] [--port 0] [--time-scale 1]
-              [--write-back-delay-ms 30000] [--gc-interval-ms 0] [--warm-file FILE]`
+const usage = `usage: go-lru --capacity N (--db FILE | --store cassandra:HOST[,HOST...]) [--host 127.0.0.1]
+              [--port 0] [--time-scale 1] [--write-back-delay-ms 30000] [--gc-interval-ms 0]
+              [--warm-file FILE] [--cassandra-table readstate_lab.read_states] [--consistency one|quorum]`
 
 var errHelp = errors.New(usage)
 
@@ -42,6 +45,9 @@ func parseFlags(args []string) (options, error) {
 	writeBackDelay := fs.String("write-back-delay-ms", "30000", "scenario ms before a dirty state is written back")
 	gcInterval := fs.String("gc-interval-ms", "0", "wall ms between forced GCs; 0 = none")
 	warmFile := fs.String("warm-file", "", "states to fill the cache with")
+	storeKind := fs.String("store", "sqlite", "sqlite (the file --db) or cassandra:HOST[,HOST...]")
+	cassandraTable := fs.String("cassandra-table", "", "keyspace.table of the Cassandra store")
+	consistency := fs.String("consistency", "", "one or quorum; default one for one host, quorum for more")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return options{}, errHelp
@@ -58,11 +64,16 @@ func parseFlags(args []string) (options, error) {
 	}
 	dbGiven := false
 	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
-	if !dbGiven {
+	if o.cassandra, err = parseStoreFlags(*storeKind, *cassandraTable, *consistency, dbGiven); err != nil {
+		return o, err
+	}
+	if o.cassandra == nil && !dbGiven {
 		return o, errors.New("--db FILE is required")
 	}
-	if err := checkDBPath(o.db); err != nil {
-		return o, err
+	if o.cassandra == nil {
+		if err := checkDBPath(o.db); err != nil {
+			return o, err
+		}
 	}
 	if o.port, err = intFlag("port", *port, 0, 65535); err != nil {
 		return o, err

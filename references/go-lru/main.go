@@ -38,7 +38,7 @@ func run(args []string) int {
 	}
 	clk := newClock(opts.timeScale)
 
-	st, err := openStore(opts.db)
+	st, err := openConfiguredStore(opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", oneLine(err))
 		return 1
@@ -104,6 +104,14 @@ func shutdown(httpServer *http.Server, svc *service, st *store) int {
 	}
 	fmt.Println("stopped")
 	return 0
+}
+
+// openConfiguredStore opens the store the flags name: Cassandra, or the SQLite file.
+func openConfiguredStore(opts options) (*store, error) {
+	if opts.cassandra != nil {
+		return openCassandraStore(*opts.cassandra)
+	}
+	return openStore(opts.db)
 }
 
 // oneLine keeps an error message to one line, as every message of this service is.

@@ -1,63 +1,58 @@
 package main
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
 const (
-	schema = `CREATE TABLE IF NOT EXISTS read_states (
-  user_id INTEGER NOT NULL,
-  channel_id INTEGER NOT NULL,
-  last_read_message_id INTEGER NOT NULL,
-  mention_count INTEGER NOT NULL,
-  updated_at REAL NOT NULL,
-  PRIMARY KEY (user_id, channel_id)
-) WITHOUT ROWID`
-	upsertSQL = `INSERT INTO read_states VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (user_id, channel_id) DO UPDATE SET
-    last_read_message_id = excluded.last_read_message_id,
-    mention_count = excluded.mention_count,
-    updated_at = excluded.updated_at`
-	selectSQL = `SELECT last_read_message_id, mention_count, updated_at FROM read_states
-  WHERE user_id = ? AND channel_id = ?`
-
-	// maxWriteBatch bounds one transaction, so loads queued behind a burst of write-backs
-	// wait for at most one batch.
-	maxWriteBatch = 1000
-	firstBackoff  = 50 * time.Millisecond
-	maxBackoff    = 2 * time.Second
+	firstBackoff = 50 * time.Millisecond
+	maxBackoff   = 2 * time.Second
 )
+
+// backend is the database behind the store's queue: SQLite (store_sqlite.go) or Cassandra
+// (store_cassandra.go). Only the store goroutine calls it, one call at a time.
+type backend interface {
+	// writeAll commits every write, or returns an error; after an error the same writes are
+	// offered again, with the same stamps, so a write that landed before the error lands again
+	// harmlessly.
+	writeAll(writes []storeJob) error
+	// loadAll looks up every key and calls answer once per key, in any order.
+	loadAll(keys []key, answer func(at int, st ReadState, found bool, err error))
+	// maxBatch bounds one writeAll, so loads queued behind a burst of write-backs wait for at
+	// most one batch.
+	maxBatch() int
+	close()
+}
 
 // storeJob is one write (a state to upsert) or one load (a key to look up, and whom to tell).
 type storeJob struct {
-	write  bool
-	state  ReadState
+	write bool
+	state ReadState
+	// stamp orders the writes of one store: it grows with every write queued, and starts at
+	// the wall clock in microseconds, above any stamp an earlier process gave. Cassandra keeps
+	// the write with the highest stamp (USING TIMESTAMP), whatever order writes land in.
+	stamp  int64
 	k      key
 	loaded func(s ReadState, found bool, err error)
 }
 
-// store is the SQLite database behind the cache, driven by one goroutine that applies jobs
+// store is the database behind the cache, driven by one goroutine that applies jobs
 // in the order they were queued: a load therefore sees every write-back of its key queued
 // before it. Queueing never blocks (the queue is unbounded), so evictions under the cache
 // lock never wait for the disk.
 type store struct {
-	db     *sql.DB
-	upsert *sql.Stmt
-	lookup *sql.Stmt
+	db backend
 
-	mu     sync.Mutex
-	queue  []storeJob
-	closed bool
-	wake   chan struct{} // capacity 1: "the queue changed"
-	done   chan struct{} // closed when the goroutine has finished every job
+	mu        sync.Mutex
+	queue     []storeJob
+	lastStamp int64
+	closed    bool
+	wake      chan struct{} // capacity 1: "the queue changed"
+	done      chan struct{} // closed when the goroutine has finished every job
 
 	queuedWrites atomic.Uint64 // states handed to the store
 	persisted    atomic.Uint64 // states the store committed
@@ -66,74 +61,29 @@ type store struct {
 
 type storeFailure struct{ cause string }
 
-// openStore opens (creating if missing) the database and proves it can write and read a row
-// inside a transaction it rolls back, so a broken path fails at startup rather than at the
-// first write-back.
-func openStore(path string) (*store, error) {
-	// Every connection gets the pragmas from the DSN; there is only one anyway.
-	dsn := path + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=1000"
-	db, err := sql.Open("sqlite3", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("the store %s cannot be used: %w", path, err)
-	}
-	db.SetMaxOpenConns(1)
+func newStore(db backend) *store {
 	s := &store{db: db, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	s.failure.Store(storeFailure{})
-	if err := s.prepare(); err != nil {
-		db.Close()
-		// SQLite's own message names no file.
-		return nil, fmt.Errorf("the store %s cannot be used: %w", path, err)
-	}
-	return s, nil
-}
-
-func (s *store) prepare() error {
-	var mode string
-	if err := s.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
-		return err
-	}
-	if mode != "wal" {
-		return fmt.Errorf("journal_mode is %q, not wal", mode)
-	}
-	if _, err := s.db.Exec(schema); err != nil {
-		return err
-	}
-	var err error
-	if s.upsert, err = s.db.Prepare(upsertSQL); err != nil {
-		return err
-	}
-	if s.lookup, err = s.db.Prepare(selectSQL); err != nil {
-		return err
-	}
-	return s.checkWriteRead()
-}
-
-// checkWriteRead writes a sentinel row (ids outside the 32-bit range, so it can never be a
-// real state), reads it back and rolls the transaction back.
-func (s *store) checkWriteRead() error {
-	tx, err := s.db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.Stmt(s.upsert).Exec(-1, -1, 42, 7, 1.5); err != nil {
-		return fmt.Errorf("test write: %w", err)
-	}
-	var lastRead, mentions int64
-	var updatedAt float64
-	if err := tx.Stmt(s.lookup).QueryRow(-1, -1).Scan(&lastRead, &mentions, &updatedAt); err != nil {
-		return fmt.Errorf("test read: %w", err)
-	}
-	if lastRead != 42 || mentions != 7 || updatedAt != 1.5 {
-		return errors.New("test read gave back a different row")
-	}
-	return nil
+	return s
 }
 
 // write queues a state to be upserted.
 func (s *store) write(state ReadState) {
 	s.queuedWrites.Add(1)
-	s.push(storeJob{write: true, state: state})
+	s.mu.Lock()
+	s.lastStamp = nextStamp(s.lastStamp, time.Now())
+	s.queue = append(s.queue, storeJob{write: true, state: state, stamp: s.lastStamp})
+	s.mu.Unlock()
+	s.signal()
+}
+
+// nextStamp is the stamp after last: the wall clock in microseconds, or last+1 when the clock
+// has not moved past it, so stamps only grow.
+func nextStamp(last int64, now time.Time) int64 {
+	if us := now.UnixNano() / 1000; us > last {
+		return us
+	}
+	return last + 1
 }
 
 // load queues a lookup of k; loaded is called from the store goroutine.
@@ -193,11 +143,11 @@ func (s *store) run() {
 
 		i := 0
 		for i < len(pending) && !pending[i].write {
-			s.serveLoad(pending[i])
 			i++
 		}
+		s.serveLoads(pending[:i])
 		n := 0
-		for i+n < len(pending) && pending[i+n].write && n < maxWriteBatch {
+		for i+n < len(pending) && pending[i+n].write && n < s.db.maxBatch() {
 			n++
 		}
 		if n > 0 {
@@ -255,36 +205,27 @@ func (s *store) failLoads(jobs []storeJob, err error) []storeJob {
 	return writes
 }
 
-func (s *store) serveLoad(job storeJob) {
-	st := ReadState{UserID: job.k.userID, ChannelID: job.k.channelID}
-	err := s.lookup.QueryRow(int64(job.k.userID), int64(job.k.channelID)).Scan(&st.LastReadMessageID, &st.MentionCount, &st.UpdatedAt)
-	switch {
-	case err == nil:
-		job.loaded(st, true, nil)
-	case errors.Is(err, sql.ErrNoRows):
-		job.loaded(ReadState{}, false, nil)
-	default:
-		job.loaded(ReadState{}, false, fmt.Errorf("store load failed: %v", err))
+// serveLoads answers the loads together (Cassandra sends them concurrently).
+func (s *store) serveLoads(loads []storeJob) {
+	if len(loads) == 0 {
+		return
 	}
+	keys := make([]key, len(loads))
+	for i, job := range loads {
+		keys[i] = job.k
+	}
+	s.db.loadAll(keys, func(at int, st ReadState, found bool, err error) {
+		if err != nil {
+			loads[at].loaded(ReadState{}, false, fmt.Errorf("store load failed: %v", err))
+		} else {
+			loads[at].loaded(st, found, nil)
+		}
+	})
 }
 
-// writeBatch upserts the states of jobs in one transaction: all of them or none.
+// writeBatch commits the states of jobs: all of them, or an error and they are tried again.
 func (s *store) writeBatch(jobs []storeJob) error {
-	tx, err := s.db.Begin()
-	if err != nil {
-		return err
-	}
-	upsert := tx.Stmt(s.upsert)
-	for _, job := range jobs {
-		st := job.state
-		if _, err := upsert.Exec(int64(st.UserID), int64(st.ChannelID), st.LastReadMessageID, st.MentionCount, st.UpdatedAt); err != nil {
-			tx.Rollback()
-			s.failed(err)
-			return err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		tx.Rollback()
+	if err := s.db.writeAll(jobs); err != nil {
 		s.failed(err)
 		return err
 	}
@@ -319,9 +260,7 @@ func (s *store) close(deadline time.Time) uint64 {
 	defer timer.Stop()
 	select {
 	case <-s.done:
-		s.upsert.Close()
-		s.lookup.Close()
-		s.db.Close()
+		s.db.close()
 		return s.unwritten()
 	case <-timer.C:
 		return s.unwritten()
