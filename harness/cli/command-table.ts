@@ -1,4 +1,5 @@
 import { baselineCommand, baselineHelp } from './commands/baseline.js';
+import { cassandraCommand, cassandraHelp } from './commands/cassandra.js';
 import { gateCommand, gateHelp } from './commands/gate.js';
 import { listCommand, listHelp } from './commands/list.js';
 import { loadCommand, loadHelp } from './commands/load.js';
@@ -29,6 +30,7 @@ export const commands: Record<string, { readonly run: Command; readonly help: st
   gate: { run: gateCommand, help: gateHelp },
   baseline: { run: baselineCommand, help: baselineHelp },
   runtimes: { run: runtimesCommand, help: runtimesHelp },
+  cassandra: { run: cassandraCommand, help: cassandraHelp },
 };
 
 /** What a command's own help says it does, after "readstate-lab NAME: ". */
