@@ -5,6 +5,7 @@ import type { Scenario } from '../results/scenario-schema.js';
 import { systemRuntimeName } from '../runtimes/catalog.js';
 import { launchScript } from '../runtimes/launch.js';
 import { type Runtime, requireRuntime } from '../runtimes/locate.js';
+import type { CassandraTarget } from '../store/cassandra-target.js';
 import { BASE_NODE_FLAGS, SERVE_START_TIMEOUT_MS, SERVICE_STOP_TIMEOUT_MS } from '../tuning.js';
 import { waitForListening } from './serve-listening.js';
 
@@ -28,6 +29,8 @@ export interface ServiceProcessOptions {
   readonly warmFile: string;
   /** The service's SQLite file; the lab reads it after the service stopped. */
   readonly dbPath: string;
+  /** The table a Go or Rust service keeps its read states in instead of dbPath (load --store cassandra). */
+  readonly cassandra?: CassandraTarget | undefined;
   readonly stopSignal?: AbortSignal;
 }
 
@@ -39,6 +42,20 @@ export interface RunningService {
   readonly commandLine: readonly string[];
   /** SIGTERM, then waits for it to write everything back and exit. */
   stop(): Promise<{ readonly exitCode: number | undefined; readonly output: string }>;
+}
+
+/** Where a Go or Rust service keeps its read states: the SQLite file, or the Cassandra table. */
+export function referenceStoreFlags(options: Pick<ServiceProcessOptions, 'dbPath' | 'cassandra'>): string[] {
+  const { cassandra } = options;
+  if (cassandra === undefined) return ['--db', options.dbPath];
+  return [
+    '--store',
+    `cassandra:${cassandra.contactPoints.join(',')}`,
+    '--cassandra-table',
+    `${cassandra.keyspace}.${cassandra.table}`,
+    '--consistency',
+    cassandra.consistency,
+  ];
 }
 
 /**
@@ -62,7 +79,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     args = [...launch.args];
   } else {
     file = referenceExecutable(program.binary);
-    args = ['--host', '127.0.0.1', '--port', '0', '--capacity', String(scenario.capacity), '--db', options.dbPath];
+    args = ['--host', '127.0.0.1', '--port', '0', '--capacity', String(scenario.capacity), ...referenceStoreFlags(options)];
     args.push('--time-scale', String(scenario.timeScale), '--write-back-delay-ms', String(scenario.writeBackDelaySeconds * 1000));
     args.push('--gc-interval-ms', String(gcIntervalMs), '--warm-file', options.warmFile);
   }
