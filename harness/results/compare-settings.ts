@@ -1,5 +1,5 @@
-import { describeStoreLatency } from '../store/latency-profile.js';
 import type { Environment, RunSettings } from './schema.js';
+import { describeStoreLatency } from './schemas/store-latency.js';
 
 /**
  * Whether two runs measured the same thing: the one comparison `report` (merging runs) and

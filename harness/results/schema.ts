@@ -1,6 +1,6 @@
-import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import type { ForcedGcMode, RequestType, Scenario } from './scenario-schema.js';
+import type { StoreLatencyProfile } from './schemas/store-latency.js';
 
 /**
  * The results.json schema. Raw measurements (encoded HDR histograms, GC events, samples) are

@@ -1,8 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { FieldReader, readJsonFile } from '../json-input.js';
+import { readJsonFile } from '../json-input.js';
 import { packageRoot } from '../package-root.js';
+import { checkAgainstSchema } from '../results/check-against-schema.js';
+import {
+  type LatencyDistribution,
+  MAX_STORE_LATENCY_MS as MAX_MS,
+  type StoreLatencyProfile,
+  StoreLatencyProfileFile,
+} from '../results/schemas/store-latency.js';
 
 /**
  * How long the database behind the cache takes to answer, as a stated model: the store worker
@@ -29,28 +36,12 @@ import { packageRoot } from '../package-root.js';
  * figures pin it down, one of which (p99) is what Discord published.
  */
 
-export type LatencyDistribution =
-  | { readonly distribution: 'fixed'; readonly ms: number }
-  | { readonly distribution: 'lognormal'; readonly medianMs: number; readonly p99Ms: number };
-
-export interface StoreLatencyProfile {
-  /** "fixed:5", or the name of a profile file ("cassandra-2020"). */
-  readonly name: string;
-  readonly description: string;
-  /** Where the figures come from; "" for fixed:MS. */
-  readonly source: string;
-  readonly assumptions: string;
-  readonly read: LatencyDistribution;
-  readonly write: LatencyDistribution;
-}
+export { describeDistribution, describeStoreLatency, type LatencyDistribution, type StoreLatencyProfile } from '../results/schemas/store-latency.js';
 
 export const storeLatencyDir = join(packageRoot, 'scenarios', 'store-latency');
 
 /** The z-score of the 99th percentile of a standard normal distribution. */
 export const Z_P99 = 2.326347874;
-
-/** The longest fixed delay or median accepted: a minute is no database anyone would cache for. */
-const MAX_MS = 60_000;
 
 /**
  * Reads a --store-latency value: `none` (undefined: no delay), `fixed:MS`, a profile name in
@@ -94,43 +85,16 @@ export function storeLatencyNames(): string[] {
 
 /** Reads and checks a profile file (format above); a bad one is one line naming the field. */
 export function readStoreLatencyFile(path: string): StoreLatencyProfile {
-  const fields = new FieldReader(readJsonFile(path, 'store latency profile'), `store latency profile ${path}`);
-  const profile: StoreLatencyProfile = {
-    name: fields.text('name'),
-    description: fields.text('description'),
-    source: fields.text('source'),
-    assumptions: fields.text('assumptions'),
-    read: readDistribution(fields.object('read')),
-    write: readDistribution(fields.object('write')),
-  };
-  fields.rejectUnknown();
+  const where = `store latency profile ${path}`;
+  const profile = checkAgainstSchema(StoreLatencyProfileFile, readJsonFile(path, 'store latency profile'), where);
+  checkDistribution(profile.read, `${where}.read`);
+  checkDistribution(profile.write, `${where}.write`);
   return profile;
 }
 
-function readDistribution(fields: FieldReader): LatencyDistribution {
-  const kind = fields.oneOf('distribution', ['fixed', 'lognormal'] as const);
-  if (kind === 'fixed') {
-    const ms = fields.number('ms', { min: 0, max: MAX_MS });
-    fields.rejectUnknown();
-    return { distribution: 'fixed', ms };
+/** What the schema cannot say: a log-normal's p99 lies above its median. */
+function checkDistribution(distribution: LatencyDistribution, where: string): void {
+  if (distribution.distribution === 'lognormal' && distribution.p99Ms <= distribution.medianMs) {
+    throw new UsageError(`${where}: "p99Ms" (${distribution.p99Ms}) must be above "medianMs" (${distribution.medianMs})`);
   }
-  const medianMs = fields.number('medianMs', { min: 0.001, max: MAX_MS });
-  const p99Ms = fields.number('p99Ms', { min: 0.001, max: MAX_MS });
-  if (p99Ms <= medianMs) throw new UsageError(`${fields.where}: "p99Ms" (${p99Ms}) must be above "medianMs" (${medianMs})`);
-  fields.rejectUnknown();
-  return { distribution: 'lognormal', medianMs, p99Ms };
-}
-
-/** "log-normal, median 5 ms, p99 70.7 ms". */
-export function describeDistribution(distribution: LatencyDistribution): string {
-  return distribution.distribution === 'fixed' ? `${distribution.ms} ms each` : `log-normal, median ${distribution.medianMs} ms, p99 ${distribution.p99Ms} ms`;
-}
-
-/**
- * The profile in one line, as every result, summary and report states it; "none" when the
- * store answers as fast as it can. Two runs whose texts differ do not compare.
- */
-export function describeStoreLatency(profile: StoreLatencyProfile | undefined): string {
-  if (profile === undefined) return 'none (the store answers as fast as it can)';
-  return `${profile.name}: reads ${describeDistribution(profile.read)}; writes ${describeDistribution(profile.write)}`;
 }
