@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { SUMMARY_COLUMNS } from '../harness/report/summary-table.js';
 import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { smallScenario } from './support/small-scenario.js';
@@ -11,8 +12,10 @@ describe('readstate-lab run', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const args = ['run', '--scenario', smallScenarioFile(dir), '--impl', 'naive-map,lru-cache', '--repeat', '2', '--time-scale', '200', '--out', out];
-    const { exitCode, stdout, stderr } = await runCli(args);
+    // Off a terminal the width comes from $COLUMNS: the table and the verdict fit 80 columns.
+    const { exitCode, stdout, stderr } = await runCli(args, { COLUMNS: '80' });
     assert.equal(exitCode, 0, stderr);
+    for (const line of stdout.split('\n')) assert.ok(line.length <= 80, `a line of ${line.length} characters:\n${stdout}`);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
     assert.equal(results.schemaVersion, 2);
     assert.deepEqual(results.settings.invocation, args, 'the command line is kept as received');
@@ -47,7 +50,9 @@ describe('readstate-lab run', () => {
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     assert.match(summary, /\| naive-map \|/);
     assert.match(summary, /Machine floor: a request costing nothing would have waited .* at p99/);
-    assert.match(stdout, /contender\s+p50\s+p99\s+p99\.9\s+max/);
+    assert.match(stdout, /contender\s+p50\s+p99\s+p99\.9/);
+    // Every column is there, in blocks below the first where they do not fit beside it.
+    for (const title of SUMMARY_COLUMNS) for (const word of title.split(' ')) assert.ok(stdout.includes(word), `no ${word} in\n${stdout}`);
   });
 
   it('replays a request log: plain, partitioned and in-heap partitioned services end with the same read states', async () => {

@@ -4,94 +4,10 @@ import { causeText } from '../harness/report/gc-tables.js';
 import { buildSummaryTable, SUMMARY_TABLE_COLUMNS } from '../harness/report/summary-model.js';
 import { forcedGcNotes, renderSummaryMarkdown, renderSummaryText, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
 import { verdictOf } from '../harness/report/verdict.js';
-import type { ContenderSummary, Results } from '../harness/results/schema.js';
 import type { Stall } from '../harness/results/stall-attribution.js';
+import { syntheticResults } from './support/synthetic-results.js';
 
-const spread = (median: number, min = median, max = median) => ({ median, min, max });
-
-interface Figures {
-  p999: number;
-  rate?: number;
-  saturated?: boolean;
-  forcedGcs?: number;
-  noCollector?: boolean;
-  heap?: [number, number, number];
-}
-
-/** A contender's summary: p99.9 as given, the rest plausible and equal across contenders. */
-function contender(name: string, f: Figures): ContenderSummary {
-  return {
-    contender: name,
-    completed: 1,
-    failed: 0,
-    failures: [],
-    p50Ms: spread(f.p999 / 10),
-    p99Ms: spread(f.p999 / 2),
-    p999Ms: spread(f.p999),
-    maxMs: spread(f.p999 * 2),
-    achievedRate: spread(f.rate ?? 1000),
-    missRate: spread(0.1),
-    gcCount: spread(f.noCollector ? 0 : 3),
-    longestGcMs: spread(f.noCollector ? Number.NaN : f.p999 / 4),
-    bytesPerEntry: spread(100),
-    heapUsedMaxBytes: f.heap === undefined ? spread(1e8) : spread(...f.heap),
-    fullGcPauseMs: spread(f.noCollector ? Number.NaN : f.p999 / 3),
-    bytesPerRequest: spread(Number.NaN),
-    scavengesPer100k: spread(Number.NaN),
-    hitP999Ms: spread(Number.NaN),
-    missP99Ms: spread(Number.NaN),
-    saturated: f.saturated ?? false,
-    integrityOk: true,
-  } as unknown as ContenderSummary;
-}
-
-/** Results with one completed row per contender, each with the forced GCs and collector its figures say. */
-function results(entries: Array<[string, Figures]>, repeat = 1): Results {
-  return {
-    schemaVersion: 2,
-    kind: 'run',
-    runId: 'synthetic',
-    createdAt: '2026-12-07T00:00:00.000Z',
-    environment: {
-      node: 'v20',
-      v8: '11',
-      platform: 'linux',
-      arch: 'x64',
-      cpuModel: 'test',
-      cpuCount: 2,
-      totalMemoryBytes: 1,
-      labVersion: '0.1.0',
-      nodeFlags: [],
-    },
-    settings: {
-      scenario: {
-        name: 'synthetic',
-        rate: 1000,
-        capacity: 1000,
-        durationSeconds: 4,
-        timeScale: 60,
-        seed: 1,
-        forcedGc: { intervalSeconds: 120, mode: 'sync' },
-      },
-      contenderNames: entries.map(([name]) => name),
-      repeat,
-      closedLoop: false,
-      store: 'memory',
-      requestsFile: null,
-    },
-    rows: entries.map(([name, f]) => ({
-      contender: name,
-      repetition: 1,
-      state: 'completed',
-      measurement: {
-        forcedGcs: Array.from({ length: f.forcedGcs ?? 1 }, (_, i) => ({ startMs: i * 1000, durationMs: 5, mode: 'sync' })),
-        drive: { elapsedMs: 4000 },
-        ...(f.noCollector ? { collectsGarbage: false } : {}),
-      },
-    })),
-    contenders: entries.map(([name, f]) => contender(name, f)),
-  } as unknown as Results;
-}
+const results = syntheticResults;
 
 describe('the verdict', () => {
   it('never takes a saturated row as the yardstick: it names it as saturated and compares the rows that kept the rate', () => {
@@ -156,7 +72,7 @@ describe('the verdict', () => {
     assert.equal(noCollectorLine!.slice(end - 'no GC'.length, end), 'no GC', renderSummaryText(run));
     const table = buildSummaryTable(run);
     const row = table.rows.find((r) => r.contender === 'no-collector')!;
-    for (const title of ['GCs', 'longest GC', 'scavenges/100k']) {
+    for (const title of ['GCs', 'longest pause', 'longest GC cycle', 'GC CPU share', 'scavenges/100k']) {
       const cell = row.cells[SUMMARY_TABLE_COLUMNS.findIndex((c) => c.title === title) - 1]!;
       assert.deepEqual([cell.text, cell.state], ['no GC', 'no-gc'], title);
     }
@@ -195,7 +111,13 @@ describe('the summary table model', () => {
 
   it('is drawn with the same columns by the terminal and Markdown, the states in words, the multiples in Markdown', () => {
     assert.equal(SUMMARY_COLUMNS.length, SUMMARY_TABLE_COLUMNS.length);
-    assert.ok(SUMMARY_COLUMNS.includes('longest GC') && SUMMARY_COLUMNS.includes('heap') && SUMMARY_COLUMNS.includes('rate/s\u00a0↑'));
+    assert.ok(
+      SUMMARY_COLUMNS.includes('longest pause') &&
+        SUMMARY_COLUMNS.includes('longest GC cycle') &&
+        SUMMARY_COLUMNS.includes('GC CPU share') &&
+        SUMMARY_COLUMNS.includes('heap') &&
+        SUMMARY_COLUMNS.includes('rate/s\u00a0↑'),
+    );
     const text = summaryCells(run);
     for (const row of text) assert.equal(row.length, SUMMARY_COLUMNS.length);
     assert.equal(text[1]![column('rate/s') + 1], '500 SATURATED');

@@ -107,6 +107,7 @@ export const FLAGS = {
   out: { type: 'string', value: 'DIR', help: 'write results here', defaultHelp: 'reports/<run-id>/' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr (the table and the verdict still print)' },
   json: { type: 'boolean', help: 'the summary as JSON on stdout, and nothing else there' },
+  wide: { type: 'boolean', help: 'the summary table with every column on one line; otherwise it fits the terminal (or $COLUMNS, or 80)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -21,6 +21,7 @@ export const loadFlags = new CommandFlags(
     'runtime',
     'quiet',
     'json',
+    'wide',
     'help',
   ],
   {

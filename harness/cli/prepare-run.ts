@@ -41,6 +41,7 @@ export const runFlags = new CommandFlags(
     'out',
     'quiet',
     'json',
+    'wide',
     'help',
   ],
   {
@@ -67,8 +68,8 @@ export interface PreparedRun {
   readonly out: string | undefined;
   /** The runtimes every contender runs on (--runtime), each installed. */
   readonly runtimes: readonly Runtime[];
-  /** --quiet and --json. */
-  readonly outputFlags: { readonly quiet: boolean; readonly json: boolean };
+  /** --quiet, --json and --wide. */
+  readonly outputFlags: { readonly quiet: boolean; readonly json: boolean; readonly wide: boolean };
 }
 
 /** Parses run's flags without running anything: a gate config's `run` is checked even when it is not run. */
@@ -115,7 +116,7 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
     injected,
     out,
     runtimes,
-    outputFlags: { quiet: values.quiet, json: values.json },
+    outputFlags: { quiet: values.quiet, json: values.json, wide: values.wide },
   };
 }
 

@@ -3,22 +3,30 @@ import { readerPath, type WrittenFiles, writeTableFiles } from '../experiment/ou
 import { forcedGcNotes, renderSummaryText, renderTextTable } from '../report/summary-table.js';
 import { verdictLines } from '../report/verdict.js';
 import type { AnyResults, Results, Row } from '../results/schema.js';
+import { terminalWidth, wrapWords } from './terminal.js';
 
 /** What a finished run wrote, and the verdict it printed. */
 export interface WrittenRun extends WrittenFiles {
   readonly verdict: readonly string[];
 }
 
-/** A finished run on the terminal: the summary table, the files written and the verdict. */
-export function printRun(results: Results, files: WrittenFiles, print: (line: string) => void): WrittenRun {
+/**
+ * A finished run on the terminal: the summary table, the files written and the verdict, within
+ * the terminal's width (or $COLUMNS, or 80); with `wide`, the table on one line per row.
+ */
+export function printRun(results: Results, files: WrittenFiles, print: (line: string) => void, options: { wide?: boolean } = {}): WrittenRun {
   const verdict = verdictLines(results, { reportPath: files.report });
+  const width = options.wide === true ? Number.POSITIVE_INFINITY : terminalWidth(process.stdout);
+  const printWrapped = (line: string): void => {
+    for (const part of Number.isFinite(width) ? wrapWords(line, width) : [line]) print(part);
+  };
   print('');
-  print(renderSummaryText(results));
-  for (const note of forcedGcNotes(results)) print(note);
+  print(renderSummaryText(results, { width }));
+  for (const note of forcedGcNotes(results)) printWrapped(note);
   print('');
-  print(`wrote ${readerPath(files.json)} and ${basename(files.markdown)}`);
+  printWrapped(`wrote ${readerPath(files.json)} and ${basename(files.markdown)}`);
   print('');
-  for (const line of verdict) print(line);
+  for (const line of verdict) printWrapped(line);
   return { ...files, verdict };
 }
 

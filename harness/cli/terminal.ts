@@ -62,3 +62,22 @@ export function terminalWidth(stream: OutputStream, env: NodeJS.ProcessEnv = pro
 export function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
+
+/**
+ * `text` broken at spaces into lines of at most `width` characters, each after the first led by
+ * `indent` so a reader sees where one sentence ends; a word longer than a line (a path) stays whole.
+ */
+export function wrapWords(text: string, width: number, indent = '  '): string[] {
+  if (text.length <= width) return [text];
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const lead = lines.length === 0 ? '' : indent;
+    if (current !== '' && lead.length + current.length + 1 + word.length > width) {
+      lines.push(`${lead}${current}`);
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  lines.push(`${lines.length === 0 ? '' : indent}${current}`);
+  return lines;
+}

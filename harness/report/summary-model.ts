@@ -58,6 +58,9 @@ interface ColumnSpec {
   readonly multiple?: boolean;
 }
 
+/** A figure an older summary does not carry: "-", never 0. */
+const NOT_MEASURED: Spread = { median: Number.NaN, min: Number.NaN, max: Number.NaN };
+
 const COLUMN_SPECS: readonly ColumnSpec[] = [
   { title: 'p50', better: 'lower', pick: (c) => c.p50Ms, format: formatMs, multiple: true },
   { title: 'p99', better: 'lower', pick: (c) => c.p99Ms, format: formatMs, multiple: true },
@@ -65,7 +68,10 @@ const COLUMN_SPECS: readonly ColumnSpec[] = [
   { title: 'max', better: 'lower', pick: (c) => c.maxMs, format: formatMs, multiple: true },
   { title: 'rate/s', better: 'higher', pick: (c) => c.achievedRate, format: formatCount, multiple: true },
   { title: 'GCs', better: 'none', pick: (c) => c.gcCount, format: formatCount, gc: true },
-  { title: 'longest GC', better: 'lower', pick: (c) => c.longestGcMs, format: formatMs, gc: true, multiple: true },
+  { title: 'longest pause', better: 'lower', pick: (c) => c.longestGcMs, format: formatMs, gc: true, multiple: true },
+  // The whole cycle beside the pause: concurrent marking can run far longer than it stops the program.
+  { title: 'longest GC cycle', better: 'lower', pick: (c) => c.longestGcCycleMs ?? NOT_MEASURED, format: formatMs, gc: true, multiple: true },
+  { title: 'GC CPU share', better: 'lower', pick: (c) => c.gcCpuShare ?? NOT_MEASURED, format: formatPercent, gc: true },
   { title: 'heap', better: 'lower', pick: (c) => c.heapUsedMaxBytes, format: formatBytes, multiple: true },
   { title: 'B/entry', better: 'lower', pick: (c) => c.bytesPerEntry, format: formatCount, multiple: true },
   { title: 'miss', better: 'none', pick: (c) => c.missRate, format: formatPercent },

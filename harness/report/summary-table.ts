@@ -3,6 +3,7 @@ import { type MergedResults, runOfRow } from '../results/results-file.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { CompletedRow, Results } from '../results/schema.js';
 import { driverText, serviceDriver } from './driver-text.js';
+import { renderFittedTable } from './fitted-table.js';
 import { formatCount } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
 import { rulerFloorText } from './ruler-floor-text.js';
@@ -57,12 +58,25 @@ export function renderTextTable(header: readonly string[], cells: readonly strin
 }
 
 /**
- * The summary for the terminal, aligned from the table model: every figure column to the right
- * ("no GC" and "3,100 SATURATED" with them), the contender and the check to the left.
+ * The columns a reader needs first, in the order a narrow terminal shows them: the latencies, the
+ * rate kept, the longest GC pause and the nothing-lost check. The rest follow in further blocks.
  */
-export function renderSummaryText(results: Results): string {
-  const align = SUMMARY_TABLE_COLUMNS.map((_, i) => (i === 0 || i === SUMMARY_TABLE_COLUMNS.length - 1 ? 'left' : 'right') as 'left' | 'right');
-  return renderTextTable(SUMMARY_COLUMNS, summaryCells(results), align);
+export const ESSENTIAL_SUMMARY_COLUMNS: readonly string[] = ['contender', 'p50', 'p99', 'p99.9', 'max', 'rate/s', 'longest pause', 'check'];
+
+/**
+ * The summary for the terminal, aligned from the table model: every figure column to the right
+ * ("no GC" and "3,100 SATURATED" with them), the contender and the check to the left. Within
+ * `width` (the terminal's) the essential columns come first and the rest in blocks below, each
+ * block led by the contender; when all fit (or without a width), every column on one line, in
+ * the model's order.
+ */
+export function renderSummaryText(results: Results, options: { width?: number } = {}): string {
+  const width = options.width ?? Number.POSITIVE_INFINITY;
+  const titles = SUMMARY_TABLE_COLUMNS.map((column) => column.title);
+  const align = titles.map((_, i) => (i === 0 || i === titles.length - 1 ? 'left' : 'right') as 'left' | 'right');
+  const essential = ESSENTIAL_SUMMARY_COLUMNS.map((title) => titles.indexOf(title)).filter((i) => i > 0);
+  const others = titles.map((_, i) => i).filter((i) => i > 0 && !essential.includes(i));
+  return renderFittedTable(SUMMARY_COLUMNS, summaryCells(results), { width, align, groups: [essential, others] });
 }
 
 export function renderMarkdownTable(header: readonly string[], cells: readonly string[][]): string {

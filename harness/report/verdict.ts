@@ -28,8 +28,8 @@ export function verdictLines(results: Results, options: VerdictOptions = {}): st
 }
 
 /**
- * The winner per question (tail latency under forced GC, GC pause, memory per state, throughput
- * held), each with its figure and its multiple of the runner-up, and a warning for each reason
+ * The winner per question (tail latency under forced GC, GC pause, GC cycle, memory per state,
+ * throughput held), each with its figure and its multiple of the runner-up, and a warning for each reason
  * the figures may be the machine's rather than the contenders' (saturation, contention, a noise
  * floor above the figures, no forced GC measured) or the run failed. Comparisons are only among
  * rows that kept the rate, lost nothing and measured what is compared: a saturated row is named,
@@ -80,6 +80,14 @@ export function verdictOf(results: Results): Verdict {
       noGcText,
     );
   }
+
+  // The whole cycle, compared only with cycles: a concurrent collector's cycle can last far
+  // longer than its pause, so a pause beside a cycle would compare two different things.
+  push(
+    findings,
+    compareOn(collecting, 'GC cycle (longest in the run, marking to sweep)', (c) => c.longestGcCycleMs?.median ?? Number.NaN, 'shorter', formatMs),
+    noGcText,
+  );
 
   push(
     findings,

@@ -98,7 +98,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     stopping: 'stopping after the current contender; finished rows are kept',
   });
   const { results, written, rows: finished } = outcome.parts[0]!;
-  const printed = printRun(results, written, output.print);
+  const printed = printRun(results, written, output.print, { wide: values.wide });
   const bad = finished.filter((row) => row.state === 'failed' || !row.summary.integrityOk || row.summary.latency.count === 0);
   let code = 0;
   if (outcome.interrupted) code = 130;

@@ -52,7 +52,7 @@ export async function executeRun(prepared: PreparedRun, print: (line: string) =>
     stopping: 'stopping after the current row is ended; finished rows are kept',
   });
   const { results, written, rows } = parts[0]!;
-  const printed = printRun(results, written, output.print);
+  const printed = printRun(results, written, output.print, { wide: prepared.outputFlags.wide });
   const code = runExitCode(rows, interrupted, output.print);
   output.emitJson(runJson('run', results, printed, code));
   return code;

@@ -88,7 +88,7 @@ export async function tuneCommand(args: readonly string[], print: (line: string)
     stopping: 'stopping after the current row is ended; finished rows are kept',
   });
   const { results, written, rows } = parts[0]!;
-  const printed = printRun(results, written, output.print);
+  const printed = printRun(results, written, output.print, { wide: prepared.outputFlags.wide });
   const verdict = tuningVerdict(
     results,
     chosen.map((c) => c.name),
