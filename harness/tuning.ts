@@ -72,6 +72,11 @@ export const CASSANDRA_REQUEST_TIMEOUT_MS = 2_000;
 export const CASSANDRA_CONNECT_TIMEOUT_MS = 5_000;
 /** Requests a Cassandra store has in flight at once, per group of batches. */
 export const CASSANDRA_CONCURRENT_REQUESTS = 128;
+/**
+ * How long creating, truncating or dropping a table, or reading a whole one for the check, may
+ * take: schema changes wait for every node to agree, and a busy node flushes before it truncates.
+ */
+export const CASSANDRA_SLOW_REQUEST_TIMEOUT_MS = 60_000;
 
 // ---- http: the service over HTTP ----
 

@@ -59,7 +59,12 @@ export const FLAGS = {
     value: 'FILE',
     help: "replay an NDJSON request log (from 'readstate-lab workload') at its own rate (--rate overrides it); its length sets the duration",
   },
-  store: { type: 'string', value: 'KIND', help: 'sqlite or memory', defaultHelp: "the scenario's, else sqlite" },
+  store: {
+    type: 'string',
+    value: 'KIND',
+    help: "sqlite, memory, or cassandra[:HOST,...] (the lab's running cluster unless hosts are named; each run row gets a fresh table)",
+    defaultHelp: "the scenario's, else sqlite",
+  },
   'store-latency': {
     type: 'string',
     value: 'P',

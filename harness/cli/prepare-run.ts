@@ -6,7 +6,8 @@ import type { RunSettings } from '../results/schema.js';
 import type { RowConfig } from '../run/run-one.js';
 import { chooseRuntimes, type Runtime } from '../runtimes/locate.js';
 import { parseStoreLatency, type StoreLatencyProfile } from '../store/latency-profile.js';
-import { STORE_KINDS, type StoreKind } from '../store/protocol.js';
+import type { CassandraTarget } from '../store/cassandra-target.js';
+import type { StoreKind } from '../store/protocol.js';
 import { BASE_NODE_FLAGS } from '../tuning.js';
 import { type RequestLog, readRequestLog } from '../workload/request-log.js';
 import { loadScenario } from '../workload/scenario.js';
@@ -17,6 +18,7 @@ import { listFlag, numberFlag } from './options.js';
 import { checkOutputFile } from './output-paths.js';
 import { checkRunDirectory } from './run-directory.js';
 import { applyOverrides } from './scenario-overrides.js';
+import { parseStoreFlag } from './store-flag.js';
 
 /** run's flags (tune takes them too, and --variants). */
 export const runFlags = new CommandFlags(
@@ -59,6 +61,8 @@ export interface PreparedRun {
   readonly chosen: readonly ChosenContender[];
   readonly repeat: number;
   readonly store: StoreKind;
+  /** The cluster and table of --store cassandra; each row makes a fresh table of its own. */
+  readonly cassandra: CassandraTarget | undefined;
   readonly storeLatency: StoreLatencyProfile | undefined;
   readonly closedLoop: boolean;
   readonly requestsFile: string | undefined;
@@ -90,9 +94,10 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
   const scenario = replayed === undefined ? applyOverrides(loadScenario(values.scenario ?? 'discord-2min'), values) : replayScenario(replayed, values);
   if (values.requests === undefined) checkSomethingToSend(scenario);
   const repeat = numberOf('repeat', values.repeat) ?? 1;
-  const store = (values.store ?? scenario.store ?? 'sqlite') as StoreKind;
-  if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
+  const { store, cassandra } = parseStoreFlag(values.store ?? scenario.store ?? 'sqlite');
   const storeLatency = parseStoreLatency(values['store-latency']);
+  if (store === 'cassandra' && storeLatency !== undefined)
+    throw new UsageError(`--store-latency ${storeLatency.name} imitates a database; with --store cassandra the database is real: leave one out`);
   const extraNodeFlags = (values['node-flags'] ?? '').split(' ').filter((flag) => flag !== '');
   const chosen = await new CommandOutput(values, print).notingIfItSucceeds((note) => chooseContenders(listFlag(values.impl), note));
   const injected = parseInjectedStall(
@@ -100,6 +105,11 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
     chosen.map((contender) => contender.name),
   );
   checkOwnPrograms(chosen, values, storeLatency, injected);
+  const ownPrograms = chosen.filter((contender) => contender.design?.kind === 'http-process').map((contender) => contender.name);
+  if (store === 'cassandra' && ownPrograms.length > 0)
+    throw new UsageError(
+      `--store cassandra cannot apply to ${ownPrograms.join(', ')} in run: its bench mode has a memory store of its own (load runs it against Cassandra)`,
+    );
   checkNodeFlags(extraNodeFlags);
   const runtimes = chooseRuntimes(listFlag(values.runtime));
   return {
@@ -108,6 +118,7 @@ export async function prepareRun(args: readonly string[], print: (line: string) 
     chosen,
     repeat,
     store,
+    cassandra,
     storeLatency,
     closedLoop: values['closed-loop'],
     requestsFile: values.requests,
@@ -143,6 +154,7 @@ export function runRows<C extends ChosenContender>(
       requestsFile: prepared.requestsFile,
       closedLoop: prepared.closedLoop,
       store: prepared.store,
+      cassandra: prepared.cassandra,
       storeLatency: prepared.storeLatency,
       dumpStatePath: undefined,
     },

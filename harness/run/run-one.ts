@@ -17,6 +17,8 @@ import { WindowSampler } from '../measure/window-sampler.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { AllocationFigures, DriveOutcome, RowMeasurement, StallRecording } from '../results/schema.js';
 import { createService } from '../service/create-service.js';
+import { createFreshTable, dropTable, readCassandraStates } from '../store/cassandra-tables.js';
+import type { CassandraTarget } from '../store/cassandra-target.js';
 import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import { INJECTED_STALL_EVERY_MS, SETTLE_MS } from '../tuning.js';
@@ -50,6 +52,8 @@ export interface RowConfig {
   readonly requestsFile: string | undefined;
   readonly closedLoop: boolean;
   readonly store: StoreKind;
+  /** --store cassandra's cluster; the row keeps its states in a fresh table of its own. */
+  readonly cassandra?: CassandraTarget | undefined;
   /** How long the store takes to answer (--store-latency); undefined: as fast as it can. */
   readonly storeLatency?: StoreLatencyProfile | undefined;
   /** Write the final read states here as NDJSON. */
@@ -96,9 +100,12 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   let startMs = nowMs();
   const clock = (): number => nowMs() - startMs;
   const contender = await resolveContender(config.modulePath ?? config.contender);
+  // A table of the row's own, so that no other row's or run's states are in what it checks.
+  const cassandra = config.cassandra === undefined ? undefined : await createFreshTable(config.cassandra, 'run');
   const service = createService(contender, {
     scenario,
     store: config.store,
+    cassandra,
     storeLatency: config.storeLatency,
     storePathPrefix,
     clock: () => clock() * scenario.timeScale,
@@ -175,8 +182,10 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     const checkStart = performance.now();
     await Promise.race([service.flush(), service.failed]);
     const contents = await service.contents();
-    const integrity = checkIntegrity(expectedStates(log, outcome.sent), contents.cache, contents.store);
-    if (config.dumpStatePath !== undefined) await writeStates(config.dumpStatePath, contents.cache, contents.store);
+    // Read from Cassandra itself, by a client of the check's own, not through the service's store.
+    const stored = cassandra === undefined ? contents.store : await readCassandraStates(cassandra);
+    const integrity = checkIntegrity(expectedStates(log, outcome.sent), contents.cache, stored);
+    if (config.dumpStatePath !== undefined) await writeStates(config.dumpStatePath, contents.cache, stored);
     const checkMs = performance.now() - checkStart;
     const counters = service.counters();
     const latency = recorder.encode();
@@ -212,6 +221,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     };
   } finally {
     await service.close().catch(() => {});
+    if (cassandra !== undefined) await dropTable(cassandra).catch(() => {});
     for (const file of readdirSync(tmpdir()).filter((name) => name.startsWith(basename(storePathPrefix)))) {
       rmSync(join(tmpdir(), file), { force: true });
     }

@@ -7,6 +7,7 @@ import { describeError } from '../errors.js';
 import { type ForcedGcPlan, ThreadGc } from '../measure/thread-gc.js';
 import { encodeHistogram, type Histogram, prepareFastHistograms, recordingHistogram } from '../results/histogram.js';
 import { ReadStateService } from '../service/read-state-service.js';
+import type { CassandraTarget } from '../store/cassandra-target.js';
 import { StoreClient, StoreUnavailableError } from '../store/client.js';
 import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   readonly cache: ContenderInfo;
   readonly capacity: number;
   readonly store: StoreKind;
+  /** --store cassandra's cluster and table. */
+  readonly cassandra?: CassandraTarget | undefined;
   /** How long the store takes to answer (--store-latency); undefined: as fast as it can. */
   readonly storeLatency?: StoreLatencyProfile | undefined;
   /** The SQLite file; a restart on the same file serves the same read states. */
@@ -116,7 +119,7 @@ export class ReadStateServer {
             : `store failing, writes refused with 503 until it recovers: ${status.failing.cause}`,
         ),
       makeCache: (onEvict) => createFrom(options.cache, { capacity: options.capacity, onEvict }),
-      store: new StoreClient({ kind: options.store, path: options.dbPath, latency: options.storeLatency, latencySeed: 1 }),
+      store: new StoreClient({ kind: options.store, path: options.dbPath, cassandra: options.cassandra, latency: options.storeLatency, latencySeed: 1 }),
       clock,
       writeBackDelayMs: options.writeBackDelayMs,
       writeBackEveryMs: WRITE_BACK_EVERY_MS,

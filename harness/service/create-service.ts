@@ -1,5 +1,6 @@
 import { type AnyContender, createFrom } from '../../implementations/registry.js';
 import type { Scenario } from '../results/scenario-schema.js';
+import type { CassandraTarget } from '../store/cassandra-target.js';
 import { StoreClient } from '../store/client.js';
 import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
@@ -15,6 +16,8 @@ import type { RequestService } from './request-service.js';
 export interface ServiceContext {
   readonly scenario: Scenario;
   readonly store: StoreKind;
+  /** The cluster and table of a Cassandra store; every store of the service shares the table. */
+  readonly cassandra?: CassandraTarget | undefined;
   /** How long the store takes to answer; undefined: as fast as it can. */
   readonly storeLatency?: StoreLatencyProfile | undefined;
   /** Where stores may put their files (one per store, with a suffix). */
@@ -33,7 +36,13 @@ export function createService(contender: AnyContender, context: ServiceContext):
   if (contender.kind === 'cache') {
     return new ReadStateService({
       makeCache: (onEvict) => createFrom(contender, { capacity: scenario.capacity, onEvict }),
-      store: new StoreClient({ kind: context.store, path: `${context.storePathPrefix}.sqlite`, latency: context.storeLatency, latencySeed: scenario.seed }),
+      store: new StoreClient({
+        kind: context.store,
+        path: `${context.storePathPrefix}.sqlite`,
+        cassandra: context.cassandra,
+        latency: context.storeLatency,
+        latencySeed: scenario.seed,
+      }),
       clock: context.clock,
       writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
       writeBackEveryMs: WRITE_BACK_EVERY_MS,
@@ -47,6 +56,7 @@ export function createService(contender: AnyContender, context: ServiceContext):
         contender: contender.design.innerCache,
         totalCapacity: scenario.capacity,
         store: context.store,
+        cassandra: context.cassandra,
         storeLatency: context.storeLatency,
         storePathPrefix: context.storePathPrefix,
         log: shareLog(context.log),
@@ -59,7 +69,13 @@ export function createService(contender: AnyContender, context: ServiceContext):
       return new RedisService({
         persistence: contender.design.persistence,
         capacity: scenario.capacity,
-        store: new StoreClient({ kind: context.store, path: `${context.storePathPrefix}.sqlite`, latency: context.storeLatency, latencySeed: scenario.seed }),
+        store: new StoreClient({
+          kind: context.store,
+          path: `${context.storePathPrefix}.sqlite`,
+          cassandra: context.cassandra,
+          latency: context.storeLatency,
+          latencySeed: scenario.seed,
+        }),
         clock: context.clock,
         writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
         writeBackEveryMs: WRITE_BACK_EVERY_MS,

@@ -1,4 +1,5 @@
 import type { ForcedGcPlan } from '../measure/thread-gc.js';
+import type { CassandraTarget } from '../store/cassandra-target.js';
 import type { StoreLatencyProfile } from '../store/latency-profile.js';
 import type { StoreKind } from '../store/protocol.js';
 import type { RequestLog } from '../workload/request-log.js';
@@ -12,6 +13,8 @@ export interface PartitionWorkerData {
   readonly capacity: number;
   readonly store: StoreKind;
   readonly storePath: string;
+  /** A Cassandra store's cluster and table, shared by every partition (each writes its own users). */
+  readonly cassandra?: CassandraTarget | undefined;
   /** How long the partition's store takes to answer; undefined: as fast as it can. */
   readonly storeLatency?: StoreLatencyProfile | undefined;
   /** The run's request log, in SharedArrayBuffers. */

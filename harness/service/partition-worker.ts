@@ -20,7 +20,7 @@ const clock = (): number => (startEpochMs === undefined ? 0 : (performance.timeO
 const service = new ReadStateService({
   makeCache: (onEvict) => createCache(data.contender, { capacity: data.capacity, onEvict }),
   // Each partition's store draws its own delays (seeded by its number), as separate databases would.
-  store: new StoreClient({ kind: data.store, path: data.storePath, latency: data.storeLatency, latencySeed: data.partition + 1 }),
+  store: new StoreClient({ kind: data.store, path: data.storePath, cassandra: data.cassandra, latency: data.storeLatency, latencySeed: data.partition + 1 }),
   clock,
   writeBackDelayMs: data.writeBackDelayMs,
   writeBackEveryMs: data.writeBackEveryMs,

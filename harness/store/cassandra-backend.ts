@@ -1,18 +1,18 @@
 import cassandra from 'cassandra-driver';
-import { CASSANDRA_CONCURRENT_REQUESTS, CASSANDRA_CONNECT_TIMEOUT_MS, CASSANDRA_REQUEST_TIMEOUT_MS } from '../tuning.js';
+import { CASSANDRA_CONCURRENT_REQUESTS, CASSANDRA_CONNECT_TIMEOUT_MS, CASSANDRA_REQUEST_TIMEOUT_MS, CASSANDRA_SLOW_REQUEST_TIMEOUT_MS } from '../tuning.js';
 import type { CassandraTarget } from './cassandra-target.js';
 import { FOUND_WIDTH, LOAD_WIDTH, WRITE_WIDTH } from './protocol.js';
 
 const COLUMNS = 'user_id, channel_id, last_read_message_id, mention_count, updated_at';
 
 /**
- * The read-state table as CQL, the same columns as store/read-states-sql.ts: one partition per
- * user, so a user's channels sit together, as Discord's did.
+ * The read-state table as CQL, the same columns and key as the lab's own table
+ * (cassandra/schema.ts): one partition per (user, channel), so every write is one partition's.
  */
 export function createTableCql(keyspace: string, table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (
   user_id bigint, channel_id bigint, last_read_message_id bigint, mention_count int, updated_at double,
-  PRIMARY KEY ((user_id), channel_id))`;
+  PRIMARY KEY ((user_id, channel_id)))`;
 }
 
 /** A client of the target's cluster, at the target's consistency for reads and writes alike. */
@@ -124,7 +124,12 @@ export async function dumpTable(client: cassandra.Client, table: string): Promis
   const numbers: number[] = [];
   let pageState: string | undefined;
   do {
-    const page = await client.execute(`SELECT ${COLUMNS} FROM ${table}`, [], { fetchSize: 5_000, pageState, autoPage: false });
+    const page = await client.execute(`SELECT ${COLUMNS} FROM ${table}`, [], {
+      fetchSize: 5_000,
+      pageState,
+      autoPage: false,
+      readTimeout: CASSANDRA_SLOW_REQUEST_TIMEOUT_MS,
+    });
     for (const row of page.rows) {
       numbers.push(
         numberOf(row.get('user_id')),

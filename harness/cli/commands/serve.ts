@@ -5,8 +5,9 @@ import { contenders, resolveContender } from '../../../implementations/registry.
 import { UsageError } from '../../errors.js';
 import { ensureGc } from '../../measure/forced-gc.js';
 import { ReadStateServer } from '../../serve/server.js';
+import { ensureTable } from '../../store/cassandra-tables.js';
+import { withTable } from '../../store/cassandra-target.js';
 import { describeStoreLatency, parseStoreLatency } from '../../store/latency-profile.js';
-import { STORE_KINDS, type StoreKind } from '../../store/protocol.js';
 import { loadScenario } from '../../workload/scenario.js';
 import { readWarmFile } from '../../workload/warm-file.js';
 import { Workload } from '../../workload/workload.js';
@@ -15,6 +16,7 @@ import { CommandFlags, numberOf } from '../flags.js';
 import { checkOutputFile } from '../output-paths.js';
 import { applyOverrides } from '../scenario-overrides.js';
 import { removeDatabase, serveUntilSignalled } from '../serve-shutdown.js';
+import { parseStoreFlag, type StoreChoice } from '../store-flag.js';
 
 const serveFlags = new CommandFlags(['impl', 'host', 'port', 'capacity', 'store', 'db', 'scenario', 'warm', 'warm-file', 'gc-mode', 'store-latency', 'help'], {
   impl: { value: 'NAME', help: 'the cache contender to serve (naive-map, lru-cache, typed-array, native, or a module path)', defaultHelp: '' },
@@ -33,7 +35,7 @@ const serveFlags = new CommandFlags(['impl', 'host', 'port', 'capacity', 'store'
 export const serveHelp = `readstate-lab serve: the read-state service over HTTP/1.1 JSON
 
 Usage: readstate-lab serve --impl NAME [--host 127.0.0.1] [--port 8080] [--capacity N]
-                           [--store sqlite|memory] [--db FILE] [--scenario NAME] [--warm | --warm-file FILE]
+                           [--store sqlite|memory|cassandra[:HOST,...]] [--db FILE|TABLE] [--scenario NAME] [--warm | --warm-file FILE]
                            [--gc-mode sync|concurrent|none] [--store-latency PROFILE]
 
 ${serveFlags.help()}
@@ -53,7 +55,18 @@ flight up to 5 s, then closes every connection (a stalled upload too), writes ev
 state to the store by 10 s and exits 0, or says how many it could not write and exits 1; a
 second signal does not cut that short. A --db that cannot be a file this process writes (empty,
 a folder, a file in a missing folder, a read-only place): one line, exit 2. A store that cannot
-be opened, a port in use or an address that cannot be bound: one line, exit 1.`;
+be opened, a port in use or an address that cannot be bound: one line, exit 1. With --store
+cassandra (the lab's running cluster, or the nodes named), --db names the table of keyspace
+readstate_lab (read_states unless given; created if missing), and while Cassandra cannot take
+writes (a node frozen or down) writes answer 503 and are retried as with a failing SQLite file.`;
+
+/** --store and, for Cassandra, --db as the table's name. */
+function serveStore(given: string, db: string | undefined): StoreChoice {
+  const choice = parseStoreFlag(given);
+  if (choice.cassandra === undefined || db === undefined) return choice;
+  if (!/^[a-z][a-z0-9_]{0,47}$/.test(db)) throw new UsageError(`--db with --store cassandra names a table: lower-case letters, digits and _, got "${db}"`);
+  return { ...choice, cassandra: withTable(choice.cassandra, db) };
+}
 
 export async function serveCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
   const values = serveFlags.parse(args);
@@ -70,13 +83,14 @@ export async function serveCommand(args: readonly string[], print: (line: string
   const host = values.host.trim();
   if (host === '') throw new UsageError('--host must name an address (127.0.0.1 to serve this machine only); an empty host would bind every interface');
   if (!isLoopback(host)) print(`warning: --host ${host} is not a loopback address: the API will be reachable from other machines`);
-  const store = values.store as StoreKind;
-  if (!STORE_KINDS.includes(store)) throw new UsageError(`--store must be one of ${STORE_KINDS.join(', ')}, got "${values.store}"`);
+  const { store, cassandra } = serveStore(values.store, values.db);
   // The database must be a file this process can write before anything starts: an empty path
   // would give SQLite a private temporary database, lost at exit with everything acknowledged.
-  const db = checkOutputFile('--db', values.db);
+  const db = store === 'cassandra' ? undefined : checkOutputFile('--db', values.db);
   const scenario = applyOverrides(loadScenario(values.scenario), { capacity: values.capacity, 'gc-mode': values['gc-mode'] });
   const storeLatency = parseStoreLatency(values['store-latency']);
+  if (store === 'cassandra' && storeLatency !== undefined)
+    throw new UsageError(`--store-latency ${storeLatency.name} imitates a database; with --store cassandra the database is real: leave one out`);
   if (scenario.forcedGc !== null) ensureGc();
   const warmStates =
     values['warm-file'] !== undefined
@@ -87,15 +101,17 @@ export async function serveCommand(args: readonly string[], print: (line: string
 
   // A fixed port names its database, so a restart without --db serves what the last run kept;
   // a free port (0) has no stable name, so its database lasts one process and is removed.
-  const ephemeral = db === undefined && port === 0;
+  const ephemeral = db === undefined && port === 0 && store !== 'cassandra';
   const dbPath = db ?? join(tmpdir(), ephemeral ? `readstate-lab-serve-pid${process.pid}.sqlite` : `readstate-lab-serve-${port}.sqlite`);
   const log = (line: string): void => void process.stderr.write(`readstate-lab serve: ${line}\n`);
   let server: ReadStateServer;
   try {
+    if (cassandra !== undefined) await ensureTable(cassandra);
     server = await ReadStateServer.start({
       cache,
       capacity: scenario.capacity,
       store,
+      cassandra,
       storeLatency,
       dbPath,
       host,

@@ -21,10 +21,11 @@ import { executeWithProgress } from '../progress-events.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { writeTableOutput } from '../run-output.js';
 import { applyOverrides } from '../scenario-overrides.js';
+import { parseStoreFlag } from '../store-flag.js';
 import { describePoint, pointOf } from '../sweep-points.js';
 
 const sweepFlags = new CommandFlags(
-  ['capacity', 'impl', 'scenario', 'duration', 'rate', 'time-scale', 'store-latency', 'runtime', 'out', 'quiet', 'json', 'help'],
+  ['capacity', 'impl', 'scenario', 'duration', 'rate', 'time-scale', 'store', 'store-latency', 'runtime', 'out', 'quiet', 'json', 'help'],
   {
     capacity: { default: '1e6,2e6,4e6,8e6', help: 'cache sizes, one point each' },
     scenario: { default: 'discord-2min' },
@@ -71,6 +72,9 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   const base = applyOverrides(loadScenario(values.scenario), { duration: values.duration, rate: values.rate, 'time-scale': values['time-scale'] });
   checkSomethingToSend(base);
   const storeLatency = parseStoreLatency(values['store-latency']);
+  const storeChoice = values.store === undefined ? undefined : parseStoreFlag(values.store);
+  if (storeChoice?.store === 'cassandra' && storeLatency !== undefined)
+    throw new UsageError(`--store-latency ${storeLatency.name} imitates a database; with --store cassandra the database is real: leave one out`);
   const output = new CommandOutput(values, print);
   const chosen = await output.notingIfItSucceeds((note) => chooseContenders(listFlag(values.impl), note));
   const runtimes = chooseRuntimes(listFlag(values.runtime));
@@ -79,8 +83,9 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   const dir = runDirectory(runId, out);
   const parts = capacities.map((capacity): PlanPart => {
     const scenario = withPopulationFor(base, capacity);
-    const store = scenario.store ?? 'sqlite';
-    const common = { scenario, requestsFile: undefined, closedLoop: false, store, storeLatency, dumpStatePath: undefined };
+    const store = storeChoice?.store ?? scenario.store ?? 'sqlite';
+    const cassandra = storeChoice?.cassandra;
+    const common = { scenario, requestsFile: undefined, closedLoop: false, store, cassandra, storeLatency, dumpStatePath: undefined };
     const configs = inProcessRowConfigs(common, contenders, runtimes, 1);
     const settings = {
       scenario,
