@@ -96,6 +96,11 @@ async function awaitCql(indexes: readonly number[], print: Print): Promise<void>
   }
 }
 
+/** "1 node, heap 1g, g1". */
+export function describeShape(shape: ClusterShape): string {
+  return `${shape.nodes} node${shape.nodes === 1 ? '' : 's'}, heap ${shape.heap}, ${shape.gc}`;
+}
+
 /** What `start` did: 'started', or 'running' when the same shape was already up. */
 export type StartOutcome = 'started' | 'running';
 
@@ -105,17 +110,22 @@ export type StartOutcome = 'started' | 'running';
  * refused otherwise. On any failure every node started is stopped again.
  */
 export async function startCluster(shape: ClusterShape, print: Print): Promise<StartOutcome> {
+  // Java first: without it nothing below can be answered truthfully.
+  const major = javaMajorVersion();
+  if (major !== 11 && major !== 17) print(`warning: Java ${major} on PATH; Cassandra 5.0 supports Java 11 and 17`);
   const current = clusterStatus();
   if (current?.members.some((member) => member.alive)) {
-    if (current.nodes === shape.nodes && current.heap === shape.heap && current.gc === shape.gc) return 'running';
+    const down = current.members.filter((member) => !member.alive).map((member) => member.address);
+    const sameShape = current.nodes === shape.nodes && current.heap === shape.heap && current.gc === shape.gc;
+    if (sameShape && down.length === 0) return 'running';
+    if (sameShape) throw new UsageError(`Cassandra is running with ${down.join(' and ')} down: readstate-lab cassandra stop, then start`);
     throw new UsageError(
       `a ${current.nodes}-node Cassandra (heap ${current.heap}, ${current.gc}) is already running: stop it first with readstate-lab cassandra stop`,
     );
   }
-  const major = javaMajorVersion();
-  if (major !== 11 && major !== 17) print(`warning: Java ${major} on PATH; Cassandra 5.0 supports Java 11 and 17`);
   await refuseTakenPorts(shape.nodes);
   const classpath = cassandraClasspath(print);
+  print(`starting Cassandra: ${describeShape(shape)} ...`);
   const indexes = Array.from({ length: shape.nodes }, (_, at) => at + 1);
   for (const index of indexes) prepareNode(index, shape);
   writeClusterShape(shape);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type CassandraCluster, type CassandraGc, type ClusterShape, cassandraRoot, clusterStatus } from '../../cassandra/cluster.js';
 import { cqlAnswers } from '../../cassandra/cql-probe.js';
-import { startCluster, stopCluster } from '../../cassandra/lifecycle.js';
+import { describeShape, startCluster, stopCluster } from '../../cassandra/lifecycle.js';
 import { schemaExists } from '../../cassandra/schema.js';
 import { UsageError } from '../../errors.js';
 import { formatBytes } from '../../report/format.js';
@@ -73,13 +73,8 @@ export async function cassandraCommand(args: readonly string[], print: (line: st
   }
 }
 
-function describeShape(shape: ClusterShape): string {
-  return `${shape.nodes} node${shape.nodes === 1 ? '' : 's'}, heap ${shape.heap}, ${shape.gc}`;
-}
-
 async function start(shape: ClusterShape, print: (line: string) => void): Promise<number> {
   const began = Date.now();
-  print(`starting Cassandra: ${describeShape(shape)} ...`);
   const outcome = await startCluster(shape, print);
   if (outcome === 'running') {
     print(`Cassandra is already running with that shape (${describeShape(shape)}); nothing to do`);

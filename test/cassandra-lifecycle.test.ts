@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Client } from 'cassandra-driver';
+import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
+import { portListening } from '../harness/cassandra/cql-probe.js';
+import { expectRefused, runCli, tempDir } from './support/cli.js';
+import { expectRefusedInProcess } from './support/cli-in-process.js';
+
+describe('cassandra refuses bad input in one line', () => {
+  it('refuses a node count, a collector, a heap and an action it does not know', async () => {
+    await expectRefusedInProcess(['cassandra', 'start', '--nodes', '2'], /--nodes must be 1 or 3, got "2"/);
+    await expectRefusedInProcess(['cassandra', 'start', '--gc', 'shenandoah'], /--gc must be g1 or zgc, got "shenandoah"/);
+    await expectRefusedInProcess(['cassandra', 'start', '--heap', '12'], /--heap must be a size from 512m to 8g/);
+    await expectRefusedInProcess(['cassandra', 'start', '--heap', '64m'], /--heap must be a size/);
+    await expectRefusedInProcess(['cassandra', 'status', '--nodes', '3'], /belong to start/);
+    await expectRefusedInProcess(['cassandra', 'restart'], /unknown cassandra action "restart"/);
+    await expectRefusedInProcess(['cassandra'], /cassandra needs an action/);
+  });
+
+  it('says java is missing when PATH has none', async () => {
+    // A PATH holding node alone, so the CLI starts but finds no java.
+    const bin = join(tempDir('rsl-no-java-'), 'bin');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    await expectRefused(['cassandra', 'start'], /java was not found on PATH/, { PATH: bin });
+  });
+
+  it('says so when another program holds the CQL port, and starts nothing', async () => {
+    // Another home has no cluster of its own, so whatever answers on 127.0.0.1:9042 (the lab's node, or this test's listener) is another program's.
+    let server: Server | undefined;
+    if (!(await portListening('127.0.0.1', 9042))) {
+      server = createServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => server!.listen(9042, '127.0.0.1', resolve));
+    }
+    try {
+      await expectRefused(['cassandra', 'start'], /port 9042 on 127\.0\.0\.1 is taken by another program/, { HOME: tempDir('rsl-other-home-') });
+    } finally {
+      await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
+    }
+  });
+});
+
+describe('the running Cassandra', () => {
+  it('is up, answers CQL and holds the keyspace and the read-state table', async (t) => {
+    const cluster = clusterStatus();
+    if (cluster === undefined || cluster.members.some((member) => !member.alive)) {
+      if (process.env.CI === 'true') assert.fail('no Cassandra is running, and CI starts one (.ci/run: readstate-lab cassandra start)');
+      return t.skip('no Cassandra is running here (start one with readstate-lab cassandra start)');
+    }
+    const { exitCode, stdout } = await runCli(['cassandra', 'status']);
+    assert.equal(exitCode, 0, stdout);
+    for (const member of cluster.members) assert.match(stdout, new RegExp(`${member.address.replaceAll('.', '\\.')}  pid ${member.pid}  up  CQL answering`));
+    assert.match(stdout, /table readstate_lab\.read_states: present/);
+    const client = new Client({ contactPoints: cluster.members.map((member) => member.address), localDataCenter: LOCAL_DATA_CENTER });
+    try {
+      await client.connect();
+      const columns = await client.execute('SELECT column_name, type, kind FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?', [
+        CASSANDRA_KEYSPACE,
+        CASSANDRA_TABLE,
+      ]);
+      const described = Object.fromEntries(columns.rows.map((row) => [row.column_name, `${row.type} ${row.kind}`]));
+      assert.deepEqual(described, {
+        user_id: 'bigint partition_key',
+        channel_id: 'bigint partition_key',
+        last_read_message_id: 'bigint regular',
+        mention_count: 'int regular',
+        updated_at: 'double regular',
+      });
+      const keyspace = await client.execute('SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?', [CASSANDRA_KEYSPACE]);
+      assert.equal(keyspace.rows[0]?.replication.replication_factor, String(cluster.nodes));
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
+
+describe('three nodes', () => {
+  it('start on 127.0.0.1-3, hold a keyspace of replication 3, and stop leaving no JVM', { timeout: 900_000 }, async (t) => {
+    if (process.env.READSTATE_LAB_SLOW !== '1') return t.skip('slow (about a minute or more of two cores): set READSTATE_LAB_SLOW=1');
+    if (clusterStatus()?.members.some((member) => member.alive)) return t.skip('a Cassandra is running here; the three-node test needs the ports to itself');
+    const started = await runCli(['cassandra', 'start', '--nodes', '3']);
+    try {
+      assert.equal(started.exitCode, 0, `${started.stdout}\n${started.stderr}`);
+      for (const address of ['127.0.0.1', '127.0.0.2', '127.0.0.3'])
+        assert.match(started.stdout, new RegExp(`${address.replaceAll('.', '\\.')}  pid \\d+  up  CQL answering`));
+      assert.match(started.stdout, /table readstate_lab\.read_states: present/);
+      const again = await runCli(['cassandra', 'start', '--nodes', '3']);
+      assert.equal(again.exitCode, 0);
+      assert.match(again.stdout, /already running with that shape/);
+      await expectRefused(['cassandra', 'start', '--nodes', '1'], /a 3-node Cassandra .* is already running/);
+    } finally {
+      const stopped = await runCli(['cassandra', 'stop']);
+      assert.equal(stopped.exitCode, 0, stopped.stderr);
+    }
+    assert.equal(clusterStatus(), undefined);
+    assert.equal(pgrepCassandra(), '', 'no CassandraDaemon left');
+  });
+});
+
+/** The command lines of every CassandraDaemon on the machine, '' for none. */
+function pgrepCassandra(): string {
+  try {
+    return execFileSync('pgrep', ['-af', 'CassandraDaemon'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
