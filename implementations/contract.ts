@@ -17,13 +17,19 @@ export interface ReadState {
   updatedAt: number;
 }
 
-/** Receives a copy of a state that must be written back to the store. */
+/**
+ * Receives a state: a dirty one to write back (onEvict, drainDue), or any one (forEach). The
+ * state handed to onEvict and drainDue's sink is only valid during the call: a cache may hand
+ * the same object every time, refilled, so that a miss that evicts allocates nothing. A sink
+ * copies what it keeps (the service copies the numbers into its store queue at once).
+ * forEach hands objects the visitor may keep.
+ */
 export type StateSink = (state: ReadState) => void;
 
 export interface CacheOptions {
   /** The most entries the cache holds; at least 1. */
   readonly capacity: number;
-  /** Called with a copy of every dirty entry the cache evicts. */
+  /** Called with every dirty entry the cache evicts (valid during the call only: see StateSink). */
   readonly onEvict?: StateSink;
 }
 
@@ -72,13 +78,14 @@ export interface ReadStateCache {
   /**
    * Adds `state` (loaded from the store, so clean) as the most recently used entry, replacing
    * any entry with the same ids. When the cache is full it first evicts the least recently used
-   * entry and hands a copy to `onEvict` if that entry was dirty.
+   * entry and hands it to `onEvict` if that entry was dirty.
    */
   insert(state: ReadState, now: number): void;
 
   /**
-   * Hands a copy of each dirty entry with updatedAt <= olderThan to `sink`, oldest first, and
-   * marks it clean; at most `max` of them. Does not change LRU order. Returns how many.
+   * Hands each dirty entry with updatedAt <= olderThan to `sink` (valid during the call only:
+   * see StateSink), oldest first, and marks it clean; at most `max` of them. Does not change
+   * LRU order. Returns how many.
    */
   drainDue(olderThan: number, sink: StateSink, max?: number): number;
 

@@ -1,4 +1,4 @@
-import { type CacheOptions, checkCapacity, closedError, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
+import { type CacheOptions, checkCapacity, closedError, emptyState, type ReadState, type ReadStateCache, type StateSink } from './contract.js';
 
 /** "No slot": the end of a list, or an empty index bucket's content minus one. */
 const NONE = 0xffff_ffff;
@@ -39,6 +39,8 @@ export class TypedArrayCache implements ReadStateCache {
   readonly capacity: number;
   #size = 0;
   readonly #onEvict: StateSink | undefined;
+  /** What onEvict and drainDue's sink are handed, refilled each time (#handOut). */
+  readonly #handedOut: ReadState = emptyState();
   #closed = false;
 
   readonly #userId: Uint32Array;
@@ -138,7 +140,7 @@ export class TypedArrayCache implements ReadStateCache {
     while (drained < max && this.#dirtyHead !== NONE && this.#updatedAt[this.#dirtyHead]! <= olderThan) {
       const slot = this.#dirtyHead;
       this.#unlinkDirty(slot);
-      sink(this.#copy(slot));
+      sink(this.#handOut(slot));
       drained++;
     }
     return drained;
@@ -265,6 +267,20 @@ export class TypedArrayCache implements ReadStateCache {
     return slot;
   }
 
+  /**
+   * The state of `slot` in one object reused for every write-back (the contract's StateSink
+   * allows it): a new object per evicted state was most of what a miss allocated.
+   */
+  #handOut(slot: number): ReadState {
+    const state = this.#handedOut;
+    state.userId = this.#userId[slot]!;
+    state.channelId = this.#channelId[slot]!;
+    state.lastReadMessageId = this.#lastRead[slot]!;
+    state.mentionCount = this.#mentions[slot]!;
+    state.updatedAt = this.#updatedAt[slot]!;
+    return state;
+  }
+
   #copy(slot: number): ReadState {
     return {
       userId: this.#userId[slot]!,
@@ -353,7 +369,7 @@ export class TypedArrayCache implements ReadStateCache {
     this.#removeFromIndex(slot);
     if (this.#dirtyPrev[slot] !== CLEAN) {
       this.#unlinkDirty(slot);
-      this.#onEvict?.(this.#copy(slot));
+      this.#onEvict?.(this.#handOut(slot));
     }
     return slot;
   }

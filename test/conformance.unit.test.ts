@@ -36,13 +36,13 @@ for (const contender of runnable) {
     // they name, so they test that shard exactly; the differential test covers every shard.
     const make = (capacity: number, evicted: ReadState[] = []): ReadStateCache => {
       const usable = Number.isInteger(capacity) && capacity >= 1;
-      if (!partitioned || !usable) return createCache(contender.name, { capacity, onEvict: (s) => evicted.push(s) });
+      if (!partitioned || !usable) return createCache(contender.name, { capacity, onEvict: (s) => evicted.push({ ...s }) });
       let view: ShardPinnedCache | undefined;
       const inner = createCache(contender.name, {
         capacity: capacity * INHEAP_PARTITIONS,
         onEvict: ShardPinnedCache.evictionSink(
           () => view!,
-          (s) => evicted.push(s),
+          (s) => evicted.push({ ...s }),
         ),
       });
       view = new ShardPinnedCache(inner, capacity, (userId) => partitionOf(userId, INHEAP_PARTITIONS) === 0);
@@ -136,22 +136,22 @@ for (const contender of runnable) {
       cache.mention(3, 1, 40); // 3 is now the newest update
       const drained: ReadState[] = [];
       assert.equal(
-        cache.drainDue(35, (s) => drained.push(s), 1),
+        cache.drainDue(35, (s) => drained.push({ ...s }), 1),
         1,
       );
       assert.deepEqual(drained, [state(1, 1, 0, 1, 20)]);
       assert.equal(
-        cache.drainDue(35, (s) => drained.push(s)),
+        cache.drainDue(35, (s) => drained.push({ ...s })),
         1,
       );
       assert.deepEqual(drained[1], state(5, 1, 7, 0, 30));
       assert.equal(
-        cache.drainDue(35, (s) => drained.push(s)),
+        cache.drainDue(35, (s) => drained.push({ ...s })),
         0,
         'drained entries are clean',
       );
       assert.equal(
-        cache.drainDue(Infinity, (s) => drained.push(s)),
+        cache.drainDue(Infinity, (s) => drained.push({ ...s })),
         1,
       );
       assert.deepEqual(drained[2], state(3, 1, 0, 2, 40));
@@ -239,7 +239,7 @@ for (const contender of runnable) {
         const random = new Prng(seed);
         const evicted: ReadState[] = [];
         const expectedEvicted: ReadState[] = [];
-        const cache = createCache(contender.name, { capacity, onEvict: (s) => evicted.push(s) });
+        const cache = createCache(contender.name, { capacity, onEvict: (s) => evicted.push({ ...s }) });
         const shards = Math.min(INHEAP_PARTITIONS, capacity);
         const model = partitioned
           ? new PartitionedReferenceCache(
@@ -273,7 +273,7 @@ for (const contender of runnable) {
             const want: ReadState[] = [];
             const due = now - random.nextInt(20);
             assert.equal(
-              cache.drainDue(due, (s) => got.push(s), max),
+              cache.drainDue(due, (s) => got.push({ ...s }), max),
               model.drainDue(due, (s) => want.push(s), max),
               where,
             );

@@ -7,7 +7,7 @@ import type { RequestLog } from '../workload/request-log.js';
 
 export interface DriveOptions {
   readonly log: RequestLog;
-  readonly service: Pick<RequestService, 'handle'> & Partial<Pick<RequestService, 'asyncMeansMiss' | 'submit' | 'setAnswerSink'>>;
+  readonly service: Pick<RequestService, 'handle'> & Partial<Pick<RequestService, 'asyncMeansMiss' | 'submit' | 'setAnswerSink' | 'pollStore'>>;
   readonly recorder: LatencyRecorder;
   /** Requests per wall second. */
   readonly rate: number;
@@ -55,6 +55,21 @@ function spinUntilDue(times: Float64Array): void {
 }
 
 /**
+ * spinUntilDue, polling the store between clock reads (RequestService.pollStore), so that a
+ * store answer is applied and its request timed while the driver waits, not a turn later.
+ */
+function spinPollingUntilDue(times: Float64Array, pollStore: (keepPolling: boolean) => void): void {
+  const until = times[SPIN_UNTIL]!;
+  const deadline = times[SPIN_DEADLINE]!;
+  let t = nowMs();
+  while (t < until && t < deadline) {
+    pollStore(true);
+    t = nowMs();
+  }
+  times[SPUN_TO] = t;
+}
+
+/**
  * Replays a request log open-loop: request i is due at startMs + i / rate, whatever happened
  * to the ones before it, and its latency is measured from that intended time. A pause of the
  * process (a GC, a Map rebuild) therefore shows up in the latency of every request that fell
@@ -65,8 +80,10 @@ function spinUntilDue(times: Float64Array): void {
  * request live in a Float64Array (a double stored in a closure variable is a new heap number
  * each time), and the driver waits for the next due request by spinning inside one event-loop
  * turn rather than by a setImmediate per request (each turn of the event loop costs about 350
- * bytes). While it waits it lets the event loop run every SPIN_TURN_MS, or every MISS_POLL_MS
- * while a request waits for the store; when it is behind, after MAX_TURN_MS of sending.
+ * bytes). A service with pollStore() has its store answers polled while the driver waits and
+ * between requests, so a miss costs no turn either. While it waits it lets the event loop run
+ * every SPIN_TURN_MS, or, for a service without pollStore(), every MISS_POLL_MS while a request
+ * waits for the store; when it is behind, after MAX_TURN_MS of sending.
  */
 export function drive(options: DriveOptions): Promise<DriveOutcome> {
   const { log, service, recorder, rate, timeScale, startMs, closedLoop } = options;
@@ -106,6 +123,7 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
 
     const stopSending = (): void => {
       sendingDone = true;
+      stopPolling();
       drainTimer = setTimeout(() => {
         reject(new Error(`${inFlight} requests were still unanswered ${options.drainTimeoutMs} ms after the last send`));
       }, options.drainTimeoutMs);
@@ -119,6 +137,10 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
      */
     const submit = service.submit !== undefined && service.setAnswerSink !== undefined;
     const remaining = submit ? new Int32Array(count) : undefined;
+    /** Polls the store's answers (submit()'s only: a promise would settle a turn later anyway). */
+    const pollStore = submit && service.pollStore !== undefined ? service.pollStore.bind(service) : undefined;
+    /** Stops polling: store answers wake the event loop again while the driver is away. */
+    const stopPolling = (): void => pollStore?.(false);
     if (submit) {
       service.setAnswerSink!({
         answered: (i) => {
@@ -158,11 +180,12 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
         if (t < dueMs) {
           // Not due yet: spin for it in this turn, unless it is far off or the event loop has
           // something to deliver (a store answer, a timer).
-          const deadline = turnStart + (inFlight > 0 ? MISS_POLL_MS : SPIN_TURN_MS);
+          const deadline = turnStart + (inFlight > 0 && pollStore === undefined ? MISS_POLL_MS : SPIN_TURN_MS);
           if (dueMs - t > TIMER_PRECISION_MS || t >= deadline) break;
           times[SPIN_UNTIL] = dueMs;
           times[SPIN_DEADLINE] = deadline;
-          spinUntilDue(times);
+          if (pollStore !== undefined) spinPollingUntilDue(times, pollStore);
+          else spinUntilDue(times);
           t = times[SPUN_TO]!;
           continue;
         }
@@ -182,6 +205,8 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
             remaining![i] = waiting;
             inFlight++;
           }
+          // Sends the load at once (and answers any that came back) even when behind.
+          if (pollStore !== undefined && inFlight > 0) pollStore(true);
           if (t - turnStart > MAX_TURN_MS) break;
           continue;
         }
@@ -200,10 +225,13 @@ export function drive(options: DriveOptions): Promise<DriveOutcome> {
         if (t - turnStart > MAX_TURN_MS) break;
       }
       if (next >= count) return stopSending();
-      if (closedLoop && inFlight > 0) return; // the completion schedules the next turn
+      if (closedLoop && inFlight > 0) return stopPolling(); // the completion schedules the next turn
       const untilNextDue = startMs + next * intervalMs - t;
-      if (untilNextDue > TIMER_PRECISION_MS) setTimeout(turn, untilNextDue - 1);
-      else setImmediate(turn);
+      // Back at once (setImmediate): answers can wait in the ring that long. Not so after a timer.
+      if (untilNextDue > TIMER_PRECISION_MS) {
+        stopPolling();
+        setTimeout(turn, untilNextDue - 1);
+      } else setImmediate(turn);
     };
     turn();
   });

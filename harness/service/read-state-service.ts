@@ -164,6 +164,10 @@ export class ReadStateService implements RequestService {
     this.#answers = sink;
   }
 
+  pollStore(keepPolling: boolean): void {
+    this.#store.poll(keepPolling);
+  }
+
   /** The operations of request i; misses wait with `ticket` (PROMISE: on a promise). */
   #operate(log: RequestLog, i: number, now: number, ticket: number): number {
     const cache = this.#cache;
@@ -342,9 +346,9 @@ export class ReadStateService implements RequestService {
       const messageId = waiting.messageOf(op);
       const ticket = waiting.ticketOf(op);
       op = waiting.next(op);
-      // Applied later than asked: stamp it with the time it is applied, so updates reach the
-      // cache in clock order.
-      if (this.#tryApply(operation, userId, channelId, messageId, this.#now())) this.#answer(ticket);
+      // Applied later than asked: stamped with the time of the load's answer, read once (a
+      // clock read is a new heap number), so updates still reach the cache in clock order.
+      if (this.#tryApply(operation, userId, channelId, messageId, now)) this.#answer(ticket);
       else this.#fail(ticket, new Error(`read state ${userId}:${channelId} missing right after its load`));
     }
   }

@@ -35,6 +35,15 @@ export interface RequestService {
   /** Where submit()'s waiting operations report; set once, before the first submit(). */
   setAnswerSink?(sink: RequestAnswerSink): void;
   /**
+   * Sends the store what submit() queued and applies every store answer that has arrived, now,
+   * on this thread, reporting to the answer sink: the driver calls it between requests, so a
+   * miss is answered without a promise, a message or an event-loop turn. While `keepPolling`
+   * the store leaves answers for the next call; poll(false) before leaving this thread idle, and
+   * answers wake it as messages again. Optional: where absent (a partitioned service, whose
+   * answers come from its workers) the driver lets the event loop run often while misses wait.
+   */
+  pollStore?(keepPolling: boolean): void;
+  /**
    * True when handle() returns a promise only for a request that waits for the store, so that
    * the driver can label every answer a hit (synchronous) or a miss (a promise). Absent where a
    * promise means something else too (the partitioned service always answers through a worker).

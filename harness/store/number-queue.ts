@@ -26,6 +26,16 @@ export class NumberQueue {
     this.#length = at + 2;
   }
 
+  push3(a: number, b: number, c: number): void {
+    this.#reserve(3);
+    const numbers = this.#numbers;
+    const at = this.#length;
+    numbers[at] = a;
+    numbers[at + 1] = b;
+    numbers[at + 2] = c;
+    this.#length = at + 3;
+  }
+
   push5(a: number, b: number, c: number, d: number, e: number): void {
     this.#reserve(5);
     const numbers = this.#numbers;
@@ -43,6 +53,27 @@ export class NumberQueue {
     this.#reserve(more.length);
     this.#numbers.set(more, this.#length);
     this.#length += more.length;
+  }
+
+  /** Puts `numbers` before the queued ones, in order. */
+  prependAll(numbers: Float64Array): void {
+    if (numbers.length === 0) return;
+    this.#reserve(numbers.length);
+    this.#numbers.copyWithin(numbers.length, 0, this.#length);
+    this.#numbers.set(numbers, 0);
+    this.#length += numbers.length;
+  }
+
+  /**
+   * Hands the first `count` numbers to `to`, in order, and drops them from the queue, without
+   * allocating: how a batch is written into the store's request ring.
+   */
+  moveFirstTo(count: number, to: { put(value: number): void }): void {
+    const numbers = this.#numbers;
+    for (let i = 0; i < count; i++) to.put(numbers[i]!);
+    if (count === 0) return;
+    numbers.copyWithin(0, count, this.#length);
+    this.#length -= count;
   }
 
   /** The queued numbers as a Float64Array of their own (one copy); the queue is empty after. */

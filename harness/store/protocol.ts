@@ -1,3 +1,4 @@
+import type { BatchChannelBuffers } from './batch-channel.js';
 import type { CassandraTarget } from './cassandra-target.js';
 import type { StoreLatencyProfile } from './latency-profile.js';
 
@@ -14,6 +15,11 @@ import type { StoreLatencyProfile } from './latency-profile.js';
  * every later batch (it "bounces" it, untouched) until the client sends a batch marked
  * `resume`, which carries every write the worker refused, oldest first. So no load ever reads
  * past a write that has not landed, and no write lands before an older one of the same key.
+ *
+ * Batches and their replies do not travel as messages but through shared memory
+ * (store/batch-channel.ts), in the same order and with the same meaning; the worker still
+ * handles them as these objects. A resume batch may be split over several batches when it does
+ * not fit at once: they go in order, so the order above holds.
  */
 export type StoreRequest =
   | { kind: 'batch'; seq: number; writes: Float64Array; loads: Float64Array; resume: boolean }
@@ -47,6 +53,8 @@ export type StoreReply =
       more?: boolean;
     }
   | { kind: 'dump'; seq: number; states: Float64Array }
+  /** Replies wait in the reply ring and the client was not polling it (store/batch-channel.ts). */
+  | { kind: 'wake'; seq: -1 }
   | { kind: 'close'; seq: number }
   | { kind: 'error'; seq: number; message: string };
 
@@ -70,6 +78,11 @@ export interface StoreWorkerOptions {
   readonly latency?: StoreLatencyProfile;
   /** Seeds the delays' generator, so a run's delays repeat. */
   readonly latencySeed?: number;
+}
+
+/** What the client hands its worker: the options, and the shared memory batches travel through. */
+export interface StoreWorkerData extends StoreWorkerOptions {
+  readonly channel: BatchChannelBuffers;
 }
 
 /** What a store worker keeps its states in. */

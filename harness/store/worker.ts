@@ -2,11 +2,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DelayedReplies } from './delayed-replies.js';
 import { MemoryStoreBackend } from './memory-backend.js';
 import { openSqliteBackend } from './open-sqlite.js';
-import { FOUND_WIDTH, LOAD_WIDTH, type StoreBackend, type StoreReply, type StoreRequest, type StoreWorkerOptions, WRITE_WIDTH } from './protocol.js';
+import { FOUND_WIDTH, LOAD_WIDTH, type StoreBackend, type StoreReply, type StoreRequest, type StoreWorkerData, WRITE_WIDTH } from './protocol.js';
+import { WorkerChannel } from './worker-channel.js';
 
 /** The store's own thread: its data and its work stay off the measured thread and heap. */
-const options = workerData as StoreWorkerOptions;
+const options = workerData as StoreWorkerData;
 const port = parentPort!;
+/** Batches come and their replies go through shared memory (store/batch-channel.ts); the rest as messages. */
+const channel = new WorkerChannel(options.channel, port);
 /** Set when a batch's writes failed; later batches bounce until a `resume` batch lands. */
 let blockedBy: string | undefined;
 /**
@@ -20,8 +23,10 @@ const delayed = options.latency === undefined ? undefined : new DelayedReplies(o
 // Cassandra answers asynchronously, so its requests take a path of their own
 // (store/cassandra-worker.ts); SQLite and memory keep the synchronous one below.
 const handle = options.kind === 'cassandra' ? await (await import('./cassandra-worker.js')).openCassandraStore(options, post) : await openSyncStore();
-if (handle !== undefined) port.on('message', handle);
-else port.close();
+if (handle !== undefined) {
+  port.on('message', handle);
+  channel.listen(handle);
+} else port.close();
 
 async function openSyncStore(): Promise<((request: StoreRequest) => void) | undefined> {
   const backend = await openBackend();
@@ -101,7 +106,8 @@ function batch(store: StoreBackend, request: Extract<StoreRequest, { kind: 'batc
 }
 
 function post(reply: StoreReply, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(reply, transfer);
+  if (reply.kind === 'batch') channel.reply(reply);
+  else port.postMessage(reply, transfer);
 }
 
 /** One line: SQLite errors carry their code ("SQLITE_FULL: database or disk is full"). */

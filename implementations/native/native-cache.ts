@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CacheOptions, checkCapacity, closedError, type ReadState, type ReadStateCache, type StateSink } from '../contract.js';
+import { type CacheOptions, checkCapacity, closedError, emptyState, type ReadState, type ReadStateCache, type StateSink } from '../contract.js';
 
 /** The addon's class, as read_state_cache.cc defines it; it throws on a bad argument rather than crash. */
 interface NativeCacheHandle {
@@ -60,6 +60,8 @@ export class NativeCache implements ReadStateCache {
   readonly #scratch = new Float64Array(STATE_WIDTH);
   readonly #batch = new Float64Array(STATE_WIDTH * BATCH);
   readonly #onEvict: StateSink | undefined;
+  /** What onEvict and drainDue's sink are handed, refilled each time. */
+  readonly #handedOut: ReadState = emptyState();
   #closed = false;
 
   constructor(options: CacheOptions) {
@@ -105,7 +107,7 @@ export class NativeCache implements ReadStateCache {
   insert(state: ReadState, _now: number): void {
     if (this.#closed) throw closedError('native');
     const evictedDirty = this.#handle.insert(state.userId, state.channelId, state.lastReadMessageId, state.mentionCount, state.updatedAt);
-    if (evictedDirty) this.#onEvict?.(stateAt(this.#scratch, 0));
+    if (evictedDirty) this.#onEvict?.(refill(this.#handedOut, this.#scratch, 0));
   }
 
   drainDue(olderThan: number, sink: StateSink, max = Infinity): number {
@@ -113,7 +115,7 @@ export class NativeCache implements ReadStateCache {
     let drained = 0;
     while (drained < max) {
       const n = this.#handle.drain(olderThan, Math.min(BATCH, max - drained), this.#batch);
-      for (let i = 0; i < n; i++) sink(stateAt(this.#batch, i));
+      for (let i = 0; i < n; i++) sink(refill(this.#handedOut, this.#batch, i));
       drained += n;
       if (n < BATCH) break;
     }
@@ -137,6 +139,17 @@ export class NativeCache implements ReadStateCache {
     this.#closed = true;
     this.#handle.close();
   }
+}
+
+/** Fills `state` with state `i` of `states`: one object handed to every sink (contract.ts's StateSink allows it). */
+function refill(state: ReadState, states: Float64Array, i: number): ReadState {
+  const at = i * STATE_WIDTH;
+  state.userId = states[at]!;
+  state.channelId = states[at + 1]!;
+  state.lastReadMessageId = states[at + 2]!;
+  state.mentionCount = states[at + 3]!;
+  state.updatedAt = states[at + 4]!;
+  return state;
 }
 
 function stateAt(states: Float64Array, i: number): ReadState {
