@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { GC_MARK_COLORS } from './colors.js';
 import { escapeHtml } from './escape-html.js';
-import type { ResourceSeries, RunReportModel } from './model.js';
+import type { OverTimeSeries, ResourceSeries, RunReportModel } from './model.js';
 import { storePressureSection } from './store-pressure.js';
 import { columnTitle, multipleText, rangeText, type SummaryTableModel } from './summary-model.js';
 import { type TradeoffModel, tradeoffSection } from './tradeoff-chart.js';
@@ -161,13 +161,21 @@ function outcomeCharts(model: RunReportModel): string {
   return `<div class="grid two"><div><h3>served from the cache (hit)</h3>${chart('outcome-hit')}</div><div><h3>waited for the store (miss)</h3>${chart('outcome-miss')}</div></div>`;
 }
 
+/** The CPU chart under a latency chart (report.js draws it), or a sentence where nothing was measured. */
+function cpuUnderLatency(series: OverTimeSeries, index: number): string {
+  const measured = series.cpu.gc === 'measured' || series.cpu.processPercent.some((v) => Number.isFinite(v));
+  if (!measured) return notMeasured(`gc-cpu-${index}`, 'CPU');
+  const source = series.cpu.gcSource === undefined ? '' : ` title="GC CPU: ${escapeHtml(series.cpu.gcSource)}"`;
+  return `<div class="chart cpu"${source}><canvas id="gc-cpu-${index}"></canvas></div>`;
+}
+
 /** Stall-attribution rows shown before the toggle: the worst windows of the run. */
 const STALLS_SHOWN = 10;
 
 export function renderRunReport(model: RunReportModel): string {
   const colorOf = new Map(model.contenders.map((c) => [c.name, c.color]));
   const summary = summaryHtml(model.summary, colorOf);
-  const overTime = model.overTime.map((_, i) => chart(`latency-${i}`, true)).join('\n');
+  const overTime = model.overTime.map((series, i) => `<div class="over-time">${chart(`latency-${i}`, true)}${cpuUnderLatency(series, i)}</div>`).join('\n');
   const gcTable = table(
     ['contender', 'pauses', 'forced', 'total', 'longest', 'thread stalls ≥ 10 ms', 'longest stall'],
     model.gc.rows.map((row) => ({ cells: row.cells, color: colorOf.get(row.contender) })),
@@ -202,8 +210,8 @@ ${verdictHtml(model.verdict, model.notes)}
 ${summary}
 
 <h2>Latency over time</h2>
-<p class="note">Slowest request (max, solid), p99 (dashed) and p50 (dotted) per 1-second window, one chart per contender on the same log axis and the same seconds, so that spikes compare by eye. GC events sit in their own strip under each chart.</p>
-<p class="legend-gc"><span><i style="background:var(--gc-forced-band); border-left: 3px solid var(--gc-forced)"></i>forced major GC (band as long as the pause)</span><span><i style="background:var(--gc-major)"></i>major GC the runtime decided on (V8 or Go)</span><span><i style="background:var(--gc-minor)"></i>scavenge (tick in the GC strip)</span></p>
+<p class="note">Slowest request (max, solid), p99 (dashed) and p50 (dotted) per 1-second window, one chart per contender on the same log axis and the same seconds, so that spikes compare by eye. GC events sit in their own strip under each chart; under that, the CPU per window of the process (solid, in its colour) and of its garbage collector (purple, filled) as shares of one core, on one scale for every contender: a concurrent collector's marking shows there, not in its pauses.</p>
+<p class="legend-gc"><span><i style="background:var(--gc-forced-band); border-left: 3px solid var(--gc-forced)"></i>forced major GC: the band spans its whole cycle, its pauses solid inside</span><span><i style="background:var(--gc-major)"></i>major GC the runtime decided on (V8 or Go)</span><span><i style="background:var(--gc-minor)"></i>scavenge (tick in the GC strip)</span></p>
 <div class="grid">${overTime}</div>
 
 <h2>Percentile spectrum</h2>

@@ -4,6 +4,7 @@ import { type MergedResults, type MergedRun, runOfRow } from '../results/results
 import type { CompletedRow, Results } from '../results/schema.js';
 import { stallRuleText } from '../results/stall-attribution.js';
 import { contenderColors } from './colors.js';
+import { type CpuOverTime, type CycleMark, cpuOverTime, cycleMarks } from './gc-over-time.js';
 import { type GcRow, gcBucketLabels, gcRows, type StallRow, stallRows } from './gc-tables.js';
 import { latencyNote, runSettings } from './run-settings.js';
 import { type StorePressureSeries, storePressureSeries } from './store-pressure.js';
@@ -52,6 +53,10 @@ export interface OverTimeSeries {
   readonly p99: readonly number[];
   readonly max: readonly number[];
   readonly gc: ReadonlyArray<{ readonly t: number; readonly ms: number; readonly kind: string; readonly forced: boolean }>;
+  /** Whole GC cycles: a forced GC's band spans its cycle, its pauses (`gc`) marked inside. */
+  readonly cycles: readonly CycleMark[];
+  /** The process's CPU and its collector's per window, drawn under the latency chart. */
+  readonly cpu: CpuOverTime;
 }
 
 export interface ResourceSeries {
@@ -109,6 +114,8 @@ export function buildRunReport(input: Results): RunReportModel {
       p99: windows.map((w) => w.p99Ms),
       max: windows.map((w) => w.maxMs),
       gc: row.measurement.gcEvents.map((gc) => ({ t: gc.startMs / 1000, ms: gc.durationMs, kind: gc.kind, forced: gc.forced })),
+      cycles: cycleMarks(row),
+      cpu: cpuOverTime(row),
     });
     const samples = row.measurement.windows;
     resources.push({

@@ -146,9 +146,9 @@
       return typeof v === 'number' && Number.isFinite(v);
     });
   }
-  // A step of 1, 2 or 5 times a power of ten that cuts the span into at most about 8 ticks.
-  function niceStep(span) {
-    var raw = span / 8;
+  // A step of 1, 2 or 5 times a power of ten that cuts the span into at most about `count` (8) ticks.
+  function niceStep(span, count) {
+    var raw = span / (count || 8);
     var decade = 10 ** Math.floor(Math.log10(raw));
     var step = [1, 2, 5, 10].find(function (s) {
       return s * decade >= raw;
@@ -158,14 +158,35 @@
 
   // The GC strip: its own band below each latency-over-time chart, so that GC marks never cover
   // the data (scavenge ticks used to hide a p50 of 1-2 µs at the bottom of the log axis).
-  // Forced major GCs: purple blocks as long as the pause, also shaded across the latency plot;
-  // major GCs the runtime chose: orange ticks, also dashed lines across the plot; scavenges:
-  // grey ticks in the strip only.
+  // A forced GC's band spans its whole cycle (Go's forced cycle is hundreds of times its pause),
+  // across the plot and light in the strip, with its pauses solid inside; a forced pause with no
+  // recorded cycle (older results) is a band as long as the pause. Major GCs the runtime chose:
+  // orange ticks, also dashed lines across the plot, their cycle light behind the tick where the
+  // runtime told it; scavenges: grey ticks in the strip only.
+  function pixelSpan(chart, t, ms) {
+    var x = chart.scales.x;
+    var area = chart.chartArea;
+    var left = x.getPixelForValue(t);
+    var right = x.getPixelForValue(t + ms / 1000);
+    if (right < area.left || left > area.right) return null;
+    left = Math.max(left, area.left);
+    right = Math.min(right, area.right);
+    return { left: left, width: Math.max(2, right - left) };
+  }
+  function isForced(cycle) {
+    return cycle.forced;
+  }
+  function insideAny(gc, cycles) {
+    return cycles.some(function (cycle) {
+      return gc.t >= cycle.t - 0.001 && gc.t <= cycle.t + cycle.ms / 1000 + 0.001;
+    });
+  }
   var gcMarks = {
     id: 'gcMarks',
     beforeDatasetsDraw: function (chart, _args, options) {
       var events = options.events || [];
-      var x = chart.scales.x;
+      var cycles = options.cycles || [];
+      var forcedCycles = cycles.filter(isForced);
       var plot = chart.scales.y;
       var strip = chart.scales.gc;
       var ctx = chart.ctx;
@@ -177,15 +198,36 @@
       ctx.lineTo(chart.chartArea.right, strip.top + 0.5);
       ctx.stroke();
       var lane = (strip.bottom - strip.top) / 3;
+      forcedCycles.forEach(function (cycle) {
+        var span = pixelSpan(chart, cycle.t, cycle.ms);
+        if (!span) return;
+        ctx.fillStyle = c.forcedBand;
+        ctx.fillRect(span.left, plot.top, span.width, plot.bottom - plot.top);
+        ctx.fillRect(span.left, strip.top + 2, span.width, lane - 3);
+      });
+      cycles.forEach(function (cycle) {
+        var span = cycle.forced ? null : pixelSpan(chart, cycle.t, cycle.ms);
+        if (!span) return;
+        ctx.globalAlpha = 0.3;
+        ctx.fillStyle = c.major;
+        ctx.fillRect(span.left, strip.top + lane + 1, span.width, lane - 2);
+        ctx.globalAlpha = 1;
+      });
       events.forEach(function (gc) {
-        var left = x.getPixelForValue(gc.t);
-        if (left < chart.chartArea.left || left > chart.chartArea.right) return;
-        var width = Math.max(2, x.getPixelForValue(gc.t + gc.ms / 1000) - left);
+        var span = pixelSpan(chart, gc.t, gc.ms);
+        if (!span) return;
+        var left = span.left;
         if (gc.forced) {
-          ctx.fillStyle = c.forcedBand;
-          ctx.fillRect(left, plot.top, width, plot.bottom - plot.top);
+          if (insideAny(gc, forcedCycles)) {
+            // The pause inside its cycle's band: a solid line across the plot.
+            ctx.fillStyle = c.forced;
+            ctx.fillRect(left, plot.top, Math.min(span.width, 2), plot.bottom - plot.top);
+          } else {
+            ctx.fillStyle = c.forcedBand;
+            ctx.fillRect(left, plot.top, span.width, plot.bottom - plot.top);
+          }
           ctx.fillStyle = c.forced;
-          ctx.fillRect(left, strip.top + 2, width, lane - 3);
+          ctx.fillRect(left, strip.top + 2, span.width, lane - 3);
         } else if (gc.kind === 'major' || gc.kind === 'incremental') {
           ctx.strokeStyle = c.major;
           ctx.lineWidth = 1.5;
@@ -211,6 +253,28 @@
       ctx.restore();
     },
   };
+  // The forced cycles again behind the CPU chart under the latency chart, so that the collector's
+  // CPU reads against the same bands.
+  var cycleBands = {
+    id: 'cycleBands',
+    beforeDatasetsDraw: function (chart, _args, options) {
+      var plot = chart.scales.y;
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.fillStyle = options.colors.forcedBand;
+      (options.cycles || []).filter(isForced).forEach(function (cycle) {
+        var span = pixelSpan(chart, cycle.t, cycle.ms);
+        if (span) ctx.fillRect(span.left, plot.top, span.width, plot.bottom - plot.top);
+      });
+      ctx.restore();
+    },
+  };
+  // The latency chart and the CPU chart under it share one left axis width, so that a second
+  // sits at the same pixel in both.
+  var LEFT_AXIS_WIDTH = 64;
+  function fixedWidth(scale) {
+    scale.width = LEFT_AXIS_WIDTH;
+  }
 
   // Time axes: every chart over time of one report spans the same seconds with the same step,
   // so that charts compare by eye.
@@ -222,6 +286,9 @@
       });
       s.gc.forEach(function (gc) {
         end = Math.max(end, gc.t + gc.ms / 1000);
+      });
+      (s.cycles || []).forEach(function (cycle) {
+        end = Math.max(end, cycle.t + cycle.ms / 1000);
       });
     });
     (model.resources || []).forEach(function (s) {
@@ -243,6 +310,54 @@
     };
   }
 
+  // Under each latency chart, Discord's two curves per window: the process's CPU and its
+  // collector's, as shares of one core; a program without a collector shows its CPU alone.
+  function cpuChart(id, s, color, time, cpuAxis) {
+    var cpu = s.cpu;
+    var datasets = [
+      {
+        label: cpu.gc === 'no-gc' ? 'process CPU (no GC)' : cpu.gc === 'measured' ? 'process CPU' : 'process CPU (GC CPU not measured)',
+        data: xy(cpu.t, cpu.processPercent),
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 1.5,
+        pointRadius: 0,
+        stepped: 'before',
+      },
+    ];
+    if (cpu.gc === 'measured') {
+      datasets.push({
+        label: 'GC CPU',
+        data: xy(cpu.t, cpu.gcPercent),
+        borderColor: GC.forced,
+        backgroundColor: GC.forcedBand,
+        fill: 'origin',
+        borderWidth: 1.5,
+        pointRadius: 0,
+        stepped: 'before',
+      });
+    }
+    new Chart(canvas(id), {
+      type: 'line',
+      data: { datasets: datasets },
+      options: {
+        parsing: false,
+        scales: {
+          x: Object.assign(timeAxis(time), { title: { display: false } }),
+          y: {
+            min: 0,
+            max: cpuAxis.max,
+            title: { display: true, text: 'CPU % of a core' },
+            ticks: { stepSize: cpuAxis.step, callback: fmtCompact },
+            afterFit: fixedWidth,
+          },
+        },
+        plugins: { cycleBands: { cycles: s.cycles || [], colors: GC } },
+      },
+      plugins: [cycleBands],
+    });
+  }
+
   function drawRun() {
     var time = sharedTimeAxis();
     // One chart per contender, all on the same log axis, so that their spikes compare by eye
@@ -252,6 +367,14 @@
       all = all.concat(s.p50, s.p99, s.max);
     });
     var latencyBounds = niceLogBounds(all);
+    // Every CPU chart on one scale, as the latency charts: a share of one core.
+    var cpuValues = [];
+    model.overTime.forEach(function (s) {
+      if (s.cpu) cpuValues = cpuValues.concat(finite(s.cpu.processPercent), finite(s.cpu.gcPercent));
+    });
+    var cpuPeak = cpuValues.length === 0 ? 100 : Math.max.apply(null, cpuValues);
+    var cpuStep = niceStep(cpuPeak, 3);
+    var cpuAxis = { max: Math.ceil(cpuPeak / cpuStep - 1e-9) * cpuStep, step: cpuStep };
     model.overTime.forEach(function (s, i) {
       var c = colors[s.contender];
       new Chart(canvas('latency-' + i), {
@@ -296,13 +419,18 @@
               grid: { drawOnChartArea: false, display: false },
               ticks: { display: false },
               title: { display: true, text: 'GC', padding: { top: 0, bottom: 0 } },
+              afterFit: fixedWidth,
             },
-            y: Object.assign(logLatencyAxis('latency', latencyBounds), { stack: 'time', stackWeight: 6 }),
+            y: Object.assign(logLatencyAxis('latency', latencyBounds), { stack: 'time', stackWeight: 6, afterFit: fixedWidth }),
           },
-          plugins: { gcMarks: { events: s.gc, colors: GC }, title: { display: true, text: s.contender + ' (repetition ' + s.repetition + ')', color: fg } },
+          plugins: {
+            gcMarks: { events: s.gc, cycles: s.cycles || [], colors: GC },
+            title: { display: true, text: s.contender + ' (repetition ' + s.repetition + ')', color: fg },
+          },
         },
         plugins: [gcMarks],
       });
+      if (s.cpu && canvas('gc-cpu-' + i)) cpuChart('gc-cpu-' + i, s, c, time, cpuAxis);
     });
 
     var ticks = { 2: '50%', 10: '90%', 100: '99%', 1000: '99.9%', 10000: '99.99%', 100000: '99.999%', 1000000: 'max' };
