@@ -3,6 +3,8 @@
 # (e.g. build.sh references/build/rust-btree). Cargo's target dir is kept outside this
 # source folder, under references/build/ (git-ignored; not build/, which node-gyp wipes), and
 # the Cargo.lock is honoured (--locked): the build fails rather than resolve other versions.
+# The lab's build has the Cassandra store (--features cassandra, the scylla crate); a plain
+# `cargo build` here leaves it out and builds only the SQLite store.
 set -euo pipefail
 
 if [ "$#" -ne 1 ]; then
@@ -24,7 +26,7 @@ fi
 
 export CARGO_TARGET_DIR=$root/references/build/rust-target
 start=$(date +%s%N)
-"$cargo" build --release --locked --manifest-path "$here/Cargo.toml"
+"$cargo" build --release --locked --features cassandra --manifest-path "$here/Cargo.toml"
 mkdir -p "$(dirname "$out")"
 cp "$CARGO_TARGET_DIR/release/rust-btree" "$out"
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))

@@ -5,15 +5,18 @@ use std::fs::OpenOptions;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub const USAGE: &str = "usage: rust-btree --capacity N --db FILE [--host 127.0.0.1] [--port 0] [--time-scale X] \
-[--write-back-delay-ms MS] [--gc-interval-ms MS] [--warm-file FILE]";
+use crate::store_flags::{store_choice, StoreChoice};
+
+pub const USAGE: &str = "usage: rust-btree --capacity N (--db FILE | --store cassandra:HOST[,HOST...]) [--host 127.0.0.1] \
+[--port 0] [--time-scale X] [--write-back-delay-ms MS] [--gc-interval-ms MS] [--warm-file FILE] \
+[--cassandra-table readstate_lab.read_states] [--consistency one|quorum]";
 
 #[derive(Debug)]
 pub struct Config {
     pub host: String,
     pub port: u16,
     pub capacity: usize,
-    pub db: PathBuf,
+    pub store: StoreChoice,
     /// Scenario ms = wall ms since start * this.
     pub time_scale: f64,
     /// Scenario ms after its last update that a dirty state is written back.
@@ -33,6 +36,7 @@ impl Config {
         let mut write_back_delay_ms = 30_000.0;
         let mut gc_interval_ms = 0.0;
         let mut warm_file = None;
+        let (mut store, mut cassandra_table, mut consistency) = (None, None, None);
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -48,8 +52,20 @@ impl Config {
                 Some((name, value)) => (name, Some(value.to_string())),
                 None => (flag, None),
             };
-            if !["host", "port", "capacity", "db", "time-scale", "write-back-delay-ms", "gc-interval-ms", "warm-file"]
-                .contains(&name)
+            if ![
+                "host",
+                "port",
+                "capacity",
+                "db",
+                "time-scale",
+                "write-back-delay-ms",
+                "gc-interval-ms",
+                "warm-file",
+                "store",
+                "cassandra-table",
+                "consistency",
+            ]
+            .contains(&name)
             {
                 return Err(format!("unknown flag --{name}; {USAGE}"));
             }
@@ -74,13 +90,18 @@ impl Config {
                 "gc-interval-ms" => gc_interval_ms = number(name, &value, 0.0, f64::MAX, false)?,
                 "warm-file" if value.is_empty() => return Err("--warm-file must not be empty".into()),
                 "warm-file" => warm_file = Some(PathBuf::from(value)),
+                "store" => store = Some(value),
+                "cassandra-table" => cassandra_table = Some(value),
+                "consistency" => consistency = Some(value),
                 _ => unreachable!("flag names are checked above"),
             }
         }
         let capacity = capacity.ok_or_else(|| format!("--capacity is required; {USAGE}"))?;
-        let db = db.ok_or_else(|| format!("--db is required; {USAGE}"))?;
-        check_db_path(&db)?;
-        Ok(Config { host, port, capacity, db, time_scale, write_back_delay_ms, gc_interval_ms, warm_file })
+        let store = store_choice(store, db, cassandra_table, consistency).map_err(|e| format!("{e}; {USAGE}"))?;
+        if let StoreChoice::Sqlite(db) = &store {
+            check_db_path(db)?;
+        }
+        Ok(Config { host, port, capacity, store, time_scale, write_back_delay_ms, gc_interval_ms, warm_file })
     }
 }
 

@@ -1,6 +1,6 @@
 //! rust-btree: readstate-lab's Rust reference read-state service, after Discord's 2020 rewrite
 //! of its Read States service from Go to Rust: an LRU cache of read states in BTreeMaps behind
-//! a mutex, no garbage collector, on tokio and hyper; SQLite stands in for their database.
+//! a mutex, no garbage collector, on tokio and hyper; behind it SQLite, or Cassandra as theirs was.
 
 mod api;
 mod bench;
@@ -15,6 +15,12 @@ mod service;
 mod state;
 mod stats;
 mod store;
+#[cfg(feature = "cassandra")]
+mod store_cassandra;
+mod store_flags;
+mod store_sqlite;
+#[cfg(test)]
+mod store_tests;
 mod warm;
 
 use std::io::Write;
@@ -29,7 +35,8 @@ use crate::config::Config;
 use crate::http::App;
 use crate::latency::Latency;
 use crate::service::Service;
-use crate::store::{LoadSink, StoreStatus};
+use crate::store::{Backend, LoadSink, StoreStatus};
+use crate::store_flags::StoreChoice;
 
 /// How long requests in flight may take to finish after SIGTERM/SIGINT.
 const GRACE: Duration = Duration::from_secs(10);
@@ -50,21 +57,34 @@ fn main() -> ExitCode {
         }
     };
     let clock = Clock::new(Instant::now(), config.time_scale);
-    let conn = match store::open(&config.db) {
-        Ok(conn) => conn,
+    let backend = match open_backend(&config.store) {
+        Ok(backend) => backend,
         Err(cause) => {
             eprintln!("error: {cause}");
             return ExitCode::from(1);
         }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("start the tokio runtime");
-    let code = runtime.block_on(run(config, clock, conn));
+    let code = runtime.block_on(run(config, clock, backend));
     // Connections still open past the grace period are closed by leaving now, without waiting
     // for their tasks.
     std::process::exit(code);
 }
 
-async fn run(config: Config, clock: Clock, conn: rusqlite::Connection) -> i32 {
+/// Opens the store the flags name: the SQLite file, or Cassandra (when built with it).
+fn open_backend(choice: &StoreChoice) -> Result<Box<dyn Backend>, String> {
+    match choice {
+        StoreChoice::Sqlite(path) => Ok(Box::new(store_sqlite::open(path)?)),
+        #[cfg(feature = "cassandra")]
+        StoreChoice::Cassandra(target) => Ok(Box::new(store_cassandra::open(target)?)),
+        #[cfg(not(feature = "cassandra"))]
+        StoreChoice::Cassandra(_) => {
+            Err("this rust-btree was built without Cassandra (references/rust-btree/build.sh builds it with)".into())
+        }
+    }
+}
+
+async fn run(config: Config, clock: Clock, backend: Box<dyn Backend>) -> i32 {
     let _ = config.gc_interval_ms; // accepted for the contract; there is no GC to force
     let status = Arc::new(StoreStatus::default());
     let (store, inbox) = store::channel();
@@ -77,7 +97,7 @@ async fn run(config: Config, clock: Clock, conn: rusqlite::Connection) -> i32 {
         }
     }
     let sink: Arc<dyn LoadSink> = service.clone();
-    store::spawn(conn, inbox, sink, Arc::clone(&status));
+    store::spawn(backend, inbox, sink, Arc::clone(&status));
 
     let stop = match server::stop_signal() {
         Ok(stop) => stop,

@@ -1,4 +1,6 @@
-//! The SQLite store, on a thread of its own (rusqlite is synchronous), fed through one channel.
+//! The store, on a thread of its own (rusqlite is synchronous; the Cassandra backend blocks on
+//! its own runtime), fed through one channel, in front of a backend: SQLite (store_sqlite.rs)
+//! or Cassandra (store_cassandra.rs).
 //!
 //! One thread taking one FIFO queue is what keeps the ORDERING INVARIANT: a write-back is sent
 //! (under the cache lock) before any later load of the same key can be sent, so this thread
@@ -7,76 +9,37 @@
 //! before it even while the database refuses writes.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::oneshot;
 
 use crate::state::{Key, ReadState};
 
-const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS read_states (
-  user_id INTEGER NOT NULL,
-  channel_id INTEGER NOT NULL,
-  last_read_message_id INTEGER NOT NULL,
-  mention_count INTEGER NOT NULL,
-  updated_at REAL NOT NULL,
-  PRIMARY KEY (user_id, channel_id)
-) WITHOUT ROWID";
+/// The database behind the store thread. Only that thread calls it, one call at a time.
+pub trait Backend: Send {
+    /// Commits every (state, stamp), or fails and none counts as committed: the same writes,
+    /// with the same stamps, are offered again, so one that landed before the error lands again
+    /// harmlessly (Cassandra keeps the highest stamp of a row).
+    fn write_all(&mut self, writes: &[(ReadState, i64)]) -> Result<(), String>;
+    /// Reads each key, in order: the stored state, None, or why the read failed.
+    fn read_all(&mut self, keys: &[Key]) -> Vec<Result<Option<ReadState>, String>>;
+}
 
-const UPSERT: &str = "INSERT INTO read_states VALUES (?1, ?2, ?3, ?4, ?5)
-  ON CONFLICT (user_id, channel_id) DO UPDATE SET
-    last_read_message_id = excluded.last_read_message_id,
-    mention_count = excluded.mention_count,
-    updated_at = excluded.updated_at";
+/// The stamp after `last`: the wall clock in microseconds, or last + 1 when the clock has not
+/// moved past it. Stamps start above any an earlier process gave, and only grow.
+pub fn next_stamp(last: i64, now: std::time::SystemTime) -> i64 {
+    let micros = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as i64);
+    micros.max(last + 1)
+}
 
-const SELECT: &str = "SELECT last_read_message_id, mention_count, updated_at FROM read_states
-  WHERE user_id = ?1 AND channel_id = ?2";
-
-/// Outside the u32 id range, so the start-up check can never touch a real read state.
-const SENTINEL_USER: i64 = 1 << 32;
-
-/// How long SQLite waits on a lock held by another connection before the write fails (and is
-/// retried with backoff): short, so a failing store is noticed and reported quickly.
-const BUSY_TIMEOUT: Duration = Duration::from_millis(1000);
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// The most queued requests taken into one round, so one round cannot grow without bound.
 const MAX_ROUND: usize = 8192;
-
-/// Opens the database, sets WAL and synchronous=NORMAL, creates the table and proves that a
-/// write and a read work (inside a transaction that is rolled back). Errors are one line.
-pub fn open(path: &Path) -> Result<Connection, String> {
-    let mut conn = Connection::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let setup = |conn: &mut Connection| -> rusqlite::Result<String> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.execute_batch(CREATE_TABLE)?;
-        Ok(mode)
-    };
-    let mode = setup(&mut conn).map_err(|e| format!("{}: {e}", path.display()))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(format!("{}: SQLite kept journal_mode {mode}, not WAL", path.display()));
-    }
-    let check = |conn: &mut Connection| -> rusqlite::Result<bool> {
-        let tx = conn.transaction()?;
-        tx.execute(UPSERT, params![SENTINEL_USER, 0, 1, 2, 3.5])?;
-        let row: Option<(i64, i64, f64)> =
-            tx.query_row(SELECT, params![SENTINEL_USER, 0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
-        tx.rollback()?;
-        Ok(row == Some((1, 2, 3.5)))
-    };
-    match check(&mut conn) {
-        Ok(true) => Ok(conn),
-        Ok(false) => Err(format!("{}: a test row written did not read back", path.display())),
-        Err(e) => Err(format!("{}: test write failed: {e}", path.display())),
-    }
-}
 
 /// What the service needs from the store thread's side: where finished loads go.
 pub trait LoadSink: Send + Sync + 'static {
@@ -173,10 +136,11 @@ impl StoreHandle {
     }
 }
 
-/// Starts the store thread on an open connection.
-pub fn spawn(conn: Connection, inbox: StoreInbox, sink: Arc<dyn LoadSink>, status: Arc<StoreStatus>) -> JoinHandle<()> {
+/// Starts the store thread on an open backend.
+pub fn spawn(backend: Box<dyn Backend>, inbox: StoreInbox, sink: Arc<dyn LoadSink>, status: Arc<StoreStatus>) -> JoinHandle<()> {
     let worker = Worker {
-        conn,
+        backend,
+        last_stamp: 0,
         rx: inbox.rx,
         sink,
         status,
@@ -189,13 +153,16 @@ pub fn spawn(conn: Connection, inbox: StoreInbox, sink: Arc<dyn LoadSink>, statu
 }
 
 struct Worker {
-    conn: Connection,
+    backend: Box<dyn Backend>,
+    /// The stamp of the last write queued: writes are stamped in the order they arrive, which
+    /// is the order the service wrote them.
+    last_stamp: i64,
     rx: Receiver<Request>,
     sink: Arc<dyn LoadSink>,
     status: Arc<StoreStatus>,
-    /// Writes not yet committed: the newest state per key, and how many states it stands for.
-    /// Never dropped: a failed commit leaves them here for the next try.
-    pending: BTreeMap<Key, (ReadState, u64)>,
+    /// Writes not yet committed: the newest state per key, how many states it stands for, and
+    /// its stamp. Never dropped: a failed commit leaves them here for the next try.
+    pending: BTreeMap<Key, (ReadState, u64, i64)>,
     /// When the last commit failed: not before this instant is it tried again.
     retry_at: Option<Instant>,
     backoff: Duration,
@@ -235,7 +202,7 @@ impl Worker {
                 }
             }
             if let Some(tx) = close {
-                drop(self.conn);
+                drop(self.backend);
                 let _ = tx.send(());
                 return;
             }
@@ -259,35 +226,21 @@ impl Worker {
 
     fn queue(&mut self, states: Vec<ReadState>) {
         for state in states {
+            self.last_stamp = next_stamp(self.last_stamp, std::time::SystemTime::now());
+            let stamp = self.last_stamp;
             self.pending
                 .entry(state.key())
-                .and_modify(|(newest, count)| (*newest, *count) = (state, *count + 1))
-                .or_insert((state, 1));
+                .and_modify(|(newest, count, newest_stamp)| (*newest, *count, *newest_stamp) = (state, *count + 1, stamp))
+                .or_insert((state, 1, stamp));
         }
     }
 
     fn commit(&mut self) {
-        let pending = &self.pending;
-        let result = (|| -> rusqlite::Result<()> {
-            let tx = self.conn.transaction()?;
-            {
-                let mut upsert = tx.prepare_cached(UPSERT)?;
-                for (&(user, channel), (state, _)) in pending {
-                    // Message ids stay below 2^53, so they fit SQLite's signed 64-bit integer.
-                    upsert.execute(params![
-                        user,
-                        channel,
-                        state.last_read_message_id as i64,
-                        state.mention_count as i64,
-                        state.updated_at
-                    ])?;
-                }
-            }
-            tx.commit()
-        })();
+        let writes: Vec<(ReadState, i64)> = self.pending.values().map(|&(state, _, stamp)| (state, stamp)).collect();
+        let result = self.backend.write_all(&writes);
         match result {
             Ok(()) => {
-                let states: u64 = self.pending.values().map(|(_, count)| count).sum();
+                let states: u64 = self.pending.values().map(|(_, count, _)| count).sum();
                 self.status.persisted.fetch_add(states, Ordering::Relaxed);
                 self.pending.clear();
                 self.retry_at = None;
@@ -295,7 +248,7 @@ impl Worker {
                 self.status.recovered();
             }
             Err(e) => {
-                self.status.failed(format!("write of {} read states failed: {e}", self.pending.len()));
+                self.status.failed(e);
                 self.retry_at = Some(Instant::now() + self.backoff);
                 self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
             }
@@ -316,38 +269,27 @@ impl Worker {
             }
             return;
         }
-        let mut results: Vec<Result<Option<ReadState>, String>> = Vec::with_capacity(keys.len());
-        let pending = &self.pending;
-        let read = (|| -> rusqlite::Result<()> {
-            let tx = self.conn.transaction()?;
-            {
-                let mut select = tx.prepare_cached(SELECT)?;
-                for &key in keys {
-                    if let Some((state, _)) = pending.get(&key) {
-                        results.push(Ok(Some(*state)));
-                        continue;
-                    }
-                    let row = select
-                        .query_row(params![key.0, key.1], |r| {
-                            Ok(ReadState {
-                                user_id: key.0,
-                                channel_id: key.1,
-                                last_read_message_id: r.get::<_, i64>(0)?.max(0) as u64,
-                                mention_count: r.get::<_, i64>(1)?.max(0) as u64,
-                                updated_at: r.get(2)?,
-                            })
-                        })
-                        .optional()?;
-                    results.push(Ok(row));
+        // A key written back and not yet committed is answered from `pending`; the rest are read.
+        let unwritten: Vec<Key> = keys.iter().copied().filter(|key| !self.pending.contains_key(key)).collect();
+        let mut read = self.backend.read_all(&unwritten).into_iter();
+        let mut failure = None;
+        let results: Vec<Result<Option<ReadState>, String>> = keys
+            .iter()
+            .map(|key| match self.pending.get(key) {
+                Some((state, _, _)) => Ok(Some(*state)),
+                None => read
+                    .next()
+                    .unwrap_or_else(|| Err("the store answered fewer loads than asked".into()))
+                    .map_err(|cause| format!("load failed: {cause}")),
+            })
+            .inspect(|result| {
+                if let Err(cause) = result {
+                    failure.get_or_insert_with(|| cause.clone());
                 }
-            }
-            tx.commit()
-        })();
-        if let Err(e) = read {
-            let cause = format!("load failed: {e}");
-            self.status.failed(cause.clone());
-            // Loads answered before the error were read correctly; the rest share the error.
-            results.resize(keys.len(), Err(cause));
+            })
+            .collect();
+        if let Some(cause) = failure {
+            self.status.failed(cause);
         } else if self.pending.is_empty() {
             self.status.recovered();
         }
