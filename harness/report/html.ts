@@ -6,7 +6,7 @@ import { GC_MARK_COLORS } from './colors.js';
 import { escapeHtml } from './escape-html.js';
 import type { OverTimeSeries, ResourceSeries, RunReportModel } from './model.js';
 import { storePressureSection } from './store-pressure.js';
-import { columnTitle, multipleText, rangeText, type SummaryTableModel } from './summary-model.js';
+import { columnTitle, GC_COLUMNS_NOTE, multipleText, rangeText, type SummaryTableModel } from './summary-model.js';
 import { type TradeoffModel, tradeoffSection } from './tradeoff-chart.js';
 import type { Verdict } from './verdict.js';
 
@@ -206,7 +206,7 @@ export function renderRunReport(model: RunReportModel): string {
   const body = `
 ${verdictHtml(model.verdict, model.notes)}
 <h2>Summary</h2>
-<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best figure among the rows that kept the rate: ×1 is the best; in columns marked ↑ higher is better, so ×0.50 is half the best. A SATURATED row fell behind the rate: its latencies measure its backlog and it is never the yardstick. ${escapeHtml(model.latencyNote)} B/request and scavenges/100k: what the measured thread allocated on its heap per request, and its scavenges per 100,000 requests; hit p99.9 and miss p99: requests the cache answered at once, and requests that waited for the store. "-" is a figure not measured.</p>
+<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best figure among the rows that kept the rate: ×1 is the best; in columns marked ↑ higher is better, so ×0.50 is half the best. A SATURATED row fell behind the rate: its latencies measure its backlog and it is never the yardstick. ${escapeHtml(model.latencyNote)} B/request and scavenges/100k: what the measured thread allocated on its heap per request, and its scavenges per 100,000 requests; hit p99.9 and miss p99: requests the cache answered at once, and requests that waited for the store. ${escapeHtml(GC_COLUMNS_NOTE)} "-" is a figure not measured.</p>
 ${summary}
 
 <h2>Latency over time</h2>

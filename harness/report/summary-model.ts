@@ -152,6 +152,12 @@ export function buildSummaryTable(results: Results): SummaryTableModel {
   return { columns: SUMMARY_TABLE_COLUMNS, rows };
 }
 
+/** What the GC columns measure, under every rendering of the table. */
+export const GC_COLUMNS_NOTE =
+  'longest pause: the longest time the collector stopped the program; longest GC cycle: the longest whole collection, from the start of ' +
+  'marking to the end of its pause or sweep, as the runtime reports it; GC CPU share: the CPU the collector used as a share of the ' +
+  'process\'s, over the measured windows; "no GC": a program without a garbage collector.';
+
 /** "×1.00", "×3.5", "×240": a multiple as the tables print it. */
 export function multipleText(multiple: number): string {
   return `×${multiple.toFixed(multiple < 10 ? 2 : 0)}`;

@@ -7,7 +7,16 @@ import { renderFittedTable } from './fitted-table.js';
 import { formatCount } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
 import { rulerFloorText } from './ruler-floor-text.js';
-import { buildSummaryTable, columnTitle, multipleText, rangeText, SUMMARY_TABLE_COLUMNS, type SummaryCell, type SummaryTableModel } from './summary-model.js';
+import {
+  buildSummaryTable,
+  columnTitle,
+  GC_COLUMNS_NOTE,
+  multipleText,
+  rangeText,
+  SUMMARY_TABLE_COLUMNS,
+  type SummaryCell,
+  type SummaryTableModel,
+} from './summary-model.js';
 import { verdictLines } from './verdict.js';
 
 /** The summary's column titles, as the terminal and Markdown print them (the model's, with ↑ where higher is better). */
@@ -172,6 +181,7 @@ export function renderSummaryMarkdown(results: Results): string {
         : serviceDriver(settings) !== 'closed-loop'
           ? "Latencies are per request over HTTP, measured from each request's intended start (open loop)."
           : 'Latencies are per request, measured from just before autocannon wrote it to its response (closed loop).'),
+    GC_COLUMNS_NOTE,
     ...(environment.hostLoad?.floor === undefined ? [] : [`Machine floor: ${machineFloorText(environment.hostLoad.floor)}.`]),
     ...driverLines(results),
     '',
