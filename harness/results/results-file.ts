@@ -1,11 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { describeError, UsageError } from '../errors.js';
-import { FieldReader, readJsonFile } from '../json-input.js';
+import { readJsonFile } from '../json-input.js';
 import { summarizeContenders, summarizeRow } from './aggregate.js';
+import { checkAgainstSchema } from './check-against-schema.js';
 import { describeDifference, firstSettingDifference } from './compare-settings.js';
-import type { AnyResults } from './schema.js';
-import { type Environment, type MicroResults, type Results, type Row, type RunSettings, SCHEMA_VERSION, type SweepResults } from './schema.js';
+import type { AnyResults, CompletedRow, DriveOutcome } from './schema.js';
+import { type Environment, type Results, type Row, type RunSettings, SCHEMA_VERSION } from './schema.js';
+import { OneOf } from './schemas/figures.js';
+import { MicroResults as MicroResultsSchema, SweepResults as SweepResultsSchema } from './schemas/micro-sweep.js';
+import { Results as ResultsSchema } from './schemas/run.js';
 import { OLDEST_READABLE_VERSION, upgradeFromVersion1 } from './upgrade.js';
 
 const FILE_NAMES = { run: 'results.json', micro: 'micro.json', sweep: 'sweep.json' } as const;
@@ -18,64 +23,37 @@ export function resolveResultsPath(path: string): string {
   throw new UsageError(`${path} holds no results.json, micro.json or sweep.json`);
 }
 
+const FileHeader = Type.Object({ schemaVersion: Type.Number() });
+const FileKind = Type.Object({ kind: OneOf(['run', 'micro', 'sweep'] as const) });
+
 /**
- * Reads and checks a results file. Summaries are recomputed from the raw measurements, so a
- * file is only as good as its raw data, and an unreadable row is named in the error.
+ * Reads and checks a results file against its schema (harness/results/schemas/). Summaries are
+ * recomputed from the raw measurements, so a file is only as good as its raw data, and an
+ * unreadable row is named in the error.
  */
 export function loadResults(path: string): AnyResults {
   const file = resolveResultsPath(path);
   let raw = readJsonFile(file, 'results file');
-  const version = new FieldReader(raw, file).number('schemaVersion', { min: -Infinity });
+  const version = checkAgainstSchema(FileHeader, raw, file).schemaVersion;
   if (version < OLDEST_READABLE_VERSION || version > SCHEMA_VERSION) {
     throw new UsageError(`${file} has schemaVersion ${JSON.stringify(version)}; this lab reads ${OLDEST_READABLE_VERSION} to ${SCHEMA_VERSION}`);
   }
   if (version === 1) raw = upgradeFromVersion1(raw as Record<string, unknown>);
-  const fields = new FieldReader(raw, file);
-  const kind = fields.oneOf('kind', ['run', 'micro', 'sweep'] as const);
-  fields.string('runId');
-  fields.object('environment');
-  if (kind === 'micro') {
-    fields.array('rows');
-    return raw as MicroResults;
-  }
-  if (kind === 'sweep') {
-    fields.array('points');
-    return raw as SweepResults;
-  }
-  fields.object('settings').object('scenario');
-  if (fields.has('merged')) checkMerged(fields.object('merged'), (raw as { merged: { separate?: unknown } }).merged);
-  const rows = fields.array('rows').map((row, i) => checkRow(row, (raw as { rows: unknown[] }).rows[i]));
-  return { ...(raw as Results), rows, contenders: summarizeContenders(rows) };
+  const { kind } = checkAgainstSchema(FileKind, raw, file);
+  if (kind === 'micro') return checkAgainstSchema(MicroResultsSchema, raw, file);
+  if (kind === 'sweep') return checkAgainstSchema(SweepResultsSchema, raw, file);
+  const results = checkAgainstSchema(ResultsSchema, raw, file);
+  const rows = results.rows.map((row, i) => (row.state === 'completed' ? resummarized(row, `${file}.rows[${i}]`) : row));
+  return { ...results, rows, contenders: summarizeContenders(rows) };
 }
 
-/** The record of the runs a merged file came from: the report reads each run's settings from it. */
-function checkMerged(fields: FieldReader, raw: { separate?: unknown }): void {
-  if (typeof raw.separate !== 'boolean') throw new UsageError(`${fields.where}: "separate" must be true or false`);
-  for (const run of fields.array('runs')) {
-    run.text('label');
-    run.string('source');
-    run.string('runId');
-    run.integer('repetitionOffset', { min: 0 });
-    run.integer('repetitions', { min: 0 });
-    run.object('settings').object('scenario');
-    run.object('environment');
-  }
-}
-
-function checkRow(fields: FieldReader, raw: unknown): Row {
-  const contender = fields.string('contender');
-  const state = fields.oneOf('state', ['completed', 'failed'] as const);
-  if (state === 'failed') {
-    fields.string('reason');
-    return raw as Row;
-  }
-  if (fields.has('summary')) fields.object('summary');
-  checkDrive(fields.object('measurement').object('drive'));
+/** A completed row with its summary computed again from its raw measurement, which is checked for being possible first. */
+function resummarized(row: CompletedRow, where: string): CompletedRow {
+  checkDrive(row.measurement.drive, `${where}.measurement.drive`);
   try {
-    const measurement = (raw as { measurement: Parameters<typeof summarizeRow>[0] }).measurement;
-    return { ...(raw as Row & { state: 'completed' }), summary: summarizeRow(measurement) };
+    return { ...row, summary: summarizeRow(row.measurement) };
   } catch (error) {
-    throw new UsageError(`${fields.where} (${contender}): measurement unreadable (${describeError(error).split('\n')[0]})`);
+    throw new UsageError(`${where} (${row.contender}): measurement unreadable (${describeError(error).split('\n')[0]})`);
   }
 }
 
@@ -84,15 +62,12 @@ function checkRow(fields: FieldReader, raw: unknown): Row {
  * faster than it was asked to (it may round up a little at the end of a run), nor sends more
  * than it completed plus what it gave up on.
  */
-function checkDrive(drive: FieldReader): void {
-  const target = drive.number('targetRate', { min: 0 });
-  const achieved = drive.number('achievedRate', { min: 0 });
-  if (!Number.isFinite(target) || !Number.isFinite(achieved) || achieved > target * 1.01 + 1) {
-    throw new UsageError(`${drive.where}: achievedRate ${achieved} is not possible at targetRate ${target} (a driver never sends faster than asked)`);
+function checkDrive(drive: DriveOutcome, where: string): void {
+  const { targetRate: target, achievedRate: achieved, sent, completed } = drive;
+  if (achieved > target * 1.01 + 1) {
+    throw new UsageError(`${where}: achievedRate ${achieved} is not possible at targetRate ${target} (a driver never sends faster than asked)`);
   }
-  const sent = drive.integer('sent', { min: 0 });
-  const completed = drive.integer('completed', { min: 0 });
-  if (completed > sent) throw new UsageError(`${drive.where}: completed ${completed} is more than sent ${sent}`);
+  if (completed > sent) throw new UsageError(`${where}: completed ${completed} is more than sent ${sent}`);
 }
 
 /** One of the runs a merged results file was made from, as `report A B` recorded it. */

@@ -1,0 +1,67 @@
+import { Type } from '@sinclair/typebox';
+import { Scenario } from '../scenario-schema.js';
+import { Environment } from './environment.js';
+import { Figure, Nullable } from './figures.js';
+import { SCHEMA_VERSION } from './run.js';
+import { StoreLatencyProfile } from './store-latency.js';
+
+/** micro.json (`micro`) and sweep.json (`sweep`), as harness/results/schema.ts documents them. */
+
+export const MicroTaskResult = Type.Object({ task: Type.String(), opsPerSecond: Figure, meanNsPerOp: Figure, p99NsPerOp: Figure, samples: Figure });
+
+export const MicroResults = Type.Object({
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  kind: Type.Literal('micro'),
+  runId: Type.String(),
+  createdAt: Type.String(),
+  environment: Environment,
+  settings: Type.Object({ capacity: Figure, timeMs: Figure, opsPerSample: Figure }),
+  rows: Type.Array(
+    Type.Union([
+      Type.Object({
+        contender: Type.String(),
+        runtime: Type.Optional(Type.String()),
+        state: Type.Literal('completed'),
+        tasks: Type.Array(MicroTaskResult),
+        fullGcMs: Figure,
+      }),
+      Type.Object({ contender: Type.String(), runtime: Type.Optional(Type.String()), state: Type.Literal('failed'), reason: Type.String() }),
+    ]),
+  ),
+});
+
+const optionalFigure = Type.Optional(Figure);
+
+export const SweepPoint = Type.Object({
+  contender: Type.String(),
+  runtime: Type.Optional(Type.String()),
+  capacity: Figure,
+  state: Type.Union([Type.Literal('completed'), Type.Literal('failed')]),
+  reason: Type.Optional(Type.String()),
+  cachedStates: optionalFigure,
+  bytesPerEntry: optionalFigure,
+  fullGcPauseMs: optionalFigure,
+  longestGcMs: optionalFigure,
+  p99Ms: optionalFigure,
+  p999Ms: optionalFigure,
+  maxMs: optionalFigure,
+  achievedRate: optionalFigure,
+  saturated: Type.Optional(Type.Boolean()),
+  missRate: optionalFigure,
+  storeReadsPerSecond: optionalFigure,
+  storeWritesPendingMax: optionalFigure,
+  missP99Ms: optionalFigure,
+  hitP99Ms: optionalFigure,
+});
+
+export const SweepResults = Type.Object({
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  kind: Type.Literal('sweep'),
+  runId: Type.String(),
+  createdAt: Type.String(),
+  environment: Environment,
+  scenario: Scenario,
+  storeLatency: Type.Optional(Nullable(StoreLatencyProfile)),
+  capacities: Type.Array(Figure),
+  points: Type.Array(SweepPoint),
+});
