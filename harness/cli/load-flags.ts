@@ -15,6 +15,7 @@ export const loadFlags = new CommandFlags(
     'max-connections',
     'closed-loop',
     'connections',
+    'store',
     'store-latency',
     'target',
     'out',
@@ -41,6 +42,10 @@ export const loadFlags = new CommandFlags(
       help: 'autocannon instead, the contrast: each connection waits for its answer before its next request, which hides stalls (coordinated omission)',
     },
     connections: { defaultHelp: CLOSED_LOOP_CONNECTIONS },
+    store: {
+      help: "sqlite (a file per service) or cassandra[:HOST,...]: every service, Node, Go and Rust, writes a fresh table of the cluster (the lab's running one unless hosts are named), which the nothing-lost check reads back",
+      defaultHelp: 'sqlite',
+    },
     'store-latency': {
       default: 'none',
       help: "hold each Node service's store answers back as a remote database would: none, fixed:MS, or a profile of scenarios/store-latency/ (cassandra-2020, scylla-2023); not for the Go and Rust services",

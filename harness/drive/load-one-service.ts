@@ -7,7 +7,9 @@ import { ProcessSampler } from '../measure/process-sampler.js';
 import type { ForcedGcMode, Scenario } from '../results/scenario-schema.js';
 import type { ForcedGc, GcCycle, GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
 import type { Runtime } from '../runtimes/locate.js';
-import { readDatabaseStates } from '../store/read-database.js';
+import { createFreshTable, dropTable } from '../store/cassandra-tables.js';
+import type { CassandraTarget } from '../store/cassandra-target.js';
+import { readStoredStates } from '../store/stored-states.js';
 import type { RequestLog } from '../workload/request-log.js';
 import type { HttpLoadOutcome } from './closed-loop-load.js';
 import { type RunningService, type ServiceProgram, startServiceProcess } from './service-process.js';
@@ -19,11 +21,14 @@ export interface ServiceToStart {
   readonly modulePath?: string;
   /** The Go or Rust binary of a reference service; undefined for a Node service. */
   readonly binary?: string;
+  /** load --store cassandra's cluster: the service writes a fresh table of it instead of a SQLite file. */
+  readonly cassandra?: CassandraTarget | undefined;
 }
 
 /**
  * Starts one service in its own process, loads it, stops it with SIGTERM (it writes every dirty
- * state back), then checks its SQLite file against the acknowledged requests.
+ * state back), then checks its store (its SQLite file, or its Cassandra table) against the
+ * acknowledged requests.
  */
 export async function loadOneService(
   contender: ServiceToStart,
@@ -47,7 +52,15 @@ export async function loadOneService(
       ? { kind: 'reference', binary: contender.binary }
       : { kind: 'node-serve', contender: contender.modulePath ?? contender.name, scenarioFile, storeLatency: storeLatencyFlag, runtime };
   const dbPath = join(folder, 'states.sqlite');
-  let service: RunningService | undefined = await startServiceProcess({ program, scenario, warmFile, dbPath, stopSignal });
+  // A table of the service's own, so that the check sees no other service's (or run's) states.
+  const cassandra = contender.cassandra === undefined ? undefined : await createFreshTable(contender.cassandra, 'load');
+  let service: RunningService | undefined;
+  try {
+    service = await startServiceProcess({ program, scenario, warmFile, dbPath, cassandra, stopSignal });
+  } catch (error) {
+    if (cassandra !== undefined) await dropTable(cassandra).catch(() => {});
+    throw error;
+  }
   // A Node service's collector works on V8's worker threads too: sampled from /proc (gc-cpu.ts).
   const v8Workers = program.kind === 'node-serve' && (runtime === undefined || runtime.family === 'node');
   const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000, { v8Workers });
@@ -69,12 +82,13 @@ export async function loadOneService(
     } else if (outcome.outcomes === undefined) {
       integrity = externalIntegrity();
     } else {
-      integrity = checkAcknowledgedStates(log, outcome.outcomes, readDatabaseStates(dbPath));
+      integrity = checkAcknowledgedStates(log, outcome.outcomes, await readStoredStates({ dbPath, cassandra }));
     }
     return toMeasurement(outcome, sampler, integrity);
   } finally {
     sampler.stop();
     await service?.stop();
+    if (cassandra !== undefined) await dropTable(cassandra).catch(() => {});
     rmSync(folder, { recursive: true, force: true });
   }
 }

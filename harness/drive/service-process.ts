@@ -44,6 +44,13 @@ export interface RunningService {
   stop(): Promise<{ readonly exitCode: number | undefined; readonly output: string }>;
 }
 
+/** Where a Node service (serve) keeps its read states: the SQLite file, or the Cassandra table (--db names it). */
+function nodeStoreFlags(options: Pick<ServiceProcessOptions, 'dbPath' | 'cassandra'>): string[] {
+  const { cassandra } = options;
+  if (cassandra === undefined) return ['--db', options.dbPath];
+  return ['--store', `cassandra:${cassandra.contactPoints.join(',')}`, '--db', cassandra.table];
+}
+
 /** Where a Go or Rust service keeps its read states: the SQLite file, or the Cassandra table. */
 export function referenceStoreFlags(options: Pick<ServiceProcessOptions, 'dbPath' | 'cassandra'>): string[] {
   const { cassandra } = options;
@@ -72,7 +79,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   if (program.kind === 'node-serve') {
     const entry = childEntry(import.meta.url, '../cli/main.js');
     const serve = ['serve', '--impl', program.contender, '--port', '0', '--scenario', program.scenarioFile];
-    serve.push('--warm-file', options.warmFile, '--db', options.dbPath);
+    serve.push('--warm-file', options.warmFile, ...nodeStoreFlags(options));
     if (program.storeLatency !== undefined) serve.push('--store-latency', program.storeLatency);
     const launch = launchScript(program.runtime ?? requireRuntime(systemRuntimeName()), BASE_NODE_FLAGS, entry, serve);
     file = launch.file;

@@ -138,5 +138,5 @@ export function messageOf(error: unknown): string {
   const text = String(message ?? error).split('\n')[0]!;
   const inner = innerErrors === undefined ? undefined : Object.entries(innerErrors)[0];
   if (inner === undefined) return text;
-  return `${text.replace(/\s*First host tried.*$/, '')}: ${inner[0]}: ${String((inner[1] as { message?: unknown })?.message ?? inner[1]).split('\n')[0]}`;
+  return `${text.replace(/\s*First host tried.*$/, '').replace(/\.$/, '')}: ${inner[0]}: ${String((inner[1] as { message?: unknown })?.message ?? inner[1]).split('\n')[0]}`;
 }

@@ -16,6 +16,7 @@ import { printRun, runJson } from '../run-output.js';
 import { applyOverrides } from '../scenario-overrides.js';
 import { checkTarget, chooseDriver } from '../service-flags.js';
 import { describeServiceRow } from '../service-row-words.js';
+import { parseStoreFlag } from '../store-flag.js';
 
 export { loadHelp };
 
@@ -34,6 +35,15 @@ export async function loadCommand(args: readonly string[], print: (line: string)
   const maxConnections = numberOf('max-connections', values['max-connections'])!;
   const target = values.target === undefined ? undefined : checkTarget(values.target);
   const storeLatency = parseStoreLatency(values['store-latency']);
+  const { store, cassandra } = parseStoreFlag(values.store ?? 'sqlite');
+  if (store === 'memory')
+    throw new UsageError(
+      '--store memory is for run: a service loaded over HTTP keeps its states in sqlite or cassandra, which the check reads after it stopped',
+    );
+  if (store === 'cassandra' && storeLatency !== undefined)
+    throw new UsageError(`--store-latency ${storeLatency.name} imitates a database; with --store cassandra the database is real: leave one out`);
+  if (store === 'cassandra' && target !== undefined)
+    throw new UsageError('--store applies to the services load starts; a --target service answers from its own store');
   if (storeLatency !== undefined && target !== undefined) {
     throw new UsageError(
       '--store-latency applies to the services load starts; a --target service answers from its own store (start it with serve --store-latency)',
@@ -63,6 +73,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
       name: contender.name,
       ...(contender.modulePath === undefined ? {} : { modulePath: contender.modulePath }),
       ...(contender.design?.kind === 'http-process' ? { binary: contender.design.binary } : {}),
+      ...(cassandra === undefined ? {} : { cassandra }),
     };
     if (target !== undefined) return [{ label: contender.name, runtime: undefined, service: undefined }];
     if (contender.design?.kind === 'http-process') return [{ label: contender.name, runtime: undefined, service }];
@@ -75,7 +86,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     contenderNames: chosen.map((contender) => contender.name),
     repeat: 1,
     closedLoop,
-    store: 'sqlite',
+    store,
     storeLatency: storeLatency ?? null,
     requestsFile: null,
     serviceLevel: { connections: closedLoop ? connections : maxConnections, target: target ?? null, driver: driver.name },
