@@ -29,6 +29,18 @@ export const GATE_METRICS = {
 } as const;
 export type GateMetric = keyof typeof GATE_METRICS;
 
+/**
+ * The percentile of each window's histogram a check by window reads (100 is the window's max).
+ * Only latency figures exist per window; the others are one figure per repetition.
+ */
+export const WINDOW_METRICS = { p50Ms: 50, p99Ms: 99, p999Ms: 99.9, maxMs: 100 } as const;
+
+/**
+ * What one sample of a check is: a repetition's figure, or a measured window's (every window of
+ * every repetition; a tail figure of a few seconds' windows moves less than the run's own).
+ */
+export type SampleUnit = 'repetitions' | 'windows';
+
 /** A figure compared with the baseline's: fails on a significant regression beyond `allowedChange`. */
 export interface GateCheck {
   readonly name: string;
@@ -40,6 +52,13 @@ export interface GateCheck {
   readonly allowedChange: number;
   /** How sure the test must be that the regression exceeds `allowedChange`: 0.95 is p < 0.05. */
   readonly confidence: number;
+  /** One sample per repetition (the default) or per measured window. */
+  readonly samples: SampleUnit;
+  /**
+   * The share of samples cut from each end before the test (Yuen's trimmed t-test); 0 is
+   * Welch's. A busy machine only ever adds latency, so its worst windows are cut with the rest.
+   */
+  readonly trim: number;
 }
 
 /** A claim about the current run alone, which needs no baseline: every repetition must hold it. */
@@ -75,9 +94,18 @@ export function loadGateConfig(path: string): GateConfig {
       relativeTo: c.has('relativeTo') ? c.nullableText('relativeTo') : null,
       allowedChange: c.number('allowedChange', { min: Number.MIN_VALUE, max: 100 }),
       confidence: c.number('confidence', { min: Number.MIN_VALUE, max: 0.9999 }),
+      samples: c.has('samples') ? c.oneOf('samples', ['repetitions', 'windows'] as const) : 'repetitions',
+      trim: c.has('trim') ? c.number('trim', { min: 0, max: 0.45 }) : 0,
       ...c.rejectUnknown(),
     }),
   );
+  for (const check of checks) {
+    if (check.samples === 'windows' && !(check.metric in WINDOW_METRICS)) {
+      throw new UsageError(
+        `gate config ${path}: check "${check.name}": "samples": "windows" takes a latency figure (${Object.keys(WINDOW_METRICS).join(', ')}), not ${check.metric}`,
+      );
+    }
+  }
   const claims = fields.array('claims', { optional: true }).map(
     (c): GateClaim => ({
       name: c.text('name'),

@@ -6,9 +6,10 @@ import {
   environmentDifferences,
   firstSettingDifference,
 } from '../results/compare-settings.js';
-import type { CompletedRow, Environment, Results } from '../results/schema.js';
+import type { Environment, Results } from '../results/schema.js';
 import { GATE_METRICS, type GateCheck, type GateClaim, type GateConfig } from './config.js';
-import { studentTQuantileUpper, studentTUpperTail, welch } from './statistics.js';
+import { gateSamples } from './samples.js';
+import { studentTQuantileUpper, studentTUpperTail, yuen } from './statistics.js';
 
 export type Verdict = 'pass' | 'regression' | 'improvement' | 'holds' | 'broken';
 
@@ -39,7 +40,8 @@ export interface GateReport {
 /**
  * Compares a run with a baseline. Each figure is taken per repetition, divided by the
  * reference contender's figure in the same repetition where the check names one (that cancels
- * how fast the machine happened to be), and compared on a log scale with Welch's t-test: a
+ * how fast the machine happened to be), or taken per measured window, and compared on a log
+ * scale with Welch's t-test (Yuen's when the check trims): a
  * check fails only when the data say, at its confidence, that the figure worsened by more than
  * its allowance. Claims need no baseline: their ratio must hold in every repetition.
  */
@@ -88,53 +90,62 @@ function checkComparable(config: GateConfig, results: ComparableRun, which: stri
   }
 }
 
-/** The metric per repetition, as contender / reference when a reference is named. */
-function perRepetition(results: Results, contender: string, metric: GateCheck['metric'], relativeTo: string | null, which: string): number[] {
-  const read = GATE_METRICS[metric].read;
-  const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
-  const values: number[] = [];
-  for (const row of completed.filter((r) => r.contender === contender)) {
-    const value = read(row.summary);
-    if (relativeTo === null) {
-      values.push(value);
-      continue;
-    }
-    const reference = completed.find((r) => r.contender === relativeTo && r.repetition === row.repetition);
-    if (reference !== undefined) values.push(value / read(reference.summary));
-  }
-  if (values.length === 0) {
-    throw new UsageError(`the ${which} results have no completed repetition of ${contender}${relativeTo === null ? '' : ` beside ${relativeTo}`}`);
-  }
-  if (values.some((v) => !(v > 0 && Number.isFinite(v)))) {
-    throw new UsageError(`the ${which} results give ${contender}'s ${metric} a value the gate cannot compare (zero or not finite)`);
-  }
-  return values;
-}
-
 function describe(metric: GateCheck['metric'], contender: string, relativeTo: string | null): string {
   return `${GATE_METRICS[metric].label} of ${contender}${relativeTo === null ? '' : ` / ${relativeTo}`}`;
 }
 
 function evaluateCheck(check: GateCheck, baseline: Results, current: Results): GateRow {
-  const before = perRepetition(baseline, check.contender, check.metric, check.relativeTo, 'baseline');
-  const after = perRepetition(current, check.contender, check.metric, check.relativeTo, 'current');
-  if (before.length < 2 || after.length < 2) {
+  const before = gateSamples(baseline, check, 'baseline');
+  const after = gateSamples(current, check, 'current');
+  const unit = check.samples === 'windows' ? 'windows' : 'repetitions';
+  const least = check.trim === 0 ? 2 : Math.ceil(2 / (1 - 2 * check.trim));
+  if (before.length < least || after.length < least) {
     throw new UsageError(
-      `check "${check.name}" needs at least 2 repetitions on each side (baseline ${before.length}, current ${after.length}); run with --repeat`,
+      `check "${check.name}" needs at least ${least} ${unit} on each side (baseline ${before.length}, current ${after.length}); run with --repeat${check.samples === 'windows' ? ' or a longer --duration' : ''}`,
     );
   }
-  // On a log scale a ratio becomes a difference, and "worse" is always "larger".
+  const compared = compareSamples(check, before, after);
+  return {
+    name: check.name,
+    kind: 'check',
+    what: describe(check.metric, check.contender, check.relativeTo) + (check.samples === 'windows' ? ' by window' : ''),
+    baseline: before,
+    current: after,
+    ...compared,
+    limit: `${GATE_METRICS[check.metric].higherIsBetter ? '-' : '+'}${(check.allowedChange * 100).toFixed(0)}% at ${(check.confidence * 100).toFixed(0)}%`,
+  };
+}
+
+/** What a check concludes from its two samples: the change, its interval, the p-value and the verdict. */
+export type SampleComparison = Pick<GateRow, 'change' | 'interval' | 'pValue' | 'verdict'> & {
+  /** The standard error of the log change, which gate --calibrate turns into the smallest change a check sees. */
+  readonly standardError: number;
+  readonly degreesOfFreedom: number;
+};
+
+/**
+ * Compares the samples on a log scale, where a ratio becomes a difference, with Welch's t-test
+ * (Yuen's when the check trims): a regression only when the data say, at the check's confidence,
+ * that the figure worsened by more than its allowance.
+ */
+export function compareSamples(
+  check: Pick<GateCheck, 'metric' | 'allowedChange' | 'confidence' | 'trim'>,
+  before: readonly number[],
+  after: readonly number[],
+): SampleComparison {
+  // On a log scale "worse" is always "larger".
   const sign = GATE_METRICS[check.metric].higherIsBetter ? -1 : 1;
-  const result = welch(
+  const result = yuen(
     after.map((v) => sign * Math.log(v)),
     before.map((v) => sign * Math.log(v)),
+    check.trim,
   );
   const allowed = Math.log(1 + check.allowedChange);
   const t = result.standardError === 0 ? (result.difference > allowed ? Infinity : -Infinity) : (result.difference - allowed) / result.standardError;
   const pValue = studentTUpperTail(t, result.degreesOfFreedom);
   const half = studentTQuantileUpper((1 - check.confidence) / 2, result.degreesOfFreedom) * result.standardError;
   const toChange = (logDifference: number): number => Math.exp(sign * logDifference) - 1;
-  const bounds = [toChange(result.difference - half), toChange(result.difference + half)].sort((a, b) => a - b) as [number, number];
+  const interval = [toChange(result.difference - half), toChange(result.difference + half)].sort((a, b) => a - b) as [number, number];
   const regression = pValue < 1 - check.confidence;
   // An improvement, for the record: significantly better than the baseline, by the same test turned round.
   const improvement =
@@ -145,21 +156,17 @@ function evaluateCheck(check: GateCheck, baseline: Results, current: Results): G
     ) <
       1 - check.confidence;
   return {
-    name: check.name,
-    kind: 'check',
-    what: describe(check.metric, check.contender, check.relativeTo),
-    baseline: before,
-    current: after,
     change: toChange(result.difference),
-    interval: bounds,
+    interval,
     pValue,
-    limit: `${GATE_METRICS[check.metric].higherIsBetter ? '-' : '+'}${(check.allowedChange * 100).toFixed(0)}% at ${(check.confidence * 100).toFixed(0)}%`,
     verdict: regression ? 'regression' : improvement ? 'improvement' : 'pass',
+    standardError: result.standardError,
+    degreesOfFreedom: result.degreesOfFreedom,
   };
 }
 
 function evaluateClaim(claim: GateClaim, current: Results): GateRow {
-  const values = perRepetition(current, claim.contender, claim.metric, claim.relativeTo, 'current');
+  const values = gateSamples(current, { ...claim, samples: 'repetitions' }, 'current');
   const worst = Math.max(...values);
   return {
     name: claim.name,

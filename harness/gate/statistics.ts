@@ -1,6 +1,6 @@
 /**
- * The statistics the gate needs, as pure functions: Welch's t-test on two samples and the
- * Student t distribution behind it. Unit-tested against published table values.
+ * The statistics the gate needs, as pure functions: Welch's t-test on two samples, Yuen's
+ * trimmed version of it, and the Student t distribution behind them. Unit-tested against published table values.
  */
 
 export function mean(values: readonly number[]): number {
@@ -30,6 +30,31 @@ export function welch(a: readonly number[], b: readonly number[]): WelchResult {
   // Identical samples: no spread at all. Any df works; the standard error of 0 decides.
   const degreesOfFreedom = va + vb === 0 ? a.length + b.length - 2 : (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   return { difference: mean(a) - mean(b), standardError, degreesOfFreedom };
+}
+
+/**
+ * Yuen's comparison of trimmed means: `trim` of each sample cut from each end, the spread taken
+ * from the winsorized sample (the cut values replaced by the nearest kept one), so a few wild
+ * values move neither the difference nor its standard error. With trim 0 it is Welch's.
+ */
+export function yuen(a: readonly number[], b: readonly number[], trim: number): WelchResult {
+  if (trim === 0) return welch(a, b);
+  const ta = trimmed(a, trim);
+  const tb = trimmed(b, trim);
+  const spread = ta.squaredError + tb.squaredError;
+  const degreesOfFreedom = spread === 0 ? ta.kept + tb.kept - 2 : spread ** 2 / (ta.squaredError ** 2 / (ta.kept - 1) + tb.squaredError ** 2 / (tb.kept - 1));
+  return { difference: ta.mean - tb.mean, standardError: Math.sqrt(spread), degreesOfFreedom };
+}
+
+/** A sample's trimmed mean, the number of values kept, and the squared standard error of that mean. */
+function trimmed(values: readonly number[], trim: number): { mean: number; kept: number; squaredError: number } {
+  const sorted = [...values].sort((x, y) => x - y);
+  const n = sorted.length;
+  const cut = Math.floor(trim * n);
+  const kept = n - 2 * cut;
+  if (kept < 2) throw new RangeError(`a trimmed comparison needs at least two values left in each sample (${n} values, ${cut} cut from each end)`);
+  const winsorized = sorted.map((_, i) => sorted[Math.min(Math.max(i, cut), n - cut - 1)]!);
+  return { mean: mean(sorted.slice(cut, n - cut)), kept, squaredError: ((n - 1) * variance(winsorized)) / (kept * (kept - 1)) };
 }
 
 /**
