@@ -98,10 +98,14 @@ func (b *cassandraBackend) maxBatch() int { return maxCassandraBatch }
 // writeAll sends every write concurrently and waits for all; the first error is returned, and
 // the store offers the whole batch again (writes that landed land again, with the same stamp).
 func (b *cassandraBackend) writeAll(jobs []storeJob) error {
-	return forEachConcurrently(len(jobs), func(at int) error {
+	sent, err := forEachConcurrently(len(jobs), func(at int) error {
 		st := jobs[at].state
 		return b.session.Query(b.insert, int64(st.UserID), int64(st.ChannelID), st.LastReadMessageID, st.MentionCount, st.UpdatedAt, jobs[at].stamp).Exec()
 	})
+	if err != nil {
+		return fmt.Errorf("%d of %d writes not acknowledged: %v", len(jobs)-sent, len(jobs), err)
+	}
+	return nil
 }
 
 // loadAll reads every key concurrently, and answers on the store goroutine once all are read.
@@ -109,46 +113,62 @@ func (b *cassandraBackend) loadAll(keys []key, answer func(int, ReadState, bool,
 	states := make([]ReadState, len(keys))
 	found := make([]bool, len(keys))
 	errs := make([]error, len(keys))
-	forEachConcurrently(len(keys), func(at int) error {
+	read := make([]bool, len(keys))
+	_, first := forEachConcurrently(len(keys), func(at int) error {
 		k := keys[at]
 		st := ReadState{UserID: k.userID, ChannelID: k.channelID}
 		err := b.session.Query(b.lookup, int64(k.userID), int64(k.channelID)).Scan(&st.LastReadMessageID, &st.MentionCount, &st.UpdatedAt)
 		switch {
 		case err == nil:
-			states[at], found[at] = st, true
-		case !errors.Is(err, gocql.ErrNotFound):
+			states[at], found[at], read[at] = st, true, true
+		case errors.Is(err, gocql.ErrNotFound):
+			read[at] = true
+		default:
 			errs[at] = err
+			return err
 		}
 		return nil
 	})
 	for at := range keys {
+		if !read[at] && errs[at] == nil {
+			errs[at] = first // not sent: an earlier load failed
+		}
 		answer(at, states[at], found[at], errs[at])
 	}
 }
 
-// forEachConcurrently runs do(0..n-1) with at most cassandraInFlight at once, and returns the
-// first error any of them returned.
-func forEachConcurrently(n int, do func(at int) error) error {
+// forEachConcurrently runs do(0..n-1) with at most cassandraInFlight at once. After the first
+// error it starts no more, so a frozen node costs one request timeout, not one per state. It
+// returns how many calls succeeded and the first error.
+func forEachConcurrently(n int, do func(at int) error) (int, error) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
+	succeeded := 0
 	slots := make(chan struct{}, cassandraInFlight)
 	for at := 0; at < n; at++ {
 		slots <- struct{}{}
+		mu.Lock()
+		stop := first != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
 		wg.Add(1)
 		go func(at int) {
 			defer func() { <-slots; wg.Done() }()
-			if err := do(at); err != nil {
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
+			err := do(at)
+			mu.Lock()
+			if err == nil {
+				succeeded++
+			} else if first == nil {
+				first = err
 			}
+			mu.Unlock()
 		}(at)
 	}
 	wg.Wait()
-	return first
+	return succeeded, first
 }
 
 func (b *cassandraBackend) close() { b.session.Close() }

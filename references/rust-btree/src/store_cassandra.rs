@@ -7,7 +7,7 @@
 //! TIMESTAMP with its stamp, so Cassandra keeps the newest state of a row even when an older
 //! write (a retry) lands after it.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use scylla::client::session::Session;
@@ -119,7 +119,7 @@ impl Backend for CassandraBackend {
         });
         let failed = results.iter().filter(|result| result.is_err()).count();
         match results.into_iter().find_map(Result::err) {
-            Some(first) => Err(format!("{failed} of {} writes failed: {first}", writes.len())),
+            Some(first) => Err(format!("{failed} of {} writes not acknowledged: {first}", writes.len())),
             None => Ok(()),
         }
     }
@@ -132,8 +132,9 @@ impl Backend for CassandraBackend {
 }
 
 impl CassandraBackend {
-    /// Runs `request` (with `statement`) on every item, at most IN_FLIGHT at once, and returns the results in
-    /// the items' order.
+    /// Runs `request` (with `statement`) on every item, at most IN_FLIGHT at once, and returns
+    /// the results in the items' order. After the first failure it sends no more (those items
+    /// share its error), so a frozen node costs one request timeout, not one per state.
     fn each_concurrently<I, T, F, Fut>(&self, items: Vec<I>, statement: &PreparedStatement, request: F) -> Vec<Result<T, String>>
     where
         I: Send + 'static,
@@ -144,23 +145,32 @@ impl CassandraBackend {
         let n = items.len();
         self.runtime.block_on(async {
             let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+            let first_error: Arc<Mutex<Option<String>>> = Arc::default();
             let mut tasks = JoinSet::new();
             for (at, item) in items.into_iter().enumerate() {
                 let slot = Arc::clone(&slots).acquire_owned().await.expect("the semaphore is never closed");
+                if first_error.lock().expect("error lock").is_some() {
+                    break;
+                }
                 let future = request(Arc::clone(&self.session), statement.clone(), item);
+                let first_error = Arc::clone(&first_error);
                 tasks.spawn(async move {
                     let result = future.await;
+                    if let Err(cause) = &result {
+                        first_error.lock().expect("error lock").get_or_insert_with(|| cause.clone());
+                    }
                     drop(slot);
                     (at, result)
                 });
             }
-            let mut results: Vec<Result<T, String>> = (0..n).map(|_| Err("the request did not finish".into())).collect();
+            let mut results: Vec<Option<Result<T, String>>> = (0..n).map(|_| None).collect();
             while let Some(joined) = tasks.join_next().await {
                 if let Ok((at, result)) = joined {
-                    results[at] = result;
+                    results[at] = Some(result);
                 }
             }
-            results
+            let first = first_error.lock().expect("error lock").clone().unwrap_or_else(|| "the request did not finish".into());
+            results.into_iter().map(|result| result.unwrap_or_else(|| Err(format!("not sent: {first}")))).collect()
         })
     }
 }
