@@ -12,7 +12,8 @@
  *
  *   judge: takes DIR's first unchanged run as the baseline, gates every other run against it with
  *   --config, and prints per check the false alarms (unchanged runs failed) and the detections
- *   per planted kind, with the median change each kind showed.
+ *   per planted kind, with the median change each kind showed and the size the check saw (that
+ *   over the unchanged runs' median change); then what gate --calibrate makes of the unchanged runs.
  *
  *     node --import tsx scripts/measure-gate-power.ts judge --config gates/default.json --dir DIR
  */
@@ -20,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { calibrateGate, renderCalibrationMarkdown } from '../harness/gate/calibrate.js';
 import { loadGateConfig } from '../harness/gate/config.js';
 import { evaluateGate } from '../harness/gate/gate.js';
 import { loadResults } from '../harness/results/results-file.js';
@@ -94,11 +96,17 @@ function judge(): void {
     }
   }
   process.stdout.write(`baseline: ${baseline.label} (first run); ${runs.length - 1} runs gated with ${values.config}\n`);
-  process.stdout.write('check\truns of\tfailed\tmedian change\tmedian interval half-width\n');
+  // A planted kind's size as the check saw it: its median change over the unchanged runs' median change.
+  process.stdout.write('check\tkind\tfailed\tmedian change\tsize seen\tmedian interval half-width\n');
+  const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
   for (const [key, entry] of tally) {
-    const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
-    process.stdout.write(`${key}\t${entry.failed} of ${entry.runs}\t${pct(median(entry.changes))}\t±${(median(entry.widths) * 100).toFixed(0)}%\n`);
+    const unchanged = tally.get(`${key.split('\t')[0]}\tunchanged`);
+    const seen = unchanged === undefined ? '-' : pct((1 + median(entry.changes)) / (1 + median(unchanged.changes)) - 1);
+    process.stdout.write(`${key}\t${entry.failed} of ${entry.runs}\t${pct(median(entry.changes))}\t${seen}\t±${(median(entry.widths) * 100).toFixed(0)}%\n`);
   }
+  // What gate --calibrate would print for these unchanged runs.
+  const unchangedRuns = runs.filter((run) => run.label === 'unchanged').map((run) => run.results);
+  if (unchangedRuns.length >= 2) process.stdout.write(`\n${renderCalibrationMarkdown(calibrateGate(config, unchangedRuns), unchangedRuns.length)}`);
 }
 
 function median(values: readonly number[]): number {

@@ -2,7 +2,7 @@
 //   READSTATE_PLANTED=pause=4ms/10000,alloc=256,hold=200000 readstate-lab run --impl ./examples/planted/typed-array.mjs
 // It is named typed-array, so a gate config's typed-array checks judge it against a baseline of
 // the real one. Each part is optional; without READSTATE_PLANTED it is typed-array plus a call.
-//   pause=MSms/N  spin MS ms on the measured thread every N request-path calls (tail latency)
+//   pause=MSms/N  block the measured thread MS ms every N request-path calls (tail latency)
 //   alloc=BYTES   allocate an array of about BYTES bytes on every request-path call (allocation)
 //   hold=COUNT    keep COUNT small objects alive on the heap for the cache's life (full-GC pause)
 import { TypedArrayCache } from '../../dist/implementations/typed-array.js';
@@ -26,15 +26,17 @@ const plant = parsePlant(process.env.READSTATE_PLANTED ?? '');
 const allocElements = Math.max(1, Math.round((plant.allocBytes - 16) / 8));
 let calls = 0;
 
-function spin(ms) {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {}
+// Blocks the thread without allocating: a loop on performance.now() allocates a number per
+// turn until it is optimised, and would plant an allocation regression beside the pause.
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function pause(ms) {
+  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 /** What every request-path call pays before the real cache answers. */
 function planted() {
   calls++;
-  if (plant.every > 0 && calls % plant.every === 0) spin(plant.pauseMs);
+  if (plant.every > 0 && calls % plant.every === 0) pause(plant.pauseMs);
   if (plant.allocBytes > 0) globalThis.plantedGarbage = new Array(allocElements).fill(calls & 0xff);
 }
 
