@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
-import { cassandraRoot } from './cluster.js';
+import { cassandraCacheFolder } from './cluster.js';
 
 /** The pom that pins cassandra-all. */
 export const CASSANDRA_POM = join(packageRoot, 'references', 'cassandra', 'pom.xml');
@@ -17,12 +17,12 @@ export const CASSANDRA_POM = join(packageRoot, 'references', 'cassandra', 'pom.x
 const RESOLVE_TIMEOUT_MS = 15 * 60_000;
 
 function classpathFile(): string {
-  return join(cassandraRoot(), 'classpath.txt');
+  return join(cassandraCacheFolder(), 'classpath.txt');
 }
 
 /** The local Maven repository the jars go into, apart from the user's own ~/.m2. */
 export function jarFolder(): string {
-  return join(cassandraRoot(), 'm2');
+  return join(cassandraCacheFolder(), 'm2');
 }
 
 function readClasspath(): string | undefined {
@@ -36,7 +36,7 @@ function readClasspath(): string | undefined {
 export function cassandraClasspath(print: (line: string) => void): string {
   const cached = readClasspath();
   if (cached !== undefined) return cached;
-  mkdirSync(cassandraRoot(), { recursive: true });
+  mkdirSync(cassandraCacheFolder(), { recursive: true });
   print(`resolving Cassandra's jars with mvn into ${jarFolder()} (once; about 90 MB) ...`);
   const result = spawnSync(
     'mvn',

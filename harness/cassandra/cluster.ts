@@ -12,7 +12,7 @@
  * table CASSANDRA_KEYSPACE.CASSANDRA_TABLE, whose columns are the SQLite store's.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { labCacheRoot } from '../runtimes/locate.js';
 
@@ -56,14 +56,28 @@ export interface CassandraCluster extends ClusterShape {
   readonly replication: number;
 }
 
-/** ~/.cache/readstate-lab/cassandra: the jars' classpath, the cluster file and one folder per node. */
+/**
+ * ~/.cache/readstate-lab/cassandra: the jars' classpath, the cluster file and one folder per
+ * node; $READSTATE_LAB_CASSANDRA_ROOT names another, for a second cluster beside the first.
+ */
 export function cassandraRoot(): string {
+  const fromEnv = process.env.READSTATE_LAB_CASSANDRA_ROOT;
+  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : cassandraCacheFolder();
+}
+
+/** ~/.cache/readstate-lab/cassandra, where the jars stay whichever cluster uses them. */
+export function cassandraCacheFolder(): string {
   return join(labCacheRoot(), 'cassandra');
 }
 
-/** The address node `index` (1-based) listens on: all of 127/8 is loopback on Linux. */
+/**
+ * The address node `index` (1-based) listens on: 127.0.0.1, .2, .3, since all of 127/8 is
+ * loopback on Linux. $READSTATE_LAB_CASSANDRA_FIRST_HOST (127.0.0.N) moves the cluster up, so a
+ * second one (a test's) has ports of its own beside the lab's.
+ */
 export function nodeAddress(index: number): string {
-  return `127.0.0.${index}`;
+  const first = Number(/^127\.0\.0\.(\d+)$/.exec(process.env.READSTATE_LAB_CASSANDRA_FIRST_HOST ?? '')?.[1] ?? 1);
+  return `127.0.0.${first + index - 1}`;
 }
 
 /** Node `index`'s folder and the files in it. */
