@@ -52,6 +52,36 @@ describe('the verdict', () => {
     assert.equal(findings[0], 'tail latency under forced GC (p99.9): hit-1 10.0 ms, 3.0x lower than the runner-up, hit-2 (30.0 ms)');
   });
 
+  it('says nothing of "under forced GC" when no forced GC fell on a row that collects, whatever the rows without a collector', () => {
+    const { findings, warnings } = verdictOf(
+      results([
+        ['go-like', { p999: 660, forcedGcs: 0 }],
+        ['rust-like', { p999: 262, forcedGcs: 0, noCollector: true }],
+        ['node-like', { p999: 2990, forcedGcs: 0 }],
+      ]),
+    );
+    assert.equal(findings[0], 'tail latency (p99.9; no forced GC in the measured span): rust-like 262 ms, 2.5x lower than the runner-up, go-like (660 ms)');
+    assert.ok(warnings.some((line) => line.includes('no forced GC fell in the measured span')));
+  });
+
+  it('compares GC cycles with cycles and pauses with pauses, and names the rows without a collector', () => {
+    const { findings } = verdictOf(
+      results([
+        ['go-like', { p999: 10, summary: { longestGcCycleMs: { median: 400, min: 400, max: 400 } } }],
+        ['node-like', { p999: 12, summary: { longestGcCycleMs: { median: 8, min: 8, max: 8 } } }],
+        ['rust-like', { p999: 3, noCollector: true }],
+      ]),
+    );
+    assert.equal(
+      findings.find((line) => line.startsWith('GC cycle')),
+      'GC cycle (longest in the run, marking to sweep): node-like 8.00 ms, 50x shorter than the runner-up, go-like (400 ms); no GC: rust-like',
+    );
+    assert.match(
+      findings.find((line) => line.startsWith('GC pause'))!,
+      /^GC pause \(forced full GC, cache in place\): go-like 3\.33 ms.*node-like \(4\.00 ms\); no GC: rust-like$/,
+    );
+  });
+
   it('says "no GC" for a row measured without a collector, never that it missed a forced GC', () => {
     const run = results([
       ['collected', { p999: 10 }],

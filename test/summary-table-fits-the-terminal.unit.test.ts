@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { wrapWords } from '../harness/cli/terminal.js';
 import { titleLines } from '../harness/report/fitted-table.js';
 import { ESSENTIAL_SUMMARY_COLUMNS, renderSummaryText, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
 import { spread, syntheticResults } from './support/synthetic-results.js';
@@ -74,5 +75,20 @@ describe('the summary table on the terminal', () => {
     assert.deepEqual(titleLines('GC CPU share', 5), ['GC CPU', 'share']);
     assert.deepEqual(titleLines('longest pause', 20), ['longest pause']);
     assert.deepEqual(titleLines('scavenges/100k', 4), ['scavenges/100k']);
+  });
+});
+
+describe('a verdict line on the terminal', () => {
+  it('wraps at spaces within the width, continued lines indented, a figure never parted from its unit', () => {
+    const line = "warning: p99.9 of go-lru (660 ms) is within 3x of the driver's own floor (532 ms): the driver, not go-lru, may set it";
+    const lines = wrapWords(line, 80);
+    assert.deepEqual(lines, ["warning: p99.9 of go-lru (660 ms) is within 3x of the driver's own floor", '  (532 ms): the driver, not go-lru, may set it']);
+    for (const width of [30, 40, 50, 60]) {
+      const wrapped = wrapWords(line, width);
+      for (const part of wrapped) assert.ok(part.length <= width, `${width}: ${part}`);
+      assert.equal(wrapped.map((part) => part.trim()).join(' '), line);
+      assert.ok(!wrapped.some((part) => /^\s*ms\b/.test(part)), wrapped.join('\n'));
+    }
+    assert.deepEqual(wrapWords('short', 80), ['short']);
   });
 });

@@ -71,7 +71,7 @@ export function wrapWords(text: string, width: number, indent = '  '): string[] 
   if (text.length <= width) return [text];
   const lines: string[] = [];
   let current = '';
-  for (const word of text.split(' ')) {
+  for (const word of wordsOf(text)) {
     const lead = lines.length === 0 ? '' : indent;
     if (current !== '' && lead.length + current.length + 1 + word.length > width) {
       lines.push(`${lead}${current}`);
@@ -80,4 +80,18 @@ export function wrapWords(text: string, width: number, indent = '  '): string[] 
   }
   lines.push(`${lines.length === 0 ? '' : indent}${current}`);
   return lines;
+}
+
+/** A unit after a figure ("532 ms", "8.1 MiB"): kept on the figure's line. */
+const UNIT = /^(ns|µs|ms|s|m|h|B|KiB|MiB|GiB|x)\b/;
+
+/** `text`'s words, a figure and its unit as one. */
+function wordsOf(text: string): string[] {
+  const words: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = words.at(-1);
+    if (last !== undefined && /\d$/.test(last) && UNIT.test(word)) words[words.length - 1] = `${last} ${word}`;
+    else words.push(word);
+  }
+  return words;
 }

@@ -45,9 +45,11 @@ export function verdictOf(results: Results): Verdict {
   const forcedGcScheduled = results.settings.scenario.forcedGc !== null;
   const forcedGcInSpan = (c: ContenderSummary): boolean => noCollector(c) || forcedGcFellFor(results, c.contender);
 
-  // Tail latency: "under forced GC" only for rows a forced GC fell on (or that have no collector).
+  // Tail latency: "under forced GC" only for rows a forced GC fell on (or that have no collector),
+  // and only when a forced GC fell on some row that collects: a run of programs without one beside
+  // rows that missed theirs measured no tail under forced GC at all.
   const underForcedGc = kept.filter(forcedGcInSpan);
-  if (forcedGcScheduled && underForcedGc.length > 0) {
+  if (forcedGcScheduled && underForcedGc.some((c) => !noCollector(c))) {
     push(
       findings,
       compareOn(underForcedGc, 'tail latency under forced GC (p99.9)', (c) => c.p999Ms.median, 'lower', formatMs),
