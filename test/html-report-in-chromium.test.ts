@@ -204,7 +204,7 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
 
   it('puts every chart over time on the same seconds and tick step', async () => {
     const { page } = await load(join(runDir, 'index.html'));
-    const overTime = (await chartStates(page)).filter((c) => ['latency-', 'resource-', 'store-pressure-'].some((prefix) => c.id.startsWith(prefix)));
+    const overTime = (await chartStates(page)).filter((c) => ['latency-', 'gc-cpu-', 'resource-', 'store-pressure-'].some((prefix) => c.id.startsWith(prefix)));
     assert.ok(overTime.length >= 6, `${overTime.length} charts over time`);
     assert.ok(
       overTime.some((c) => c.id.startsWith('store-pressure-')),
@@ -240,6 +240,91 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
       assert.ok(chart.usePointStyle && p99.pointStyle === 'line', `${chart.id}: the legend draws boxes`);
       assert.ok(p99.lineDash.length > 0, `${chart.id}: p99's legend line is not dashed`);
     }
+    await page.close();
+  });
+
+  it("draws under each latency chart the process's CPU and its collector's per window, on the same pixels for the same second", async () => {
+    const { page, problems } = await load(join(runDir, 'index.html'));
+    assert.deepEqual(problems, []);
+    const charts = await chartStates(page);
+    const latency = charts.filter((c) => c.id.startsWith('latency-'));
+    assert.ok(latency.length >= 2);
+    for (const chart of latency) {
+      const cpu = charts.find((c) => c.id === chart.id.replace('latency-', 'gc-cpu-'));
+      assert.ok(cpu !== undefined, `no CPU chart under ${chart.id}`);
+      assert.deepEqual(
+        cpu.datasets.map((d) => d.label),
+        ['process CPU', 'GC CPU'],
+        cpu.id,
+      );
+      // A Node row's forced GCs pause its thread inside a window: its collector's CPU is above zero there.
+      const gcCpu = cpu.datasets[1]!.values.filter((v): v is number => typeof v === 'number');
+      assert.ok(
+        gcCpu.some((v) => v > 0),
+        `${cpu.id}: no GC CPU in ${JSON.stringify(gcCpu)}`,
+      );
+      const [above, below] = [chart.scales['x']!, cpu.scales['x']!];
+      assert.ok(
+        Math.abs(above.left - below.left) <= 0.5 && Math.abs(above.right - below.right) <= 0.5,
+        `${cpu.id}: x axis from ${below.left} to ${below.right} px, the latency chart's from ${above.left} to ${above.right} px`,
+      );
+    }
+    // Every forced cycle of the results reaches the chart that draws its band.
+    const cycles = await page.$$eval('canvas[id^="latency-"]', (canvases) =>
+      canvases.map(
+        (canvas) => ((window as any).Chart.getChart(canvas).options.plugins.gcMarks.cycles as Array<{ forced: boolean }>).filter((c) => c.forced).length,
+      ),
+    );
+    const forcedCycles = (results.rows as CompletedRow[]).map((row) => (row.measurement.gcCycles ?? []).filter((c) => c.forced).length);
+    assert.deepEqual(cycles, forcedCycles);
+    assert.ok(
+      forcedCycles.every((n) => n > 0),
+      `a forced cycle per row: ${forcedCycles.join(', ')}`,
+    );
+    await page.close();
+  });
+
+  it("spans a forced GC's band over its whole cycle with the pause solid inside, and says 'no GC' for a program without a collector", async () => {
+    // A Go-like forced cycle of 400 ms around a 0.1 ms pause on the first row; the second row a
+    // program without a collector, as rust-btree's.
+    const [first, second] = results.rows as CompletedRow[];
+    const cycle = { startMs: 500, durationMs: 400, pauseMs: 0.1, forced: true, thread: 'main', source: 'forced-call' as const };
+    const pause = { startMs: 880, durationMs: 0.1, kind: 'major' as const, forced: true, thread: 'main' };
+    const goLike = { ...first!, measurement: { ...first!.measurement, gcCycles: [cycle], gcEvents: [pause] } };
+    const windows = second!.measurement.windows.map(({ gcCpuPercent: _, ...w }) => w);
+    const noGc = {
+      ...second!,
+      measurement: { ...second!.measurement, windows, gcEvents: [], gcCycles: undefined, gcCpuSource: undefined, forcedGcs: [], collectsGarbage: false },
+    };
+    const file = join(dir, 'cycle-band.json');
+    writeFileSync(file, JSON.stringify({ ...results, rows: [goLike, noGc] }));
+    const html = join(dir, 'cycle-band.html');
+    writeFileSync(html, renderHtml(loadResults(file)));
+    const { page, problems } = await load(html);
+    assert.deepEqual(problems, []);
+    // Pixels of the first latency chart's GC strip, in its forced lane: the band mid-cycle, the pause at 880 ms.
+    // (No named functions inside evaluate: tsx would wrap them in a helper the page does not have.)
+    const [before, inside, atPause, after] = await page.evaluate(
+      (seconds) => {
+        const canvas = document.getElementById('latency-0') as HTMLCanvasElement;
+        const chart = (window as any).Chart.getChart(canvas);
+        const scale = canvas.width / canvas.clientWidth;
+        const y = Math.round((chart.scales.gc.top + (chart.scales.gc.bottom - chart.scales.gc.top) / 6) * scale);
+        const context = canvas.getContext('2d')!;
+        return seconds.map((t) => [...context.getImageData(Math.round(chart.scales.x.getPixelForValue(t) * scale), y, 1, 1).data]);
+      },
+      [0.37, 0.63, 0.8805, 1.13],
+    );
+    const lane = { before: before!, inside: inside!, pause: atPause!, after: after! };
+    const differs = (a: number[], b: number[]): boolean => a.some((v, i) => Math.abs(v - b[i]!) > 8);
+    assert.ok(differs(lane.inside, lane.before), `no band mid-cycle: ${lane.inside} against ${lane.before} before it`);
+    assert.ok(!differs(lane.after, lane.before), `the band runs on after the cycle: ${lane.after}`);
+    assert.ok(differs(lane.pause, lane.inside), `the pause is not marked inside the band: ${lane.pause} against ${lane.inside}`);
+    const cpu = (await chartStates(page)).find((c) => c.id === 'gc-cpu-1')!;
+    assert.deepEqual(
+      cpu.datasets.map((d) => d.label),
+      ['process CPU (no GC)'],
+    );
     await page.close();
   });
 
