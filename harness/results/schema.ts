@@ -1,13 +1,16 @@
-import type { StoreKind } from '../store/protocol.js';
 import type { ForcedGcMode, RequestType, Scenario } from './scenario-schema.js';
+import { SCHEMA_VERSION, type StoreKind } from './schemas/run.js';
 import type { StoreLatencyProfile } from './schemas/store-latency.js';
 
 /**
- * The results.json schema. Raw measurements (encoded HDR histograms, GC events, samples) are
+ * The results.json types. Raw measurements (encoded HDR histograms, GC events, samples) are
  * kept so that results merge and re-render; every summary beside them is computed from them by
- * harness/results/aggregate.ts. Bump SCHEMA_VERSION on any change a reader would notice.
+ * harness/results/aggregate.ts. Files are checked against the schemas in harness/results/schemas/
+ * (published as schemas/results.schema.json), and harness/results/schemas/same-as-interfaces.ts
+ * fails the build when a type here and its schema differ: a field added here is added there too.
+ * Bump SCHEMA_VERSION (schemas/run.ts) on any change a reader would notice.
  */
-export const SCHEMA_VERSION = 2;
+export { SCHEMA_VERSION };
 
 export interface Results {
   readonly schemaVersion: typeof SCHEMA_VERSION;

@@ -15,6 +15,7 @@ import { ContenderSummary, RowSummary } from './summary.js';
 export const SCHEMA_VERSION = 2;
 
 export const STORE_KINDS = ['sqlite', 'memory', 'cassandra'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const RunSettings = Type.Object({
   scenario: Scenario,
