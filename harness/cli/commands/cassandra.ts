@@ -47,11 +47,8 @@ export function shapeOf(values: { nodes?: string; heap?: string; gc?: string }):
 }
 
 export async function cassandraCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
-  const [action, ...rest] = args;
-  if (action === '--help' || action === '-h') {
-    print(cassandraHelp);
-    return 0;
-  }
+  // The action comes first; a command line that starts with a flag is read whole, so an unknown one is named as such.
+  const [action, ...rest] = args[0]?.startsWith('-') ? [undefined, ...args] : args;
   const values = cassandraFlags.parse(rest, 'cassandra');
   if (values.help) {
     print(cassandraHelp);
