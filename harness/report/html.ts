@@ -203,11 +203,12 @@ export function renderRunReport(model: RunReportModel): string {
   const settings = `<dl class="settings">${model.settings
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${k.startsWith('reproduce') ? `<code>${escapeHtml(v)}</code>` : escapeHtml(v)}</dd>`)
     .join('')}</dl>`;
+  // The summary's table before the note that explains it, so that the first screen holds figures.
   const body = `
 ${verdictHtml(model.verdict, model.notes)}
 <h2>Summary</h2>
-<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best figure among the rows that kept the rate: ×1 is the best; in columns marked ↑ higher is better, so ×0.50 is half the best. A SATURATED row fell behind the rate: its latencies measure its backlog and it is never the yardstick. ${escapeHtml(model.latencyNote)} B/request and scavenges/100k: what the measured thread allocated on its heap per request, and its scavenges per 100,000 requests; hit p99.9 and miss p99: requests the cache answered at once, and requests that waited for the store. ${escapeHtml(GC_COLUMNS_NOTE)} "-" is a figure not measured.</p>
 ${summary}
+<p class="note">Medians over repetitions (range in brackets when there are several). ×N is the multiple of the best figure among the rows that kept the rate: ×1 is the best; in columns marked ↑ higher is better, so ×0.50 is half the best. A SATURATED row fell behind the rate: its latencies measure its backlog and it is never the yardstick. ${escapeHtml(model.latencyNote)} B/request and scavenges/100k: what the measured thread allocated on its heap per request, and its scavenges per 100,000 requests; hit p99.9 and miss p99: requests the cache answered at once, and requests that waited for the store. ${escapeHtml(GC_COLUMNS_NOTE)} "-" is a figure not measured.</p>
 
 <h2>Latency over time</h2>
 <p class="note">Slowest request (max, solid), p99 (dashed) and p50 (dotted) per 1-second window, one chart per contender on the same log axis and the same seconds, so that spikes compare by eye. GC events sit in their own strip under each chart; under that, the CPU per window of the process (solid, in its colour) and of its garbage collector (purple, filled) as shares of one core, on one scale for every contender: a concurrent collector's marking shows there, not in its pauses.</p>
