@@ -20,7 +20,7 @@ const LEAST_WINDOW_SHARE = 0.5;
 /**
  * The figures a check compares, one per repetition, or one per measured window of every
  * repetition: contender / reference where a reference is named, the reference's figure of the
- * same repetition (and window) as divisor. Throws a UsageError naming what is missing.
+ * same repetition as divisor (by window: its median window). Throws a UsageError naming what is missing.
  */
 export function gateSamples(results: Results, spec: SampleSpec, which: string): number[] {
   const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
@@ -33,13 +33,11 @@ export function gateSamples(results: Results, spec: SampleSpec, which: string): 
       values.push(reference === undefined ? read(row.summary) : read(row.summary) / read(reference.summary));
       continue;
     }
-    const own = windowFigures(row, spec.metric);
-    const theirs = reference === undefined ? undefined : windowFigures(reference, spec.metric);
-    own.forEach((value, index) => {
-      if (value === undefined) return;
-      if (theirs === undefined) values.push(value);
-      else if (theirs[index] !== undefined) values.push(value / theirs[index]!);
-    });
+    // Divided by the reference's median window of the same repetition, not its window of the same
+    // index: the reference ran seconds apart, so its windows share the repetition's load but not
+    // that second's, and one window of its own would only add its noise to every ratio.
+    const divisor = reference === undefined ? 1 : median(windowFigures(reference, spec.metric).filter((v): v is number => v !== undefined));
+    for (const value of windowFigures(row, spec.metric)) if (value !== undefined && divisor !== undefined) values.push(value / divisor);
   }
   if (values.length === 0) {
     throw new UsageError(
@@ -63,4 +61,11 @@ function windowFigures(row: CompletedRow, metric: GateMetric): Array<number | un
     const ns = percentile === 100 ? histogram.maxValue : histogram.getValueAtPercentile(percentile);
     return ns / 1e6;
   });
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
