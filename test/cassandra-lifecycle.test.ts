@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Client } from 'cassandra-driver';
-import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
+import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, cassandraCacheFolder, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
 import { portListening } from '../harness/cassandra/cql-probe.js';
 import { expectRefused, runCli, tempDir } from './support/cli.js';
 import { expectRefusedInProcess } from './support/cli-in-process.js';
@@ -41,6 +41,28 @@ describe('cassandra refuses bad input in one line', () => {
     } finally {
       await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
     }
+  });
+});
+
+describe('a node that does not come up', () => {
+  it('fails the start in one line after the last 10 lines of its log, and leaves nothing behind', async (t) => {
+    if (!existsSync(join(cassandraCacheFolder(), 'classpath.txt'))) return t.skip('no Cassandra jars cached yet (readstate-lab cassandra start resolves them)');
+    // A java that says it is 17 and, asked to start a node, writes 12 lines and exits.
+    const bin = join(tempDir('rsl-failing-java-'), 'bin');
+    mkdirSync(bin);
+    const fakeJava = join(bin, 'java');
+    writeFileSync(
+      fakeJava,
+      '#!/bin/sh\nif [ "$1" = "-version" ]; then echo \'openjdk version "17.0.15"\' >&2; exit 0; fi\nfor i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "start-up line $i"; done\nexit 1\n',
+    );
+    chmodSync(fakeJava, 0o755);
+    const root = tempDir('rsl-failing-node-');
+    const env = { PATH: `${bin}:${process.env.PATH}`, READSTATE_LAB_CASSANDRA_ROOT: root, READSTATE_LAB_CASSANDRA_FIRST_HOST: '127.0.0.8' };
+    const { stdout } = await expectRefused(['cassandra', 'start'], /Cassandra node 127\.0\.0\.8 exited during start-up \(its log's last lines above/, env);
+    assert.match(stdout, /start-up line 3\n[\s\S]*start-up line 12/);
+    assert.doesNotMatch(stdout, /start-up line 2\n/);
+    assert.ok(!existsSync(join(root, 'cluster.json')) && !existsSync(join(root, 'node1', 'cassandra.pid')), 'the failed cluster is forgotten');
+    rmSync(root, { recursive: true, force: true });
   });
 });
 
