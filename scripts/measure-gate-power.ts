@@ -85,6 +85,10 @@ function judge(): void {
   const tally = new Map<string, { failed: number; runs: number; changes: number[]; widths: number[] }>();
   for (const run of runs.filter((r) => r !== baseline)) {
     const report = evaluateGate(config, run.results, baseline.results);
+    const whole = tally.get(`(the whole gate)\t${run.label}`) ?? { failed: 0, runs: 0, changes: [0], widths: [0] };
+    whole.runs++;
+    if (report.failed) whole.failed++;
+    tally.set(`(the whole gate)\t${run.label}`, whole);
     for (const row of report.rows.filter((r) => r.kind === 'check')) {
       const key = `${row.name}\t${run.label}`;
       const entry = tally.get(key) ?? { failed: 0, runs: 0, changes: [], widths: [] };
