@@ -260,8 +260,12 @@ export class StoreClient {
     await this.#worker.terminate();
   }
 
+  /**
+   * Sends at the end of this turn, unless a poller will send sooner: Node makes an async
+   * resource for every queueMicrotask, a hundred bytes a batch that a polling thread can spare.
+   */
   #scheduleFlush(): void {
-    if (this.#flushScheduled || this.#failing !== undefined) return;
+    if (this.#flushScheduled || this.#failing !== undefined || this.#polling) return;
     this.#flushScheduled = true;
     queueMicrotask(this.#flushNow);
   }
