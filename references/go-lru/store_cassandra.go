@@ -52,6 +52,9 @@ func openCassandraStore(target cassandraTarget) (*store, error) {
 	// The store retries a failed write itself, with backoff and the same stamp; the driver's
 	// retries would only hide a failing database for longer.
 	cluster.RetryPolicy = &gocql.SimpleRetryPolicy{NumRetries: 0}
+	// The driver's own log lines (reconnects, dial errors) would interleave with the service's
+	// one-line messages; the store reports a failing database itself, once.
+	cluster.Logger = quietLogger{}
 	session, err := cluster.CreateSession()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", target.describe(), err)
@@ -172,3 +175,9 @@ func forEachConcurrently(n int, do func(at int) error) (int, error) {
 }
 
 func (b *cassandraBackend) close() { b.session.Close() }
+
+type quietLogger struct{}
+
+func (quietLogger) Print(...interface{})          {}
+func (quietLogger) Printf(string, ...interface{}) {}
+func (quietLogger) Println(...interface{})        {}
