@@ -79,6 +79,9 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   const chosen = await output.notingIfItSucceeds((note) => chooseContenders(listFlag(values.impl), note));
   const runtimes = chooseRuntimes(listFlag(values.runtime));
   const contenders = chosen.map((contender) => ({ ...contender, ownProgram: contender.design?.kind === 'http-process' }));
+  const ownPrograms = contenders.filter((contender) => contender.ownProgram).map((contender) => contender.name);
+  if (storeChoice?.store === 'cassandra' && ownPrograms.length > 0)
+    throw new UsageError(`--store cassandra cannot apply to ${ownPrograms.join(', ')} in sweep: its bench mode has a memory store of its own`);
   const runId = newRunId(`sweep-${base.name}`);
   const dir = runDirectory(runId, out);
   const parts = capacities.map((capacity): PlanPart => {
