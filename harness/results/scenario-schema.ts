@@ -1,99 +1,24 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { OneOf } from './schemas/figures.js';
+import type { Static } from '@sinclair/typebox';
+import type { FORCED_GC_MODES, REQUEST_TYPES } from './schemas/plain-values.js';
+import type * as Schemas from './schemas/scenario.js';
 
 /**
  * The scenario file format (scenarios/*.json) and the request vocabulary it speaks: written to
- * disk inside every results file, so it lives with the results schema. The types are the
- * schema's; harness/workload/scenario.ts checks files against it, and then what single fields
- * cannot say (phases in order, a request log that fits in memory).
+ * disk inside every results file, so it lives with the results schema. The types are those of
+ * the schema (harness/results/schemas/scenario.ts), against which harness/workload/scenario.ts
+ * checks files. This module loads no schema library: every measuring child imports it, and
+ * what it loads sits on the measured heap.
  */
 
-/**
- * Bounds that keep a run finite and its request log in memory. The log is built up front (about
- * 30 bytes a request), so rate x duration is bounded as a product, not only field by field.
- */
-export const SCENARIO_LIMITS = {
-  rate: 10_000_000,
-  durationSeconds: 86_400,
-  timeScale: 10_000,
-  forcedGcIntervalSeconds: 86_400,
-  writeBackDelaySeconds: 86_400,
-  requests: 100_000_000,
-} as const;
+export { FORCED_GC_MODES, REQUEST_TYPES, SCENARIO_LIMITS } from './schemas/plain-values.js';
 
-export const REQUEST_TYPES = ['message', 'ack', 'open', 'reconnect'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];
-
-export const FORCED_GC_MODES = ['sync', 'concurrent'] as const;
 export type ForcedGcMode = (typeof FORCED_GC_MODES)[number];
 
-const Between = (minimum: number, maximum: number) => Type.Number({ minimum, maximum });
-const IntegerBetween = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum });
-const Share = Type.Number({ minimum: 0 });
-
 /** Each request type's share of the requests (any scale: the shares are normalised). */
-export const RequestMix = Type.Readonly(Type.Object({ message: Share, ack: Share, open: Share, reconnect: Share }, { additionalProperties: false }));
-export type RequestMix = Readonly<Static<typeof RequestMix>>;
-
-export const Phase = Type.Object(
-  {
-    fromSecond: Between(0, SCENARIO_LIMITS.durationSeconds),
-    toSecond: Between(0, SCENARIO_LIMITS.durationSeconds),
-    mix: RequestMix,
-  },
-  { additionalProperties: false, description: 'A stretch of the run with its own request mix (a reconnect storm, say).' },
-);
+export type RequestMix = Readonly<Static<typeof Schemas.RequestMix>>;
 /** A stretch of the run with its own request mix (a reconnect storm, say). */
-export type Phase = Readonly<Static<typeof Phase>>;
-
-export const Population = Type.Object(
-  {
-    users: IntegerBetween(1, 2 ** 32),
-    guilds: IntegerBetween(1, 2 ** 26),
-    channelsPerGuild: IntegerBetween(1, 64),
-    guildsPerUser: IntegerBetween(1, 64),
-    userSkew: Between(0, 4),
-    guildSkew: Between(0, 4),
-  },
-  {
-    additionalProperties: false,
-    description:
-      'Distinct users and guilds (each with channelsPerGuild channels); guildsPerUser memberships per user, a read state in every channel of each; Zipf exponents of user activity and guild popularity.',
-  },
-);
-export type Population = Readonly<Static<typeof Population>>;
-
-export const Scenario = Type.Object(
-  {
-    name: Type.String(),
-    description: Type.String(),
-    durationSeconds: Between(0.1, SCENARIO_LIMITS.durationSeconds),
-    rate: Between(1, SCENARIO_LIMITS.rate),
-    capacity: IntegerBetween(1, 2 ** 31 - 1),
-    timeScale: Between(0.001, SCENARIO_LIMITS.timeScale),
-    forcedGc: Type.Union([
-      Type.Object({ intervalSeconds: Between(0.001, SCENARIO_LIMITS.forcedGcIntervalSeconds), mode: OneOf(FORCED_GC_MODES) }, { additionalProperties: false }),
-      Type.Null(),
-    ]),
-    writeBackDelaySeconds: Between(0, SCENARIO_LIMITS.writeBackDelaySeconds),
-    windowSeconds: Between(0.01, SCENARIO_LIMITS.durationSeconds),
-    seed: IntegerBetween(0, 0xffff_ffff),
-    population: Population,
-    mix: RequestMix,
-    phases: Type.Array(Phase),
-    maxMentionsPerMessage: IntegerBetween(0, 100),
-    /**
-     * The store a run of this scenario uses unless --store says otherwise (sqlite when absent):
-     * discord-scale keeps 5 million states, more than a SQLite file on this machine's disk takes
-     * at the rate it writes them back.
-     */
-    store: Type.Optional(OneOf(['sqlite', 'memory'] as const)),
-  },
-  {
-    additionalProperties: false,
-    description:
-      'A declarative load (scenarios/NAME.json): durationSeconds of wall time at rate requests per second, capacity read states cached, timeScale scenario seconds per wall second, a forced major GC every forcedGc.intervalSeconds of scenario time (or none), dirty states written back writeBackDelaySeconds after their last update.',
-  },
-);
+export type Phase = Readonly<Static<typeof Schemas.Phase>>;
+export type Population = Readonly<Static<typeof Schemas.Population>>;
 /** A declarative load, read from `scenarios/<name>.json` and validated on load. */
-export type Scenario = Readonly<Static<typeof Scenario>>;
+export type Scenario = Readonly<Static<typeof Schemas.Scenario>>;

@@ -1,5 +1,5 @@
 import type { ForcedGcMode, RequestType, Scenario } from './scenario-schema.js';
-import { SCHEMA_VERSION, type StoreKind } from './schemas/run.js';
+import { SCHEMA_VERSION, type StoreKind } from './schemas/plain-values.js';
 import type { StoreLatencyProfile } from './schemas/store-latency.js';
 
 /**
@@ -8,7 +8,7 @@ import type { StoreLatencyProfile } from './schemas/store-latency.js';
  * harness/results/aggregate.ts. Files are checked against the schemas in harness/results/schemas/
  * (published as schemas/results.schema.json), and harness/results/schemas/same-as-interfaces.ts
  * fails the build when a type here and its schema differ: a field added here is added there too.
- * Bump SCHEMA_VERSION (schemas/run.ts) on any change a reader would notice.
+ * Bump SCHEMA_VERSION (schemas/plain-values.ts) on any change a reader would notice.
  */
 export { SCHEMA_VERSION };
 

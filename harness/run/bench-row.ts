@@ -38,7 +38,7 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
   const { scenario } = config;
   const generateStart = performance.now();
   const workload = new Workload(scenario, scenario.seed);
-  const log: RequestLog = config.requestsFile !== undefined ? await readRequestLog(config.requestsFile) : workload.generateForScenario();
+  const log: RequestLog = config.requestsFile !== undefined ? await readRequestLog(config.requestsFile, { header: 'skip' }) : workload.generateForScenario();
   const work = mkdtempSync(join(tmpdir(), 'readstate-lab-bench-'));
   try {
     const files = {

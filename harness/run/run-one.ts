@@ -90,7 +90,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   // users (the log's own scenario when its header names one, see commands/run.ts), not from the
   // log's keys: those would make every request a hit.
   let workload: Workload | undefined = new Workload(scenario, scenario.seed);
-  const log: RequestLog = config.requestsFile !== undefined ? await readRequestLog(config.requestsFile) : workload.generateForScenario();
+  const log: RequestLog = config.requestsFile !== undefined ? await readRequestLog(config.requestsFile, { header: 'skip' }) : workload.generateForScenario();
   const generateMs = performance.now() - generateStart;
 
   const storePathPrefix = join(tmpdir(), `readstate-lab-${process.pid}-${Date.now()}`);

@@ -40,8 +40,8 @@ export { describeDistribution, describeStoreLatency, type LatencyDistribution, t
 
 export const storeLatencyDir = join(packageRoot, 'scenarios', 'store-latency');
 
-/** The z-score of the 99th percentile of a standard normal distribution. */
-export const Z_P99 = 2.326347874;
+// The store worker imports the sampler, never this module: reading a profile loads the schema library, which stays off a measured process.
+export { Z_P99 } from './latency-sampler.js';
 
 /**
  * Reads a --store-latency value: `none` (undefined: no delay), `fixed:MS`, a profile name in

@@ -1,4 +1,7 @@
-import { type LatencyDistribution, Z_P99 } from './latency-profile.js';
+import type { LatencyDistribution } from '../results/schemas/store-latency.js';
+
+/** The z-score of the 99th percentile of a standard normal distribution. */
+export const Z_P99 = 2.326347874;
 
 /**
  * Draws delays (ms) from a LatencyDistribution with a seeded generator, so the same seed gives

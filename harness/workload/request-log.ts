@@ -3,7 +3,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { FieldReader, parseJson } from '../json-input.js';
 import { REQUEST_TYPES, type Scenario } from '../results/scenario-schema.js';
-import { parseScenario } from './scenario.js';
 
 export const MESSAGE = 0;
 export const ACK = 1;
@@ -149,16 +148,17 @@ export async function writeRequestLog(log: RequestLog, path: string, scenario?: 
  * Reads an NDJSON request log; a malformed line is a UsageError naming its line number.
  * node:readline is loaded here rather than at the top: every measuring child imports this
  * module, and readline's 100 KiB of heap would sit there, marked by every forced GC, in runs
- * that never read a log file.
+ * that never read a log file. `header: 'skip'` leaves a header line unread, for a child replaying
+ * a log its parent has checked: checking it would load the schema library onto the measured heap.
  */
-export async function readRequestLog(path: string): Promise<RequestLog> {
+export async function readRequestLog(path: string, options: { readonly header?: 'check' | 'skip' } = {}): Promise<RequestLog> {
   const input = createReadStream(path);
   const opened = once(input, 'open').catch((error: Error) => {
     throw new UsageError(`cannot read request log ${path}: ${error.message}`);
   });
   await opened;
   try {
-    return await readLines(input, path);
+    return await readLines(input, path, options.header ?? 'check');
   } catch (error) {
     // A folder opens like a file and fails on the first read (EISDIR): name the path.
     if (error instanceof UsageError) throw error;
@@ -168,7 +168,7 @@ export async function readRequestLog(path: string): Promise<RequestLog> {
   }
 }
 
-async function readLines(input: NodeJS.ReadableStream, path: string): Promise<RequestLog> {
+async function readLines(input: NodeJS.ReadableStream, path: string, header: 'check' | 'skip'): Promise<RequestLog> {
   const { createInterface } = await import('node:readline');
   const builder = new RequestLogBuilder();
   let lineNumber = 0;
@@ -177,7 +177,7 @@ async function readLines(input: NodeJS.ReadableStream, path: string): Promise<Re
     lineNumber++;
     if (line.trim() === '') continue;
     if (builder.count === 0 && scenario === undefined && line.startsWith('{"header"')) {
-      scenario = parseHeader(line, `${path}:${lineNumber}`);
+      if (header === 'check') scenario = await parseHeader(line, `${path}:${lineNumber}`);
       continue;
     }
     builder.addRequest(parseRequest(line, `${path}:${lineNumber}`));
@@ -186,8 +186,12 @@ async function readLines(input: NodeJS.ReadableStream, path: string): Promise<Re
   return scenario === undefined ? builder.build() : { ...builder.build(), scenario };
 }
 
-/** The scenario of a header line, checked as a scenario file is. */
-function parseHeader(line: string, where: string): Scenario {
+/**
+ * The scenario of a header line, checked as a scenario file is. The checker is loaded here, as
+ * readline is: the schema library would otherwise sit on every measuring child's heap.
+ */
+async function parseHeader(line: string, where: string): Promise<Scenario> {
+  const { parseScenario } = await import('./scenario.js');
   const parsed = parseJson(line, where) as { header?: { scenario?: unknown } };
   if (typeof parsed.header !== 'object' || parsed.header === null) throw new UsageError(`${where}: "header" must be a JSON object`);
   return parseScenario(parsed.header.scenario, `${where} (the header's scenario)`);

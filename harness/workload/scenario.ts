@@ -4,7 +4,8 @@ import { UsageError } from '../errors.js';
 import { readJsonFile } from '../json-input.js';
 import { packageRoot } from '../package-root.js';
 import { checkAgainstSchema } from '../results/check-against-schema.js';
-import { REQUEST_TYPES, type RequestMix, SCENARIO_LIMITS, type Scenario, Scenario as ScenarioSchema } from '../results/scenario-schema.js';
+import { REQUEST_TYPES, type RequestMix, SCENARIO_LIMITS, type Scenario } from '../results/scenario-schema.js';
+import { Scenario as ScenarioSchema } from '../results/schemas/scenario.js';
 
 export const scenariosDir = join(packageRoot, 'scenarios');
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { FORCED_GC_MODES } from '../scenario-schema.js';
 import { Count, Figure, Nullable, OneOf } from './figures.js';
+import { FORCED_GC_MODES } from './plain-values.js';
 
 /**
  * What one child measured, raw, as results files hold it: harness/results/schema.ts documents

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { Scenario } from '../scenario-schema.js';
 import { Environment } from './environment.js';
 import { Figure, Nullable } from './figures.js';
-import { SCHEMA_VERSION } from './run.js';
+import { SCHEMA_VERSION } from './plain-values.js';
+import { Scenario } from './scenario.js';
 import { StoreLatencyProfile } from './store-latency.js';
 
 /** micro.json (`micro`) and sweep.json (`sweep`), as harness/results/schema.ts documents them. */

@@ -1,9 +1,9 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Scenario } from '../scenario-schema.js';
 import * as Environment from './environment.js';
 import { Figure } from './figures.js';
 import * as Measurement from './measurement.js';
 import * as Run from './run.js';
+import { Scenario } from './scenario.js';
 import { StoreLatencyProfile } from './store-latency.js';
 import * as Summary from './summary.js';
 

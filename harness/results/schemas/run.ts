@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { Scenario } from '../scenario-schema.js';
 import { Environment, ServiceLevelDriver } from './environment.js';
 import { Count, Figure, Nullable, OneOf } from './figures.js';
 import { RowMeasurement } from './measurement.js';
+import { SCHEMA_VERSION, STORE_KINDS } from './plain-values.js';
+import { Scenario } from './scenario.js';
 import { StoreLatencyProfile } from './store-latency.js';
 import { ContenderSummary, RowSummary } from './summary.js';
 
@@ -11,11 +12,6 @@ import { ContenderSummary, RowSummary } from './summary.js';
  * schemas/results.schema.json publishes and every reader checks. harness/results/schema.ts
  * documents every field.
  */
-
-export const SCHEMA_VERSION = 2;
-
-export const STORE_KINDS = ['sqlite', 'memory', 'cassandra'] as const;
-export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const RunSettings = Type.Object({
   scenario: Scenario,
