@@ -343,7 +343,7 @@
       options: {
         parsing: false,
         scales: {
-          x: Object.assign(timeAxis(time), { title: { display: false } }),
+          x: timeAxis(time),
           y: {
             min: 0,
             max: cpuAxis.max,
@@ -407,7 +407,8 @@
         options: {
           parsing: false,
           scales: {
-            x: timeAxis(time),
+            // The CPU chart under it names the seconds (html.ts places one under every latency chart).
+            x: Object.assign(timeAxis(time), { title: { display: !canvas('gc-cpu-' + i), text: 'seconds' } }),
             gc: {
               type: 'linear',
               min: 0,
