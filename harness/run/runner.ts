@@ -1,13 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type Static, Type } from '@sinclair/typebox';
 import { execa } from 'execa';
 import { referenceExecutable } from '../../implementations/reference-services.js';
 import { findAnyContender } from '../../implementations/registry.js';
 import { childEntry } from '../entry-points.js';
 import { describeError } from '../errors.js';
 import { summarizeRow } from '../results/aggregate.js';
-import type { Row, RowMeasurement } from '../results/schema.js';
+import { checkAgainstSchema } from '../results/check-against-schema.js';
+import type { Row } from '../results/schema.js';
+import { RowMeasurement } from '../results/schemas/measurement.js';
 import { systemRuntimeName } from '../runtimes/catalog.js';
 import { launchScript } from '../runtimes/launch.js';
 import { requireRuntime } from '../runtimes/locate.js';
@@ -102,11 +105,17 @@ async function runRow(config: RowConfig, index: number, plan: RunPlan, events: R
   if (events.stopSignal?.aborted === true && !existsSync(outPath)) {
     return { ...base, wallMs, state: 'failed', reason: 'interrupted' };
   }
-  let output: ChildOutput;
+  let written: unknown;
   try {
-    output = JSON.parse(readFileSync(outPath, 'utf8')) as ChildOutput;
+    written = JSON.parse(readFileSync(outPath, 'utf8'));
   } catch {
     return { ...base, wallMs, state: 'failed', reason: crashReason(result) };
+  }
+  let output: ChildOutput;
+  try {
+    output = checkAgainstSchema(ChildOutput, written, 'its output');
+  } catch (error) {
+    return { ...base, wallMs, state: 'failed', reason: `unreadable measurement: ${describeError(error)}` };
   }
   if (output.state === 'failed') return { ...base, wallMs, state: 'failed', reason: output.reason };
   try {
@@ -126,7 +135,12 @@ function benchExecutableOf(config: RowConfig): string | undefined {
   return contender.kind === 'service' && contender.design.kind === 'http-process' ? referenceExecutable(contender.design.binary) : undefined;
 }
 
-type ChildOutput = { state: 'completed'; measurement: RowMeasurement } | { state: 'failed'; reason: string };
+/** What a child writes to OUT (harness/run/child-main.ts), checked before the row believes it. */
+const ChildOutput = Type.Union([
+  Type.Object({ state: Type.Literal('completed'), measurement: RowMeasurement }),
+  Type.Object({ state: Type.Literal('failed'), reason: Type.String() }),
+]);
+type ChildOutput = Static<typeof ChildOutput>;
 
 /** One line saying why a child died without writing its result. */
 function crashReason(result: { exitCode?: number; signal?: string; all?: string }): string {
