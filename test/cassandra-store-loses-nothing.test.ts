@@ -8,7 +8,7 @@ import type { Results } from '../harness/results/schema.js';
 import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
 import { type CassandraTarget, consistencyFor } from '../harness/store/cassandra-target.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
-import { call, startServer } from './support/server-process.js';
+import { call, type ServerProcess, startServer } from './support/server-process.js';
 
 /**
  * --store cassandra end to end, against the lab's running cluster (readstate-lab cassandra
@@ -90,12 +90,11 @@ describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, 
     assert.ok(integrity.mismatches.some((m) => m.where === 'not in store' || m.where === 'store'));
   });
 
-  it('a node frozen mid-load (SIGSTOP for 3 s): serve answers 503 or waits, and every acknowledged ack is in the table', async () => {
+  it('a node frozen mid-load (SIGSTOP for 3 s): serve answers 503 or waits, and every acknowledged ack is in the table', async (t) => {
     const pid = alive[0]?.pid;
     assert.ok(pid !== undefined, 'the running node has a pid');
     const target = await createFreshTable(labTarget(), 'freeze');
-    // A tiny cache: acks of new keys evict dirty states, so write-backs reach Cassandra at once.
-    const server = await startServer(['--impl', 'typed-array', '--capacity', '8', '--store', 'cassandra', '--db', target.table, '--gc-mode', 'none']);
+    let server: ServerProcess | undefined;
     let frozen = false;
     const thaw = (): void => {
       if (frozen) process.kill(pid, 'SIGCONT');
@@ -103,6 +102,8 @@ describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, 
     };
     process.once('exit', thaw);
     try {
+      // A tiny cache: acks of new keys evict dirty states, so write-backs reach Cassandra at once.
+      server = await startServer(['--impl', 'typed-array', '--capacity', '8', '--store', 'cassandra', '--db', target.table, '--gc-mode', 'none']);
       const acknowledged = new Map<number, number>();
       const statuses = new Map<number, number>();
       let afterThaw = 0;
@@ -114,6 +115,8 @@ describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, 
         if (!frozen && elapsed >= 2_000 && elapsed < 5_000) {
           process.kill(pid, 'SIGSTOP');
           frozen = true;
+          // Woken by a timer too, so that a request that hangs cannot leave the lab's node frozen.
+          setTimeout(thaw, 3_000).unref();
         } else if (frozen && elapsed >= 5_000) {
           thaw();
         }
@@ -147,8 +150,8 @@ describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, 
     } finally {
       thaw();
       process.removeListener('exit', thaw);
-      await server.stop().catch(() => {});
-      await dropTable(target).catch(() => {});
+      await server?.stop().catch(() => {});
+      await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
     }
   });
 });
