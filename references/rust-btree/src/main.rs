@@ -78,9 +78,10 @@ fn open_backend(choice: &StoreChoice) -> Result<Box<dyn Backend>, String> {
         #[cfg(feature = "cassandra")]
         StoreChoice::Cassandra(target) => Ok(Box::new(store_cassandra::open(target)?)),
         #[cfg(not(feature = "cassandra"))]
-        StoreChoice::Cassandra(_) => {
-            Err("this rust-btree was built without Cassandra (references/rust-btree/build.sh builds it with)".into())
-        }
+        StoreChoice::Cassandra(target) => Err(format!(
+            "{}: this rust-btree was built without Cassandra (references/rust-btree/build.sh builds it with)",
+            target.describe()
+        )),
     }
 }
 
