@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, clusterStatus, LOCAL_DATA_CENTER }
 import type { Results } from '../harness/results/schema.js';
 import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
 import { type CassandraTarget, consistencyFor } from '../harness/store/cassandra-target.js';
+import { referenceExecutable } from '../implementations/reference-services.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { call, type ServerProcess, startServer } from './support/server-process.js';
 
@@ -63,6 +64,29 @@ describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, 
       assert.equal(integrity.ok, true, JSON.stringify(integrity).slice(0, 400));
       assert.ok(integrity.statesChecked > 0, 'the check compared states');
       assert.ok(counters.writeBacks > 0, 'the cache wrote states back to Cassandra');
+    }
+  });
+
+  it('load --store cassandra checks every service, Node, Go and Rust, against the table it wrote', async (t) => {
+    const built = ['go-lru', 'rust-btree'].filter((binary) => existsSync(referenceExecutable(binary)));
+    if (built.length < 2) t.diagnostic('go-lru or rust-btree is not built (npm run build:references): only the services built are loaded');
+    const dir = tempDir('rsl-cassandra-load-');
+    const out = join(dir, 'out');
+    const impl = [...built, 'typed-array'].join(',');
+    const args = ['load', '--store', 'cassandra', '--impl', impl, '--scenario', smallScenarioFile(dir), '--duration', '3', '--rate', '500', '--out', out];
+    const { exitCode, stdout, stderr } = await runCli(args);
+    assert.equal(exitCode, 0, `${stdout}\n${stderr}`);
+    const rows = rowsOf(out);
+    assert.deepEqual(
+      rows.map((row) => row.contender),
+      impl.split(','),
+    );
+    for (const row of rows) {
+      assert.equal(row.state, 'completed', JSON.stringify(row).slice(0, 300));
+      if (row.state !== 'completed') continue;
+      const { integrity } = row.measurement;
+      assert.equal(integrity.ok, true, `${row.contender}: ${JSON.stringify(integrity).slice(0, 400)}`);
+      assert.ok(integrity.statesChecked > 0, `${row.contender}: the check compared states`);
     }
   });
 
