@@ -1,6 +1,8 @@
+// @ts-check
 // Draws the report's charts from the JSON in #report-data. Everything is computed in Node;
 // this script only turns it into chart.js charts. Runs offline: chart.js is inlined above.
 (function () {
+  /** @type {import('./report-model.js').AnyReportModel} */
   var model = JSON.parse(document.getElementById('report-data').textContent);
   var style = getComputedStyle(document.documentElement);
   function cssVar(name) {
@@ -50,6 +52,7 @@
   }
   // 1,500 -> "1.5k", 8,000,000 -> "8M": axis labels that fit side by side.
   function fmtCompact(v) {
+    /** @type {Array<[number, string]>} */
     var units = [
       [1e9, 'G'],
       [1e6, 'M'],

@@ -1,8 +1,10 @@
+// @ts-check
 // Draws the store-latency charts from the JSON in #report-data, after report.js (whose
 // Chart.defaults it keeps): in a run report, the pressure on the database per row
 // (harness/report/store-pressure.ts); in a sweep report, the trade-off figure
 // (harness/report/tradeoff-chart.ts). Everything is computed in Node; this only draws.
 (function () {
+  /** @type {import('./report-model.js').AnyReportModel} */
   var model = JSON.parse(document.getElementById('report-data').textContent);
   var style = getComputedStyle(document.documentElement);
   var fg = style.getPropertyValue('--fg').trim();
