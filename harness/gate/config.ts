@@ -1,6 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import { UsageError } from '../errors.js';
-import { FieldReader, readJsonFile } from '../json-input.js';
+import { readJsonFile } from '../json-input.js';
+import { checkAgainstSchema } from '../results/check-against-schema.js';
 import type { RowSummary } from '../results/schema.js';
+import { Nullable, OneOf } from '../results/schemas/figures.js';
 
 /** Figures a gate can watch, each read from a row's summary. */
 export const GATE_METRICS = {
@@ -81,23 +84,49 @@ export interface GateConfig {
   readonly claims: readonly GateClaim[];
 }
 
+const metricNames = Object.keys(GATE_METRICS) as (keyof typeof GATE_METRICS)[];
+const Name = Type.String({ minLength: 1 });
+const Metric = OneOf(metricNames);
+const RelativeTo = Type.Optional(Nullable(Name));
+
+/** A gate config file (gates/*.json); absent fields take the defaults loadGateConfig gives them. */
+const GateConfigFile = Type.Object(
+  {
+    scenario: Name,
+    run: Type.Array(Type.String()),
+    checks: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Name,
+            contender: Name,
+            metric: Metric,
+            relativeTo: RelativeTo,
+            allowedChange: Type.Number({ minimum: Number.MIN_VALUE, maximum: 100 }),
+            confidence: Type.Number({ minimum: Number.MIN_VALUE, maximum: 0.9999 }),
+            samples: Type.Optional(OneOf(['repetitions', 'windows'] as const)),
+            trim: Type.Optional(Type.Number({ minimum: 0, maximum: 0.45 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    claims: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { name: Name, contender: Name, metric: Metric, relativeTo: RelativeTo, atMost: Type.Number({ minimum: Number.MIN_VALUE, maximum: 1e6 }) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export function loadGateConfig(path: string): GateConfig {
-  const fields = new FieldReader(readJsonFile(path, 'gate config'), `gate config ${path}`);
-  const metrics = Object.keys(GATE_METRICS) as GateMetric[];
-  const scenario = fields.text('scenario');
-  const run = fields.strings('run');
-  const checks = fields.array('checks', { optional: true }).map(
-    (c): GateCheck => ({
-      name: c.text('name'),
-      contender: c.text('contender'),
-      metric: c.oneOf('metric', metrics),
-      relativeTo: c.has('relativeTo') ? c.nullableText('relativeTo') : null,
-      allowedChange: c.number('allowedChange', { min: Number.MIN_VALUE, max: 100 }),
-      confidence: c.number('confidence', { min: Number.MIN_VALUE, max: 0.9999 }),
-      samples: c.has('samples') ? c.oneOf('samples', ['repetitions', 'windows'] as const) : 'repetitions',
-      trim: c.has('trim') ? c.number('trim', { min: 0, max: 0.45 }) : 0,
-      ...c.rejectUnknown(),
-    }),
+  const file = checkAgainstSchema(GateConfigFile, readJsonFile(path, 'gate config'), `gate config ${path}`);
+  const checks = (file.checks ?? []).map(
+    (c): GateCheck => ({ ...c, relativeTo: c.relativeTo ?? null, samples: c.samples ?? 'repetitions', trim: c.trim ?? 0 }),
   );
   for (const check of checks) {
     if (check.samples === 'windows' && !(check.metric in WINDOW_METRICS)) {
@@ -106,17 +135,7 @@ export function loadGateConfig(path: string): GateConfig {
       );
     }
   }
-  const claims = fields.array('claims', { optional: true }).map(
-    (c): GateClaim => ({
-      name: c.text('name'),
-      contender: c.text('contender'),
-      metric: c.oneOf('metric', metrics),
-      relativeTo: c.has('relativeTo') ? c.nullableText('relativeTo') : null,
-      atMost: c.number('atMost', { min: Number.MIN_VALUE, max: 1e6 }),
-      ...c.rejectUnknown(),
-    }),
-  );
-  fields.rejectUnknown();
+  const claims = (file.claims ?? []).map((c): GateClaim => ({ ...c, relativeTo: c.relativeTo ?? null }));
   if (checks.length + claims.length === 0) throw new UsageError(`gate config ${path}: needs at least one check or claim`);
-  return { scenario, run, checks, claims };
+  return { scenario: file.scenario, run: file.run, checks, claims };
 }
