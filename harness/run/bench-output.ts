@@ -1,6 +1,10 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { ReadState } from '../../implementations/contract.js';
+import { parseJson } from '../json-input.js';
 import { HIT, type LatencyRecorder, MISS } from '../measure/latency-recorder.js';
+import { checkAgainstSchema } from '../results/check-against-schema.js';
 import type { ForcedGc, GcCycle, GcEvent } from '../results/schema.js';
+import { Nullable } from '../results/schemas/figures.js';
 import type { RequestLog } from '../workload/request-log.js';
 import { readWarmFile } from '../workload/warm-file.js';
 
@@ -64,65 +68,53 @@ export function readBenchRecords(bytes: Uint8Array, log: RequestLog, recorder: L
   return { sent, completed: sent, completedPerWindow: perWindow };
 }
 
-/** One window as the bench saw itself (no heap figures for a program without a GC). */
-export interface BenchWindow {
-  readonly atMs: number;
-  readonly heapUsedBytes?: number;
-  readonly heapTotalBytes?: number;
-  readonly rssBytes: number;
-  /** Cache misses so far. */
-  readonly misses: number;
-  /** Go: the collector's CPU over the window, in ms (gcmetrics_go1*.go). Absent for Rust and older builds. */
-  readonly gcCpuMs?: number;
-}
+const N = Type.Number();
+const NullableArray = <T extends TSchema>(item: T) => Type.Union([Type.Array(item), Type.Null()]);
 
-/** summary.json, as both programs write it. */
-export interface BenchSummary {
-  /** The toolchain that built the program ("go1.26.0", "rustc 1.95.0"). */
-  readonly runtime: string;
-  readonly gcEvents: ReadonlyArray<{ startMs: number; durationMs: number; forced: boolean }> | null;
-  readonly forcedGcs: ReadonlyArray<{ startMs: number; durationMs: number }> | null;
-  /** Go: each forced collection as a whole cycle (gcwatch.go's gcCycle). Absent for Rust and older builds. */
-  readonly gcCycles?: ReadonlyArray<{ startMs: number; durationMs: number; pauseMs: number | null; cpuMs: number; forced: boolean }> | null;
-  /** Go: the collector's CPU over the load, and what the toolchain's source counts. */
-  readonly gcCpu?: { readonly seconds: number; readonly source: string };
-  readonly windows: readonly BenchWindow[] | null;
-  readonly memory: {
-    readonly cachedStates: number;
-    readonly bytesPerEntry: number;
-    /** Go: live heap the warm fill added, after full GCs. Rust: none (0). */
-    readonly heapBytes: number;
-    /** Rust: resident memory the warm fill added, the estimate of its cache's size. Go: absent. */
-    readonly offHeapBytes?: number;
-    readonly rssBytes: number;
-    /** Go: the median stop-the-world pause of forced GCs after the load. Rust: absent (no GC). */
-    readonly fullGcPauseMs?: number;
-  };
-  readonly counters: { hits: number; misses: number; evictions: number; writeBacks: number; persisted: number; cacheSize: number };
-  readonly sent: number;
-  readonly lastSendMs: number;
-  readonly maxSendLagMs: number;
-  readonly elapsedMs: number;
-  readonly warmMs: number;
-}
+/** One window as the bench saw itself (no heap figures for a program without a GC); gcCpuMs: Go's collector CPU over the window (gcmetrics_go1*.go). */
+const BenchWindow = Type.Object({
+  atMs: N,
+  heapUsedBytes: Type.Optional(N),
+  heapTotalBytes: Type.Optional(N),
+  rssBytes: N,
+  misses: N,
+  gcCpuMs: Type.Optional(N),
+});
 
-/** Parses summary.json, checking the fields a row is built from. */
+/**
+ * summary.json, as both programs write it: `runtime` is the toolchain that built the program; Go
+ * adds its forced collections as whole cycles (gcwatch.go's gcCycle) and its collector's CPU;
+ * memory.heapBytes is Go's live heap the warm fill added (Rust: 0), offHeapBytes Rust's resident
+ * memory it added, fullGcPauseMs Go's median forced pause after the load.
+ */
+const BenchSummary = Type.Object({
+  runtime: Type.String(),
+  gcEvents: NullableArray(Type.Object({ startMs: N, durationMs: N, forced: Type.Boolean() })),
+  forcedGcs: NullableArray(Type.Object({ startMs: N, durationMs: N })),
+  gcCycles: Type.Optional(NullableArray(Type.Object({ startMs: N, durationMs: N, pauseMs: Nullable(N), cpuMs: N, forced: Type.Boolean() }))),
+  gcCpu: Type.Optional(Type.Object({ seconds: N, source: Type.String() })),
+  windows: NullableArray(BenchWindow),
+  memory: Type.Object({
+    cachedStates: N,
+    bytesPerEntry: N,
+    heapBytes: N,
+    offHeapBytes: Type.Optional(N),
+    rssBytes: N,
+    fullGcPauseMs: Type.Optional(N),
+  }),
+  counters: Type.Object({ hits: N, misses: N, evictions: N, writeBacks: N, persisted: N, cacheSize: N }),
+  sent: N,
+  lastSendMs: N,
+  maxSendLagMs: N,
+  elapsedMs: N,
+  warmMs: N,
+});
+export type BenchWindow = Static<typeof BenchWindow>;
+export type BenchSummary = Static<typeof BenchSummary>;
+
+/** Parses summary.json and checks it against its schema. */
 export function parseBenchSummary(text: string): BenchSummary {
-  const summary = JSON.parse(text) as BenchSummary;
-  const numbers: Array<[string, unknown]> = [
-    ['sent', summary.sent],
-    ['lastSendMs', summary.lastSendMs],
-    ['maxSendLagMs', summary.maxSendLagMs],
-    ['elapsedMs', summary.elapsedMs],
-    ['memory.cachedStates', summary.memory?.cachedStates],
-    ['memory.bytesPerEntry', summary.memory?.bytesPerEntry],
-    ['counters.hits', summary.counters?.hits],
-    ['counters.misses', summary.counters?.misses],
-    ['counters.writeBacks', summary.counters?.writeBacks],
-  ];
-  const wrong = numbers.find(([, value]) => typeof value !== 'number' || !Number.isFinite(value));
-  if (wrong !== undefined) throw new Error(`the bench's summary.json has no number "${wrong[0]}"`);
-  return summary;
+  return checkAgainstSchema(BenchSummary, parseJson(text, "the bench's summary.json"), "the bench's summary.json");
 }
 
 /** The bench's GC pauses as the lab's GC events of one thread. */
