@@ -41,7 +41,7 @@ export function renderGateMarkdown(report: GateReport, notes: readonly string[] 
     renderMarkdownTable(header, cells),
     '',
     ...notes.flatMap((note) => [`> ${note}`, '']),
-    "Values are geometric means over repetitions; a check compares each repetition with the reference contender of the same repetition, and fails only when Welch's t-test on the log values says, at the stated confidence, that the figure worsened by more than its limit.",
+    "Values are geometric means over repetitions, or over measured windows where a check says by window; a check compares each repetition (or window) with the reference contender of the same repetition, and fails only when Welch's t-test on the log values (Yuen's trimmed test where the check trims) says, at the stated confidence, that the figure worsened by more than its limit.",
     '',
   ].join('\n');
 }
