@@ -23,7 +23,11 @@ class FakeBackend {
     for (let i = 0; i < writes.length; i += 5) this.writes.push({ userId: writes[i]!, lastRead: writes[i + 2]!, stamp: firstStamp + i / 5 });
   }
 
+  /** The users each loadAll call asked for, in call order. */
+  readonly loadCalls: number[][] = [];
+
   async loadAll(loads: Float64Array): Promise<Float64Array> {
+    this.loadCalls.push(Array.from({ length: loads.length / 2 }, (_, i) => loads[i * 2]!));
     const found = new Float64Array((loads.length / 2) * 4);
     for (let i = 0; i < loads.length / 2; i++) {
       found[i * 4] = 1;
@@ -84,6 +88,21 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
     const user2 = backend.writes.filter((write) => write.userId === 2);
     assert.ok(user2[1]!.stamp > user2[0]!.stamp && user2[1]!.lastRead > user2[0]!.lastRead);
     assert.equal(replies[2]!.found?.[1], 70, 'the load is answered with its batch');
+  });
+
+  it('a load goes out beside the writes of its group unless one of them is of its own key, and answers keep the loads order', async () => {
+    const { backend, batches, replies, settled } = setUp();
+    backend.holdWrites = true;
+    batches.add(batch(0, [1], [2, 1, 3]));
+    await settled();
+    assert.deepEqual(backend.loadCalls, [[2, 3]], 'only the loads of keys not being written go out while the writes are held');
+    backend.release();
+    await settled();
+    assert.deepEqual(backend.loadCalls, [[2, 3], [1]], 'the load of the written key waits for its write');
+    assert.deepEqual(
+      Array.from(replies[0]!.found ?? []).filter((_, i) => i % 4 === 1),
+      [20, 10, 30],
+    );
   });
 
   it('a failed group is refused whole, later batches bounce untouched, and the resent writes are stamped above all before', async () => {

@@ -72,6 +72,13 @@ export class CassandraBatches {
     }
     if (taken.length === 0) return;
     const writes = concat(taken.map((batch) => batch.writes));
+    const loads = concat(taken.map((batch) => batch.loads));
+    // A load waits only for writes of its own key: the others of the group cannot change what
+    // it reads (every earlier group's writes have landed), so it goes out beside them, and a
+    // burst of write-backs does not hold every miss up.
+    const { early, late } = splitLoads(loads, writes);
+    const earlyFound = this.#backend.loadAll(early.loads);
+    earlyFound.catch(() => {}); // awaited below, or dropped with the group when its writes fail
     if (writes.length > 0) {
       try {
         await this.#backend.writeAll(writes, this.takeStamps(writes.length / WRITE_WIDTH));
@@ -82,9 +89,11 @@ export class CassandraBatches {
         return;
       }
     }
-    let found: Float64Array;
+    const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
     try {
-      found = await this.#backend.loadAll(concat(taken.map((batch) => batch.loads)));
+      const [first, second] = await Promise.all([earlyFound, this.#backend.loadAll(late.loads)]);
+      early.placeInto(found, first);
+      late.placeInto(found, second);
     } catch (error) {
       const loadError = `a load failed: ${messageOf(error)}`;
       for (const batch of taken) this.#post({ kind: 'batch', seq: batch.seq, persisted: true, ...(batch.loads.length > 0 ? { loadError } : {}) });
@@ -116,6 +125,30 @@ export class CassandraBatches {
       this.#post({ kind: 'error', seq: request.seq, message: messageOf(error) });
     }
   }
+}
+
+/** Some of a group's loads, and where their answers go among the group's. */
+interface LoadPart {
+  readonly loads: Float64Array;
+  placeInto(found: Float64Array, answers: Float64Array): void;
+}
+
+/** The loads of keys no write of the group touches (`early`), and the others (`late`), in order. */
+export function splitLoads(loads: Float64Array, writes: Float64Array): { early: LoadPart; late: LoadPart } {
+  const written = new Set<string>();
+  for (let i = 0; i < writes.length; i += WRITE_WIDTH) written.add(`${writes[i]}:${writes[i + 1]}`);
+  const earlyAt: number[] = [];
+  const lateAt: number[] = [];
+  for (let i = 0, n = 0; i < loads.length; i += LOAD_WIDTH, n++) (written.has(`${loads[i]}:${loads[i + 1]}`) ? lateAt : earlyAt).push(n);
+  const part = (at: number[]): LoadPart => {
+    const own = new Float64Array(at.length * LOAD_WIDTH);
+    at.forEach((n, k) => own.set(loads.subarray(n * LOAD_WIDTH, n * LOAD_WIDTH + LOAD_WIDTH), k * LOAD_WIDTH));
+    return {
+      loads: own,
+      placeInto: (found, answers) => at.forEach((n, k) => found.set(answers.subarray(k * FOUND_WIDTH, k * FOUND_WIDTH + FOUND_WIDTH), n * FOUND_WIDTH)),
+    };
+  };
+  return { early: part(earlyAt), late: part(lateAt) };
 }
 
 /** The arrays one after another, as one (the only one itself when it is alone). */
