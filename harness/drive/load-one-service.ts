@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkAcknowledgedStates } from '../check/acknowledged-states.js';
 import { spreadCycleCpu, V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu.js';
 import { v8GcCycles } from '../measure/gc-cycles.js';
+import { type GcTraceLine, goNaturalCycles, parseGcTrace } from '../measure/go-gctrace.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
 import type { ForcedGcMode, Scenario } from '../results/scenario-schema.js';
 import type { ForcedGc, GcCycle, GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
@@ -84,7 +85,7 @@ export async function loadOneService(
     } else {
       integrity = checkAcknowledgedStates(log, outcome.outcomes, await readStoredStates({ dbPath, cassandra }));
     }
-    return toMeasurement(outcome, sampler, integrity);
+    return toMeasurement(outcome, sampler, integrity, parseGcTrace(stopped.output));
   } finally {
     sampler.stop();
     await service?.stop();
@@ -98,17 +99,25 @@ export function externalIntegrity(): IntegrityResult {
 }
 
 /** The service-level figures in the same shape as an in-process row's. */
-export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler | undefined, integrity: IntegrityResult): RowMeasurement {
+export function toMeasurement(
+  outcome: HttpLoadOutcome,
+  sampler: ProcessSampler | undefined,
+  integrity: IntegrityResult,
+  /** A Go service's GODEBUG=gctrace=1 lines (go-gctrace.ts): its natural cycles. */
+  gcTrace: readonly GcTraceLine[] = [],
+): RowMeasurement {
   const stats = outcome.finalStats;
   const counters = stats?.counters ?? { hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 };
   const failed = outcome.errors + outcome.timeouts + outcome.non2xx;
-  const gcEvents = (stats?.gcEvents ?? []).map((e): GcEvent => ({ ...e, kind: e.kind as GcKind }));
+  const gcEvents = (stats?.gcEvents ?? []).map(
+    (e): GcEvent => ({ startMs: e.startMs, durationMs: e.durationMs, kind: e.kind as GcKind, forced: e.forced, thread: e.thread }),
+  );
   const forcedGcs = (stats?.forcedGcs ?? []).map((f): ForcedGc => ({ ...f, mode: (f.mode === 'concurrent' ? 'concurrent' : 'sync') as ForcedGcMode }));
   const windows = withProcessSamples(outcome.windows, sampler, outcome.startMs, stats?.collectsGarbage !== false);
   // Node (its V8 workers sampled): worker CPU plus pauses. Go: what its /stats said. Else none.
   const v8Workers = sampler?.samples.some((sample) => sample.v8WorkersCpuMs !== undefined) === true;
   const gcCpuSource = v8Workers ? V8_GC_CPU_SOURCE : stats?.gcCpu?.source;
-  const cycles = gcCyclesOf(stats, gcEvents, forcedGcs);
+  const cycles = withNaturalCycles(gcCyclesOf(stats, gcEvents, forcedGcs), goNaturalCycles(gcTrace, stats?.gcEvents ?? []));
   return {
     drive: { ...outcome.drive, saturated: outcome.drive.saturated || failed > 0 },
     latency: outcome.latency,
@@ -137,6 +146,11 @@ export function toMeasurement(outcome: HttpLoadOutcome, sampler: ProcessSampler 
           },
     timingsMs: { generate: 0, warm: 0, check: 0 },
   };
+}
+
+function withNaturalCycles(cycles: { gcCycles?: GcCycle[] }, natural: readonly GcCycle[]): { gcCycles?: GcCycle[] } {
+  if (natural.length === 0) return cycles;
+  return { gcCycles: [...(cycles.gcCycles ?? []), ...natural].sort((a, b) => a.startMs - b.startMs) };
 }
 
 /** Whole GC cycles: those the service reports (go-lru), else those its V8 pauses imply (a Node service). */

@@ -1,6 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { referenceExecutable } from '../../implementations/reference-services.js';
 import { childEntry } from '../entry-points.js';
+import { goGcTraceEnv } from '../measure/go-gctrace.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import { systemRuntimeName } from '../runtimes/catalog.js';
 import { launchScript } from '../runtimes/launch.js';
@@ -94,6 +95,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     reject: false,
     all: true,
     stdin: 'ignore',
+    // A Go service prints a line per GC cycle, the only place it tells the cycles it starts itself (go-gctrace.ts); Rust ignores it.
+    ...(program.kind === 'reference' ? { env: goGcTraceEnv() } : {}),
     cancelSignal: options.stopSignal,
     // Every service has 10 s to shut down and write back; past this it is killed.
     forceKillAfterDelay: SERVICE_STOP_TIMEOUT_MS,

@@ -5,7 +5,8 @@ import type { WindowSample } from '../results/schema.js';
 export interface ServerStats {
   readonly counters: { hits: number; misses: number; evictions: number; writeBacks: number; cacheSize: number };
   readonly memory: { heapUsedBytes: number; heapTotalBytes: number; rssBytes: number; externalBytes: number; cacheOffHeapBytes: number };
-  readonly gcEvents: Array<{ startMs: number; durationMs: number; kind: string; forced: boolean; thread: string }>;
+  /** `cycle`: the Go runtime's number of the collection, as its GODEBUG=gctrace=1 line numbers it. */
+  readonly gcEvents: Array<{ startMs: number; durationMs: number; kind: string; forced: boolean; thread: string; cycle?: number }>;
   readonly forcedGcs: Array<{ startMs: number; durationMs: number; mode: string }>;
   readonly uptimeMs: number;
   /** go-lru: its forced collections as whole cycles (references/go-lru/gcwatch.go); absent elsewhere. */

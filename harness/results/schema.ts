@@ -418,9 +418,11 @@ export interface GcCycle {
    * includes marking and the whole sweep; V8's is its atomic collection, concurrent sweeping
    * after it not seen), `incremental-marking` (V8: from the first incremental-marking step
    * perf_hooks reported to the end of the major pause that finished it), `atomic-pause` (V8: a
-   * major GC with no incremental marking before it, all of it in its pause).
+   * major GC with no incremental marking before it, all of it in its pause), `gctrace` (Go: a
+   * cycle the runtime started itself, from its GODEBUG=gctrace=1 line: start of its first pause
+   * to the end of its second, harness/measure/go-gctrace.ts).
    */
-  readonly source: 'forced-call' | 'incremental-marking' | 'atomic-pause';
+  readonly source: 'forced-call' | 'incremental-marking' | 'atomic-pause' | 'gctrace';
 }
 
 export interface ForcedGc {

@@ -14,7 +14,9 @@ type gcEvent struct {
 	Kind       string  `json:"kind"`
 	Forced     bool    `json:"forced"`
 	Thread     string  `json:"thread"`
-	cycle      int64
+	// Cycle is the runtime's number of the collection (NumGC after it), as GODEBUG=gctrace=1
+	// numbers its line: the lab places a cycle the runtime started itself from that line.
+	Cycle int64 `json:"cycle"`
 }
 
 // forcedGC is one runtime.GC() call: its wall time, during which only its own goroutine
@@ -28,7 +30,8 @@ type forcedGC struct {
 // gcCycle is one collection as a whole, beside its pause: for a forced GC, the wall time of
 // runtime.GC(), which returns once the cycle's marking, both pauses and its whole sweep are
 // done. The runtime tells no start of marking for the cycles it starts itself (only
-// GODEBUG=gctrace=1 prints them), so those have no gcCycle.
+// GODEBUG=gctrace=1 prints them): the lab reads those lines itself (harness/measure/go-gctrace.ts)
+// and places them by their pause's Cycle, so they have no gcCycle here.
 type gcCycle struct {
 	StartMs    float64 `json:"startMs"`
 	DurationMs float64 `json:"durationMs"`
@@ -98,7 +101,7 @@ func (g *gcWatch) poll() {
 			DurationMs: durationMs,
 			Kind:       "major",
 			Thread:     "main",
-			cycle:      g.stats.NumGC - i,
+			Cycle:      g.stats.NumGC - i,
 		})
 	}
 	g.lastCycle = g.stats.NumGC
@@ -139,7 +142,7 @@ func (g *gcWatch) forceOnce() {
 	// runtime.GC() returns after the cycle it started and its sweep, so the newest completed
 	// cycle is the forced one.
 	var pauseMs *float64
-	if n := len(g.events); n > 0 && g.events[n-1].cycle == g.stats.NumGC {
+	if n := len(g.events); n > 0 && g.events[n-1].Cycle == g.stats.NumGC {
 		g.events[n-1].Forced = true
 		pause := g.events[n-1].DurationMs
 		pauseMs = &pause

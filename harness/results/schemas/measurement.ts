@@ -51,7 +51,7 @@ export const GcCycle = Type.Object({
   cpuMs: Type.Optional(Ms),
   forced: Type.Boolean(),
   thread: Text,
-  source: OneOf(['forced-call', 'incremental-marking', 'atomic-pause'] as const),
+  source: OneOf(['forced-call', 'incremental-marking', 'atomic-pause', 'gctrace'] as const),
 });
 
 export const ForcedGc = Type.Object({ startMs: Ms, durationMs: Ms, mode: OneOf(FORCED_GC_MODES), timedOut: Type.Optional(Type.Boolean()) });
