@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler, type ValueError, ValueErrorType } from '@sinclair/typebox/compiler';
 import { UsageError } from '../errors.js';
+import { isRecord } from '../json-input.js';
 
 /**
  * The one check of anything the lab reads from a file or another process: the value against its
@@ -48,12 +49,10 @@ function deepest(error: ValueError): ValueError {
 
 /** The variant of a tagged union whose tag the value carries (`"distribution": "fixed"`), if any. */
 function chosenVariant(schema: TSchema, value: unknown): number | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (!isRecord(value)) return undefined;
   const variants: TSchema[] = schema.anyOf ?? [];
   const index = variants.findIndex((variant) =>
-    Object.entries((variant.properties ?? {}) as Record<string, TSchema>).some(
-      ([key, property]) => property.const !== undefined && (value as Record<string, unknown>)[key] === property.const,
-    ),
+    Object.entries<TSchema>(variant.properties ?? {}).some(([key, property]) => property.const !== undefined && value[key] === property.const),
   );
   return index === -1 ? undefined : index;
 }
@@ -123,8 +122,8 @@ function describeType(schema: TSchema): string {
 
 /** "a number from 0 to 60000" from a schema's bounds. */
 function range(schema: TSchema, noun: string): string {
-  const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
-  return `${noun} from ${minimum ?? -Infinity} to ${maximum ?? Infinity}`;
+  const bound = (value: unknown, otherwise: number): number => (typeof value === 'number' ? value : otherwise);
+  return `${noun} from ${bound(schema.minimum, -Infinity)} to ${bound(schema.maximum, Infinity)}`;
 }
 
 /** ["rows", "0", "summary"] -> ".rows[0].summary". */

@@ -55,9 +55,8 @@ function text(value: unknown): string {
 
 function forcedGcText(value: unknown): string {
   if (value === null) return 'none';
-  const gc = value as { intervalSeconds?: unknown; mode?: unknown } | undefined;
-  if (gc === undefined || typeof gc.intervalSeconds !== 'number') return text(value);
-  return `${text(gc.mode)} every ${gc.intervalSeconds} s`;
+  if (!isPlainObject(value) || typeof value['intervalSeconds'] !== 'number') return text(value);
+  return `${text(value['mode'])} every ${value['intervalSeconds']} s`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -83,7 +82,8 @@ function kindOf(settings: RunSettings): string {
 export function settingsDifferences(a: ComparableRun, b: ComparableRun): SettingDifference[] {
   const out: SettingDifference[] = [];
   differencesOf('kind', kindOf(a.settings), kindOf(b.settings), out);
-  const [sa, sb] = [a.settings.scenario as unknown as Record<string, unknown>, b.settings.scenario as unknown as Record<string, unknown>];
+  const sa: Record<string, unknown> = a.settings.scenario;
+  const sb: Record<string, unknown> = b.settings.scenario;
   differencesOf('scenario', sa['name'], sb['name'], out);
   const known = Object.keys(SCENARIO_LABELS);
   const others = [...new Set([...Object.keys(sa), ...Object.keys(sb)])].filter((key) => !known.includes(key) && !NOT_MEASURED.has(key));

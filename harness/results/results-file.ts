@@ -38,7 +38,7 @@ export function loadResults(path: string): AnyResults {
   if (version < OLDEST_READABLE_VERSION || version > SCHEMA_VERSION) {
     throw new UsageError(`${file} has schemaVersion ${JSON.stringify(version)}; this lab reads ${OLDEST_READABLE_VERSION} to ${SCHEMA_VERSION}`);
   }
-  if (version === 1) raw = upgradeFromVersion1(raw as Record<string, unknown>);
+  if (version === 1) raw = upgradeFromVersion1(raw);
   const { kind } = checkAgainstSchema(FileKind, raw, file);
   if (kind === 'micro') return checkAgainstSchema(MicroResultsSchema, raw, file);
   if (kind === 'sweep') return checkAgainstSchema(SweepResultsSchema, raw, file);

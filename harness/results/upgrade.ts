@@ -1,3 +1,5 @@
+import { isRecord } from '../json-input.js';
+
 /**
  * Older results files, read as today's. Version 1 said "implementation" where version 2 says
  * "contender" (one word for one thing); nothing else changed, so upgrading renames those keys.
@@ -6,11 +8,9 @@
 /** The oldest schema version this lab still reads. */
 export const OLDEST_READABLE_VERSION = 1;
 
-type Json = Record<string, unknown>;
-
 function renameKey(record: unknown, from: string, to: string): unknown {
-  if (typeof record !== 'object' || record === null || !(from in record)) return record;
-  const { [from]: value, ...rest } = record as Json;
+  if (!isRecord(record) || !(from in record)) return record;
+  const { [from]: value, ...rest } = record;
   return { ...rest, [to]: value };
 }
 
@@ -19,7 +19,8 @@ function renameInList(list: unknown, from: string, to: string): unknown {
 }
 
 /** A version-1 results document as version 2. */
-export function upgradeFromVersion1(raw: Json): Json {
+export function upgradeFromVersion1(raw: unknown): unknown {
+  if (!isRecord(raw)) return raw;
   const settings = renameKey(raw['settings'], 'implementations', 'contenderNames');
   return {
     ...raw,
