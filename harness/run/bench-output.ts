@@ -89,7 +89,8 @@ const BenchWindow = Type.Object({
  */
 const BenchSummary = Type.Object({
   runtime: Type.String(),
-  gcEvents: NullableArray(Type.Object({ startMs: N, durationMs: N, forced: Type.Boolean() })),
+  // cycle: the runtime's number of the collection, as its gctrace line numbers it (go-gctrace.ts).
+  gcEvents: NullableArray(Type.Object({ startMs: N, durationMs: N, forced: Type.Boolean(), cycle: Type.Optional(N) })),
   forcedGcs: NullableArray(Type.Object({ startMs: N, durationMs: N })),
   gcCycles: Type.Optional(NullableArray(Type.Object({ startMs: N, durationMs: N, pauseMs: Nullable(N), cpuMs: N, forced: Type.Boolean() }))),
   gcCpu: Type.Optional(Type.Object({ seconds: N, source: Type.String() })),

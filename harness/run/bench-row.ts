@@ -7,6 +7,7 @@ import { expectedStates } from '../check/expected-states.js';
 import { checkIntegrity } from '../check/integrity-check.js';
 import { writeStates } from '../check/state-dump.js';
 import { spreadCycleCpu } from '../measure/gc-cpu.js';
+import { goGcTraceEnv, goNaturalCycles, parseGcTrace } from '../measure/go-gctrace.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
 import type { RowMeasurement, WindowSample } from '../results/schema.js';
@@ -54,7 +55,15 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
 
     const args = ['bench', '--requests', files.requests, '--scenario', files.scenario, '--warm', files.warm, '--out', files.out];
     if (process.env['READSTATE_LAB_PLANT_LOST_WRITEBACK'] === '1') args.push('--plant-lost-writeback');
-    const child = execa(executable, args, { reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true } });
+    // Go prints a line per GC cycle on stderr (GODEBUG=gctrace=1), the only place it tells the cycles it starts itself; Rust ignores it.
+    const child = execa(executable, args, {
+      reject: false,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: { stdout: false, stderr: true },
+      env: goGcTraceEnv(),
+    });
     const windowMs = scenario.windowSeconds * 1000;
     let sampler: ProcessSampler | undefined;
     let lines = '';
@@ -79,6 +88,7 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
         String(result.stderr ?? '')
           .trim()
           .split('\n')
+          .filter((line) => parseGcTrace(line).length === 0)
           .pop() ?? '';
       // Exit 2 is a command line the program refused: a build from before it had a bench mode.
       const hint = result.exitCode === 2 ? ' (a build without a bench mode? npm run build:references)' : '';
@@ -103,7 +113,11 @@ export async function runBenchRow(config: RowConfig, executable: string, progres
     const { memory, counters } = summary;
     // Go reports the pause of its forced GCs after the load; Rust has no garbage collector.
     const usesGc = memory.fullGcPauseMs !== undefined;
-    const gcCycles = usesGc ? benchGcCycles(summary, 'go') : [];
+    const natural = goNaturalCycles(
+      parseGcTrace(String(result.stderr ?? '')),
+      (summary.gcEvents ?? []).map((pause) => ({ ...pause, thread: 'go' })),
+    );
+    const gcCycles = usesGc ? [...benchGcCycles(summary, 'go'), ...natural].sort((a, b) => a.startMs - b.startMs) : [];
     return {
       drive: {
         targetRate: rate,
