@@ -10,14 +10,15 @@ type BatchReply = Extract<StoreReply, { kind: 'batch' }>;
 /** A stand-in for the Cassandra backend: records every write with its stamp; fails or holds a call when told to. */
 class FakeBackend {
   readonly writes: Array<{ userId: number; lastRead: number; stamp: number }> = [];
-  failNextWrite = false;
+  /** How many writeAll calls to come fail. */
+  failingWrites = 0;
   #held: Array<() => void> = [];
   holdWrites = false;
 
   async writeAll(writes: Float64Array, firstStamp: number): Promise<void> {
     if (this.holdWrites) await new Promise<void>((resolve) => this.#held.push(resolve));
-    if (this.failNextWrite) {
-      this.failNextWrite = false;
+    if (this.failingWrites > 0) {
+      this.failingWrites--;
       throw new Error('Operation timed out');
     }
     for (let i = 0; i < writes.length; i += 5) this.writes.push({ userId: writes[i]!, lastRead: writes[i + 2]!, stamp: firstStamp + i / 5 });
@@ -105,12 +106,25 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
     );
   });
 
-  it('a failed group is refused whole, later batches bounce untouched, and the resent writes are stamped above all before', async () => {
+  it('a write that fails once is tried again at once, stamped anew, and the group lands', async () => {
+    const { backend, batches, replies, settled } = setUp();
+    backend.failingWrites = 1;
+    batches.add(batch(0, [1], [2]));
+    await settled();
+    assert.deepEqual(
+      replies.map((reply) => [reply.seq, reply.persisted]),
+      [[0, true]],
+    );
+    assert.equal(backend.writes.length, 1);
+    assert.equal(replies[0]!.found?.[1], 20);
+  });
+
+  it('a group failing twice is refused whole, later batches bounce untouched, and the resent writes are stamped above all before', async () => {
     const { backend, batches, replies, settled } = setUp();
     batches.add(batch(0, [1]));
     await settled();
     const before = Math.max(...backend.writes.map((write) => write.stamp));
-    backend.failNextWrite = true;
+    backend.failingWrites = 2;
     batches.add(batch(1, [2], [5]));
     await settled();
     batches.add(batch(2, [3]));
