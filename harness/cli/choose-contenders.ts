@@ -1,5 +1,5 @@
 import { type AnyContender, allContenders, resolveContender, type ServiceDesign } from '../../implementations/registry.js';
-import { UsageError } from '../errors.js';
+import { describeError, UsageError } from '../errors.js';
 
 /** A contender the command line chose: a registered one, or a module named by its path. */
 export interface ChosenContender {
@@ -59,7 +59,7 @@ export async function chooseContenders(
     try {
       contender = await resolveContender(reference);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(describeError(error));
     }
     const misplaced = fits(contender, venue);
     if (misplaced !== undefined) throw new UsageError(`${contender.name} is ${misplaced}`);
@@ -100,7 +100,7 @@ export async function chooseCaches(requested: readonly string[] | undefined, pri
     try {
       contender = await resolveContender(reference);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(describeError(error));
     }
     if (contender.kind !== 'cache') print(`skipping ${contender.name}: ${why}`);
     else chosen.push(...(await chooseContenders([reference], print)));

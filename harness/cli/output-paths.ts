@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { errorCode, UsageError } from '../errors.js';
 
 /**
  * Every path a command will write to is checked here before the command does any work, so that
@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 
 /** Why writing failed, in words: "permission denied" rather than EACCES. */
 function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = errorCode(error);
   switch (code) {
     case 'EACCES':
     case 'EPERM':
@@ -34,7 +34,7 @@ function kindOf(path: string): Kind {
   try {
     return statSync(path).isDirectory() ? 'folder' : 'file';
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code === 'ENOENT') return 'missing';
     if (code === 'ENOTDIR') return 'missing';
     throw new UsageError(`cannot use ${path}: ${reasonOf(error)}`);
@@ -129,7 +129,7 @@ export function createFolder(path: string): string {
     try {
       mkdirSync(folder);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`cannot write to ${absolute}: ${reasonOf(error)}`);
+      if (errorCode(error) !== 'EEXIST') throw new UsageError(`cannot write to ${absolute}: ${reasonOf(error)}`);
     }
   }
   if (kindOf(absolute) !== 'folder') throw new UsageError(`cannot write to ${absolute}: it is not a folder`);

@@ -3,6 +3,7 @@ import { Agent, type ClientRequest, createServer, request as httpRequest, type I
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
+import { describeError, errorCode } from '../errors.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { prepareFastHistograms } from '../results/histogram.js';
 import type { DriveOutcome } from '../results/schema.js';
@@ -530,8 +531,8 @@ async function checkListening(url: string): Promise<void> {
   try {
     await once(socket, 'connect');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') throw new Error(`connection refused: ${url}`);
-    throw new Error(`cannot connect to ${url}: ${(error as Error).message}`);
+    if (errorCode(error) === 'ECONNREFUSED') throw new Error(`connection refused: ${url}`);
+    throw new Error(`cannot connect to ${url}: ${describeError(error)}`);
   } finally {
     socket.destroy();
   }

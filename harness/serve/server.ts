@@ -140,7 +140,7 @@ export class ReadStateServer {
     } catch (error) {
       server.#gc.report();
       await service.close().catch(() => {});
-      throw new Error(`cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+      throw new Error(`cannot listen on ${options.host}:${options.port}: ${describeError(error)}`);
     }
     return server;
   }
@@ -225,7 +225,7 @@ export class ReadStateServer {
     } catch (error) {
       if (error instanceof ApiError) reply(response, error.status, { ...error.extra, error: error.message });
       else if (error instanceof StoreUnavailableError) reply(response, 503, { error: error.message });
-      else reply(response, 500, { error: (error as Error).message });
+      else reply(response, 500, { error: describeError(error) });
     } finally {
       if (route !== undefined && response.statusCode < 400) {
         this.#latency.get(route)!.recordValue(Math.max(1, Math.round((performance.now() - arrived) * 1e6)));

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadState } from '../../implementations/contract.js';
 import { partitionOf } from '../../implementations/partition-of.js';
 import { createCache } from '../../implementations/registry.js';
+import { describeError } from '../errors.js';
 import { StoreClient } from '../store/client.js';
 import { WRITE_WIDTH } from '../store/protocol.js';
 import type { PartitionReply, PartitionRequest, PartitionWorkerData } from './partition-protocol.js';
@@ -119,6 +120,6 @@ port.on('message', async (request: PartitionRequest) => {
         return;
     }
   } catch (error) {
-    post({ kind: 'failed', message: (error as Error).message });
+    post({ kind: 'failed', message: describeError(error) });
   }
 });

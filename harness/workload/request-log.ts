@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { describeError, errorCode, UsageError } from '../errors.js';
 import { FieldReader, parseJson } from '../json-input.js';
 import { REQUEST_TYPES, type Scenario } from '../results/scenario-schema.js';
 
@@ -162,9 +162,7 @@ export async function readRequestLog(path: string, options: { readonly header?: 
   } catch (error) {
     // A folder opens like a file and fails on the first read (EISDIR): name the path.
     if (error instanceof UsageError) throw error;
-    throw new UsageError(
-      `cannot read request log ${path}: ${(error as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a folder, not a file' : (error as Error).message}`,
-    );
+    throw new UsageError(`cannot read request log ${path}: ${errorCode(error) === 'EISDIR' ? 'it is a folder, not a file' : describeError(error)}`);
   }
 }
 

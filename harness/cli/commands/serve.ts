@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contenders, resolveContender } from '../../../implementations/registry.js';
-import { UsageError } from '../../errors.js';
+import { describeError, errorCode, UsageError } from '../../errors.js';
 import { ensureGc } from '../../measure/forced-gc.js';
 import { ReadStateServer } from '../../serve/server.js';
 import { ensureTable } from '../../store/cassandra-tables.js';
@@ -145,7 +145,7 @@ function readInput(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new UsageError(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(`${what} ${path}: ${errorCode(error) === 'ENOENT' ? 'no such file' : describeError(error)}`);
   }
 }
 
