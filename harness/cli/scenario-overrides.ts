@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { FORCED_GC_MODES, type ForcedGcMode, type Scenario } from '../results/scenario-schema.js';
+import { FORCED_GC_MODES, type Scenario } from '../results/scenario-schema.js';
 import { checkScenarioBounds } from '../workload/scenario.js';
 import { numberOf } from './flags.js';
 
@@ -15,15 +15,12 @@ interface Overrides {
 /** The scenario with the command line's values in place of its own (never mutating it). */
 export function applyOverrides(scenario: Scenario, values: Overrides): Scenario {
   const gcMode = values['gc-mode'];
-  if (gcMode !== undefined && gcMode !== 'none' && !FORCED_GC_MODES.includes(gcMode as ForcedGcMode)) {
+  const mode = FORCED_GC_MODES.find((known) => known === gcMode);
+  if (gcMode !== undefined && gcMode !== 'none' && mode === undefined) {
     throw new UsageError(`--gc-mode must be one of ${[...FORCED_GC_MODES, 'none'].join(', ')}, got "${gcMode}"`);
   }
   const forcedGc =
-    gcMode === undefined
-      ? scenario.forcedGc
-      : gcMode === 'none'
-        ? null
-        : { intervalSeconds: scenario.forcedGc?.intervalSeconds ?? 120, mode: gcMode as ForcedGcMode };
+    gcMode === undefined ? scenario.forcedGc : gcMode === 'none' ? null : { intervalSeconds: scenario.forcedGc?.intervalSeconds ?? 120, mode: mode ?? 'sync' };
   const overridden: Scenario = {
     ...scenario,
     durationSeconds: numberOf('duration', values.duration) ?? scenario.durationSeconds,

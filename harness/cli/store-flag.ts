@@ -18,11 +18,12 @@ const HOST = /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d{1,5})?$/;
  * consistency follows the cluster's size: ONE for one node, QUORUM for three.
  */
 export function parseStoreFlag(given: string): StoreChoice {
-  const [kind, hostList] = splitOnce(given);
-  if (!STORE_KINDS.includes(kind as StoreKind)) throw new UsageError(`--store must be one of sqlite, memory, cassandra[:HOST,...], got "${given}"`);
+  const [givenKind, hostList] = splitOnce(given);
+  const kind = STORE_KINDS.find((known) => known === givenKind);
+  if (kind === undefined) throw new UsageError(`--store must be one of sqlite, memory, cassandra[:HOST,...], got "${given}"`);
   if (kind !== 'cassandra') {
     if (hostList !== undefined) throw new UsageError(`--store ${kind} takes no hosts, got "${given}"`);
-    return { store: kind as StoreKind };
+    return { store: kind };
   }
   const hosts = hostList === undefined ? cassandraContactPoints() : hostList.split(',');
   const bad = hosts.find((host) => !HOST.test(host));

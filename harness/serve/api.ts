@@ -1,4 +1,4 @@
-import { isUint32 } from '../json-input.js';
+import { isRecord, isUint32 } from '../json-input.js';
 
 /**
  * The read-state HTTP API: routes and request validation, apart from the server that runs
@@ -153,8 +153,8 @@ function jsonObject(body: string): Record<string, unknown> {
   } catch {
     throw new ApiError(400, 'the body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError(400, 'the body must be a JSON object');
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw new ApiError(400, 'the body must be a JSON object');
+  return value;
 }
 
 function pathId(raw: string | undefined, what: string): number {
@@ -171,8 +171,8 @@ function id(json: Record<string, unknown>, key: string): number {
 
 function messageId(json: Record<string, unknown>): number {
   const value = json['messageId'];
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new ApiError(400, '"messageId" must be an integer from 0 to 2^53 - 1');
-  return value as number;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new ApiError(400, '"messageId" must be an integer from 0 to 2^53 - 1');
+  return value;
 }
 
 function idList(json: Record<string, unknown>, key: string): number[] {
@@ -180,5 +180,5 @@ function idList(json: Record<string, unknown>, key: string): number[] {
   if (!Array.isArray(value) || value.length > MAX_LIST || !value.every(isUint32)) {
     throw new ApiError(400, `"${key}" must be an array of at most ${MAX_LIST} ids from 0 to 4294967295`);
   }
-  return value as number[];
+  return value;
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { describeError, errorCode, UsageError } from '../errors.js';
-import { FieldReader, parseJson } from '../json-input.js';
+import { FieldReader, isRecord, parseJson } from '../json-input.js';
 import { REQUEST_TYPES, type Scenario } from '../results/scenario-schema.js';
 
 export const MESSAGE = 0;
@@ -190,9 +190,10 @@ async function readLines(input: NodeJS.ReadableStream, path: string, header: 'ch
  */
 async function parseHeader(line: string, where: string): Promise<Scenario> {
   const { parseScenario } = await import('./scenario.js');
-  const parsed = parseJson(line, where) as { header?: { scenario?: unknown } };
-  if (typeof parsed.header !== 'object' || parsed.header === null) throw new UsageError(`${where}: "header" must be a JSON object`);
-  return parseScenario(parsed.header.scenario, `${where} (the header's scenario)`);
+  const parsed = parseJson(line, where);
+  const header = isRecord(parsed) ? parsed['header'] : undefined;
+  if (!isRecord(header)) throw new UsageError(`${where}: "header" must be a JSON object`);
+  return parseScenario(header['scenario'], `${where} (the header's scenario)`);
 }
 
 export function parseRequest(line: string, where: string): Request {
