@@ -72,7 +72,13 @@ export async function loadOneService(
     service = undefined;
     let integrity: IntegrityResult;
     if (stopped.exitCode !== 0) {
-      const last = stopped.output.trim().split('\n').pop() ?? '';
+      // A Go service's GC trace lines are not what it said on its way out.
+      const last =
+        stopped.output
+          .trim()
+          .split('\n')
+          .filter((line) => parseGcTrace(line).length === 0)
+          .pop() ?? '';
       integrity = {
         ok: false,
         statesChecked: 0,
