@@ -8,8 +8,10 @@ import { runtimeFields, withRuntimeVersions } from '../../experiment/runtime-row
 import { describeEnvironment } from '../../measure/environment.js';
 import { formatCount } from '../../report/format.js';
 import { microTable } from '../../report/micro-table.js';
+import { checkAgainstSchema } from '../../results/check-against-schema.js';
 import type { MicroResults } from '../../results/schema.js';
-import { type MicroTaskResult, SCHEMA_VERSION } from '../../results/schema.js';
+import { SCHEMA_VERSION } from '../../results/schema.js';
+import { MicroChildOutput } from '../../results/schemas/micro-sweep.js';
 import type { MicroConfig } from '../../run/micro-benchmark.js';
 import { launchScript } from '../../runtimes/launch.js';
 import { chooseRuntimes } from '../../runtimes/locate.js';
@@ -76,9 +78,7 @@ export async function microCommand(args: readonly string[], print: (line: string
       const launch = launchScript(runtime, nodeFlags, entry, [configPath, outPath]);
       const child = await execa(launch.file, launch.args, { reject: false, all: true, stdin: 'ignore' });
       try {
-        const output = JSON.parse(readFileSync(outPath, 'utf8')) as
-          | { state: 'completed'; tasks: MicroTaskResult[]; fullGcMs: number }
-          | { state: 'failed'; reason: string };
+        const output = checkAgainstSchema(MicroChildOutput, JSON.parse(readFileSync(outPath, 'utf8')), 'its output');
         rows.push({ contender, runtime: runtimeName, ...output });
       } catch {
         rows.push({ contender, runtime: runtimeName, state: 'failed', reason: `crashed: ${child.all?.trim().split('\n').pop() ?? `exit ${child.exitCode}`}` });

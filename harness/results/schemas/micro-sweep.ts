@@ -9,6 +9,12 @@ import { StoreLatencyProfile } from './store-latency.js';
 
 export const MicroTaskResult = Type.Object({ task: Type.String(), opsPerSecond: Figure, meanNsPerOp: Figure, p99NsPerOp: Figure, samples: Figure });
 
+/** What a micro child writes (harness/run/micro-child.ts): one row of micro.json without its names. */
+export const MicroChildOutput = Type.Union([
+  Type.Object({ state: Type.Literal('completed'), tasks: Type.Array(MicroTaskResult), fullGcMs: Figure }),
+  Type.Object({ state: Type.Literal('failed'), reason: Type.String() }),
+]);
+
 export const MicroResults = Type.Object({
   schemaVersion: Type.Literal(SCHEMA_VERSION),
   kind: Type.Literal('micro'),
