@@ -2,8 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type Static, Type } from '@sinclair/typebox';
 import { execa } from 'execa';
+import { describeError } from '../errors.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
+import { checkAgainstSchema } from '../results/check-against-schema.js';
 import { prepareFastHistograms } from '../results/histogram.js';
 import type { SendLag, WindowSample } from '../results/schema.js';
 import {
@@ -29,18 +32,21 @@ export interface CompiledLoadOptions extends Pick<OpenLoopOptions, 'url' | 'log'
 }
 
 /** The JSON line the compiled driver prints at the end. */
-interface DriverSummary {
-  readonly sent: number;
-  readonly completed: number;
-  readonly elapsedMs: number;
-  readonly peakConnections: number;
-  readonly socketsOpened: number;
-  readonly waited: number;
-  readonly totalWaitMs: number;
-  readonly longestWaitMs: number;
-  readonly sendLagNs: { readonly p50: number; readonly p99: number; readonly p999: number; readonly max: number; readonly mean: number };
-  readonly lastSendMs: number;
-}
+const N = Type.Number();
+/** The compiled driver's summary line (references/load-driver): counts, waits, and its send lag in ns. */
+const DriverSummary = Type.Object({
+  sent: N,
+  completed: N,
+  elapsedMs: N,
+  peakConnections: N,
+  socketsOpened: N,
+  waited: N,
+  totalWaitMs: N,
+  longestWaitMs: N,
+  sendLagNs: Type.Object({ p50: N, p99: N, p999: N, max: N, mean: N }),
+  lastSendMs: N,
+});
+type DriverSummary = Static<typeof DriverSummary>;
 
 /** Exit codes of the compiled driver other than 0. */
 const EXIT_BAD_INPUT = 2;
@@ -187,15 +193,12 @@ function parseSummary(stdout: string): DriverSummary {
   } catch {
     throw new Error(`the compiled driver printed no summary line: ${JSON.stringify(line.slice(0, 200))}`);
   }
-  const summary = parsed as Partial<Record<keyof DriverSummary, unknown>>;
-  const numbers = ['sent', 'completed', 'elapsedMs', 'peakConnections', 'socketsOpened', 'waited', 'totalWaitMs', 'longestWaitMs', 'lastSendMs'] as const;
-  const lag = summary?.sendLagNs as Partial<Record<keyof DriverSummary['sendLagNs'], unknown>> | undefined;
-  const missing = [
-    ...numbers.filter((name) => typeof summary?.[name] !== 'number'),
-    ...(['p50', 'p99', 'p999', 'max', 'mean'] as const).filter((name) => typeof lag?.[name] !== 'number').map((name) => `sendLagNs.${name}`),
-  ];
-  if (missing.length > 0) throw new Error(`the compiled driver's summary lacks ${missing.join(', ')}: ${line.slice(0, 200)}`);
-  return summary as DriverSummary;
+  try {
+    return checkAgainstSchema(DriverSummary, parsed, "the compiled driver's summary");
+  } catch (error) {
+    // The driver's fault, not the user's: a failed load, not a refused command line.
+    throw new Error(`${describeError(error)}: ${line.slice(0, 200)}`);
+  }
 }
 
 /** The /stats windows with the requests answered in each, counted from the records' completion times. */
