@@ -43,6 +43,10 @@ function initialToken(index: number, nodes: number): string {
   return (-(2n ** 63n) + (BigInt(index - 1) * 2n ** 64n) / BigInt(nodes)).toString();
 }
 
+/**
+ * auto_snapshot is off because the lab drops a table after every row it checked: Cassandra would
+ * otherwise keep a snapshot of each dropped table on disk until the node is wiped.
+ */
 function yaml(index: number, nodes: number, directory: string): string {
   const address = nodeAddress(index);
   return `cluster_name: readstate-lab
@@ -66,6 +70,7 @@ rpc_address: ${address}
 storage_port: ${STORAGE_PORT}
 native_transport_port: ${CQL_PORT}
 endpoint_snitch: SimpleSnitch
+auto_snapshot: false
 start_native_transport: true
 `;
 }
