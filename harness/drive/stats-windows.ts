@@ -1,49 +1,47 @@
 import { performance } from 'node:perf_hooks';
+import { type Static, Type } from '@sinclair/typebox';
+import { matchesSchema } from '../results/check-against-schema.js';
 import type { WindowSample } from '../results/schema.js';
+import { Nullable } from '../results/schemas/figures.js';
 
-/** What GET /stats answers (harness/serve/server.ts); outside services may not have it. */
-export interface ServerStats {
-  readonly counters: { hits: number; misses: number; evictions: number; writeBacks: number; cacheSize: number };
-  readonly memory: { heapUsedBytes: number; heapTotalBytes: number; rssBytes: number; externalBytes: number; cacheOffHeapBytes: number };
-  /** `cycle`: the Go runtime's number of the collection, as its GODEBUG=gctrace=1 line numbers it. */
-  readonly gcEvents: Array<{ startMs: number; durationMs: number; kind: string; forced: boolean; thread: string; cycle?: number }>;
-  readonly forcedGcs: Array<{ startMs: number; durationMs: number; mode: string }>;
-  readonly uptimeMs: number;
-  /** go-lru: its forced collections as whole cycles (references/go-lru/gcwatch.go); absent elsewhere. */
-  /** false from a service with no garbage collector (rust-btree); absent from the others. */
-  readonly collectsGarbage?: boolean;
-  readonly gcCycles?: Array<{ startMs: number; durationMs: number; pauseMs: number | null; cpuMs: number; forced: boolean; thread: string }>;
-  /** go-lru: the collector's CPU since the service started, and what it counts; absent elsewhere. */
-  readonly gcCpu?: { readonly seconds: number; readonly source: string };
-}
+const N = Type.Number();
 
-/** GET /stats of the service at `url`, or undefined when it does not answer it. */
-async function fetchStats(url: string): Promise<ServerStats | undefined> {
+/**
+ * What GET /stats answers (harness/serve/server.ts, and the Go and Rust services alike); outside
+ * services may not have it. gcEvents' `cycle` is the Go runtime's number of the collection, as
+ * its GODEBUG=gctrace=1 line numbers it; `collectsGarbage` is false from a service with no garbage
+ * collector (rust-btree); go-lru adds its forced collections as whole cycles
+ * (references/go-lru/gcwatch.go) and its collector's CPU since it started; `cpu` is the server's
+ * CPU time so far, as process.cpuUsage() gives it (µs).
+ */
+const ServerStats = Type.Object({
+  counters: Type.Object({ hits: N, misses: N, evictions: N, writeBacks: N, cacheSize: N }),
+  memory: Type.Object({ heapUsedBytes: N, heapTotalBytes: N, rssBytes: N, externalBytes: N, cacheOffHeapBytes: N }),
+  gcEvents: Type.Array(Type.Object({ startMs: N, durationMs: N, kind: Type.String(), forced: Type.Boolean(), thread: Type.String(), cycle: Type.Optional(N) })),
+  forcedGcs: Type.Array(Type.Object({ startMs: N, durationMs: N, mode: Type.String() })),
+  uptimeMs: N,
+  collectsGarbage: Type.Optional(Type.Boolean()),
+  gcCycles: Type.Optional(
+    Type.Array(Type.Object({ startMs: N, durationMs: N, pauseMs: Nullable(N), cpuMs: N, forced: Type.Boolean(), thread: Type.String() })),
+  ),
+  gcCpu: Type.Optional(Type.Object({ seconds: N, source: Type.String() })),
+  cpu: Type.Optional(Type.Object({ user: N, system: N })),
+});
+export type ServerStats = Static<typeof ServerStats>;
+
+/**
+ * GET /stats of the service at `url`, when it answers it with what our services answer (the
+ * schema above); another service may answer that path with something else, which must not fail
+ * the run, so anything else is undefined.
+ */
+async function fetchServerStats(url: string): Promise<ServerStats | undefined> {
   try {
     const response = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(5_000) });
-    return response.ok ? ((await response.json()) as ServerStats) : undefined;
+    const stats: unknown = response.ok ? await response.json() : undefined;
+    return matchesSchema(ServerStats, stats) ? stats : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** /stats may also give the server's CPU time so far, as process.cpuUsage() does (µs). */
-type StatsWithCpu = ServerStats & { readonly cpu?: { readonly user: number; readonly system: number } };
-
-/**
- * GET /stats, when the service has it and it looks like ours (harness/serve/server.ts): another
- * service may answer that path with something else, which must not fail the run.
- */
-async function fetchServerStats(url: string): Promise<StatsWithCpu | undefined> {
-  const stats = (await fetchStats(url)) as Partial<StatsWithCpu> | undefined;
-  if (stats === undefined || stats === null || typeof stats !== 'object') return undefined;
-  const ok =
-    typeof stats.uptimeMs === 'number' &&
-    typeof stats.counters?.misses === 'number' &&
-    typeof stats.memory?.heapUsedBytes === 'number' &&
-    Array.isArray(stats.gcEvents) &&
-    Array.isArray(stats.forcedGcs);
-  return ok ? (stats as StatsWithCpu) : undefined;
 }
 
 /**
@@ -61,7 +59,7 @@ export class StatsWindows {
   #polling = false;
   #lastCompleted = 0;
   #lastMisses = 0;
-  #lastCpu: StatsWithCpu['cpu'];
+  #lastCpu: ServerStats['cpu'];
   #lastUptimeMs: number | undefined;
   #lastGcCpuSeconds: number | undefined;
 

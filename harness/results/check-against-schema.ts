@@ -15,6 +15,11 @@ export function checkAgainstSchema<T extends TSchema>(schema: T, value: unknown,
   throw new UsageError(first === undefined ? `${where} does not match its schema` : describeValueError(deepest(first), where));
 }
 
+/** True when the value matches the schema: for answers that may come from something else, which are then ignored rather than refused. */
+export function matchesSchema<T extends TSchema>(schema: T, value: unknown): value is Static<T> {
+  return compiled(schema).Check(value);
+}
+
 const compiledSchemas = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
 /** Compiles a schema once: the compiled check is a plain function, fast enough for every row of a large file. */
