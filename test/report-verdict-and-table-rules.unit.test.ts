@@ -78,7 +78,7 @@ describe('the verdict', () => {
     );
     assert.match(
       findings.find((line) => line.startsWith('GC pause'))!,
-      /^GC pause \(forced full GC, cache in place\): go-like 3\.33 ms.*node-like \(4\.00 ms\); no GC: rust-like$/,
+      /^GC pause \(a forced full GC after the load, cache in place\): go-like 3\.33 ms.*node-like \(4\.00 ms\); no GC: rust-like$/,
     );
   });
 
@@ -95,7 +95,7 @@ describe('the verdict', () => {
     );
     assert.deepEqual(forcedGcNotes(run), []);
     assert.equal(findings[0], 'tail latency under forced GC (p99.9): no-collector 3.00 ms, 3.3x lower than the runner-up, collected (10.0 ms)');
-    assert.match(findings[1]!, /^GC pause \(forced full GC, cache in place\): collected .*; no GC: no-collector$/);
+    assert.match(findings[1]!, /^GC pause \(a forced full GC after the load, cache in place\): collected .*; no GC: no-collector$/);
     // The terminal aligns "no GC" with the figures of its column, as the model says, not by its first character.
     const [header, , , , noCollectorLine] = renderSummaryText(run).split('\n');
     const end = header!.indexOf('GCs') + 'GCs'.length;

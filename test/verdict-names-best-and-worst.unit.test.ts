@@ -73,7 +73,7 @@ describe('the verdict', () => {
     const lines = verdictLines(results([naiveMap, typedArray, lruCache]), { reportPath: 'reports/latest/index.html' });
     assert.deepEqual(lines, [
       'tail latency under forced GC (p99.9): typed-array 1.90 ms, 158x lower than the runner-up, lru-cache (300 ms)',
-      'GC pause (forced full GC, cache in place): typed-array 2.00 ms, 150x shorter than the runner-up, lru-cache (300 ms)',
+      'GC pause (a forced full GC after the load, cache in place): typed-array 2.00 ms, 150x shorter than the runner-up, lru-cache (300 ms)',
       'memory per state: naive-map 100 B, about the same as the runner-up, typed-array (100 B)',
       'throughput held: all 3 rows kept 1,000/s',
       'report: reports/latest/index.html',
@@ -85,7 +85,7 @@ describe('the verdict', () => {
     const b = contender('b', { p999: 19, max: 10, fullGc: 1.05 });
     const [p999, fullGc] = verdictLines(results([a, b]));
     assert.equal(p999, 'tail latency under forced GC (p99.9): a 10.0 ms, 1.9x lower than the runner-up, b (19.0 ms)');
-    assert.equal(fullGc, 'GC pause (forced full GC, cache in place): a 1.00 ms, about the same as the runner-up, b (1.05 ms)');
+    assert.equal(fullGc, 'GC pause (a forced full GC after the load, cache in place): a 1.00 ms, about the same as the runner-up, b (1.05 ms)');
   });
 
   it('warns when a contender saturated, naming it', () => {

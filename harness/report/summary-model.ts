@@ -158,9 +158,9 @@ export const GC_COLUMNS_NOTE =
   'marking to the end of its pause or sweep, as the runtime reports it; GC CPU share: the CPU the collector used as a share of the ' +
   'process\'s, over the measured windows; "no GC": a program without a garbage collector.';
 
-/** "×1.00", "×3.5", "×240": a multiple as the tables print it. */
+/** "×1.00", "×3.50", "×240", "×65,155": a multiple as the tables print it. */
 export function multipleText(multiple: number): string {
-  return `×${multiple.toFixed(multiple < 10 ? 2 : 0)}`;
+  return `×${multiple < 10 ? multiple.toFixed(2) : Math.round(multiple).toLocaleString('en-US')}`;
 }
 
 /** A column's title with the way it is better, where the multiple runs the other way. */

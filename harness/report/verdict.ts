@@ -72,7 +72,13 @@ export function verdictOf(results: Results): Verdict {
   if (forcedGcScheduled && underForcedGc.some((c) => !noCollector(c))) {
     push(
       findings,
-      compareOn(collecting.filter(forcedGcInSpan), 'GC pause (forced full GC, cache in place)', (c) => c.fullGcPauseMs.median, 'shorter', formatMs),
+      compareOn(
+        collecting.filter(forcedGcInSpan),
+        'GC pause (a forced full GC after the load, cache in place)',
+        (c) => c.fullGcPauseMs.median,
+        'shorter',
+        formatMs,
+      ),
       noGcText,
     );
   } else if (!forcedGcScheduled) {
