@@ -13,18 +13,21 @@ export interface RowProgress {
   readonly p99Ms?: number;
 }
 
-const PHASES: ReadonlySet<string> = new Set(['generate', 'warm', 'measure', 'check']);
+const PHASES = ['generate', 'warm', 'measure', 'check'] as const;
 
 /** The RowProgress in an IPC message, checked field by field (it crossed a process boundary). */
 export function rowProgressOf(message: Record<string, unknown>): RowProgress | undefined {
-  if (typeof message['phase'] !== 'string' || !PHASES.has(message['phase'])) return undefined;
-  const number = (key: string): number | undefined =>
-    typeof message[key] === 'number' && Number.isFinite(message[key]) ? (message[key] as number) : undefined;
+  const phase = PHASES.find((known) => known === message['phase']);
+  if (phase === undefined) return undefined;
+  const number = (key: string): number | undefined => {
+    const value = message[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
   const done = number('done');
   const total = number('total');
   const p99Ms = number('p99Ms');
   return {
-    phase: message['phase'] as RowProgress['phase'],
+    phase,
     ...(done === undefined ? {} : { done }),
     ...(total === undefined ? {} : { total }),
     ...(p99Ms === undefined ? {} : { p99Ms }),
