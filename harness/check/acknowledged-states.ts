@@ -68,7 +68,7 @@ export function checkAcknowledgedStates(log: RequestLog, outcomes: Uint8Array, s
     mismatchCount++;
     if (lastRead < b.lastReadMin || mentions < mentionsMin) lostCount++;
     if (mismatches.length < MISMATCHES_KEPT) {
-      const [userId, channelId] = key.split(':').map(Number) as [number, number];
+      const [userId = 0, channelId = 0] = key.split(':').map(Number);
       mismatches.push({
         userId,
         channelId,

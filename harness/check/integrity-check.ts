@@ -23,7 +23,10 @@ export function checkIntegrity(expected: Map<string, Expected>, cache: ReadState
   const same = (a: Expected, b: Expected): boolean => a[0] === b[0] && a[1] === b[1];
   const fresh: Expected = [0, 0];
   const keyOf = (state: ReadState): string => `${state.userId}:${state.channelId}`;
-  const idsOf = (key: string): [number, number] => key.split(':').map(Number) as [number, number];
+  const idsOf = (key: string): [number, number] => {
+    const [userId = 0, channelId = 0] = key.split(':').map(Number);
+    return [userId, channelId];
+  };
 
   const stored = new Map(store.map((state) => [keyOf(state), state]));
   for (const [key, want] of expected) {

@@ -32,11 +32,11 @@ export function runSettings(
     ['repetitions', String(results.settings.repeat)],
     ['request log', results.settings.requestsFile ?? 'generated from the scenario and seed'],
     ['Node / V8', `${env.node} / ${env.v8}`],
-    ...(env.runtimes === undefined ? [] : [['runtimes', env.runtimes.map((r) => `${r.name} (${r.version})`).join(', ')] as [string, string]]),
+    ...(env.runtimes === undefined ? [] : [setting('runtimes', env.runtimes.map((r) => `${r.name} (${r.version})`).join(', '))]),
     ['CPU', `${env.cpuCount} x ${env.cpuModel}`],
     ['memory', formatBytes(env.totalMemoryBytes)],
     ['platform', `${env.platform} ${env.arch}`],
-    ...(env.hostLoad?.floor === undefined ? [] : [['machine floor', machineFloorText(env.hostLoad.floor)] as [string, string]]),
+    ...(env.hostLoad?.floor === undefined ? [] : [setting('machine floor', machineFloorText(env.hostLoad.floor))]),
     ...driverSettings(results, completed),
     ['node flags', env.nodeFlags.join(' ')],
   ];
@@ -187,4 +187,9 @@ function withoutOutput(args: readonly string[]): string[] {
 
 function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** One line of the settings table: its name and its value. */
+function setting(name: string, value: string): [string, string] {
+  return [name, value];
 }
