@@ -48,7 +48,9 @@ export function shapeOf(values: { nodes?: string; heap?: string; gc?: string }):
 
 export async function cassandraCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
   // The action comes first; a command line that starts with a flag is read whole, so an unknown one is named as such.
-  const [action, ...rest] = args[0]?.startsWith('-') ? [undefined, ...args] : args;
+  const startsWithFlag = args[0]?.startsWith('-') ?? false;
+  const action = startsWithFlag ? undefined : args[0];
+  const rest = startsWithFlag ? args : args.slice(1);
   const values = cassandraFlags.parse(rest, 'cassandra');
   if (values.help) {
     print(cassandraHelp);
