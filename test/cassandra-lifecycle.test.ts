@@ -3,12 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Client } from 'cassandra-driver';
 import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, cassandraCacheFolder, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
 import { portListening } from '../harness/cassandra/cql-probe.js';
 import { expectRefused, runCli, tempDir } from './support/cli.js';
 import { expectRefusedInProcess } from './support/cli-in-process.js';
+import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
 
 describe('cassandra refuses bad input in one line', () => {
   it('refuses a node count, a collector, a heap and an action it does not know', async () => {
@@ -67,6 +68,9 @@ describe('a node that does not come up', () => {
 });
 
 describe('the running Cassandra', () => {
+  // cassandra-store-loses-nothing.test.ts freezes the node for a while; never during this.
+  beforeEach(takeTheLabNode);
+  afterEach(releaseTheLabNode);
   it('is up, answers CQL and holds the keyspace and the read-state table', async (t) => {
     const cluster = clusterStatus();
     if (cluster === undefined || cluster.members.some((member) => !member.alive)) {
