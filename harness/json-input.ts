@@ -34,6 +34,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `value` is one of `allowed`, which narrows it to the list's literal union. */
+export function isOneOf<T extends string>(allowed: readonly T[], value: string): value is T {
+  return allowed.some((item) => item === value);
+}
+
 /** A JSON number that is an unsigned 32-bit integer (user and channel ids). */
 export function isUint32(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff;

@@ -28,25 +28,27 @@ export class ModuleContenderError extends Error {
 export async function loadModuleContender(path: string): Promise<ContenderInfo> {
   const absolute = resolve(path);
   if (!existsSync(absolute)) throw new ModuleContenderError(`contender module ${path} does not exist`);
-  let exported: Record<string, unknown>;
+  let exported: unknown;
   try {
-    exported = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    exported = await import(pathToFileURL(absolute).href);
   } catch (error) {
-    throw new ModuleContenderError(`contender module ${path} did not load: ${(error as Error).message.split('\n')[0]}`);
+    throw new ModuleContenderError(`contender module ${path} did not load: ${messageOf(error).split('\n')[0]}`);
   }
-  const create = exported['createCache'];
-  if (typeof create !== 'function') {
+  // A module namespace is an object; the check only tells TypeScript so.
+  if (typeof exported !== 'object' || exported === null) throw new ModuleContenderError(`contender module ${path} did not load: no module namespace`);
+  const create = 'createCache' in exported ? exported.createCache : undefined;
+  if (!isFunction(create)) {
     throw new ModuleContenderError(
       `contender module ${path} must export a function createCache(options); it exports ${Object.keys(exported).join(', ') || 'nothing'}`,
     );
   }
-  checkContract(path, create as (options: CacheOptions) => unknown);
+  checkContract(path, create);
   return {
     name: moduleContenderName(absolute),
     description: `your module ${absolute}`,
     nodeFlags: [],
     unavailableReason: () => undefined,
-    create: (options: CacheOptions) => create(options) as ReadStateCache,
+    create: (options: CacheOptions) => asCache(path, create(options)),
   };
 }
 
@@ -64,16 +66,40 @@ function checkContract(path: string, create: (options: CacheOptions) => unknown)
   try {
     cache = create({ capacity: PROBE_CAPACITY });
   } catch (error) {
-    throw new ModuleContenderError(`contender module ${path}: createCache({ capacity: ${PROBE_CAPACITY} }) threw: ${(error as Error).message.split('\n')[0]}`);
+    throw new ModuleContenderError(`contender module ${path}: createCache({ capacity: ${PROBE_CAPACITY} }) threw: ${messageOf(error).split('\n')[0]}`);
   }
   if (typeof cache !== 'object' || cache === null) {
     throw new ModuleContenderError(`contender module ${path}: createCache must return a cache object, returned ${cache === null ? 'null' : typeof cache}`);
   }
-  const object = cache as Record<string, unknown>;
-  const missing: string[] = CONTRACT_METHODS.filter((method) => typeof object[method] !== 'function');
-  for (const field of ['size', 'capacity']) if (typeof object[field] !== 'number') missing.push(field);
+  const missing = missingMembers(cache);
   if (missing.length > 0) {
     throw new ModuleContenderError(`contender module ${path} does not implement the contract (implementations/contract.ts): missing ${missing.join(', ')}`);
   }
-  (object['close'] as () => void).call(cache);
+  const close: unknown = Reflect.get(cache, 'close');
+  if (isFunction(close)) close.call(cache);
+}
+
+/** The contract's methods and fields that `cache` lacks. */
+function missingMembers(cache: object): string[] {
+  const missing: string[] = CONTRACT_METHODS.filter((method) => typeof Reflect.get(cache, method) !== 'function');
+  for (const field of ['size', 'capacity']) if (typeof Reflect.get(cache, field) !== 'number') missing.push(field);
+  return missing;
+}
+
+/** What a module's createCache returned, checked for the contract's members as the probe was. */
+function asCache(path: string, cache: unknown): ReadStateCache {
+  if (!isReadStateCache(cache)) throw new ModuleContenderError(`contender module ${path}: createCache returned something that does not implement the contract`);
+  return cache;
+}
+
+function isReadStateCache(cache: unknown): cache is ReadStateCache {
+  return typeof cache === 'object' && cache !== null && missingMembers(cache).length === 0;
+}
+
+function isFunction(value: unknown): value is (...args: unknown[]) => unknown {
+  return typeof value === 'function';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

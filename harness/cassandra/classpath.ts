@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { errorCode, UsageError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { cassandraCacheFolder } from './cluster.js';
 
@@ -43,7 +43,7 @@ export function cassandraClasspath(print: (line: string) => void): string {
     ['-q', '-B', '-f', CASSANDRA_POM, 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile()}`, `-Dmaven.repo.local=${jarFolder()}`],
     { encoding: 'utf8', timeout: RESOLVE_TIMEOUT_MS },
   );
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+  if (errorCode(result.error) === 'ENOENT') {
     throw new UsageError('mvn was not found on PATH: Cassandra is resolved from Maven Central with it (apt-get install -y maven)');
   }
   const resolved = result.status === 0 ? readClasspath() : undefined;

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UsageError } from '../errors.js';
+import { errorCode, UsageError } from '../errors.js';
 import { cassandraClasspath } from './classpath.js';
 import {
   type CassandraMember,
@@ -43,7 +43,7 @@ export function logTail(member: Pick<CassandraMember, 'logPath'>, lines = LOG_LI
 /** Java's major version, or a one-line refusal when there is no java on PATH. */
 export function javaMajorVersion(): number {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+  if (errorCode(result.error) === 'ENOENT') {
     throw new UsageError('java was not found on PATH: Cassandra 5.0 needs Java 17 (apt-get install -y openjdk-17-jre-headless)');
   }
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
+import { describeError, UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: boolean }>>;
@@ -15,7 +15,7 @@ export function parseFlags<T extends Options>(args: readonly string[], options: 
   } catch (error) {
     // Without `command`, main.ts adds the hint: it knows which command it ran.
     const hint = command === undefined ? '' : ` (see readstate-lab ${command} --help)`;
-    throw new UsageError(`${describeParseError(error as Error, args)}${hint}`);
+    throw new UsageError(`${describeParseError(error, args)}${hint}`);
   }
 }
 
@@ -23,9 +23,9 @@ export function parseFlags<T extends Options>(args: readonly string[], options: 
  * parseArgs' message in one line. "--capacity -5" is ambiguous to it (is -5 a value or a flag?),
  * and its three-line message does not say what to do: this one says how to pass the value.
  */
-function describeParseError(error: Error, args: readonly string[]): string {
+function describeParseError(error: unknown, args: readonly string[]): string {
   // parseArgs' advice on positionals that start with "-" is not what a mistyped flag needs.
-  const first = error.message
+  const first = describeError(error)
     .split('\n')[0]!
     .replace(/\. To specify a positional argument.*$/, '')
     .replace(/\.$/, '');

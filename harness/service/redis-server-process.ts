@@ -89,7 +89,7 @@ export async function startRedisServer(persistence: RedisPersistence): Promise<R
     } catch (error) {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
-      lastError = error as Error;
+      lastError = error instanceof Error ? error : new Error(String(error));
       if (!/in use/i.test(lastError.message)) break;
       continue;
     }

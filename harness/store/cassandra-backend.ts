@@ -38,7 +38,8 @@ export async function connectCassandra(target: CassandraTarget): Promise<cassand
 export function numberOf(value: unknown): number {
   if (typeof value === 'number') return value;
   if (value === null || value === undefined) return 0;
-  return (value as { toNumber(): number }).toNumber();
+  if (typeof value === 'object' && 'toNumber' in value && typeof value.toNumber === 'function') return Number(value.toNumber());
+  throw new TypeError(`not a number column: ${String(value)}`);
 }
 
 /**
@@ -110,7 +111,7 @@ export class CassandraStoreBackend {
   }
 
   /** Every stored state, WRITE_WIDTH numbers each. */
-  async dump(): Promise<Float64Array> {
+  async dump(): Promise<Float64Array<ArrayBuffer>> {
     return dumpTable(this.#client, this.#table);
   }
 
@@ -120,7 +121,7 @@ export class CassandraStoreBackend {
 }
 
 /** Every row of `table` (keyspace.table), page by page, WRITE_WIDTH numbers each. */
-export async function dumpTable(client: cassandra.Client, table: string): Promise<Float64Array> {
+export async function dumpTable(client: cassandra.Client, table: string): Promise<Float64Array<ArrayBuffer>> {
   const numbers: number[] = [];
   let pageState: string | undefined;
   do {

@@ -111,7 +111,7 @@ export class CassandraBatches {
       const count = (batch.loads.length / LOAD_WIDTH) * FOUND_WIDTH;
       const own = found.slice(at, at + count);
       at += count;
-      this.#post({ kind: 'batch', seq: batch.seq, persisted: true, found: own }, [own.buffer as ArrayBuffer]);
+      this.#post({ kind: 'batch', seq: batch.seq, persisted: true, found: own }, [own.buffer]);
     }
   }
 
@@ -119,7 +119,7 @@ export class CassandraBatches {
     try {
       if (request.kind === 'dump') {
         const states = await this.#backend.dump();
-        this.#post({ kind: 'dump', seq: request.seq, states }, [states.buffer as ArrayBuffer]);
+        this.#post({ kind: 'dump', seq: request.seq, states }, [states.buffer]);
       } else {
         await this.#backend.close();
         this.#post({ kind: 'close', seq: request.seq });

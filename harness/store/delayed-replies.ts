@@ -96,10 +96,7 @@ export class DelayedReplies {
       const more = batch.remaining > 0;
       if (!more) this.#batches.delete(seq);
       const loadIndices = Uint32Array.from(part.loads);
-      this.#post({ kind: 'batch', seq, persisted: true, found, loadIndices, writesDone: part.writes, more }, [
-        found.buffer as ArrayBuffer,
-        loadIndices.buffer as ArrayBuffer,
-      ]);
+      this.#post({ kind: 'batch', seq, persisted: true, found, loadIndices, writesDone: part.writes, more }, [found.buffer, loadIndices.buffer]);
     }
     this.#arm();
   }

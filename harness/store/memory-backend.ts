@@ -75,7 +75,7 @@ export class MemoryStoreBackend implements StoreBackend {
     out[at + 3] = this.#values[from + 2]!;
   }
 
-  dump(): Float64Array {
+  dump(): Float64Array<ArrayBuffer> {
     const rows = new Float64Array(this.#count * WRITE_WIDTH);
     for (let slot = 0, at = 0; slot < this.#used.length; slot++) {
       if (this.#used[slot] === 0) continue;

@@ -72,7 +72,7 @@ export class NodeSqliteStoreBackend implements StoreBackend {
     putFound(this.#select.get(userId, channelId) as SelectedState | undefined, out, at);
   }
 
-  dump(): Float64Array {
+  dump(): Float64Array<ArrayBuffer> {
     const rows = this.#db.prepare(SELECT_ALL_READ_STATES).all();
     const out = new Float64Array(rows.length * WRITE_WIDTH);
     rows.forEach((row, i) => {

@@ -20,7 +20,7 @@ export async function openSqliteBackend(path: string): Promise<StoreBackend> {
 
 /** better-sqlite3 loads its addon when the first database opens, so a failure there is a load failure too. */
 function isAddonLoadFailure(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   return code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|not yet supported in Bun|native addon|\.node\b/.test(message);
 }

@@ -95,6 +95,6 @@ export interface StoreBackend {
   /** Writes the state into `out` at `at` as FOUND_WIDTH numbers. */
   load(userId: number, channelId: number, out: Float64Array, at: number): void;
   /** Every stored state, WRITE_WIDTH numbers each. */
-  dump(): Float64Array;
+  dump(): Float64Array<ArrayBuffer>;
   close(): void;
 }

@@ -48,7 +48,7 @@ export class SqliteStoreBackend implements StoreBackend {
     putFound(this.#select.get(userId, channelId), out, at);
   }
 
-  dump(): Float64Array {
+  dump(): Float64Array<ArrayBuffer> {
     const rows = this.#db.prepare(SELECT_ALL_READ_STATES).raw().all() as number[][];
     const out = new Float64Array(rows.length * WRITE_WIDTH);
     rows.forEach((row, i) => {

@@ -54,7 +54,7 @@ function answer(store: StoreBackend, request: StoreRequest): void {
         break;
       case 'dump': {
         const states = store.dump();
-        post({ kind: 'dump', seq: request.seq, states }, [states.buffer as ArrayBuffer]);
+        post({ kind: 'dump', seq: request.seq, states }, [states.buffer]);
         break;
       }
       case 'close':
@@ -102,7 +102,7 @@ function batch(store: StoreBackend, request: Extract<StoreRequest, { kind: 'batc
     return;
   }
   if (delayed !== undefined) delayed.add(seq, writes.length / WRITE_WIDTH, found);
-  else post({ kind: 'batch', seq, persisted: true, found }, [found.buffer as ArrayBuffer]);
+  else post({ kind: 'batch', seq, persisted: true, found }, [found.buffer]);
 }
 
 function post(reply: StoreReply, transfer: ArrayBuffer[] = []): void {
@@ -112,7 +112,8 @@ function post(reply: StoreReply, transfer: ArrayBuffer[] = []): void {
 
 /** One line: SQLite errors carry their code ("SQLITE_FULL: database or disk is full"). */
 function messageOf(error: unknown): string {
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  const message = typeof error === 'object' && error !== null && 'message' in error ? error.message : undefined;
   const text = String(message ?? error).split('\n')[0]!;
   return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
 }

@@ -35,7 +35,7 @@ function loadAddon(): { addon?: Addon; error?: string } {
   try {
     return { addon: createRequire(import.meta.url)(path) as Addon };
   } catch (error) {
-    return { error: `the addon did not load: ${(error as Error).message.split('\n')[0]}` };
+    return { error: `the addon did not load: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
   }
 }
 

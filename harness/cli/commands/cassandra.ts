@@ -4,6 +4,7 @@ import { cqlAnswers } from '../../cassandra/cql-probe.js';
 import { describeShape, startCluster, stopCluster } from '../../cassandra/lifecycle.js';
 import { schemaExists } from '../../cassandra/schema.js';
 import { UsageError } from '../../errors.js';
+import { isOneOf } from '../../json-input.js';
 import { formatBytes } from '../../report/format.js';
 import { CommandFlags } from '../flags.js';
 
@@ -36,14 +37,14 @@ export function shapeOf(values: { nodes?: string; heap?: string; gc?: string }):
   const nodes = values.nodes ?? '1';
   if (!NODE_COUNTS.includes(nodes)) throw new UsageError(`--nodes must be 1 or 3, got "${nodes}"`);
   const gc = values.gc ?? 'g1';
-  if (!GCS.includes(gc as CassandraGc)) throw new UsageError(`--gc must be g1 or zgc, got "${gc}"`);
+  if (!isOneOf(GCS, gc)) throw new UsageError(`--gc must be g1 or zgc, got "${gc}"`);
   const heap = (values.heap ?? (nodes === '3' ? '768m' : '1g')).toLowerCase();
   const match = /^(\d+)([mg])$/.exec(heap);
   const megabytes = match === null ? Number.NaN : Number(match[1]) * (match[2] === 'g' ? 1024 : 1);
   if (!(megabytes >= HEAP_RANGE_MB.min && megabytes <= HEAP_RANGE_MB.max)) {
     throw new UsageError(`--heap must be a size from ${HEAP_RANGE_MB.min}m to ${HEAP_RANGE_MB.max / 1024}g such as 768m or 1g, got "${values.heap}"`);
   }
-  return { nodes: Number(nodes) as 1 | 3, heap, gc: gc as CassandraGc };
+  return { nodes: nodes === '3' ? 3 : 1, heap, gc };
 }
 
 export async function cassandraCommand(args: readonly string[], print: (line: string) => void): Promise<number> {

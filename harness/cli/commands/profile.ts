@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { contenders } from '../../../implementations/registry.js';
 import { UsageError } from '../../errors.js';
+import { isOneOf } from '../../json-input.js';
 import { CLINIC_ANALYSIS_SECONDS } from '../../tuning.js';
 import { CommandFlags, numberOf } from '../flags.js';
 import { numberFlag } from '../options.js';
@@ -10,7 +11,6 @@ import { dirnameOfClinic, fallbackProfile, serveCommandLine } from '../profile-f
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 
 const TOOLS = ['doctor', 'flame', 'bubbleprof', 'heapprofiler'] as const;
-type Tool = (typeof TOOLS)[number];
 
 const profileFlags = new CommandFlags(['impl', 'tool', 'duration', 'connections', 'capacity', 'out', 'help'], {
   impl: { value: 'NAME', help: 'the cache contender to serve (required)', defaultHelp: '' },
@@ -55,8 +55,8 @@ export async function profileCommand(args: readonly string[], print: (line: stri
     throw new UsageError(`profile needs --impl with a cache contender: ${contenders.map((c) => c.name).join(', ')}`);
   }
   if (values.tool === undefined) throw new UsageError(`profile needs --tool: one of ${TOOLS.join(', ')}`);
-  const tool = values.tool as Tool;
-  if (!TOOLS.includes(tool)) throw new UsageError(`--tool must be one of ${TOOLS.join(', ')}, got "${values.tool}"`);
+  const tool = values.tool;
+  if (!isOneOf(TOOLS, tool)) throw new UsageError(`--tool must be one of ${TOOLS.join(', ')}, got "${values.tool}"`);
   // Whole seconds up to an hour, at most 1000 connections: a profile's ranges, not a run's.
   const duration = numberFlag('duration', values.duration, { min: 1, max: 3600, integer: true, unit: 'seconds' })!;
   const connections = numberFlag('connections', values.connections, { min: 1, max: 1000, integer: true })!;
