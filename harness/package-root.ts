@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +7,15 @@ import { fileURLToPath } from 'node:url';
  * from the TypeScript sources (tests, tsx) and from the compiled `dist/` tree.
  */
 export const packageRoot: string = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** package.json's version: the one npm installed. */
+export function packageVersion(): string {
+  const path = join(packageRoot, 'package.json');
+  const pkg: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof pkg !== 'object' || pkg === null || !('version' in pkg) || typeof pkg.version !== 'string')
+    throw new Error(`readstate-lab: ${path} has no version`);
+  return pkg.version;
+}
 
 function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {

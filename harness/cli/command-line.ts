@@ -2,10 +2,8 @@
  * The CLI's dispatch: a command line in, an exit code out. harness/cli/main.ts is the process
  * around it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeError, UsageError } from '../errors.js';
-import { packageRoot } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import { commands, overviewHelp } from './command-table.js';
 
 /** Where a command line's words go: the process's stdout and stderr, or a test's capture. */
@@ -55,5 +53,5 @@ export async function main(argv: readonly string[], output: CommandLineOutput = 
 
 /** package.json's version: the one npm installed. */
 function labVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return packageVersion();
 }

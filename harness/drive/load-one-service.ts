@@ -5,7 +5,7 @@ import { spreadCycleCpu, V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu
 import { v8GcCycles } from '../measure/gc-cycles.js';
 import { type GcTraceLine, goNaturalCycles, parseGcTrace } from '../measure/go-gctrace.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
-import type { ForcedGcMode, Scenario } from '../results/scenario-schema.js';
+import type { Scenario } from '../results/scenario-schema.js';
 import type { ForcedGc, GcCycle, GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
 import type { Runtime } from '../runtimes/locate.js';
 import { createFreshTable, dropTable } from '../store/cassandra-tables.js';
@@ -118,7 +118,7 @@ export function toMeasurement(
   const gcEvents = (stats?.gcEvents ?? []).map(
     (e): GcEvent => ({ startMs: e.startMs, durationMs: e.durationMs, kind: e.kind as GcKind, forced: e.forced, thread: e.thread }),
   );
-  const forcedGcs = (stats?.forcedGcs ?? []).map((f): ForcedGc => ({ ...f, mode: (f.mode === 'concurrent' ? 'concurrent' : 'sync') as ForcedGcMode }));
+  const forcedGcs = (stats?.forcedGcs ?? []).map((f): ForcedGc => ({ ...f, mode: f.mode === 'concurrent' ? 'concurrent' : 'sync' }));
   const windows = withProcessSamples(outcome.windows, sampler, outcome.startMs, stats?.collectsGarbage !== false);
   // Node (its V8 workers sampled): worker CPU plus pauses. Go: what its /stats said. Else none.
   const v8Workers = sampler?.samples.some((sample) => sample.v8WorkersCpuMs !== undefined) === true;

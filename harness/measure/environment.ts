@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { packageRoot } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import type { Environment } from '../results/schema.js';
 import { BASE_NODE_FLAGS } from '../tuning.js';
 
 /** The machine and runtime a run measured on, enough to tell two results files apart. */
 export function describeEnvironment(extraNodeFlags: readonly string[]): Environment {
   const cpuList = cpus();
-  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   return {
     node: process.version,
     v8: process.versions.v8,
@@ -17,7 +14,7 @@ export function describeEnvironment(extraNodeFlags: readonly string[]): Environm
     cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
     cpuCount: cpuList.length,
     totalMemoryBytes: totalmem(),
-    labVersion: pkg.version,
+    labVersion: packageVersion(),
     nodeFlags: [...BASE_NODE_FLAGS, ...extraNodeFlags],
   };
 }

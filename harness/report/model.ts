@@ -74,7 +74,7 @@ const MIB = 1024 * 1024;
 const mib = (bytes: number | null): number => (typeof bytes === 'number' ? bytes / MIB : Number.NaN);
 
 export function buildRunReport(input: Results): RunReportModel {
-  const results = input as MergedResults;
+  const results: MergedResults = input;
   const names = results.contenders.map((c) => c.contender);
   const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
   const scenario = results.settings.scenario;

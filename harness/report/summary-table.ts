@@ -106,8 +106,8 @@ function seconds(value: number): string {
  * forced-GC pauses, however good its figures look. Read from the rows' recorded forced GCs and
  * the scenario each run was measured under.
  */
-export function forcedGcNotes(results: Results): string[] {
-  const merged = (results as MergedResults).merged;
+export function forcedGcNotes(results: MergedResults): string[] {
+  const merged = results.merged;
   const groups: Array<{ prefix: string; scenario: Scenario; requestsFile: string | null; rows: CompletedRow[] }> = [];
   // A row measured without a garbage collector has no forced GC to miss: it says "no GC" instead.
   const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed' && row.measurement.collectsGarbage !== false);
@@ -117,7 +117,7 @@ export function forcedGcNotes(results: Results): string[] {
     groups.push({ prefix: '', scenario: results.settings.scenario, requestsFile: results.settings.requestsFile, rows: completed });
   } else {
     for (const run of merged.runs) {
-      const rows = completed.filter((row) => runOfRow(results as MergedResults, row) === run);
+      const rows = completed.filter((row) => runOfRow(results, row) === run);
       groups.push({ prefix: `${run.label}: `, scenario: run.settings.scenario, requestsFile: run.settings.requestsFile, rows });
     }
   }

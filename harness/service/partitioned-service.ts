@@ -11,7 +11,15 @@ import { MESSAGE, type RequestLog } from '../workload/request-log.js';
 import type { PartitionReply, PartitionRequest, PartitionWorkerData } from './partition-protocol.js';
 import { addCounters, addFootprints, type Footprint, type RequestService } from './request-service.js';
 
-type Asked = 'warmDone' | 'finish' | 'flush' | 'contents' | 'close';
+/** What a partition worker (partition-worker.ts) replies to each request it is asked. */
+interface Answers {
+  warmDone: Footprint;
+  finish: { gc: GcReport[]; fullGcPauseMs: number };
+  flush: unknown;
+  contents: { cache: ReadState[]; store: ReadState[] };
+  close: unknown;
+}
+type Asked = keyof Answers;
 
 export type PartitionSettings = Omit<PartitionWorkerData, 'partition' | 'capacity' | 'storePath'> & {
   /** Read states held by all partitions together. */
@@ -89,7 +97,7 @@ export class PartitionedService implements RequestService {
     }
     chunks.forEach((_, partition) => sendChunk(partition));
     chunks = [];
-    return addFootprints((await this.#askAll('warmDone')) as Footprint[]);
+    return addFootprints(await this.#askAll('warmDone'));
   }
 
   start(originMs: number, forcedGc: Omit<ForcedGcPlan, 'offsetMs'> | undefined): void {
@@ -123,7 +131,7 @@ export class PartitionedService implements RequestService {
     // One partition at a time: four full GCs at once on two cores would time each other.
     const reports: Array<{ gc: GcReport[]; fullGcPauseMs: number }> = [];
     for (let partition = 0; partition < this.#partitions; partition++) {
-      reports.push((await this.#ask(partition, 'finish')) as { gc: GcReport[]; fullGcPauseMs: number });
+      reports.push(await this.#ask(partition, 'finish'));
     }
     const main = this.#mainGc?.report();
     return {
@@ -138,7 +146,7 @@ export class PartitionedService implements RequestService {
   }
 
   async contents(): Promise<{ cache: ReadState[]; store: ReadState[] }> {
-    const parts = (await this.#askAll('contents')) as Array<{ cache: ReadState[]; store: ReadState[] }>;
+    const parts = await this.#askAll('contents');
     return { cache: parts.flatMap((p) => p.cache), store: parts.flatMap((p) => p.store) };
   }
 
@@ -211,17 +219,18 @@ export class PartitionedService implements RequestService {
   }
 
   /** Sends a request to one partition and resolves with its answer. */
-  #ask(partition: number, kind: Asked): Promise<unknown> {
+  #ask<K extends Asked>(partition: number, kind: K): Promise<Answers[K]> {
     const seq = this.#seq++;
     const answer = new Promise<unknown>((resolve) => {
       this.#replies.set(seq, resolve);
       this.#post(partition, { kind, seq });
     });
-    return Promise.race([answer, this.failed]);
+    // A worker's message: partition-worker.ts answers `kind` with Answers[K], and nothing here can check it.
+    return Promise.race([answer, this.failed]) as Promise<Answers[K]>;
   }
 
   /** Sends a request to every partition at once and resolves with their answers, in partition order. */
-  #askAll(kind: Asked): Promise<unknown[]> {
+  #askAll<K extends Asked>(kind: K): Promise<Answers[K][]> {
     return Promise.all(this.#workers.map((_, partition) => this.#ask(partition, kind)));
   }
 }

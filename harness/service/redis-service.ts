@@ -125,10 +125,10 @@ export class RedisService implements RequestService {
     await redis.connect();
     redis.on('end', () => this.#fail(new Error('redis: the connection closed')));
     this.#sha = {
-      batch: (await redis.script('LOAD', BATCH_SCRIPT)) as string,
-      load: (await redis.script('LOAD', LOAD_SCRIPT)) as string,
-      abandon: (await redis.script('LOAD', ABANDON_SCRIPT)) as string,
-      drain: (await redis.script('LOAD', DRAIN_SCRIPT)) as string,
+      batch: stringReply(await redis.script('LOAD', BATCH_SCRIPT), 'SCRIPT LOAD'),
+      load: stringReply(await redis.script('LOAD', LOAD_SCRIPT), 'SCRIPT LOAD'),
+      abandon: stringReply(await redis.script('LOAD', ABANDON_SCRIPT), 'SCRIPT LOAD'),
+      drain: stringReply(await redis.script('LOAD', DRAIN_SCRIPT), 'SCRIPT LOAD'),
     };
     const before = await this.#usedMemory();
     let tick = 0;
@@ -214,6 +214,7 @@ export class RedisService implements RequestService {
     this.#batch = undefined;
     this.#client.evalsha(this.#sha!.batch, batch.keys.length, ...batch.keys, ...batch.operations).then(
       (reply) => {
+        // The batch script's own reply (redis-scripts.ts): one number per operation.
         const answers = reply as number[];
         for (const request of batch.requests) {
           let waits: Array<Promise<void>> | undefined;
@@ -224,7 +225,7 @@ export class RedisService implements RequestService {
               continue;
             }
             this.#misses++;
-            (waits ??= []).push(this.#afterLoad(batch.operations[4 * j] as string, batch.ids[2 * j]!, batch.ids[2 * j + 1]!, answer));
+            (waits ??= []).push(this.#afterLoad(String(batch.operations[4 * j]), batch.ids[2 * j]!, batch.ids[2 * j + 1]!, answer));
           }
           if (waits === undefined) request.resolve();
           else Promise.all(waits).then(() => request.resolve(), request.reject);
@@ -356,6 +357,7 @@ export class RedisService implements RequestService {
       const now = Math.floor(this.#options.clock());
       redis.evalsha(sha.load, 5, ...REDIS_KEYS, pendingKey(entry), entry, value, this.#options.capacity, now).then(
         (reply) => {
+          // The load script's own reply (redis-scripts.ts): evictions, then entry and value pairs.
           const result = reply as Array<number | string>;
           this.#inserted++;
           this.#evictions += Number(result[0]);
@@ -389,7 +391,7 @@ export class RedisService implements RequestService {
 
   /** Hands due dirty entries (at most `max`) to the store; resolves with how many. */
   async #drain(olderThan: string, max: number): Promise<number> {
-    const pairs = (await this.#client.evalsha(this.#sha!.drain, 5, ...REDIS_KEYS, 'pending:', olderThan, max)) as string[];
+    const pairs = stringsReply(await this.#client.evalsha(this.#sha!.drain, 5, ...REDIS_KEYS, 'pending:', olderThan, max), 'the drain script');
     for (let j = 0; j < pairs.length; j += 2) this.#store.write(parseState(pairs[j]!, pairs[j + 1]!));
     return pairs.length / 2;
   }
@@ -398,6 +400,19 @@ export class RedisService implements RequestService {
     const info = parseInfo(await this.#client.info('memory'));
     return Number(info.used_memory ?? 0);
   }
+}
+
+/** A reply that must be a string (a script's sha); anything else is a failed Redis. */
+function stringReply(reply: unknown, what: string): string {
+  if (typeof reply !== 'string') throw new Error(`redis: ${what} replied ${String(reply)}, not a string`);
+  return reply;
+}
+
+/** A reply that must be an array of strings (the drain script's entry and value pairs). */
+function stringsReply(reply: unknown, what: string): string[] {
+  if (!Array.isArray(reply) || !reply.every((item): item is string => typeof item === 'string'))
+    throw new Error(`redis: ${what} replied ${String(reply)}, not strings`);
+  return reply;
 }
 
 /** "user:channel" and "lastRead,mentions,updatedAt" back into a state. */
