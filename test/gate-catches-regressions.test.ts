@@ -83,7 +83,9 @@ describe('readstate-lab gate', () => {
     const otherSchema = join(dir, 'other-schema.json');
     writeFileSync(otherSchema, JSON.stringify({ ...foreign, schemaVersion: 0 }));
     const badConfig = join(dir, 'bad-config.json');
-    writeFileSync(badConfig, JSON.stringify({ scenario: 'small', run: [], checks: [{ name: 'x', contender: 'typed-array', metric: 'p42' }] }));
+    // Complete but for the metric, so the refusal names the metric and not a missing field.
+    const unknownMetric = { name: 'x', contender: 'typed-array', metric: 'p42', relativeTo: null, allowedChange: 0.5, confidence: 0.95 };
+    writeFileSync(badConfig, JSON.stringify({ scenario: 'small', run: [], checks: [unknownMetric] }));
     const cases: Array<[string[], RegExp]> = [
       [['--baseline', otherScenario, '--current', files.same, '--config', config], /baseline results are of scenario "steady"/],
       [['--baseline', otherSchema, '--current', files.same, '--config', config], /schemaVersion 0; this lab reads 1 to 2/],
