@@ -36,13 +36,7 @@ export function createService(contender: AnyContender, context: ServiceContext):
   if (contender.kind === 'cache') {
     return new ReadStateService({
       makeCache: (onEvict) => createFrom(contender, { capacity: scenario.capacity, onEvict }),
-      store: new StoreClient({
-        kind: context.store,
-        path: `${context.storePathPrefix}.sqlite`,
-        cassandra: context.cassandra,
-        latency: context.storeLatency,
-        latencySeed: scenario.seed,
-      }),
+      store: storeClientFor(context),
       clock: context.clock,
       writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
       writeBackEveryMs: WRITE_BACK_EVERY_MS,
@@ -69,13 +63,7 @@ export function createService(contender: AnyContender, context: ServiceContext):
       return new RedisService({
         persistence: contender.design.persistence,
         capacity: scenario.capacity,
-        store: new StoreClient({
-          kind: context.store,
-          path: `${context.storePathPrefix}.sqlite`,
-          cassandra: context.cassandra,
-          latency: context.storeLatency,
-          latencySeed: scenario.seed,
-        }),
+        store: storeClientFor(context),
         clock: context.clock,
         writeBackDelayMs: scenario.writeBackDelaySeconds * 1000,
         writeBackEveryMs: WRITE_BACK_EVERY_MS,
@@ -84,4 +72,15 @@ export function createService(contender: AnyContender, context: ServiceContext):
     case 'http-process':
       throw new Error(`${contender.name} is a service in a process of its own, measured over HTTP: use readstate-lab load --impl ${contender.name}`);
   }
+}
+
+/** The store a cache or Redis service keeps its read states in, as the run's settings say. */
+function storeClientFor(context: ServiceContext): StoreClient {
+  return new StoreClient({
+    kind: context.store,
+    path: `${context.storePathPrefix}.sqlite`,
+    cassandra: context.cassandra,
+    latency: context.storeLatency,
+    latencySeed: context.scenario.seed,
+  });
 }
