@@ -88,18 +88,18 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
           {
             // A whole new request each time: autocannon reuses the object it passes in, and a GET
             // built from a POST's keeps that POST's content-length, which hangs the connection.
-            setupRequest: (_request: autocannon.Request, context: object) => {
+            setupRequest: (_request: autocannon.Request, context: Context) => {
               const i = next++ % log.count;
               const http = httpRequestAt(log, i);
-              const pending = ((context as Context).pending ??= []);
+              const pending = (context.pending ??= []);
               pending.push({ index: i, type: log.type[i]!, sentAt: performance.now() });
               outcomes[i] = UNCERTAIN;
               return http.body === undefined
                 ? { method: http.method, path: http.path, headers: {} }
                 : { method: http.method, path: http.path, headers: { 'content-type': 'application/json' }, body: http.body };
             },
-            onResponse: (status: number, _body: string, context: object) => {
-              const sent = (context as Context).pending?.shift();
+            onResponse: (status: number, _body: string, context: Context) => {
+              const sent = context.pending?.shift();
               if (status < 200 || status >= 300) non2xx++;
               if (sent === undefined) return;
               if (status >= 200 && status < 300) outcomes[sent.index] = ANSWERED_2XX;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Agent, type ClientRequest, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
 import { describeError, errorCode } from '../errors.js';
@@ -104,16 +104,24 @@ class Connection {
 
 /** Connection of a request or answer: shared listeners, no closure per request. */
 const CONNECTION = Symbol('open-loop connection');
-type Tagged = { [CONNECTION]?: Connection };
+// Requests and answers carry their connection under a symbol only this file holds.
+declare module 'node:http' {
+  interface ClientRequest {
+    [CONNECTION]?: Connection;
+  }
+  interface IncomingMessage {
+    [CONNECTION]?: Connection;
+  }
+}
 
 function onResponse(this: ClientRequest, res: IncomingMessage): void {
-  const connection = (this as Tagged)[CONNECTION];
+  const connection = this[CONNECTION];
   if (connection === undefined || connection.req !== this) {
     res.resume();
     return;
   }
   connection.res = res;
-  (res as Tagged)[CONNECTION] = connection;
+  res[CONNECTION] = connection;
   if (res.socket !== connection.socket) {
     connection.socket = res.socket;
     connection.run.socketsOpened++;
@@ -123,20 +131,20 @@ function onResponse(this: ClientRequest, res: IncomingMessage): void {
 }
 
 function onResponseEnd(this: IncomingMessage): void {
-  const connection = (this as Tagged)[CONNECTION];
+  const connection = this[CONNECTION];
   if (connection === undefined || connection.res !== this) return;
   connection.run.answered(connection, this.statusCode ?? 0);
 }
 
 function onRequestError(this: ClientRequest): void {
-  const connection = (this as Tagged)[CONNECTION];
+  const connection = this[CONNECTION];
   if (connection === undefined || connection.req !== this) return;
   connection.run.failed(connection);
 }
 
 /** Closed before its answer ended (its 'error' may not come): a connection error. */
 function onRequestClose(this: ClientRequest): void {
-  const connection = (this as Tagged)[CONNECTION];
+  const connection = this[CONNECTION];
   if (connection === undefined || connection.req !== this) return;
   const res = connection.res;
   if (res?.complete) connection.run.answered(connection, res.statusCode ?? 0);
@@ -312,7 +320,7 @@ class OpenLoopRun {
       this.#release(connection);
       return;
     }
-    (req as Tagged)[CONNECTION] = connection;
+    req[CONNECTION] = connection;
     connection.req = req;
     req.on('response', onResponse);
     req.on('error', onRequestError);
@@ -495,7 +503,9 @@ async function warmUpClient(options: OpenLoopOptions): Promise<void> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
-    const { port } = server.address() as AddressInfo;
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('the warm-up server is not listening on a TCP port');
+    const { port } = address;
     const log = { ...options.log, count: Math.min(options.log.count, OPEN_LOOP_WARM_UP_REQUESTS) };
     const recorder = new LatencyRecorder(performance.now(), 1000);
     const run = new OpenLoopRun(

@@ -145,7 +145,9 @@ export function compareSamples(
   const pValue = studentTUpperTail(t, result.degreesOfFreedom);
   const half = studentTQuantileUpper((1 - check.confidence) / 2, result.degreesOfFreedom) * result.standardError;
   const toChange = (logDifference: number): number => Math.exp(sign * logDifference) - 1;
-  const interval = [toChange(result.difference - half), toChange(result.difference + half)].sort((a, b) => a - b) as [number, number];
+  const low = toChange(result.difference - half);
+  const high = toChange(result.difference + half);
+  const interval: [number, number] = high < low ? [high, low] : [low, high];
   const regression = pValue < 1 - check.confidence;
   // An improvement, for the record: significantly better than the baseline, by the same test turned round.
   const improvement =

@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import type { ForcedGcMode } from '../results/scenario-schema.js';
 import type { ForcedGc } from '../results/schema.js';
 import { PRESSURE_ARRAY_LENGTH, PRESSURE_STEP_MS, PRESSURE_TIMEOUT_MS } from '../tuning.js';
+import { runtimeGlobal } from './runtime-identity.js';
 
 /**
  * Makes `gc()` callable in a process started without --expose-gc (a user's own `serve`): the
@@ -20,8 +21,11 @@ export function ensureGc(): void {
  * JavaScriptCore's). Throws when the runtime offers neither.
  */
 export function collectFully(): void {
-  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
-  if (bun !== undefined) return bun.gc(true);
+  const bun = runtimeGlobal('Bun');
+  if (bun !== undefined && 'gc' in bun && typeof bun.gc === 'function') {
+    bun.gc(true);
+    return;
+  }
   if (typeof globalThis.gc !== 'function') throw new Error('a forced GC needs --expose-gc (Node, Bun) or --v8-flags=--expose-gc (Deno)');
   globalThis.gc();
 }
@@ -33,7 +37,7 @@ export function collectFully(): void {
  * (the process lacks --expose-gc).
  */
 export function timeFullGc(samples = 1): number {
-  if (typeof globalThis.gc !== 'function' && (globalThis as { Bun?: unknown }).Bun === undefined) return 0;
+  if (typeof globalThis.gc !== 'function' && runtimeGlobal('Bun') === undefined) return 0;
   const pauses: number[] = [];
   for (let i = 0; i < samples; i++) {
     const start = performance.now();

@@ -82,7 +82,7 @@ export const ESSENTIAL_SUMMARY_COLUMNS: readonly string[] = ['contender', 'p50',
 export function renderSummaryText(results: Results, options: { width?: number } = {}): string {
   const width = options.width ?? Number.POSITIVE_INFINITY;
   const titles = SUMMARY_TABLE_COLUMNS.map((column) => column.title);
-  const align = titles.map((_, i) => (i === 0 || i === titles.length - 1 ? 'left' : 'right') as 'left' | 'right');
+  const align = titles.map((_, i): 'left' | 'right' => (i === 0 || i === titles.length - 1 ? 'left' : 'right'));
   const essential = ESSENTIAL_SUMMARY_COLUMNS.map((title) => titles.indexOf(title)).filter((i) => i > 0);
   const others = titles.map((_, i) => i).filter((i) => i > 0 && !essential.includes(i));
   return renderFittedTable(SUMMARY_COLUMNS, summaryCells(results), { width, align, groups: [essential, others] });

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ReadState } from '../../implementations/contract.js';
 import { type ContenderInfo, createFrom } from '../../implementations/index.js';
@@ -146,7 +145,8 @@ export class ReadStateServer {
   }
 
   get url(): string {
-    const address = this.#http.address() as AddressInfo;
+    const address = this.#http.address();
+    if (address === null || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return `http://${host}:${address.port}`;
   }

@@ -184,9 +184,13 @@ function concat(parts: Float64Array[]): Float64Array {
 
 /** The first line of a driver error: "All host(s) tried for query failed ..." and its first cause. */
 export function messageOf(error: unknown): string {
-  const { message, innerErrors } = error as { message?: unknown; innerErrors?: Record<string, unknown> };
+  const message = typeof error === 'object' && error !== null && 'message' in error ? error.message : undefined;
+  const innerErrors =
+    typeof error === 'object' && error !== null && 'innerErrors' in error && typeof error.innerErrors === 'object' ? error.innerErrors : undefined;
   const text = String(message ?? error).split('\n')[0]!;
-  const inner = innerErrors === undefined ? undefined : Object.entries(innerErrors)[0];
+  const inner = innerErrors === undefined || innerErrors === null ? undefined : Object.entries(innerErrors)[0];
   if (inner === undefined) return text;
-  return `${text.replace(/\s*First host tried.*$/, '').replace(/\.$/, '')}: ${inner[0]}: ${String((inner[1] as { message?: unknown })?.message ?? inner[1]).split('\n')[0]}`;
+  const cause: unknown = inner[1];
+  const causeMessage = typeof cause === 'object' && cause !== null && 'message' in cause ? cause.message : undefined;
+  return `${text.replace(/\s*First host tried.*$/, '').replace(/\.$/, '')}: ${inner[0]}: ${String(causeMessage ?? cause).split('\n')[0]}`;
 }
