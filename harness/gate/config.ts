@@ -38,6 +38,11 @@ export type GateMetric = keyof typeof GATE_METRICS;
  */
 export const WINDOW_METRICS = { p50Ms: 50, p99Ms: 99, p999Ms: 99.9, maxMs: 100 } as const;
 
+/** A metric with a figure in every measured window (a key of WINDOW_METRICS). */
+export function isWindowMetric(metric: string): metric is keyof typeof WINDOW_METRICS {
+  return metric in WINDOW_METRICS;
+}
+
 /**
  * What one sample of a check is: a repetition's figure, or a measured window's (every window of
  * every repetition; a tail figure of a few seconds' windows moves less than the run's own).
@@ -84,7 +89,7 @@ export interface GateConfig {
   readonly claims: readonly GateClaim[];
 }
 
-const metricNames = Object.keys(GATE_METRICS) as (keyof typeof GATE_METRICS)[];
+const metricNames = Object.keys(GATE_METRICS).filter((name): name is GateMetric => name in GATE_METRICS);
 const Name = Type.String({ minLength: 1 });
 const Metric = OneOf(metricNames);
 const RelativeTo = Type.Optional(Nullable(Name));

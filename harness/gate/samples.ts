@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { decodeHistogram } from '../results/histogram.js';
 import type { CompletedRow, Results } from '../results/schema.js';
-import { GATE_METRICS, type GateMetric, type SampleUnit, WINDOW_METRICS } from './config.js';
+import { GATE_METRICS, type GateMetric, isWindowMetric, type SampleUnit, WINDOW_METRICS } from './config.js';
 
 /** What a check compares: one contender's figure, optionally over a reference's, by repetition or by window. */
 export interface SampleSpec {
@@ -52,7 +52,9 @@ export function gateSamples(results: Results, spec: SampleSpec, which: string): 
 
 /** A latency percentile of every measured window of a row (ms); undefined for a window too thin to judge. */
 function windowFigures(row: CompletedRow, metric: GateMetric): Array<number | undefined> {
-  const percentile = WINDOW_METRICS[metric as keyof typeof WINDOW_METRICS];
+  // The gate's config refuses window samples of any other metric (config.ts).
+  if (!isWindowMetric(metric)) throw new Error(`${metric} has no figure per window`);
+  const percentile = WINDOW_METRICS[metric];
   const histograms = row.measurement.latency.windows.map((encoded) => decodeHistogram(encoded));
   const counts = histograms.map((h) => h.totalCount);
   const typical = [...counts].sort((a, b) => a - b)[Math.floor(counts.length / 2)] ?? 0;

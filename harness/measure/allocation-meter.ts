@@ -37,7 +37,8 @@ export class AllocationMeter {
    */
   stop(requests: number, misses?: number): AllocationFigures {
     const end = currentUse();
-    const profile = this.#profiler.stop() as { statistics?: readonly ProfiledGc[] } | undefined;
+    // Typed as always a result; Node returns undefined from a profiler that did not start.
+    const profile: { statistics?: readonly ProfiledGc[] } | undefined = this.#profiler.stop();
     const gcs = profile?.statistics ?? [];
     let bytes = 0;
     let previous = this.#start;

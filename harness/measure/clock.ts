@@ -98,7 +98,7 @@ function instantiate(): ClockExports | undefined {
     // node:wasi warns that it is experimental once, when loaded; the clock is all it is used for.
     const emitWarning = process.emitWarning;
     let wasiModule: typeof import('node:wasi');
-    process.emitWarning = (() => {}) as typeof process.emitWarning;
+    process.emitWarning = () => {};
     try {
       wasiModule = createRequire(import.meta.url)('node:wasi') as typeof import('node:wasi');
     } finally {
@@ -107,6 +107,7 @@ function instantiate(): ClockExports | undefined {
     const wasi = new wasiModule.WASI({ version: 'preview1' });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(clockModuleBytes()), wasi.getImportObject() as WebAssembly.Imports);
     wasi.initialize(instance);
+    // WebAssembly types exports as a record of Function, Memory, Global and Table; clockModuleBytes' module exports these.
     const exports = instance.exports as unknown as ClockExports;
     if (exports.tick() !== 0) return undefined; // WASI refused the clock
     return exports;

@@ -37,12 +37,14 @@ export class GcObserver {
   }
 
   #add(entry: PerformanceEntry): void {
-    const detail = (entry as PerformanceEntry & { detail?: { kind?: number; flags?: number } }).detail;
+    const detail: unknown = 'detail' in entry ? entry.detail : undefined;
+    const kind = typeof detail === 'object' && detail !== null && 'kind' in detail && typeof detail.kind === 'number' ? detail.kind : -1;
+    const flags = typeof detail === 'object' && detail !== null && 'flags' in detail && typeof detail.flags === 'number' ? detail.flags : 0;
     const event: GcEvent = {
       startMs: entry.startTime - this.#originMs,
       durationMs: entry.duration,
-      kind: KINDS.get(detail?.kind ?? -1) ?? 'unknown',
-      forced: ((detail?.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0,
+      kind: KINDS.get(kind) ?? 'unknown',
+      forced: (flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0,
       thread: this.#thread,
     };
     this.events.push(event);

@@ -70,7 +70,7 @@ export function parseJvmGcLog(text: string): JvmGcLog {
   for (const line of text.split('\n')) {
     const decorated = DECORATED.exec(line);
     if (decorated === null) continue;
-    const [, time, zoneHours, zoneMinutes, uptime, tags, message] = decorated as unknown as string[];
+    const [, time, zoneHours, zoneMinutes, uptime, tags, message] = decorated;
     const epochMs = Date.parse(`${time}${zoneHours}:${zoneMinutes}`);
     const uptimeMs = Number(uptime) * 1000;
     const pause = tags === 'gc' || tags === 'gc,phases' ? PAUSE.exec(message!) : null;

@@ -124,23 +124,36 @@ export class LatencyRecorder {
     return {
       unit: 'ns',
       overall: encodeCounts(overall, 0),
-      byType: Object.fromEntries(
-        REQUEST_TYPES.map((type, i) => [type, encodeCounts(this.#byType.subarray(i * COUNTS_LENGTH, (i + 1) * COUNTS_LENGTH), 0)]),
-      ) as Record<RequestType, string>,
+      byType: {
+        message: this.#encodedType('message'),
+        ack: this.#encodedType('ack'),
+        open: this.#encodedType('open'),
+        reconnect: this.#encodedType('reconnect'),
+      } satisfies Record<RequestType, string>,
       windows,
       windowMs: this.windowMs,
       ...(this.#outcomes === 0
         ? {}
         : {
-            byOutcome: Object.fromEntries(
-              OUTCOMES.map((outcome, i) => [outcome, encodeCounts(this.#byOutcome.subarray(i * COUNTS_LENGTH, (i + 1) * COUNTS_LENGTH), 0)]),
-            ) as Record<Outcome, string>,
+            byOutcome: { hit: this.#encodedOutcome('hit'), miss: this.#encodedOutcome('miss') } satisfies Record<Outcome, string>,
           }),
     };
   }
 
   /** Nothing to release (the counts are plain typed arrays); kept for callers that still call it. */
   destroy(): void {}
+
+  /** One request type's counts, encoded. */
+  #encodedType(type: RequestType): string {
+    const i = REQUEST_TYPES.indexOf(type);
+    return encodeCounts(this.#byType.subarray(i * COUNTS_LENGTH, (i + 1) * COUNTS_LENGTH), 0);
+  }
+
+  /** One outcome's counts, encoded. */
+  #encodedOutcome(outcome: Outcome): string {
+    const i = OUTCOMES.indexOf(outcome);
+    return encodeCounts(this.#byOutcome.subarray(i * COUNTS_LENGTH, (i + 1) * COUNTS_LENGTH), 0);
+  }
 
   #countInWindow(window: number, index: number): void {
     if (window === this.#window) this.#windowCounts[index]!++;

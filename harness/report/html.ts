@@ -141,7 +141,7 @@ function notMeasured(id: string, what: string): string {
   return `<div class="chart not-measured" id="${id}-none"><p>${escapeHtml(what)}: not measured</p></div>`;
 }
 
-const RESOURCE_CHARTS: ReadonlyArray<readonly [string, keyof ResourceSeries, string]> = [
+const RESOURCE_CHARTS: ReadonlyArray<readonly [string, Exclude<keyof ResourceSeries, 'contender'>, string]> = [
   ['resource-heap', 'heapMiB', 'Heap used'],
   ['resource-rss', 'rssMiB', 'RSS'],
   ['resource-offheap', 'offHeapMiB', 'Memory outside the V8 heap'],
@@ -149,9 +149,7 @@ const RESOURCE_CHARTS: ReadonlyArray<readonly [string, keyof ResourceSeries, str
 ];
 
 function resourceCharts(resources: readonly ResourceSeries[]): string {
-  return RESOURCE_CHARTS.map(([id, key, what]) =>
-    resources.some((s) => (s[key] as readonly number[]).some((v) => Number.isFinite(v))) ? chart(id) : notMeasured(id, what),
-  ).join('');
+  return RESOURCE_CHARTS.map(([id, key, what]) => (resources.some((s) => s[key].some((v) => Number.isFinite(v))) ? chart(id) : notMeasured(id, what))).join('');
 }
 
 function outcomeCharts(model: RunReportModel): string {

@@ -1,5 +1,5 @@
 import { decodeHistogram, type Histogram } from './histogram.js';
-import { REQUEST_TYPES, type RequestType } from './scenario-schema.js';
+import type { RequestType } from './scenario-schema.js';
 import type { CompletedRow, ContenderSummary, Percentiles, Row, RowMeasurement, RowSummary, Spread, WindowSummary } from './schema.js';
 
 const NS_PER_MS = 1e6;
@@ -56,7 +56,12 @@ export function summarizeRow(measurement: RowMeasurement): RowSummary {
   const operations = counters.hits + counters.misses;
   return {
     latency: percentilesOfEncoded(latency.overall),
-    byType: Object.fromEntries(REQUEST_TYPES.map((type) => [type, percentilesOfEncoded(latency.byType[type])])) as Record<RequestType, Percentiles>,
+    byType: {
+      message: percentilesOfEncoded(latency.byType.message),
+      ack: percentilesOfEncoded(latency.byType.ack),
+      open: percentilesOfEncoded(latency.byType.open),
+      reconnect: percentilesOfEncoded(latency.byType.reconnect),
+    } satisfies Record<RequestType, Percentiles>,
     windows: windowSummaries,
     achievedRate: figure(drive.achievedRate),
     saturated: drive.saturated,

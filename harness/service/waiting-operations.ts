@@ -182,6 +182,8 @@ export class WaitingOperations {
 }
 
 function grown<T extends Int32Array | Uint32Array | Float64Array>(from: T, to: T): T {
-  to.set(from as never);
+  // Each of T's set() takes any array of numbers; TypeScript cannot call the union's overloads.
+  const target: { set(array: ArrayLike<number>): void } = to;
+  target.set(from);
   return to;
 }

@@ -8,9 +8,11 @@ import type { ReadState } from '../../implementations/contract.js';
 export function readDatabaseStates(path: string): ReadState[] {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states').raw().all() as Array<
-      [number, number, number, number, number]
-    >;
+    // Raw rows: the five INTEGER columns selected, in order.
+    const rows = db
+      .prepare<[], [number, number, number, number, number]>('SELECT user_id, channel_id, last_read_message_id, mention_count, updated_at FROM read_states')
+      .raw()
+      .all();
     return rows.map(([userId, channelId, lastReadMessageId, mentionCount, updatedAt]) => ({ userId, channelId, lastReadMessageId, mentionCount, updatedAt }));
   } finally {
     db.close();

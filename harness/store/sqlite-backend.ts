@@ -49,7 +49,7 @@ export class SqliteStoreBackend implements StoreBackend {
   }
 
   dump(): Float64Array<ArrayBuffer> {
-    const rows = this.#db.prepare(SELECT_ALL_READ_STATES).raw().all() as number[][];
+    const rows = this.#db.prepare<[], number[]>(SELECT_ALL_READ_STATES).raw().all();
     const out = new Float64Array(rows.length * WRITE_WIDTH);
     rows.forEach((row, i) => {
       out.set(row, i * WRITE_WIDTH);
