@@ -47,6 +47,7 @@ export class DirtyQueue<K, E extends ReadState> {
   }
 }
 
+// Filled below: every field of ReadState is set before it is returned.
 export function copyState(from: ReadState, into: ReadState = {} as ReadState): ReadState {
   into.userId = from.userId;
   into.channelId = from.channelId;

@@ -115,6 +115,7 @@ export function toMeasurement(
   const stats = outcome.finalStats;
   const counters = stats?.counters ?? { hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 };
   const failed = outcome.errors + outcome.timeouts + outcome.non2xx;
+  // ServerStats' schema (stats-windows.ts) checks a GC event's kind only as a string: the GcKind cast below is unchecked.
   const gcEvents = (stats?.gcEvents ?? []).map(
     (e): GcEvent => ({ startMs: e.startMs, durationMs: e.durationMs, kind: e.kind as GcKind, forced: e.forced, thread: e.thread }),
   );

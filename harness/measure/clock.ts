@@ -100,11 +100,13 @@ function instantiate(): ClockExports | undefined {
     let wasiModule: typeof import('node:wasi');
     process.emitWarning = () => {};
     try {
+      // require() is untyped; node:wasi's own types describe what it returns.
       wasiModule = createRequire(import.meta.url)('node:wasi') as typeof import('node:wasi');
     } finally {
       process.emitWarning = emitWarning;
     }
     const wasi = new wasiModule.WASI({ version: 'preview1' });
+    // Node types getImportObject() as a plain object; it is the WASI import object WebAssembly takes.
     const instance = new WebAssembly.Instance(new WebAssembly.Module(clockModuleBytes()), wasi.getImportObject() as WebAssembly.Imports);
     wasi.initialize(instance);
     // WebAssembly types exports as a record of Function, Memory, Global and Table; clockModuleBytes' module exports these.

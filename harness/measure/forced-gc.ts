@@ -12,6 +12,7 @@ import { runtimeGlobal } from './runtime-identity.js';
 export function ensureGc(): void {
   if (typeof globalThis.gc === 'function') return;
   setFlagsFromString('--expose-gc');
+  // With --expose-gc set, a new context's `gc` is V8's gc function; vm types what it returns as any.
   globalThis.gc = runInNewContext('gc') as typeof globalThis.gc;
 }
 

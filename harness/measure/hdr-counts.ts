@@ -53,6 +53,7 @@ export function slotOf(ns: number): number {
  */
 let hdrLibrary: typeof Hdr | undefined;
 function hdr(): typeof Hdr {
+  // require() is untyped; the package's own types describe what it returns.
   hdrLibrary ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr;
   return hdrLibrary;
 }

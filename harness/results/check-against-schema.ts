@@ -29,6 +29,7 @@ function compiled<T extends TSchema>(schema: T): TypeCheck<T> {
     check = TypeCompiler.Compile(schema);
     compiledSchemas.set(schema, check);
   }
+  // The map holds, under each schema, the check compiled from that very schema.
   return check as TypeCheck<T>;
 }
 

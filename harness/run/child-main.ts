@@ -13,6 +13,7 @@ if (configPath === undefined || outPath === undefined) {
   process.stderr.write('usage: child-main CONFIG.json OUT.json\n');
   process.exit(2);
 }
+// Written by the parent a moment before; the measuring child loads no schema library (docs/architecture.md).
 const config = JSON.parse(readFileSync(configPath, 'utf8')) as RowConfig;
 const progress = (message: string, figures?: RowProgress): void => {
   if (process.send !== undefined) process.send({ kind: 'progress', message, ...figures });

@@ -9,6 +9,7 @@ if (configPath === undefined || outPath === undefined) {
   process.exit(2);
 }
 try {
+  // Written by the parent a moment before; a measuring child loads no schema library (docs/architecture.md).
   const result = await runMicro(JSON.parse(readFileSync(configPath, 'utf8')) as MicroConfig);
   writeFileSync(outPath, JSON.stringify({ state: 'completed', ...result }));
 } catch (error) {

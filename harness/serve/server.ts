@@ -86,6 +86,7 @@ export class ReadStateServer {
       const { status, message } = parserRefusal(error.code, error.rawPacket);
       const body = JSON.stringify({ error: message });
       // A body whose framing breaks mid-way (a bad chunk) fails a request that already has a response.
+      // Node's undocumented field: the response the socket is answering, if any; no public API gives it.
       const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
       if (pending && !pending.headersSent && pending.writable) {
         pending.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });

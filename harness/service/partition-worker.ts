@@ -14,6 +14,7 @@ import { ReadStateService } from './read-state-service.js';
  * One partition of the partitioned service: its own thread, so its own V8 heap, with its own
  * cache and store, applying the operations of the users that hash to it.
  */
+// Built by its only sender, PartitionedService (partitioned-service.ts), as PartitionWorkerData.
 const data = workerData as PartitionWorkerData;
 const port = parentPort!;
 let startEpochMs: number | undefined;

@@ -342,6 +342,7 @@ export class ReadStateService implements RequestService {
     this.#ready.insert(state, now);
     this.#inserted++;
     while (op >= 0) {
+      // Only this service enqueues, and only Operation values (enqueue() above); the Int32Array holds them as numbers.
       const operation = waiting.kindOf(op) as Operation;
       const messageId = waiting.messageOf(op);
       const ticket = waiting.ticketOf(op);

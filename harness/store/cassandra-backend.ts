@@ -99,6 +99,7 @@ export class CassandraStoreBackend {
       collectResults: true,
     });
     resultItems.forEach((result, n) => {
+      // The driver types resultItems as any[]; with collectResults each is the ResultSet of one query.
       const row = (result as cassandra.types.ResultSet).first();
       const at = n * FOUND_WIDTH;
       if (row === null) return;

@@ -56,6 +56,7 @@ export class CassandraBatches {
       }
       let end = 1;
       while (end < this.#queue.length && this.#queue[end]!.kind === 'batch') end++;
+      // The loop above stopped at the first request that is not a batch.
       await this.#group(this.#queue.splice(0, end) as Batch[]);
     }
     this.#running = false;

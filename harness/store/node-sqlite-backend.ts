@@ -69,6 +69,7 @@ export class NodeSqliteStoreBackend implements StoreBackend {
   }
 
   load(userId: number, channelId: number, out: Float64Array, at: number): void {
+    // node:sqlite types rows as records of any column value; SELECT_READ_STATE selects SelectedState's columns.
     putFound(this.#select.get(userId, channelId) as SelectedState | undefined, out, at);
   }
 

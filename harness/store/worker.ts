@@ -6,6 +6,7 @@ import { FOUND_WIDTH, LOAD_WIDTH, type StoreBackend, type StoreReply, type Store
 import { WorkerChannel } from './worker-channel.js';
 
 /** The store's own thread: its data and its work stay off the measured thread and heap. */
+// Built by its only sender, StoreClient (client.ts), with `satisfies StoreWorkerData`.
 const options = workerData as StoreWorkerData;
 const port = parentPort!;
 /** Batches come and their replies go through shared memory (store/batch-channel.ts); the rest as messages. */

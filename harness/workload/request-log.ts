@@ -108,6 +108,7 @@ export class RequestLogBuilder {
 }
 
 function grow<T extends Uint8Array | Uint32Array | Float64Array>(array: T, size: number): T {
+  // A typed array's constructor builds one of its own kind; TypeScript types .constructor as Function.
   const bigger = new (array.constructor as new (size: number) => T)(size);
   bigger.set(array);
   return bigger;

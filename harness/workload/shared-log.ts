@@ -6,6 +6,7 @@ import type { RequestLog } from './request-log.js';
  */
 export function shareLog(log: RequestLog): RequestLog {
   const share = <T extends Uint8Array | Uint32Array | Float64Array>(array: T): T => {
+    // A typed array's constructor builds one of its own kind; TypeScript types .constructor as Function.
     const shared = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
     shared.set(array);
     return shared;

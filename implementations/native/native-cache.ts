@@ -33,6 +33,7 @@ function loadAddon(): { addon?: Addon; error?: string } {
   const path = join(dir, 'build', 'Release', 'readstate_native.node');
   if (!existsSync(path)) return { error: `the addon is not built (${path} is missing; run npm run build:native)` };
   try {
+    // A native addon is untyped to TypeScript; Addon is what read_state_cache.cc exports.
     return { addon: createRequire(import.meta.url)(path) as Addon };
   } catch (error) {
     return { error: `the addon did not load: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { isRecord } from '../../json-input.js';
 import * as Environment from './environment.js';
 import { Figure } from './figures.js';
 import * as Measurement from './measurement.js';
@@ -50,7 +51,8 @@ export function resultsJsonSchema(): string {
     if (Array.isArray(value)) return value.map((item) => named(item));
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, named(item)]));
   };
-  const root = named(JSON.parse(JSON.stringify(Run.Results)), true) as Record<string, unknown>;
+  const root = named(JSON.parse(JSON.stringify(Run.Results)), true);
+  if (!isRecord(root)) throw new Error('the results schema is not a JSON object');
   const sorted = Object.fromEntries(
     Object.keys(definitions)
       .sort()
