@@ -89,7 +89,10 @@ export const FLAGS = {
   baseline: { type: 'string', value: 'FILE', help: "results.json recorded by 'readstate-lab baseline' (needed by checks)" },
   current: { type: 'string', value: 'FILE', help: 'the run to judge (a results.json or its folder)' },
   run: { type: 'boolean', help: "run the config's 'run' flags now and judge that" },
-  calibrate: { type: 'boolean', help: "run the config's 'run' --repeat times on unchanged code and print each check's noise and the smallest change it catches" },
+  calibrate: {
+    type: 'boolean',
+    help: "run the config's 'run' --repeat times on unchanged code and print each check's noise and the smallest change it catches",
+  },
   config: { type: 'string', value: 'FILE', help: 'checks and claims', defaultHelp: 'gates/default.json' },
   markdown: { type: 'string', value: 'FILE', help: 'also write the verdict table there, for a pull-request comment' },
   tool: { type: 'string', value: 'TOOL', help: 'the clinic tool (required): doctor, flame, bubbleprof or heapprofiler' },
