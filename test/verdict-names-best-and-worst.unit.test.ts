@@ -134,6 +134,11 @@ describe('the verdict', () => {
     );
     const far = verdictLines(results([typedArray, naiveMap], { hostLoad: floor(0.1) })).filter((line) => line.startsWith('warning:'));
     assert.deepEqual(far, []);
+    // A floor above the best p99 was measured in a noisy second: it bounds nothing, and says so.
+    const above = verdictLines(results([typedArray, naiveMap], { hostLoad: floor(27.7) })).filter((line) => line.startsWith('warning:'));
+    assert.equal(above.length, 1, above.join('\n'));
+    assert.match(above[0]!, /floor was measured in a noisy second: .*27\.7 ms at p99.*best p99 \(950 µs\) is below it/);
+    assert.doesNotMatch(above[0]!, /within 3x/);
   });
 
   it('has no warning for a clean run on a quiet machine', () => {

@@ -201,7 +201,13 @@ function warnings(results: Results): string[] {
 
   const floor = load?.floor;
   const bestP99 = lowestMedian(contenders.filter(comparable), (c) => c.p99Ms);
-  if (floor !== undefined && Number.isFinite(bestP99) && bestP99 < FLOOR_MARGIN * floor.zeroCostP99Ms) {
+  if (floor !== undefined && Number.isFinite(bestP99) && bestP99 < floor.zeroCostP99Ms) {
+    // A row faster than a request costing nothing: the probe met interference the rows did not.
+    out.push(
+      `warning: the machine's floor was measured in a noisy second: ${machineFloorText(floor)}; the best p99 (${formatMs(bestP99)}) is below it, ` +
+        'so the floor does not bound these figures: rerun to measure it again',
+    );
+  } else if (floor !== undefined && Number.isFinite(bestP99) && bestP99 < FLOOR_MARGIN * floor.zeroCostP99Ms) {
     out.push(
       `warning: at this machine's floor: ${machineFloorText(floor)}; the best p99 (${formatMs(bestP99)}) is within ${FLOOR_MARGIN}x of it, ` +
         "so tails this short are the machine's as much as the contenders'",
