@@ -9,7 +9,7 @@ import { formatFigure, formatMs } from '../harness/report/format.js';
 import { microTable } from '../harness/report/micro-table.js';
 import { renderHtml } from '../harness/report/write-report.js';
 import { loadResults } from '../harness/results/results-file.js';
-import type { CompletedRow, MicroResults, Results, SweepResults } from '../harness/results/schema.js';
+import type { CompletedRow, MicroResults, Results, RowMeasurement, SweepResults } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { callCli } from './support/cli-in-process.js';
 import { colourDifference, parseColour, type Rgb } from './support/colour-difference.js';
@@ -401,7 +401,7 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
           .filter((el) => getComputedStyle(el).display !== 'inline' && el.tagName !== 'CANVAS')
           .map(
             (el) =>
-              `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className}: right ${el.getBoundingClientRect().right}, scroll ${el.scrollWidth} > ${el.clientWidth}`,
+              `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className} (in #${el.parentElement?.closest('[id]')?.id ?? el.querySelector('[id]')?.id}): right ${el.getBoundingClientRect().right}, scroll ${el.scrollWidth} > ${el.clientWidth}`,
           );
         return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth, wide };
       });
@@ -638,21 +638,17 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
   });
 
   it('refuses malformed or foreign results files with one clear line', async () => {
+    // A real row with one part of its measurement replaced (undefined: left out of the JSON).
+    const real = results.rows.find((row): row is CompletedRow => row.state === 'completed' && row.contender === 'naive-map')!;
+    const rowWith = (parts: Partial<Record<keyof RowMeasurement, unknown>>) => ({ ...real, measurement: { ...real.measurement, ...parts } });
     const cases: Array<[string, RegExp]> = [
       ['{"schemaVersion": 1, "kind": "run"', /: not valid JSON/],
       ['{"schemaVersion": 99, "kind": "run"}', /schemaVersion 99; this lab reads 1 to 2/],
       ['{"schemaVersion": 1, "kind": "poll", "runId": "x", "environment": {}}', /"kind" must be one of run, micro, sweep/],
+      [JSON.stringify({ ...results, rows: [rowWith({ drive: undefined })] }), /rows\[0\]\.measurement: missing field "drive"/],
+      // The schema's shape holds; the histogram inside does not decode.
       [
-        JSON.stringify({ ...results, rows: [{ contender: 'naive-map', state: 'completed', measurement: { latency: {} } }] }),
-        /rows\[0\]\.measurement: missing field "drive"/,
-      ],
-      [
-        JSON.stringify({
-          ...results,
-          rows: [
-            { contender: 'naive-map', state: 'completed', measurement: { latency: {}, drive: { targetRate: 1, achievedRate: 1, sent: 1, completed: 1 } } },
-          ],
-        }),
+        JSON.stringify({ ...results, rows: [rowWith({ latency: { ...real.measurement.latency, overall: 'HISTFAAAnot-a-histogram' } })] }),
         /rows\[0\] \(naive-map\): measurement unreadable/,
       ],
     ];

@@ -10,6 +10,11 @@ import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
  * looks fine and says nothing about the pauses the lab is about. The run says so, in the
  * terminal after the table, in summary.md and in the HTML report, and `report` keeps saying it.
  */
+/** The terminal wraps a long note to its width; its continuation lines start with two spaces. */
+function unwrapped(stdout: string): string {
+  return stdout.replace(/\n {2}(?=\S)/g, ' ');
+}
+
 describe('a run whose measured span holds no forced GC', () => {
   const dir = tempDir('rsl-no-forced-gc-');
   // The small scenario's forced GC comes every 120 s of scenario time: at a time scale of 60,
@@ -22,7 +27,7 @@ describe('a run whose measured span holds no forced GC', () => {
     const out = join(dir, 'short');
     const { exitCode, stdout, stderr } = await runCli(['run', '--scenario', scenario, '--impl', 'naive-map', '--time-scale', '60', '--out', out]);
     assert.equal(exitCode, 0, stderr);
-    const lines = stdout.split('\n');
+    const lines = unwrapped(stdout).split('\n');
     const note = lines.findIndex((line) => expected.test(line));
     assert.ok(note > 0, stdout);
     assert.match(lines[note - 1]!, /^naive-map\s/, 'the note follows the table');
@@ -34,7 +39,7 @@ describe('a run whose measured span holds no forced GC', () => {
 
     const rerendered = await runCli(['report', out, '--out', join(dir, 'rerendered')]);
     assert.equal(rerendered.exitCode, 0, rerendered.stderr);
-    assert.match(rerendered.stdout, expected);
+    assert.match(unwrapped(rerendered.stdout), expected);
     assert.match(readFileSync(join(dir, 'rerendered', 'index.html'), 'utf8'), expected);
   });
 
