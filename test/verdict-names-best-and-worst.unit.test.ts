@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verdictLines } from '../harness/report/verdict.js';
 import type { ContenderSummary, HostLoad, Results } from '../harness/results/schema.js';
+import { SYNTHETIC_ENVIRONMENT } from './support/synthetic-results.js';
 
 const spread = (value: number) => ({ median: value, min: value, max: value });
 
@@ -39,18 +40,7 @@ function results(contenders: ContenderSummary[], options: { forcedGcs?: number; 
     kind: 'run',
     runId: 'synthetic',
     createdAt: '2026-11-27T00:00:00.000Z',
-    environment: {
-      node: 'v20',
-      v8: '11',
-      platform: 'linux',
-      arch: 'x64',
-      cpuModel: 'test',
-      cpuCount: 2,
-      totalMemoryBytes: 1,
-      labVersion: '0.1.0',
-      nodeFlags: [],
-      ...(options.hostLoad === undefined ? {} : { hostLoad: options.hostLoad }),
-    },
+    environment: { ...SYNTHETIC_ENVIRONMENT, ...(options.hostLoad === undefined ? {} : { hostLoad: options.hostLoad }) },
     settings: {
       scenario: { rate: 1000, forcedGc: { intervalSeconds: 120, mode: 'sync' } },
       contenderNames: contenders.map((c) => c.contender),

@@ -43,6 +43,19 @@ export function contenderSummary(name: string, f: Figures): ContenderSummary {
   } as unknown as ContenderSummary;
 }
 
+/** The machine a synthetic run says it ran on: two cores, Node 20, nothing measured of its load. */
+export const SYNTHETIC_ENVIRONMENT = {
+  node: 'v20',
+  v8: '11',
+  platform: 'linux',
+  arch: 'x64',
+  cpuModel: 'test',
+  cpuCount: 2,
+  totalMemoryBytes: 1,
+  labVersion: '0.1.0',
+  nodeFlags: [],
+};
+
 /**
  * Results with one completed row per contender, each with the forced GCs and collector its
  * figures say: enough for the table model, the verdict and the notes, which read no histogram.
@@ -53,17 +66,7 @@ export function syntheticResults(entries: Array<[string, Figures]>, repeat = 1):
     kind: 'run',
     runId: 'synthetic',
     createdAt: '2026-12-07T00:00:00.000Z',
-    environment: {
-      node: 'v20',
-      v8: '11',
-      platform: 'linux',
-      arch: 'x64',
-      cpuModel: 'test',
-      cpuCount: 2,
-      totalMemoryBytes: 1,
-      labVersion: '0.1.0',
-      nodeFlags: [],
-    },
+    environment: SYNTHETIC_ENVIRONMENT,
     settings: {
       scenario: {
         name: 'synthetic',
