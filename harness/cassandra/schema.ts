@@ -8,7 +8,13 @@ import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, LOCAL_DATA_CENTER } from './cluste
 export const CREATE_KEYSPACE = (replication: number) =>
   `CREATE KEYSPACE IF NOT EXISTS ${CASSANDRA_KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${replication}}`;
 
-export const CREATE_READ_STATES_TABLE = `CREATE TABLE IF NOT EXISTS ${CASSANDRA_KEYSPACE}.${CASSANDRA_TABLE} (
+/**
+ * The read-state table as CQL, in any keyspace and under any name: the lab's own table, and the
+ * fresh table each run row writes (store/cassandra-tables.ts). One partition per (user,
+ * channel), so every write is one partition's.
+ */
+export function readStatesTableCql(keyspace: string, table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (
   user_id bigint,
   channel_id bigint,
   last_read_message_id bigint,
@@ -16,6 +22,7 @@ export const CREATE_READ_STATES_TABLE = `CREATE TABLE IF NOT EXISTS ${CASSANDRA_
   updated_at double,
   PRIMARY KEY ((user_id, channel_id))
 )`;
+}
 
 /** Long enough for three nodes on a busy machine to agree on a new table. */
 const SCHEMA_TIMEOUT_MS = 60_000;
@@ -31,7 +38,7 @@ export async function createSchema(contactPoints: readonly string[], replication
   try {
     await client.connect();
     await client.execute(CREATE_KEYSPACE(replication));
-    await client.execute(CREATE_READ_STATES_TABLE);
+    await client.execute(readStatesTableCql(CASSANDRA_KEYSPACE, CASSANDRA_TABLE));
   } finally {
     await client.shutdown();
   }

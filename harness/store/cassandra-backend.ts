@@ -5,16 +5,6 @@ import { FOUND_WIDTH, LOAD_WIDTH, WRITE_WIDTH } from './protocol.js';
 
 const COLUMNS = 'user_id, channel_id, last_read_message_id, mention_count, updated_at';
 
-/**
- * The read-state table as CQL, the same columns and key as the lab's own table
- * (cassandra/schema.ts): one partition per (user, channel), so every write is one partition's.
- */
-export function createTableCql(keyspace: string, table: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (
-  user_id bigint, channel_id bigint, last_read_message_id bigint, mention_count int, updated_at double,
-  PRIMARY KEY ((user_id, channel_id)))`;
-}
-
 /** A client of the target's cluster, at the target's consistency for reads and writes alike. */
 export async function connectCassandra(target: CassandraTarget): Promise<cassandra.Client> {
   const client = new cassandra.Client({

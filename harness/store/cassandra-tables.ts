@@ -1,6 +1,7 @@
 import type { ReadState } from '../../implementations/contract.js';
+import { readStatesTableCql } from '../cassandra/schema.js';
 import { CASSANDRA_SLOW_REQUEST_TIMEOUT_MS } from '../tuning.js';
-import { connectCassandra, createTableCql, dumpTable } from './cassandra-backend.js';
+import { connectCassandra, dumpTable } from './cassandra-backend.js';
 import { messageOf } from './cassandra-batches.js';
 import { type CassandraTarget, describeCassandraTarget, withTable } from './cassandra-target.js';
 import { WRITE_WIDTH } from './protocol.js';
@@ -19,7 +20,7 @@ export async function createFreshTable(target: CassandraTarget, purpose: string)
     .replace(/[^a-z0-9_]/g, '_')
     .slice(0, 48);
   await withClient(target, async (client) => {
-    await client.execute(createTableCql(target.keyspace, table), [], SLOW);
+    await client.execute(readStatesTableCql(target.keyspace, table), [], SLOW);
   });
   return withTable(target, table);
 }
@@ -27,7 +28,7 @@ export async function createFreshTable(target: CassandraTarget, purpose: string)
 /** Creates the target's table unless it exists. */
 export async function ensureTable(target: CassandraTarget): Promise<void> {
   await withClient(target, async (client) => {
-    await client.execute(createTableCql(target.keyspace, target.table), [], SLOW);
+    await client.execute(readStatesTableCql(target.keyspace, target.table), [], SLOW);
   });
 }
 
