@@ -65,6 +65,9 @@ it('names the line of a malformed request', async () => {
     ['{"type":"open","userId":1,"channelId":2}\n{"type":"open","userId":-1,"channelId":2}\n', /bad\.ndjson:2: "userId"/],
     ['{"type":"ack","userId":1,"channelId":2,"messageId":9007199254740993}\n', /:1: "messageId"/],
     ['{"type":"shout","userId":1}\n', /:1: "type" must be one of/],
+    ['{"type":"message","authorId":1,"channelId":2,"messageId":3,"mentions":[1,"x"]}\n', /:1\.mentions\[1\] must be an integer/],
+    ['{"type":"reconnect","userId":1}\n', /:1: missing field "channelIds"/],
+    ['[1]\n', /:1 must be a JSON object/],
     ['not json\n', /:1: not valid JSON/],
     ['\n', /holds no requests/],
   ];

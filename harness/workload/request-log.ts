@@ -1,8 +1,11 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
+import type { Static } from '@sinclair/typebox';
 import { describeError, errorCode, UsageError } from '../errors.js';
-import { FieldReader, isRecord, parseJson } from '../json-input.js';
-import { REQUEST_TYPES, type Scenario } from '../results/scenario-schema.js';
+import { isRecord, parseJson } from '../json-input.js';
+import type { Scenario } from '../results/scenario-schema.js';
+import type { RequestLine } from '../results/schemas/request-line.js';
+import { isRequestLine } from '../results/schemas/request-line-check.generated.js';
 
 export const MESSAGE = 0;
 export const ACK = 1;
@@ -37,12 +40,8 @@ export interface RequestLog {
   readonly scenario?: Scenario;
 }
 
-/** One request as plain data: the NDJSON line format, and what builders take. */
-export type Request =
-  | { type: 'message'; authorId: number; channelId: number; messageId: number; mentions: number[] }
-  | { type: 'ack'; userId: number; channelId: number; messageId: number }
-  | { type: 'open'; userId: number; channelId: number }
-  | { type: 'reconnect'; userId: number; channelIds: number[] };
+/** One request as plain data: the NDJSON line format (harness/results/schemas/request-line.ts), and what builders take. */
+export type Request = Static<typeof RequestLine>;
 
 /** Appends requests into growing typed arrays. */
 export class RequestLogBuilder {
@@ -179,7 +178,9 @@ async function readLines(input: NodeJS.ReadableStream, path: string, header: 'ch
       if (header === 'check') scenario = await parseHeader(line, `${path}:${lineNumber}`);
       continue;
     }
-    builder.addRequest(parseRequest(line, `${path}:${lineNumber}`));
+    const where = `${path}:${lineNumber}`;
+    const value = parseJson(line, where);
+    builder.addRequest(isRequest(value) ? value : await refuseRequest(value, where));
   }
   if (builder.count === 0) throw new UsageError(`request log ${path} holds no requests`);
   return scenario === undefined ? builder.build() : { ...builder.build(), scenario };
@@ -197,23 +198,19 @@ async function parseHeader(line: string, where: string): Promise<Scenario> {
   return parseScenario(header['scenario'], `${where} (the header's scenario)`);
 }
 
-export function parseRequest(line: string, where: string): Request {
-  const fields = new FieldReader(parseJson(line, where), where);
-  const type = fields.oneOf('type', REQUEST_TYPES);
-  switch (type) {
-    case 'message':
-      return {
-        type,
-        authorId: fields.id('authorId'),
-        channelId: fields.id('channelId'),
-        messageId: fields.messageId('messageId'),
-        mentions: fields.ids('mentions'),
-      };
-    case 'ack':
-      return { type, userId: fields.id('userId'), channelId: fields.id('channelId'), messageId: fields.messageId('messageId') };
-    case 'open':
-      return { type, userId: fields.id('userId'), channelId: fields.id('channelId') };
-    case 'reconnect':
-      return { type, userId: fields.id('userId'), channelIds: fields.ids('channelIds') };
-  }
+/** Checked by the function generated from the RequestLine schema, which loads no schema library. */
+function isRequest(value: unknown): value is Request {
+  return isRequestLine(value);
+}
+
+/**
+ * Names the first wrong field of a line that failed the check, through the schema checker,
+ * loaded only here: the line ends the run, so the library no longer weighs on a measured heap.
+ */
+async function refuseRequest(value: unknown, where: string): Promise<never> {
+  const { checkAgainstSchema } = await import('../results/check-against-schema.js');
+  const { RequestLine, RequestLineType } = await import('../results/schemas/request-line.js');
+  checkAgainstSchema(RequestLineType, value, where);
+  checkAgainstSchema(RequestLine, value, where);
+  throw new UsageError(`${where} is not a request`);
 }
