@@ -70,7 +70,7 @@ export const STORE_RETRY_MAX_MS = 2_000;
 export const CASSANDRA_REQUEST_TIMEOUT_MS = 2_000;
 /** How long connecting to a Cassandra node may take before the store says it cannot be used. */
 export const CASSANDRA_CONNECT_TIMEOUT_MS = 5_000;
-/** Requests a Cassandra store has in flight at once, per group of batches. */
+/** Requests a Cassandra store has in flight at once: reads and writes, each this many. */
 export const CASSANDRA_CONCURRENT_REQUESTS = 128;
 /**
  * How long creating, truncating or dropping a table, or reading a whole one for the check, may

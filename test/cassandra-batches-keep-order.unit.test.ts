@@ -1,149 +1,203 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CassandraStoreBackend } from '../harness/store/cassandra-backend.js';
-import { CassandraBatches } from '../harness/store/cassandra-batches.js';
+import { CassandraBatches, type RowRequests } from '../harness/store/cassandra-batches.js';
 import type { StoreReply, StoreRequest } from '../harness/store/protocol.js';
 
 type Batch = Extract<StoreRequest, { kind: 'batch' }>;
 type BatchReply = Extract<StoreReply, { kind: 'batch' }>;
 
-/** A stand-in for the Cassandra backend: records every write with its stamp; fails or holds a call when told to. */
-class FakeBackend {
+/**
+ * A stand-in for the Cassandra table: keeps, per row, the write with the highest stamp (what
+ * Cassandra keeps), records every request, and holds or fails writes when told to.
+ */
+class FakeRows implements RowRequests {
   readonly writes: Array<{ userId: number; lastRead: number; stamp: number }> = [];
-  /** How many writeAll calls to come fail. */
-  failingWrites = 0;
-  #held: Array<() => void> = [];
+  readonly table = new Map<number, { lastRead: number; stamp: number }>();
+  /** The users of each load, in the order they went out. */
+  readonly loadCalls: number[] = [];
+  /** Writes of these lastRead values fail, every time. */
+  readonly failing = new Set<number>();
+  /** How many writes to come fail once. */
+  failOnce = 0;
   holdWrites = false;
+  writesInFlight = 0;
+  mostWritesInFlight = 0;
+  #held: Array<() => void> = [];
 
-  async writeAll(writes: Float64Array, firstStamp: number): Promise<void> {
-    if (this.holdWrites) await new Promise<void>((resolve) => this.#held.push(resolve));
-    if (this.failingWrites > 0) {
-      this.failingWrites--;
-      throw new Error('Operation timed out');
+  async writeRow(writes: Float64Array, at: number, stamp: number): Promise<void> {
+    this.writesInFlight++;
+    this.mostWritesInFlight = Math.max(this.mostWritesInFlight, this.writesInFlight);
+    try {
+      if (this.holdWrites) await new Promise<void>((resolve) => this.#held.push(resolve));
+      const userId = writes[at]!;
+      const lastRead = writes[at + 2]!;
+      if (this.failing.has(lastRead)) throw new Error('Operation timed out');
+      if (this.failOnce > 0) {
+        this.failOnce--;
+        throw new Error('Operation timed out');
+      }
+      this.writes.push({ userId, lastRead, stamp });
+      const stored = this.table.get(userId);
+      if (stored === undefined || stamp > stored.stamp) this.table.set(userId, { lastRead, stamp });
+    } finally {
+      this.writesInFlight--;
     }
-    for (let i = 0; i < writes.length; i += 5) this.writes.push({ userId: writes[i]!, lastRead: writes[i + 2]!, stamp: firstStamp + i / 5 });
   }
 
-  /** The users each loadAll call asked for, in call order. */
-  readonly loadCalls: number[][] = [];
-
-  async loadAll(loads: Float64Array): Promise<Float64Array> {
-    this.loadCalls.push(Array.from({ length: loads.length / 2 }, (_, i) => loads[i * 2]!));
-    const found = new Float64Array((loads.length / 2) * 4);
-    for (let i = 0; i < loads.length / 2; i++) {
-      found[i * 4] = 1;
-      found[i * 4 + 1] = loads[i * 2]! * 10;
-    }
-    return found;
+  async loadRow(userId: number, _channelId: number, found: Float64Array, at: number): Promise<void> {
+    this.loadCalls.push(userId);
+    const stored = this.table.get(userId);
+    found[at] = stored === undefined ? 0 : 1;
+    found[at + 1] = stored?.lastRead ?? 0;
   }
 
-  release(): void {
+  async dump(): Promise<Float64Array<ArrayBuffer>> {
+    return new Float64Array(0);
+  }
+
+  async close(): Promise<void> {}
+
+  /** Lets the held writes go, the newest first when `newestFirst`. */
+  release(newestFirst = false): void {
     this.holdWrites = false;
-    for (const resolve of this.#held.splice(0)) resolve();
+    const held = this.#held.splice(0);
+    for (const resolve of newestFirst ? held.reverse() : held) resolve();
   }
 }
 
+/** A batch writing `users` (lastRead user * 100 + seq) and loading `loads`, on channel 1. */
 function batch(seq: number, users: number[], loads: number[] = [], resume = false): Batch {
   const writes = new Float64Array(users.flatMap((user) => [user, 1, user * 100 + seq, 0, seq]));
   return { kind: 'batch', seq, writes, loads: new Float64Array(loads.flatMap((user) => [user, 1])), resume };
 }
 
-function setUp(): { backend: FakeBackend; batches: CassandraBatches; replies: BatchReply[]; settled: () => Promise<void> } {
-  const backend = new FakeBackend();
+function setUp(window?: number): { rows: FakeRows; batches: CassandraBatches; replies: BatchReply[]; settled: () => Promise<void> } {
+  const rows = new FakeRows();
   const replies: BatchReply[] = [];
-  const batches = new CassandraBatches(backend as unknown as CassandraStoreBackend, (reply) => {
-    if (reply.kind === 'batch') replies.push(reply);
-  });
+  const batches = new CassandraBatches(
+    rows,
+    (reply) => {
+      if (reply.kind === 'batch') replies.push(reply);
+    },
+    window,
+  );
   const settled = async (): Promise<void> => {
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 30; i++) await new Promise((resolve) => setImmediate(resolve));
   };
-  return { backend, batches, replies, settled };
+  return { rows, batches, replies, settled };
+}
+
+/** The last replies (not the parts that answer loads early), as [seq, persisted]. */
+function lastReplies(replies: BatchReply[]): Array<[number, boolean]> {
+  return replies.filter((reply) => reply.more !== true).map((reply) => [reply.seq, reply.persisted]);
+}
+
+/** The lastRead of every load a reply answers, in order. */
+function answered(reply: BatchReply | undefined): number[] {
+  return Array.from(reply?.found ?? []).filter((_, i) => i % 4 === 1);
 }
 
 describe('the Cassandra store worker keeps the store protocol order', () => {
-  it('batches sent while a group is out go together next, stamped in the order they were sent', async () => {
-    const { backend, batches, replies, settled } = setUp();
-    backend.holdWrites = true;
+  it('stamps rise in arrival order, so the newest state wins whatever order the writes land in', async () => {
+    const { rows, batches, replies, settled } = setUp();
+    rows.holdWrites = true;
     batches.add(batch(0, [1]));
     batches.add(batch(1, [2, 3]));
-    batches.add(batch(2, [2], [7]));
+    batches.add(batch(2, [2]));
     await settled();
-    backend.release();
+    rows.release(true);
     await settled();
-    assert.deepEqual(
-      replies.map((reply) => [reply.seq, reply.persisted]),
-      [
-        [0, true],
-        [1, true],
-        [2, true],
-      ],
-    );
-    const stamps = backend.writes.map((write) => write.stamp);
+    assert.deepEqual(lastReplies(replies), [
+      [0, true],
+      [1, true],
+      [2, true],
+    ]);
+    const stamps = [...rows.writes].sort((a, b) => (a.lastRead % 100) - (b.lastRead % 100) || a.userId - b.userId).map((write) => write.stamp);
     assert.deepEqual(
       stamps,
       [...stamps].sort((a, b) => a - b),
-      'stamps rise in send order',
+      'stamps rise in arrival order',
     );
     assert.equal(new Set(stamps).size, stamps.length, 'no two writes share a stamp');
-    // User 2's two writes: the later one (batch 2) carries the higher stamp, so Cassandra keeps it whatever order they land in.
-    const user2 = backend.writes.filter((write) => write.userId === 2);
-    assert.ok(user2[1]!.stamp > user2[0]!.stamp && user2[1]!.lastRead > user2[0]!.lastRead);
-    assert.equal(replies[2]!.found?.[1], 70, 'the load is answered with its batch');
+    assert.equal(rows.writes.find((write) => write.userId === 2)?.lastRead, 202, 'the newer write of user 2 landed first');
+    assert.equal(rows.table.get(2)?.lastRead, 202, 'and the table keeps it over the older one that landed after it');
   });
 
-  it('a load goes out beside the writes of its group unless one of them is of its own key, and answers keep the loads order', async () => {
-    const { backend, batches, replies, settled } = setUp();
-    backend.holdWrites = true;
+  it('a miss is read and answered while a burst of write-backs is still in flight, and the writes keep to their window', async () => {
+    const { rows, batches, replies, settled } = setUp(4);
+    rows.table.set(9_999, { lastRead: 42, stamp: 1 });
+    rows.holdWrites = true;
+    batches.add(
+      batch(
+        0,
+        Array.from({ length: 500 }, (_, i) => i + 1),
+      ),
+    );
+    batches.add(batch(1, [], [9_999]));
+    await settled();
+    assert.deepEqual(rows.loadCalls, [9_999], 'the load went out before any write of the burst landed');
+    assert.deepEqual(lastReplies(replies), [], 'no write is acknowledged yet');
+    const early = replies.find((reply) => reply.seq === 1);
+    assert.deepEqual(answered(early), [42], 'the miss is answered');
+    assert.equal(early?.more, true, 'in a part: its batch waits for the burst before it to be acknowledged');
+    assert.equal(rows.mostWritesInFlight, 4, 'at most the window of writes is out at once');
+    for (let i = 0; i < 200 && rows.writes.length < 500; i++) {
+      rows.release();
+      await settled();
+    }
+    assert.deepEqual(lastReplies(replies), [
+      [0, true],
+      [1, true],
+    ]);
+    assert.equal(replies.filter((reply) => reply.found !== undefined && reply.found.length > 0).length, 1, 'the load is answered once');
+  });
+
+  it('a load of a key with a write in flight waits for that write, and the others go out at once', async () => {
+    const { rows, batches, replies, settled } = setUp();
+    rows.holdWrites = true;
     batches.add(batch(0, [1], [2, 1, 3]));
     await settled();
-    assert.deepEqual(backend.loadCalls, [[2, 3]], 'only the loads of keys not being written go out while the writes are held');
-    backend.release();
+    assert.deepEqual(rows.loadCalls, [2, 3], 'only the loads of keys not being written go out while the write is held');
+    rows.release();
     await settled();
-    assert.deepEqual(backend.loadCalls, [[2, 3], [1]], 'the load of the written key waits for its write');
-    assert.deepEqual(
-      Array.from(replies[0]!.found ?? []).filter((_, i) => i % 4 === 1),
-      [20, 10, 30],
-    );
+    assert.deepEqual(rows.loadCalls, [2, 3, 1], 'the load of the written key waits for its write');
+    assert.deepEqual(answered(replies.at(-1)), [0, 100, 0], 'answers keep the loads order, and the written key reads its write');
   });
 
-  it('a write that fails once is tried again at once, stamped anew, and the group lands', async () => {
-    const { backend, batches, replies, settled } = setUp();
-    backend.failingWrites = 1;
+  it('a write that fails once is tried again at once with its stamp, and its batch lands', async () => {
+    const { rows, batches, replies, settled } = setUp();
+    rows.failOnce = 1;
     batches.add(batch(0, [1], [2]));
     await settled();
-    assert.deepEqual(
-      replies.map((reply) => [reply.seq, reply.persisted]),
-      [[0, true]],
-    );
-    assert.equal(backend.writes.length, 1);
-    assert.equal(replies[0]!.found?.[1], 20);
+    assert.deepEqual(lastReplies(replies), [[0, true]]);
+    assert.equal(rows.writes.length, 1);
   });
 
-  it('a group failing twice is refused whole, later batches bounce untouched, and the resent writes are stamped above all before', async () => {
-    const { backend, batches, replies, settled } = setUp();
+  it('a write failing twice refuses its batch, later batches bounce untouched, and the resent writes are stamped above all before', async () => {
+    const { rows, batches, replies, settled } = setUp();
     batches.add(batch(0, [1]));
     await settled();
-    const before = Math.max(...backend.writes.map((write) => write.stamp));
-    backend.failingWrites = 2;
-    batches.add(batch(1, [2], [5]));
+    const before = Math.max(...rows.writes.map((write) => write.stamp));
+    rows.failing.add(201);
+    batches.add(batch(1, [2], [2]));
     await settled();
-    batches.add(batch(2, [3]));
+    batches.add(batch(2, [3], [4]));
     await settled();
-    assert.deepEqual(
-      replies.map((reply) => [reply.seq, reply.persisted]),
-      [
-        [0, true],
-        [1, false],
-        [2, false],
-      ],
-    );
+    assert.deepEqual(lastReplies(replies), [
+      [0, true],
+      [1, false],
+      [2, false],
+    ]);
     assert.match(replies[1]!.writeError ?? '', /a write-back failed: Operation timed out/);
-    assert.equal(replies[1]!.found, undefined, 'no load is answered past a write that did not land');
-    assert.equal(backend.writes.length, 1, 'the bounced batch was not written');
+    assert.equal(replies[1]!.found, undefined, 'no load is answered past a write of its key that did not land');
+    assert.ok(replies[1]!.loadError !== undefined && replies[2]!.loadError !== undefined, 'their loads fail with them');
+    assert.deepEqual(rows.loadCalls, [], 'the bounced batch was not read');
+    assert.equal(rows.writes.length, 1, 'nor written');
+    rows.failing.clear();
     batches.add(batch(3, [2, 3], [], true));
     await settled();
     assert.equal(replies.at(-1)!.persisted, true);
-    const resent = backend.writes.slice(1);
+    const resent = rows.writes.slice(1);
     assert.deepEqual(
       resent.map((write) => write.userId),
       [2, 3],
@@ -152,5 +206,50 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
       resent.every((write) => write.stamp > before),
       'resent writes win over anything that landed before',
     );
+  });
+
+  it('batches behind a refused one are refused too, even when their writes landed, so the resend lands the newest state last', async () => {
+    const { rows, batches, replies, settled } = setUp();
+    rows.table.set(7, { lastRead: 70, stamp: 1 });
+    rows.failing.add(100);
+    rows.holdWrites = true;
+    batches.add(batch(0, [1]));
+    batches.add(batch(1, [1], [7]));
+    await settled();
+    rows.release(true);
+    await settled();
+    assert.equal(rows.table.get(1)?.lastRead, 101, 'the newer write landed');
+    assert.deepEqual(lastReplies(replies), [
+      [0, false],
+      [1, false],
+    ]);
+    assert.deepEqual(answered(replies.find((reply) => reply.seq === 1 && reply.more === true)), [70], 'the miss was answered early');
+    const refused = replies.find((reply) => reply.seq === 1 && reply.more !== true)!;
+    assert.deepEqual([refused.found?.length, refused.loadIndices?.length], [0, 0], 'and the refusal does not answer it again');
+    rows.failing.clear();
+    // The client resends every refused write, oldest first.
+    const resume: Batch = { kind: 'batch', seq: 2, writes: new Float64Array([1, 1, 100, 0, 0, 1, 1, 101, 0, 1]), loads: new Float64Array(0), resume: true };
+    batches.add(resume);
+    await settled();
+    assert.deepEqual(lastReplies(replies).at(-1), [2, true]);
+    assert.equal(rows.table.get(1)?.lastRead, 101, 'the newest state wins after the resend');
+  });
+
+  it('a dump waits for every batch before it', async () => {
+    const { rows, batches, replies, settled } = setUp();
+    const order: string[] = [];
+    const dump = rows.dump.bind(rows);
+    rows.dump = async () => {
+      order.push(`dump after ${lastReplies(replies).length} batches`);
+      return dump();
+    };
+    rows.holdWrites = true;
+    batches.add(batch(0, [1]));
+    batches.add({ kind: 'dump', seq: 1 });
+    await settled();
+    assert.deepEqual(order, []);
+    rows.release();
+    await settled();
+    assert.deepEqual(order, ['dump after 1 batches']);
   });
 });

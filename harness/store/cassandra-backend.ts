@@ -1,7 +1,7 @@
 import cassandra from 'cassandra-driver';
-import { CASSANDRA_CONCURRENT_REQUESTS, CASSANDRA_CONNECT_TIMEOUT_MS, CASSANDRA_REQUEST_TIMEOUT_MS, CASSANDRA_SLOW_REQUEST_TIMEOUT_MS } from '../tuning.js';
+import { CASSANDRA_CONNECT_TIMEOUT_MS, CASSANDRA_REQUEST_TIMEOUT_MS, CASSANDRA_SLOW_REQUEST_TIMEOUT_MS } from '../tuning.js';
 import type { CassandraTarget } from './cassandra-target.js';
-import { FOUND_WIDTH, LOAD_WIDTH, WRITE_WIDTH } from './protocol.js';
+import { FOUND_WIDTH } from './protocol.js';
 
 const COLUMNS = 'user_id, channel_id, last_read_message_id, mention_count, updated_at';
 
@@ -33,10 +33,11 @@ export function numberOf(value: unknown): number {
 }
 
 /**
- * Read states in a Cassandra table, asynchronously: the store worker awaits each group of
- * batches (store/cassandra-batches.ts). Writes are single-row INSERTs sent concurrently, not
- * batches: every row is its own partition's write, which the driver sends straight to a replica
- * of it, where an unlogged batch over many partitions would load one coordinator with all of them.
+ * Read states in a Cassandra table, one row per request: the store worker keeps many of them in
+ * flight, reads and writes in windows of their own (store/cassandra-batches.ts). Writes are
+ * single-row INSERTs, not batches: every row is its own partition's write, which the driver sends
+ * straight to a replica of it, where an unlogged batch over many partitions would load one
+ * coordinator with all of them.
  *
  * Each write carries its own write timestamp (`USING TIMESTAMP`), handed out in the order the
  * service wrote the states, so Cassandra keeps the newest of two writes of a row whatever order
@@ -68,37 +69,22 @@ export class CassandraStoreBackend {
     await this.#client.execute(`DELETE FROM ${this.#table} USING TIMESTAMP ? WHERE user_id = ? AND channel_id = ?`, [stamp + 1, -1, -1]);
   }
 
-  /** Writes WRITE_WIDTH numbers per state; the i-th state's write timestamp is firstStamp + i. */
-  async writeAll(writes: Float64Array, firstStamp: number): Promise<void> {
-    const parameters: number[][] = [];
-    for (let i = 0; i < writes.length; i += WRITE_WIDTH) {
-      parameters.push([writes[i]!, writes[i + 1]!, writes[i + 2]!, writes[i + 3]!, writes[i + 4]!, firstStamp + i / WRITE_WIDTH]);
-    }
-    if (parameters.length === 0) return;
-    await cassandra.concurrent.executeConcurrent(this.#client, this.#insert, parameters, { concurrencyLevel: CASSANDRA_CONCURRENT_REQUESTS });
+  /** Writes the state of WRITE_WIDTH numbers at `at` of `writes`, with write timestamp `stamp`. */
+  async writeRow(writes: Float64Array, at: number, stamp: number): Promise<void> {
+    await this.#client.execute(this.#insert, [writes[at]!, writes[at + 1]!, writes[at + 2]!, writes[at + 3]!, writes[at + 4]!, stamp]);
   }
 
-  /** Answers LOAD_WIDTH numbers per load with FOUND_WIDTH numbers each, in order. */
-  async loadAll(loads: Float64Array): Promise<Float64Array> {
-    const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
-    if (loads.length === 0) return found;
-    const parameters: number[][] = [];
-    for (let i = 0; i < loads.length; i += LOAD_WIDTH) parameters.push([loads[i]!, loads[i + 1]!]);
-    const { resultItems } = await cassandra.concurrent.executeConcurrent(this.#client, this.#select, parameters, {
-      concurrencyLevel: CASSANDRA_CONCURRENT_REQUESTS,
-      collectResults: true,
-    });
-    resultItems.forEach((result, n) => {
-      // The driver types resultItems as any[]; with collectResults each is the ResultSet of one query.
-      const row = (result as cassandra.types.ResultSet).first();
-      const at = n * FOUND_WIDTH;
-      if (row === null) return;
-      found[at] = 1;
-      found[at + 1] = numberOf(row.get('last_read_message_id'));
-      found[at + 2] = numberOf(row.get('mention_count'));
-      found[at + 3] = numberOf(row.get('updated_at'));
-    });
-    return found;
+  /** Reads one state into `found` at `at` as FOUND_WIDTH numbers (found[at] is 0 when none is stored). */
+  async loadRow(userId: number, channelId: number, found: Float64Array, at: number): Promise<void> {
+    const row = (await this.#client.execute(this.#select, [userId, channelId])).first();
+    if (row === null) {
+      found.fill(0, at, at + FOUND_WIDTH);
+      return;
+    }
+    found[at] = 1;
+    found[at + 1] = numberOf(row.get('last_read_message_id'));
+    found[at + 2] = numberOf(row.get('mention_count'));
+    found[at + 3] = numberOf(row.get('updated_at'));
   }
 
   /** Every stored state, WRITE_WIDTH numbers each. */

@@ -1,36 +1,79 @@
-import type { CassandraStoreBackend } from './cassandra-backend.js';
+import { CASSANDRA_CONCURRENT_REQUESTS } from '../tuning.js';
+import { ConcurrencyWindow } from './cassandra-window.js';
 import { FOUND_WIDTH, LOAD_WIDTH, type StoreReply, type StoreRequest, WRITE_WIDTH } from './protocol.js';
 
 type Batch = Extract<StoreRequest, { kind: 'batch' }>;
+type BatchReply = Extract<StoreReply, { kind: 'batch' }>;
 type Post = (reply: StoreReply, transfer?: ArrayBuffer[]) => void;
 
+/** What the batches ask of the table, one row per request (store/cassandra-backend.ts answers). */
+export interface RowRequests {
+  /** Writes the state of WRITE_WIDTH numbers at `at` of `writes`, with write timestamp `stamp`. */
+  writeRow(writes: Float64Array, at: number, stamp: number): Promise<void>;
+  /** Reads one state into `found` at `at` as FOUND_WIDTH numbers. */
+  loadRow(userId: number, channelId: number, found: Float64Array, at: number): Promise<void>;
+  dump(): Promise<Float64Array<ArrayBuffer>>;
+  close(): Promise<void>;
+}
+
+/** A batch from its arrival to its last reply. */
+interface Pending {
+  readonly seq: number;
+  readonly resume: boolean;
+  writesLeft: number;
+  /** Why one of its writes failed twice; the batch, and every one after it, is then refused. */
+  writeError: string | undefined;
+  loadsLeft: number;
+  readonly found: Float64Array;
+  loadError: string | undefined;
+  /** A load waited for a write of its key that did not land: the refusal answers it, not a read. */
+  loadBehindFailedWrite: boolean;
+  loadsAnswered: boolean;
+  /** Its last reply went out (acknowledged or refused); what it still has in flight is ignored. */
+  finished: boolean;
+}
+
 /**
- * The store worker's answers for a Cassandra store, whose calls are asynchronous. The protocol
- * (store/protocol.ts) needs a batch's writes to land before its loads and before any later
- * batch's, which SQLite gets by running each batch to the end. Here requests run one group at a
- * time: while a group is out, the batches that arrive queue up, and the next group takes them
- * all, so a round trip to the database serves every batch sent meanwhile.
+ * The store worker's answers for a Cassandra store, whose calls are asynchronous. Reads and
+ * writes go out the moment their batch arrives, each in a window of its own (at most
+ * CASSANDRA_CONCURRENT_REQUESTS in flight each), so a burst of write-backs never holds a miss:
+ * a load waits only for the newest write of its own key still in flight, if there is one, and is
+ * answered as soon as it is read, in a part of its batch's reply, before the batch's writes land.
  *
- * Within a group, every write goes out at once, each with a write timestamp one above the
- * last, in the order the batches and their writes were sent: Cassandra keeps the write with the
- * highest timestamp, so two writes of a row land as the newer one whatever order they arrive in.
- * A group whose writes fail is refused whole (some of its writes may have landed); the client
- * resends them, oldest first, in a `resume` batch, stamped anew and higher than anything that
- * landed, since no later group runs before the resume. A write that timed out but lands later
- * carries its old, lower stamp and loses to the resent one.
+ * Every write carries a write timestamp one above the last, in the order the batches and their
+ * writes arrived, which is the order of the states' versions: Cassandra keeps the write with the
+ * highest timestamp, so whatever order writes land in, the newest state wins. A write that fails
+ * is tried once more at once with the same timestamp (landing twice is harmless, and a newer
+ * write of the row still wins over it).
+ *
+ * Writes are acknowledged in arrival order. When a write fails twice, its batch and every batch
+ * after it still out are refused, whether or not their own writes landed, and later batches
+ * bounce untouched until a `resume` batch arrives: the client resends every refused write, oldest
+ * first (store/protocol.ts), stamped anew and so higher than anything that landed, in the order
+ * of their versions again. A refused write that lands later carries its old, lower stamp and
+ * loses to the resent one. No load is answered past a write of its key that did not land.
  */
 export class CassandraBatches {
-  readonly #backend: CassandraStoreBackend;
+  readonly #rows: RowRequests;
   readonly #post: Post;
-  readonly #queue: StoreRequest[] = [];
-  #running = false;
-  /** Set when a group's writes failed; later batches bounce until a `resume` batch lands. */
+  readonly #reads: ConcurrencyWindow;
+  readonly #writes: ConcurrencyWindow;
+  /** Batches whose last reply has not gone out, in arrival order, which is the order it goes out in. */
+  readonly #order: Pending[] = [];
+  /** Per key (user:channel), whether the newest write of it sent so far landed, while it is in flight. */
+  readonly #newestWrite = new Map<string, Promise<boolean>>();
+  /** Set when a batch was refused; later batches bounce until a `resume` batch arrives. */
   #blockedBy: string | undefined;
   #lastStamp = 0;
+  /** Dumps and closing, each after every batch before it has its last reply. */
+  #others: Promise<void> = Promise.resolve();
+  #idleWaiters: Array<() => void> = [];
 
-  constructor(backend: CassandraStoreBackend, post: Post) {
-    this.#backend = backend;
+  constructor(rows: RowRequests, post: Post, window = CASSANDRA_CONCURRENT_REQUESTS) {
+    this.#rows = rows;
     this.#post = post;
+    this.#reads = new ConcurrencyWindow(window);
+    this.#writes = new ConcurrencyWindow(window);
   }
 
   /** Write timestamps in microseconds, as Cassandra's own, each above the one before. */
@@ -41,88 +84,136 @@ export class CassandraBatches {
   }
 
   add(request: StoreRequest): void {
-    this.#queue.push(request);
-    if (!this.#running) void this.#drain();
-  }
-
-  async #drain(): Promise<void> {
-    this.#running = true;
-    while (this.#queue.length > 0) {
-      const first = this.#queue[0]!;
-      if (first.kind !== 'batch') {
-        this.#queue.shift();
-        await this.#other(first);
-        continue;
-      }
-      let end = 1;
-      while (end < this.#queue.length && this.#queue[end]!.kind === 'batch') end++;
-      // The loop above stopped at the first request that is not a batch.
-      await this.#group(this.#queue.splice(0, end) as Batch[]);
-    }
-    this.#running = false;
-  }
-
-  async #group(batches: Batch[]): Promise<void> {
-    const taken: Batch[] = [];
-    for (const batch of batches) {
-      if (this.#blockedBy !== undefined && !batch.resume && taken.length === 0) {
-        this.#post({ kind: 'batch', seq: batch.seq, persisted: false, writeError: this.#blockedBy, loadError: this.#blockedBy });
-      } else {
-        taken.push(batch);
-      }
-    }
-    if (taken.length === 0) return;
-    const writes = concat(taken.map((batch) => batch.writes));
-    const loads = concat(taken.map((batch) => batch.loads));
-    // A load waits only for writes of its own key: the others of the group cannot change what
-    // it reads (every earlier group's writes have landed), so it goes out beside them, and a
-    // burst of write-backs does not hold every miss up.
-    const { early, late } = splitLoads(loads, writes);
-    const earlyFound = this.#backend.loadAll(early.loads);
-    earlyFound.catch(() => {}); // awaited below, or dropped with the group when its writes fail
-    if (writes.length > 0) {
-      try {
-        await twice(() => this.#backend.writeAll(writes, this.takeStamps(writes.length / WRITE_WIDTH)));
-        this.#blockedBy = undefined;
-      } catch (error) {
-        this.#blockedBy = `a write-back failed: ${messageOf(error)}`;
-        for (const batch of taken) this.#post({ kind: 'batch', seq: batch.seq, persisted: false, writeError: this.#blockedBy, loadError: this.#blockedBy });
-        return;
-      }
-    }
-    const found = new Float64Array((loads.length / LOAD_WIDTH) * FOUND_WIDTH);
-    try {
-      const [first, second] = await twice(
-        () => Promise.all([earlyFound, this.#backend.loadAll(late.loads)]),
-        () => Promise.all([this.#backend.loadAll(early.loads), this.#backend.loadAll(late.loads)]),
-      );
-      early.placeInto(found, first);
-      late.placeInto(found, second);
-    } catch (error) {
-      const loadError = `a load failed: ${messageOf(error)}`;
-      for (const batch of taken) this.#post({ kind: 'batch', seq: batch.seq, persisted: true, ...(batch.loads.length > 0 ? { loadError } : {}) });
+    if (request.kind === 'batch') {
+      this.#accept(request);
       return;
     }
-    let at = 0;
-    for (const batch of taken) {
-      if (batch.loads.length === 0) {
-        this.#post({ kind: 'batch', seq: batch.seq, persisted: true });
-        continue;
-      }
-      const count = (batch.loads.length / LOAD_WIDTH) * FOUND_WIDTH;
-      const own = found.slice(at, at + count);
-      at += count;
-      this.#post({ kind: 'batch', seq: batch.seq, persisted: true, found: own }, [own.buffer]);
+    this.#others = this.#others.then(() => this.#whenIdle()).then(() => this.#other(request));
+  }
+
+  #accept(batch: Batch): void {
+    if (this.#blockedBy !== undefined && !batch.resume) {
+      this.#post(refusal(batch.seq, this.#blockedBy, false));
+      return;
     }
+    this.#blockedBy = undefined;
+    const writeCount = batch.writes.length / WRITE_WIDTH;
+    const loadCount = batch.loads.length / LOAD_WIDTH;
+    const pending: Pending = {
+      seq: batch.seq,
+      resume: batch.resume,
+      writesLeft: writeCount,
+      writeError: undefined,
+      loadsLeft: loadCount,
+      found: new Float64Array(loadCount * FOUND_WIDTH),
+      loadError: undefined,
+      loadBehindFailedWrite: false,
+      loadsAnswered: false,
+      finished: false,
+    };
+    this.#order.push(pending);
+    // Writes first: a load of a key written in its own batch waits for that write.
+    const firstStamp = this.takeStamps(writeCount);
+    for (let n = 0; n < writeCount; n++) this.#write(pending, batch.writes, n * WRITE_WIDTH, firstStamp + n);
+    for (let n = 0; n < loadCount; n++) this.#load(pending, batch.loads[n * LOAD_WIDTH]!, batch.loads[n * LOAD_WIDTH + 1]!, n);
+    if (writeCount + loadCount === 0) this.#advance();
+  }
+
+  #write(pending: Pending, writes: Float64Array, at: number, stamp: number): void {
+    const key = keyOf(writes[at]!, writes[at + 1]!);
+    const landed = this.#writes
+      .run(async () => {
+        if (pending.finished) return false; // refused while it waited: the client resends it
+        await twice(() => this.#rows.writeRow(writes, at, stamp));
+        return true;
+      })
+      .then(
+        (done) => {
+          if (done) pending.writesLeft--;
+          return done;
+        },
+        (error: unknown) => {
+          pending.writeError ??= messageOf(error);
+          return false;
+        },
+      );
+    this.#newestWrite.set(key, landed);
+    void landed.then(() => {
+      if (this.#newestWrite.get(key) === landed) this.#newestWrite.delete(key);
+      this.#advance();
+    });
+  }
+
+  #load(pending: Pending, userId: number, channelId: number, n: number): void {
+    const read = (): Promise<void> =>
+      pending.finished ? Promise.resolve() : this.#reads.run(() => twice(() => this.#rows.loadRow(userId, channelId, pending.found, n * FOUND_WIDTH)));
+    const newestWrite = this.#newestWrite.get(keyOf(userId, channelId));
+    const loaded =
+      newestWrite === undefined
+        ? read()
+        : newestWrite.then((landed) => {
+            if (landed) return read();
+            pending.loadBehindFailedWrite = true;
+          });
+    void loaded
+      .catch((error: unknown) => {
+        pending.loadError ??= `a load failed: ${messageOf(error)}`;
+      })
+      .then(() => {
+        pending.loadsLeft--;
+        this.#loadsSettled(pending);
+      });
+  }
+
+  /** Answers a batch's loads once all are read, without waiting for any write still out. */
+  #loadsSettled(pending: Pending): void {
+    if (pending.loadsLeft > 0 || pending.finished) return;
+    // A resume's loads wait for its writes: an answer carries word that the store works again.
+    if (pending.loadBehindFailedWrite || pending.resume || this.#order[0] === pending) {
+      this.#advance();
+      if (pending.finished || pending.loadBehindFailedWrite || pending.resume) return;
+    }
+    pending.loadsAnswered = true;
+    this.#post(loadsReply(pending, true));
+  }
+
+  /** Sends the last replies of the batches at the head of the order whose requests are all done. */
+  #advance(): void {
+    while (this.#order.length > 0) {
+      const head = this.#order[0]!;
+      if (head.writeError !== undefined) {
+        this.#refuseAll(`a write-back failed: ${head.writeError}`);
+        break;
+      }
+      if (head.writesLeft > 0 || head.loadsLeft > 0) break;
+      this.#order.shift();
+      head.finished = true;
+      const loadsToAnswer = !head.loadsAnswered && (head.found.length > 0 || head.loadError !== undefined);
+      this.#post(loadsToAnswer ? loadsReply(head, false) : { kind: 'batch', seq: head.seq, persisted: true });
+    }
+    if (this.#order.length === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
+  #refuseAll(reason: string): void {
+    this.#blockedBy = reason;
+    for (const pending of this.#order.splice(0)) {
+      pending.finished = true;
+      this.#post(refusal(pending.seq, reason, pending.loadsAnswered));
+    }
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#order.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   async #other(request: Exclude<StoreRequest, Batch>): Promise<void> {
     try {
       if (request.kind === 'dump') {
-        const states = await this.#backend.dump();
+        const states = await this.#rows.dump();
         this.#post({ kind: 'dump', seq: request.seq, states }, [states.buffer]);
       } else {
-        await this.#backend.close();
+        await this.#rows.close();
         this.#post({ kind: 'close', seq: request.seq });
       }
     } catch (error) {
@@ -132,55 +223,36 @@ export class CassandraBatches {
 }
 
 /**
- * `work`, and once more (`again`, when the second try differs) if it fails: a single request
- * timing out on a busy machine is a hiccup, which would otherwise fail a measured run (it stops
- * at the first store failure); failing twice in a row is a failing store. A retried write is
- * stamped anew, above its first try, as a resent one is.
+ * `work`, and once more if it fails: a single request timing out on a busy machine is a hiccup,
+ * which would otherwise fail a measured run (it stops at the first store failure); failing twice
+ * in a row is a failing store.
  */
-async function twice<T>(work: () => Promise<T>, again: () => Promise<T> = work): Promise<T> {
+async function twice<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch {
-    return again();
+    return work();
   }
 }
 
-/** Some of a group's loads, and where their answers go among the group's. */
-interface LoadPart {
-  readonly loads: Float64Array;
-  placeInto(found: Float64Array, answers: Float64Array): void;
+function keyOf(userId: number, channelId: number): string {
+  return `${userId}:${channelId}`;
 }
 
-/** The loads of keys no write of the group touches (`early`), and the others (`late`), in order. */
-export function splitLoads(loads: Float64Array, writes: Float64Array): { early: LoadPart; late: LoadPart } {
-  const written = new Set<string>();
-  for (let i = 0; i < writes.length; i += WRITE_WIDTH) written.add(`${writes[i]}:${writes[i + 1]}`);
-  const earlyAt: number[] = [];
-  const lateAt: number[] = [];
-  for (let i = 0, n = 0; i < loads.length; i += LOAD_WIDTH, n++) (written.has(`${loads[i]}:${loads[i + 1]}`) ? lateAt : earlyAt).push(n);
-  const part = (at: number[]): LoadPart => {
-    const own = new Float64Array(at.length * LOAD_WIDTH);
-    at.forEach((n, k) => own.set(loads.subarray(n * LOAD_WIDTH, n * LOAD_WIDTH + LOAD_WIDTH), k * LOAD_WIDTH));
-    return {
-      loads: own,
-      placeInto: (found, answers) => at.forEach((n, k) => found.set(answers.subarray(k * FOUND_WIDTH, k * FOUND_WIDTH + FOUND_WIDTH), n * FOUND_WIDTH)),
-    };
-  };
-  return { early: part(earlyAt), late: part(lateAt) };
+/** A batch's loads answered: `more` when its writes are still to be acknowledged in a later part. */
+function loadsReply(pending: Pending, more: boolean): BatchReply {
+  const part = more ? { writesDone: 0, more: true } : {};
+  if (pending.loadError !== undefined) return { kind: 'batch', seq: pending.seq, persisted: true, loadError: pending.loadError, ...part };
+  return { kind: 'batch', seq: pending.seq, persisted: true, found: pending.found, ...part };
 }
 
-/** The arrays one after another, as one (the only one itself when it is alone). */
-function concat(parts: Float64Array[]): Float64Array {
-  if (parts.length === 1) return parts[0]!;
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const all = new Float64Array(length);
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
+/**
+ * A batch refused: its writes go back to the client, and its loads fail with it unless they were
+ * answered already (then an empty part of answers, so none is answered twice).
+ */
+function refusal(seq: number, reason: string, loadsAnswered: boolean): BatchReply {
+  if (loadsAnswered) return { kind: 'batch', seq, persisted: false, writeError: reason, found: new Float64Array(0), loadIndices: new Uint32Array(0) };
+  return { kind: 'batch', seq, persisted: false, writeError: reason, loadError: reason };
 }
 
 /** The first line of a driver error: "All host(s) tried for query failed ..." and its first cause. */
