@@ -8,6 +8,7 @@ import { distFile } from './support/dist.js';
 
 const runOne = distFile('harness/run/run-one.ts');
 const requestLog = distFile('harness/workload/request-log.ts');
+const childConfig = distFile('harness/run/child-config.ts');
 
 /** A module resolution hook that names every TypeBox module loaded: ESM packages do not show in require.cache. */
 const hook = `export async function resolve(specifier, context, next) {
@@ -21,7 +22,7 @@ const hook = `export async function resolve(specifier, context, next) {
  * row's process checks request-log lines with the generated check and loads the schema library
  * only to describe a line that ends the run.
  */
-it("a row's modules and a replayed request log load no schema library; a bad line loads it to name the field", async () => {
+it("a row's modules, its config reader and a replayed request log load no schema library; a bad line loads it to name the field", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rsl-schema-off-heap-'));
   const good = join(dir, 'good.ndjson');
   const bad = join(dir, 'bad.ndjson');
@@ -35,6 +36,7 @@ it("a row's modules and a replayed request log load no schema library; a bad lin
     import { register } from 'node:module';
     register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});
     await import(${JSON.stringify(runOne)});
+    await import(${JSON.stringify(childConfig)});
     const { readRequestLog } = await import(${JSON.stringify(requestLog)});
     try {
       console.log('read ' + (await readRequestLog(${JSON.stringify(path)}, { header: 'skip' })).count);

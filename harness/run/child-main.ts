@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { describeError } from '../errors.js';
+import { readRowConfig } from './child-config.js';
 import type { RowProgress } from './row-progress.js';
-import { type RowConfig, runOne } from './run-one.js';
+import { runOne } from './run-one.js';
 
 /**
  * Entry of the child process that measures one row: `node --expose-gc child-main.js CONFIG OUT`.
@@ -13,12 +14,11 @@ if (configPath === undefined || outPath === undefined) {
   process.stderr.write('usage: child-main CONFIG.json OUT.json\n');
   process.exit(2);
 }
-// Written by the parent a moment before; the measuring child loads no schema library (docs/architecture.md).
-const config = JSON.parse(readFileSync(configPath, 'utf8')) as RowConfig;
 const progress = (message: string, figures?: RowProgress): void => {
   if (process.send !== undefined) process.send({ kind: 'progress', message, ...figures });
 };
 try {
+  const config = await readRowConfig(configPath);
   // A bench row's module (and execa) is loaded only in a bench row's child: in any other, it would
   // sit on the measured heap, marked by every forced GC.
   const measurement =

@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { describeError } from '../errors.js';
-import { type MicroConfig, runMicro } from './micro-benchmark.js';
+import { readMicroConfig } from './child-config.js';
+import { runMicro } from './micro-benchmark.js';
 
 /** Entry of the child process that microbenchmarks one contender: `micro-child CONFIG OUT`. */
 const [configPath, outPath] = process.argv.slice(2);
@@ -9,8 +10,7 @@ if (configPath === undefined || outPath === undefined) {
   process.exit(2);
 }
 try {
-  // Written by the parent a moment before; a measuring child loads no schema library (docs/architecture.md).
-  const result = await runMicro(JSON.parse(readFileSync(configPath, 'utf8')) as MicroConfig);
+  const result = await runMicro(await readMicroConfig(configPath));
   writeFileSync(outPath, JSON.stringify({ state: 'completed', ...result }));
 } catch (error) {
   writeFileSync(outPath, JSON.stringify({ state: 'failed', reason: describeError(error) }));

@@ -4,8 +4,8 @@ import type { Static } from '@sinclair/typebox';
 import { describeError, errorCode, UsageError } from '../errors.js';
 import { isRecord, parseJson } from '../json-input.js';
 import type { Scenario } from '../results/scenario-schema.js';
+import { isRequestLine } from '../results/schemas/checks.generated.js';
 import type { RequestLine } from '../results/schemas/request-line.js';
-import { isRequestLine } from '../results/schemas/request-line-check.generated.js';
 
 export const MESSAGE = 0;
 export const ACK = 1;

@@ -5,7 +5,7 @@ import { REQUEST_TYPES } from './plain-values.js';
 /**
  * One line of a request log (NDJSON, written by `workload`): one request. A measuring child reads
  * these lines, so it checks them with a function generated from this schema
- * (harness/results/schemas/request-line-check.generated.ts), which loads no schema library.
+ * (harness/results/schemas/checks.generated.ts), which loads no schema library.
  * Fields beyond these are ignored, as they always were.
  */
 
