@@ -15,7 +15,7 @@ const HOST = /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d{1,5})?$/;
 /**
  * Reads --store: sqlite, memory, or cassandra[:HOST,...]. Without hosts, Cassandra is the lab's
  * running cluster (readstate-lab cassandra start), and none running is one line. The
- * consistency follows the cluster's size: ONE for one node, QUORUM for three.
+ * consistency follows the cluster's size: ONE for one node, QUORUM for three (clusterSizeOf).
  */
 export function parseStoreFlag(given: string): StoreChoice {
   const [givenKind, hostList] = splitOnce(given);
@@ -28,7 +28,7 @@ export function parseStoreFlag(given: string): StoreChoice {
   const hosts = hostList === undefined ? cassandraContactPoints() : hostList.split(',');
   const bad = hosts.find((host) => !HOST.test(host));
   if (bad !== undefined) throw new UsageError(`--store cassandra:HOST,... needs host names or addresses, got "${bad}" in "${given}"`);
-  const nodes = clusterStatus()?.nodes ?? hosts.length;
+  const nodes = clusterSizeOf(hosts);
   return {
     store: 'cassandra',
     cassandra: {
@@ -39,6 +39,18 @@ export function parseStoreFlag(given: string): StoreChoice {
       consistency: consistencyFor(nodes),
     },
   };
+}
+
+/**
+ * How many nodes the named hosts belong to: the lab's cluster's size when they are its nodes,
+ * else as many as are named (three hosts of another cluster are QUORUM even while the lab's one
+ * node runs).
+ */
+function clusterSizeOf(hosts: readonly string[]): number {
+  const lab = clusterStatus();
+  const labAddresses = new Set(lab?.members.map((member) => member.address));
+  const named = hosts.map((host) => host.replace(/:\d+$/, ''));
+  return lab !== undefined && named.every((host) => labAddresses.has(host)) ? lab.nodes : hosts.length;
 }
 
 function splitOnce(given: string): [string, string | undefined] {
