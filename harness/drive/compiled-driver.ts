@@ -1,13 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { type Static, Type } from '@sinclair/typebox';
 import { execa } from 'execa';
 import { describeError } from '../errors.js';
-import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { checkAgainstSchema } from '../results/check-against-schema.js';
-import { prepareFastHistograms } from '../results/histogram.js';
 import type { SendLag, WindowSample } from '../results/schema.js';
 import {
   COMPILED_DRIVER_LEAD_MS,
@@ -19,9 +16,9 @@ import {
 import { compiledDriverPath } from './compiled-driver-binary.js';
 import { openLoopDriveOutcome } from './drive-figures.js';
 import { readDriverRecords } from './driver-records.js';
+import { meterLoad } from './load-meter.js';
 import type { OpenLoopOptions, OpenLoopOutcome } from './open-loop-load.js';
 import { writeRequestFile } from './request-file.js';
-import { StatsWindows } from './stats-windows.js';
 
 /** The Node driver's options that mean the same to the compiled one, and two of its own. */
 export interface CompiledLoadOptions extends Pick<OpenLoopOptions, 'url' | 'log' | 'rate' | 'windowMs' | 'maxConnections' | 'timeoutMs' | 'drainTimeoutMs'> {
@@ -67,7 +64,6 @@ export async function runCompiledLoad(options: CompiledLoadOptions): Promise<Ope
   if (options.log.count === 0) throw new Error('the request log is empty');
   const url = new URL(options.url);
   if (url.protocol !== 'http:') throw new Error(`the compiled driver speaks plain HTTP only, not ${url.protocol}`);
-  await prepareFastHistograms();
   const maxConnections = options.maxConnections ?? OPEN_LOOP_MAX_CONNECTIONS;
   const folder = mkdtempSync(join(tmpdir(), 'rsl-load-driver-'));
   try {
@@ -77,41 +73,38 @@ export async function runCompiledLoad(options: CompiledLoadOptions): Promise<Ope
       writeRequestFile(requestFile, options.log);
     }
     const recordsFile = join(folder, 'records.bin');
-    // Requests completed per window are known only from the records, after the load: filled in below.
-    const stats = new StatsWindows(options.url, () => 0);
-    await stats.prepare();
-    const origin = sharedOrigin(COMPILED_DRIVER_LEAD_MS + (COMPILED_DRIVER_LEAD_MS_PER_MILLION * options.log.count) / 1e6);
     const target = options.url.replace(/\/+$/, '');
-    const args = ['drive', '--url', target, '--requests', requestFile, '--rate', String(options.rate)];
-    args.push('--start-unix-ms', String(origin.startUnixMs), '--max-connections', String(maxConnections));
-    args.push(
-      '--timeout-ms',
-      String(options.timeoutMs ?? OPEN_LOOP_TIMEOUT_MS),
-      '--drain-timeout-ms',
-      String(options.drainTimeoutMs ?? OPEN_LOOP_DRAIN_TIMEOUT_MS),
-    );
-    args.push('--out', recordsFile);
-    const child = execa(options.binary ?? compiledDriverPath(), args, { reject: false, stdin: 'ignore' });
-    const statsStart = setTimeout(() => stats.start(origin.startMs, options.windowMs), Math.max(0, origin.startMs - performance.now()));
-    let result: Awaited<typeof child>;
-    try {
-      result = await child;
-    } finally {
-      clearTimeout(statsStart);
-      child.kill('SIGTERM');
-    }
-    const finalStats = await stats.finish();
-    if (result.exitCode !== 0) throw driverFailure(result, target);
-    const summary = parseSummary(String(result.stdout));
-
-    const recorder = new LatencyRecorder(origin.startMs, options.windowMs);
-    const records = readDriverRecords(readFileSync(recordsFile), options.log, recorder);
-    if (records.sent !== summary.sent || records.completed !== summary.completed) {
-      throw new Error(
-        `the compiled driver says it sent ${summary.sent} and had ${summary.completed} answered, its records say ${records.sent} and ${records.completed}`,
+    // The binary starts, reads the request file and waits for request 0's due time, this far ahead.
+    const leadMs = COMPILED_DRIVER_LEAD_MS + (COMPILED_DRIVER_LEAD_MS_PER_MILLION * options.log.count) / 1e6;
+    const { sends, ...metered } = await meterLoad({ url: options.url, windowMs: options.windowMs, leadMs }, async ({ startUnixMs, recorder }) => {
+      const args = ['drive', '--url', target, '--requests', requestFile, '--rate', String(options.rate)];
+      args.push('--start-unix-ms', String(startUnixMs), '--max-connections', String(maxConnections));
+      args.push(
+        '--timeout-ms',
+        String(options.timeoutMs ?? OPEN_LOOP_TIMEOUT_MS),
+        '--drain-timeout-ms',
+        String(options.drainTimeoutMs ?? OPEN_LOOP_DRAIN_TIMEOUT_MS),
       );
-    }
-    const latency = recorder.encode();
+      args.push('--out', recordsFile);
+      const child = execa(options.binary ?? compiledDriverPath(), args, { reject: false, stdin: 'ignore' });
+      let result: Awaited<typeof child>;
+      try {
+        result = await child;
+      } finally {
+        child.kill('SIGTERM');
+      }
+      if (result.exitCode !== 0) throw driverFailure(result, target);
+      const summary = parseSummary(String(result.stdout));
+      // The binary timed every answer; its records become the recorder's histograms here.
+      const records = readDriverRecords(readFileSync(recordsFile), options.log, recorder);
+      if (records.sent !== summary.sent || records.completed !== summary.completed) {
+        throw new Error(
+          `the compiled driver says it sent ${summary.sent} and had ${summary.completed} answered, its records say ${records.sent} and ${records.completed}`,
+        );
+      }
+      return { summary, records };
+    });
+    const { summary, records } = sends;
     const sendLag: SendLag = {
       p50Ms: summary.sendLagNs.p50 / 1e6,
       p99Ms: summary.sendLagNs.p99 / 1e6,
@@ -133,14 +126,13 @@ export async function runCompiledLoad(options: CompiledLoadOptions): Promise<Ope
         elapsedMs: summary.elapsedMs,
         sendLag,
       }),
-      latency,
-      windows: withCompletions(stats.windows, records.completedAtMs),
+      ...metered,
+      // Requests completed per window are known only from the records, after the load.
+      windows: withCompletions(metered.windows, records.completedAtMs),
       errors: records.errors,
       timeouts: records.timeouts,
       non2xx: records.non2xx,
-      finalStats,
       outcomes: records.outcomes,
-      startMs: origin.startMs,
       pool: {
         maxConnections,
         peakConnections: summary.peakConnections,
@@ -154,21 +146,6 @@ export async function runCompiledLoad(options: CompiledLoadOptions): Promise<Ope
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-}
-
-/**
- * A wall-clock instant `leadMs` ahead, for the binary (Unix ms), and the performance.now()
- * reading of the same instant, for this process. Date.now() moves in whole milliseconds: both
- * clocks are read just after it ticks, so they agree to within microseconds, not up to a
- * millisecond; waiting for the tick takes at most a millisecond.
- */
-function sharedOrigin(leadMs: number): { readonly startUnixMs: number; readonly startMs: number } {
-  const before = Date.now();
-  let wall = Date.now();
-  while (wall === before) wall = Date.now();
-  const now = performance.now();
-  const lead = Math.round(leadMs);
-  return { startUnixMs: wall + lead, startMs: now + lead };
 }
 
 /** The binary's failure as one line: "connection refused: URL" when nothing listened. */

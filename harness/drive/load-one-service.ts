@@ -1,10 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clusterGcLogs } from '../cassandra/cluster-gc-logs.js';
 import { checkAcknowledgedStates } from '../check/acknowledged-states.js';
 import { spreadCycleCpu, V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu.js';
 import { v8GcCycles } from '../measure/gc-cycles.js';
 import { type GcTraceLine, goNaturalCycles, parseGcTrace } from '../measure/go-gctrace.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
+import { startStoreGcWatch } from '../measure/store-gc-watch.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { ForcedGc, GcCycle, GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
 import type { Runtime } from '../runtimes/locate.js';
@@ -12,7 +15,7 @@ import { createFreshTable, dropTable } from '../store/cassandra-tables.js';
 import type { CassandraTarget } from '../store/cassandra-target.js';
 import { readStoredStates } from '../store/stored-states.js';
 import type { RequestLog } from '../workload/request-log.js';
-import type { HttpLoadOutcome } from './closed-loop-load.js';
+import type { HttpLoadOutcome } from './load-meter.js';
 import { type RunningService, type ServiceProgram, startServiceProcess } from './service-process.js';
 
 /** What `load` needs to know of a contender to start it as a service. */
@@ -65,8 +68,14 @@ export async function loadOneService(
   // A Node service's collector works on V8's worker threads too: sampled from /proc (gc-cpu.ts).
   const v8Workers = program.kind === 'node-serve' && (runtime === undefined || runtime.family === 'node');
   const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000, { v8Workers });
+  // The database's own GC logs from here on; the load's clock starts at outcome.startMs, a
+  // performance.now() reading, put on the wall clock by reading both clocks at one instant.
+  const storeGcLogs = contender.cassandra === undefined ? [] : clusterGcLogs(contender.cassandra.contactPoints);
+  const wallMinusMonotonic = Date.now() - performance.now();
+  const storeGcWatch = storeGcLogs.length === 0 ? undefined : startStoreGcWatch(storeGcLogs);
   try {
     const outcome = await load(service.url);
+    storeGcWatch?.end();
     sampler.stop();
     const stopped = await service.stop();
     service = undefined;
@@ -91,7 +100,9 @@ export async function loadOneService(
     } else {
       integrity = checkAcknowledgedStates(log, outcome.outcomes, await readStoredStates({ dbPath, cassandra }));
     }
-    return toMeasurement(outcome, sampler, integrity, parseGcTrace(stopped.output));
+    const measurement = toMeasurement(outcome, sampler, integrity, parseGcTrace(stopped.output));
+    if (storeGcWatch === undefined || outcome.startMs === undefined) return measurement;
+    return { ...measurement, storeGc: storeGcWatch.read(outcome.startMs + wallMinusMonotonic) };
   } finally {
     sampler.stop();
     await service?.stop();
@@ -115,7 +126,7 @@ export function toMeasurement(
   const stats = outcome.finalStats;
   const counters = stats?.counters ?? { hits: 0, misses: 0, evictions: 0, writeBacks: 0, cacheSize: 0 };
   const failed = outcome.errors + outcome.timeouts + outcome.non2xx;
-  // ServerStats' schema (stats-windows.ts) checks a GC event's kind only as a string: the GcKind cast below is unchecked.
+  // ServerStats' schema (load-meter.ts) checks a GC event's kind only as a string: the GcKind cast below is unchecked.
   const gcEvents = (stats?.gcEvents ?? []).map(
     (e): GcEvent => ({ startMs: e.startMs, durationMs: e.durationMs, kind: e.kind as GcKind, forced: e.forced, thread: e.thread }),
   );

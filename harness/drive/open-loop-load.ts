@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
 import { describeError, errorCode } from '../errors.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
-import { prepareFastHistograms } from '../results/histogram.js';
 import type { DriveOutcome } from '../results/schema.js';
 import {
   MAX_TURN_MS,
@@ -17,10 +16,10 @@ import {
   OPEN_LOOP_WARM_UP_REQUESTS,
 } from '../tuning.js';
 import type { RequestLog } from '../workload/request-log.js';
-import { type HttpLoadOutcome, httpRequestAt } from './closed-loop-load.js';
 import { openLoopDriveOutcome } from './drive-figures.js';
+import { httpRequestAt } from './http-request.js';
+import { type HttpLoadOutcome, meterLoad } from './load-meter.js';
 import { SendLagCounts } from './send-lag.js';
-import { StatsWindows } from './stats-windows.js';
 
 // ---- options and results ----
 
@@ -456,36 +455,25 @@ class OpenLoopRun {
 export async function runOpenLoopLoad(options: OpenLoopOptions): Promise<OpenLoopOutcome> {
   if (!(options.rate > 0)) throw new Error(`rate must be above 0, not ${options.rate}`);
   if (options.log.count === 0) throw new Error('the request log is empty');
-  await prepareFastHistograms();
   await checkListening(options.url);
   if (options.warmUp ?? true) await warmUpClient(options);
-  let run: OpenLoopRun | undefined;
-  const stats = new StatsWindows(options.url, () => run?.completed ?? 0);
-  await stats.prepare();
-  const startMs = performance.now();
-  const recorder = new LatencyRecorder(startMs, options.windowMs);
-  run = new OpenLoopRun(options, recorder, startMs);
-  stats.start(startMs, options.windowMs);
-
-  try {
-    run.turn();
-    await run.done;
-  } finally {
-    run.stop();
-  }
-  const finalStats = await stats.finish();
-  const latency = recorder.encode();
-  recorder.destroy();
+  const { sends: run, ...metered } = await meterLoad({ url: options.url, windowMs: options.windowMs }, async ({ startMs, recorder }) => {
+    const run = new OpenLoopRun(options, recorder, startMs);
+    try {
+      run.turn();
+      await run.done;
+    } finally {
+      run.stop();
+    }
+    return run;
+  });
   return {
     drive: run.drive(),
-    latency,
-    windows: stats.windows,
+    ...metered,
     errors: run.errors,
     timeouts: run.timeouts,
     non2xx: run.non2xx,
-    finalStats,
     outcomes: run.outcomes,
-    startMs,
     pool: run.pool(),
   };
 }

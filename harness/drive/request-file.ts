@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { RequestLog } from '../workload/request-log.js';
-import { httpRequestAt } from './closed-loop-load.js';
+import { httpRequestAt } from './http-request.js';
 
 /** The first 8 bytes of a request file: its format and version. */
 export const REQUEST_FILE_MAGIC = 'RSLREQ1\n';

@@ -3,7 +3,7 @@ import { percentilesOfEncoded } from '../results/aggregate.js';
 import type { RulerFloor, ServiceLevelDriver } from '../results/schema.js';
 import { RULER_FLOOR_MAX_MS } from '../tuning.js';
 import type { RequestLog } from '../workload/request-log.js';
-import type { HttpLoadOutcome } from './closed-loop-load.js';
+import type { HttpLoadOutcome } from './load-meter.js';
 import { startNullServer } from './null-server.js';
 
 export interface RulerFloorOptions {

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type HttpLoadOutcome, runHttpLoad } from '../drive/closed-loop-load.js';
+import { runHttpLoad } from '../drive/closed-loop-load.js';
 import { runCompiledLoad } from '../drive/compiled-driver.js';
+import type { HttpLoadOutcome } from '../drive/load-meter.js';
 import { externalIntegrity, loadOneService, toMeasurement } from '../drive/load-one-service.js';
 import { runOpenLoopLoad } from '../drive/open-loop-load.js';
 import { writeRequestFile } from '../drive/request-file.js';

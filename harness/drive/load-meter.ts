@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { type Static, Type } from '@sinclair/typebox';
+import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { matchesSchema } from '../results/check-against-schema.js';
-import type { WindowSample } from '../results/schema.js';
+import { prepareFastHistograms } from '../results/histogram.js';
+import type { DriveOutcome, EncodedLatencies, WindowSample } from '../results/schema.js';
 import { Nullable } from '../results/schemas/figures.js';
 
 const N = Type.Number();
@@ -44,18 +46,97 @@ async function fetchServerStats(url: string): Promise<ServerStats | undefined> {
   }
 }
 
+/** What a load came to, whichever driver ran it. */
+export interface HttpLoadOutcome {
+  readonly drive: DriveOutcome;
+  readonly latency: EncodedLatencies;
+  readonly windows: WindowSample[];
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly non2xx: number;
+  /** The server's /stats at the end, when it has that endpoint, its times shifted to the load's clock. */
+  readonly finalStats: ServerStats | undefined;
+  /**
+   * What each request of the log came to (check/acknowledged-states.ts: NOT_SENT, ANSWERED_2XX
+   * or UNCERTAIN), for the nothing-lost check of the service's store.
+   */
+  readonly outcomes?: Uint8Array;
+  /** performance.now() when request 0 fell due: where the load's clock starts. */
+  readonly startMs?: number;
+}
+
+/**
+ * The load's clock as a driver sees it: request 0 falls due at `startMs` (a performance.now()
+ * reading), which is `startUnixMs` on the wall clock for a driver in another process; each
+ * answer is timed into `recorder`.
+ */
+export interface LoadClock {
+  readonly startMs: number;
+  readonly startUnixMs: number;
+  readonly recorder: LatencyRecorder;
+}
+
+/** What the meter measured around a load, beside what the driver itself counted (`sends`). */
+export interface MeteredLoad<T> extends Pick<HttpLoadOutcome, 'latency' | 'windows' | 'finalStats'> {
+  readonly sends: T;
+  readonly startMs: number;
+}
+
+/**
+ * What every driver does around its load, in one place: the service's /stats read just before
+ * request 0 falls due (now, or `leadMs` ahead for a driver that needs time to start) and polled
+ * once a window from then on, a latency recorder on the same clock for `load` to time its
+ * answers into, and at the end the polls stopped, the service's last /stats read and the
+ * latencies encoded. Requests completed per window are the recorder's count.
+ */
+export async function meterLoad<T>(
+  service: { readonly url: string; readonly windowMs: number; readonly leadMs?: number },
+  load: (clock: LoadClock) => Promise<T>,
+): Promise<MeteredLoad<T>> {
+  await prepareFastHistograms();
+  const stats = new StatsWindows(service.url, () => recorder.count);
+  await stats.prepare();
+  const { startMs, startUnixMs } = service.leadMs === undefined ? { startMs: performance.now(), startUnixMs: Date.now() } : sharedOrigin(service.leadMs);
+  stats.start(startMs, service.windowMs);
+  const recorder = new LatencyRecorder(startMs, service.windowMs);
+  let sends: T;
+  try {
+    sends = await load({ startMs, startUnixMs, recorder });
+  } finally {
+    stats.stop();
+  }
+  const finalStats = await stats.finish();
+  return { sends, startMs, latency: recorder.encode(), windows: stats.windows, finalStats };
+}
+
+/**
+ * A wall-clock instant `leadMs` ahead, for the binary (Unix ms), and the performance.now()
+ * reading of the same instant, for this process. Date.now() moves in whole milliseconds: both
+ * clocks are read just after it ticks, so they agree to within microseconds, not up to a
+ * millisecond; waiting for the tick takes at most a millisecond.
+ */
+function sharedOrigin(leadMs: number): { readonly startUnixMs: number; readonly startMs: number } {
+  const before = Date.now();
+  let wall = Date.now();
+  while (wall === before) wall = Date.now();
+  const now = performance.now();
+  const lead = Math.round(leadMs);
+  return { startUnixMs: wall + lead, startMs: now + lead };
+}
+
 /**
  * What a load driver learns from the service's own GET /stats, the same for every driver: one
  * window sample per poll (memory, misses, requests completed, CPU where the service reports
  * it), and at the end its GC events shifted onto the load's clock.
  */
-export class StatsWindows {
+class StatsWindows {
   readonly windows: WindowSample[] = [];
   readonly #url: string;
   readonly #completed: () => number;
   #startMs = 0;
   #serverUptimeAtStart = 0;
   #timer: NodeJS.Timeout | undefined;
+  #firstPoll: NodeJS.Timeout | undefined;
   #polling = false;
   #lastCompleted = 0;
   #lastMisses = 0;
@@ -80,15 +161,25 @@ export class StatsWindows {
     this.#lastGcCpuSeconds = stats?.gcCpu?.seconds;
   }
 
-  /** Polls once per window from `startMs` (a performance.now() reading) on. */
+  /** Polls once per window from `startMs` (a performance.now() reading, now or ahead) on. */
   start(startMs: number, windowMs: number): void {
     this.#startMs = startMs;
-    this.#timer = setInterval(() => this.#poll(), windowMs);
+    const poll = (): void => {
+      this.#timer = setInterval(() => this.#poll(), windowMs);
+    };
+    const untilStartMs = startMs - performance.now();
+    if (untilStartMs > 0) this.#firstPoll = setTimeout(poll, untilStartMs);
+    else poll();
   }
 
-  /** Stops polling and returns the service's final stats, its times on the load's clock. */
-  async finish(): Promise<ServerStats | undefined> {
+  stop(): void {
+    clearTimeout(this.#firstPoll);
     clearInterval(this.#timer);
+  }
+
+  /** Returns the service's final stats, its times on the load's clock. */
+  async finish(): Promise<ServerStats | undefined> {
+    this.stop();
     const stats = await fetchServerStats(this.#url);
     if (stats === undefined) return undefined;
     const shift = <T extends { startMs: number }>(event: T): T => ({ ...event, startMs: event.startMs - this.#serverUptimeAtStart });
