@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { calibrationPathOf, readCalibration } from '../harness/gate/calibration-file.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
-import { expectRefusedInProcess } from './support/cli-in-process.js';
+import { callCli, expectRefusedInProcess } from './support/cli-in-process.js';
 
 /**
  * gate --calibrate (issue 27): runs a config's run N times, gates every run against every other,
  * and prints per check the noise between unchanged runs and the smallest change it catches. Two
  * short runs make two pairs; what the figures are depends on the machine, so the test checks
- * that every check has its row with figures in it, not what they are.
+ * that every check has its row with figures in it, not what they are. `baseline --calibrate`
+ * makes two more and keeps the first as the baseline, with the calibration beside it.
  */
 describe('readstate-lab gate --calibrate', () => {
   const dir = tempDir('rsl-gate-calibrate-');
@@ -23,6 +25,8 @@ describe('readstate-lab gate --calibrate', () => {
       checks: [
         { name: 'tail by window', contender: 'typed-array', metric: 'p999Ms', samples: 'windows', trim: 0.2, allowedChange: 0.5, confidence: 0.95 },
         { name: 'allocation', contender: 'typed-array', metric: 'bytesPerRequest', allowedChange: 0.2, confidence: 0.95 },
+        // Far finer than two short runs' noise: the gate must warn that it cannot see that.
+        { name: 'tight tail', contender: 'typed-array', metric: 'p99Ms', samples: 'windows', allowedChange: 0.001, confidence: 0.95 },
       ],
     }),
   );
@@ -47,10 +51,45 @@ describe('readstate-lab gate --calibrate', () => {
     for (const run of ['run-1', 'run-2']) assert.ok(readFileSync(join(out, run, 'results.json'), 'utf8').includes('"typed-array"'));
   });
 
+  it('baseline --calibrate records the baseline and its calibration, which gate then reads', async () => {
+    const baseline = join(dir, 'baseline.json');
+    const { exitCode, stdout, stderr } = await runCli(['baseline', '--calibrate', '--repeat', '2', '--config', config, '--out', baseline]);
+    assert.equal(exitCode, 0, `${stderr}${stdout.slice(-3000)}`);
+    assert.match(stdout, /calibration run 2 of 2/);
+    assert.match(stdout, /wrote baseline .*baseline\.json \(the first of the 2 runs\) and its calibration .*baseline\.calibration\.json/);
+    const runId: string = JSON.parse(readFileSync(baseline, 'utf8')).runId;
+    const calibration = readCalibration(calibrationPathOf(baseline));
+    assert.equal(calibration.baselineRunId, runId);
+    assert.equal(calibration.runIds[0], runId);
+    assert.equal(calibration.runIds.length, 2);
+    assert.deepEqual(
+      calibration.checks.map((c) => [c.name, c.pairs]),
+      [
+        ['tail by window', 2],
+        ['allocation', 2],
+        ['tight tail', 2],
+      ],
+    );
+    assert.equal(calibration.load.atStart.length, 3);
+    assert.ok(calibration.checks.every((c) => c.standardError > 0 && c.degreesOfFreedom > 0));
+    // The baseline judged against itself: nothing regressed, and the tight check is warned of.
+    const markdown = join(dir, 'gate.md');
+    const gate = await callCli(['gate', '--current', baseline, '--baseline', baseline, '--config', config, '--markdown', markdown]);
+    assert.equal(gate.exitCode, 0, gate.stderr + gate.stdout);
+    assert.match(gate.stdout, /^calibration: .*baseline\.calibration\.json, 2 runs on Node /m);
+    assert.match(readFileSync(markdown, 'utf8'), /> warning: check "tight tail" allows \+0%, but this check cannot see a change smaller than \+[\d.]+%/);
+    assert.match(readFileSync(markdown, 'utf8'), /\| tight tail \| p99 of typed-array by window \|.*\| \+0% at 95% \| \+[\d.]+% \|/);
+  });
+
   it('refuses one run, a baseline or --run beside it, and --repeat without it, in one line', async () => {
     await expectRefusedInProcess(['gate', '--calibrate', '--repeat', '1', '--config', config], /at least 2 runs/);
     await expectRefusedInProcess(['gate', '--calibrate', '--baseline', config, '--config', config], /give no --run, --current or --baseline/);
     await expectRefusedInProcess(['gate', '--calibrate', '--run', '--config', config], /give no --run, --current or --baseline/);
     await expectRefusedInProcess(['gate', '--run', '--repeat', '3', '--config', config], /--repeat is how many runs --calibrate makes/);
+    await expectRefusedInProcess(
+      ['baseline', '--repeat', '3', '--config', config, '--out', join(dir, 'b.json')],
+      /--repeat is how many runs --calibrate makes/,
+    );
+    await expectRefusedInProcess(['baseline', '--calibrate', '--repeat', '1', '--config', config, '--out', join(dir, 'b.json')], /at least 2 runs/);
   });
 });

@@ -21,6 +21,10 @@ export interface CheckCalibration {
   readonly falseAlarms: number;
   readonly pairs: number;
   readonly limit: string;
+  /** The spread the smallest change is figured from, on the log scale (the larger of the test's own and the runs'). */
+  readonly standardError: number;
+  /** The test's degrees of freedom (median over pairs). */
+  readonly degreesOfFreedom: number;
 }
 
 /** A detection rate the smallest-change figure is stated at: 9 runs in 10. */
@@ -57,20 +61,37 @@ function calibrateCheck(check: GateCheck, runs: readonly Results[]): CheckCalibr
   const error = Math.max(median(errors), runToRun);
   const df = median(freedoms);
   const half = studentTQuantileUpper((1 - check.confidence) / 2, df) * median(errors);
-  const reach = (studentTQuantileUpper(1 - check.confidence, df) + studentTQuantileUpper(1 - POWER, df)) * error;
-  const higherIsBetter = GATE_METRICS[check.metric].higherIsBetter;
-  const allowed = Math.log1p(check.allowedChange);
   return {
     name: check.name,
     what: `${GATE_METRICS[check.metric].label} of ${check.contender}${check.relativeTo === null ? '' : ` / ${check.relativeTo}`}${check.samples === 'windows' ? ' by window' : ''}`,
     samplesPerRun: Math.min(...samples.map((s) => s.length)),
     runToRun: Math.expm1(runToRun),
     intervalHalfWidth: Math.expm1(half),
-    smallestCaught: higherIsBetter ? -(1 - Math.exp(-(allowed + reach))) : Math.expm1(allowed + reach),
+    smallestCaught: smallestCaught(check, error, df),
     falseAlarms,
     pairs: logChanges.length,
-    limit: `${higherIsBetter ? '-' : '+'}${(check.allowedChange * 100).toFixed(0)}% at ${(check.confidence * 100).toFixed(0)}%`,
+    limit: `${GATE_METRICS[check.metric].higherIsBetter ? '-' : '+'}${(check.allowedChange * 100).toFixed(0)}% at ${(check.confidence * 100).toFixed(0)}%`,
+    standardError: error,
+    degreesOfFreedom: df,
   };
+}
+
+/**
+ * How far beyond a check's allowance a change must lie, on the log scale, for the check to fail
+ * it 9 times in 10 when its spread is `standardError`: what the noise adds to the allowance.
+ */
+export function noiseMargin(standardError: number, degreesOfFreedom: number, confidence: number): number {
+  return (studentTQuantileUpper(1 - confidence, degreesOfFreedom) + studentTQuantileUpper(1 - POWER, degreesOfFreedom)) * standardError;
+}
+
+/**
+ * The smallest worsening a check fails 9 times in 10, as a fraction (negative for a figure where
+ * higher is better): its allowance plus the noise margin, for the check's allowance and confidence
+ * as given, so a calibration stays right after the allowance is changed.
+ */
+export function smallestCaught(check: Pick<GateCheck, 'metric' | 'allowedChange' | 'confidence'>, standardError: number, degreesOfFreedom: number): number {
+  const logChange = Math.log1p(check.allowedChange) + noiseMargin(standardError, degreesOfFreedom, check.confidence);
+  return GATE_METRICS[check.metric].higherIsBetter ? -(1 - Math.exp(-logChange)) : Math.expm1(logChange);
 }
 
 function median(values: readonly number[]): number {
@@ -80,7 +101,12 @@ function median(values: readonly number[]): number {
 }
 
 function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(fraction >= 10 ? 0 : 1)}%`;
+  return `${(fraction * 100).toFixed(Math.abs(fraction) >= 10 ? 0 : 1)}%`;
+}
+
+/** A change as the calibration table writes it: "+26.1%", "-12.0%", "+1548%". */
+export function changeText(fraction: number): string {
+  return `${fraction >= 0 ? '+' : ''}${percent(fraction)}`;
 }
 
 /** The calibration as a Markdown table, with a line on how to read it. */
@@ -92,7 +118,7 @@ export function renderCalibrationMarkdown(calibration: readonly CheckCalibration
     String(c.samplesPerRun),
     `±${percent(c.runToRun)}`,
     `±${percent(c.intervalHalfWidth)}`,
-    `${c.smallestCaught >= 0 ? '+' : ''}${percent(c.smallestCaught)}`,
+    changeText(c.smallestCaught),
     c.limit,
     `${c.falseAlarms} of ${c.pairs}`,
   ]);

@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError, UsageError } from '../../errors.js';
+import { calibrationPathOf, readCalibration } from '../../gate/calibration-file.js';
+import { judgeByCalibration } from '../../gate/calibration-notes.js';
 import { loadGateConfig } from '../../gate/config.js';
 import { describeEnvironments, evaluateGate } from '../../gate/gate.js';
 import { renderGateMarkdown } from '../../gate/markdown.js';
@@ -35,6 +37,11 @@ ${gateFlags.help()}
 The baseline must have been run with the current run's settings (scenario and every field of
 it, store, loop, kind of run, request log, node flags, lab version): otherwise the gate names the
 first that differs and exits 2. Both machines are printed, with a warning when they differ.
+
+A baseline recorded with 'baseline --calibrate' has its calibration beside it (FILE.json ->
+FILE.calibration.json): the gate then prints each check's smallest change caught 9 times in 10
+beside its limit, and warns when the limit is finer than that noise lets the check see, or when
+this machine is not the one calibrated.
 
 --calibrate runs the config's run N times here, gates every run against every other, and prints
 per check the noise between unchanged runs and the smallest regression it catches 9 times in 10:
@@ -76,6 +83,9 @@ export async function gateCommand(args: readonly string[], print: (line: string)
     throw new UsageError(`gate config ${values.config}: "run": ${describeError(error)}`);
   }
   const baseline = values.baseline === undefined ? undefined : loadRun(values.baseline, 'baseline');
+  // Read before any run, so that a malformed calibration is refused before the work, not after.
+  const calibrationFile = values.baseline === undefined ? undefined : calibrationPathOf(values.baseline);
+  const calibration = calibrationFile !== undefined && existsSync(calibrationFile) ? readCalibration(calibrationFile) : undefined;
   if (config.checks.length > 0 && baseline === undefined) throw new UsageError('this gate config has checks, which need --baseline FILE');
   let current: Results;
   if (values.run) {
@@ -87,9 +97,13 @@ export async function gateCommand(args: readonly string[], print: (line: string)
   }
   const report = evaluateGate(config, current, baseline);
   const environments = baseline === undefined ? [] : describeEnvironments(baseline.environment, current.environment);
+  const calibrated =
+    calibration === undefined || baseline === undefined ? undefined : judgeByCalibration(config, calibration, calibrationFile!, baseline, current.environment);
+  if (calibrated !== undefined) environments.push(...calibrated.lines);
   const markdown = renderGateMarkdown(
     report,
     environments.filter((line) => line.startsWith('warning:')),
+    calibrated?.caughtFrom.size === 0 ? undefined : calibrated?.caughtFrom,
   );
   print('');
   for (const line of environments) print(line);
