@@ -1,10 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clusterGcLogs } from '../cassandra/cluster-gc-logs.js';
 import { checkAcknowledgedStates } from '../check/acknowledged-states.js';
 import { spreadCycleCpu, V8_GC_CPU_SOURCE, withV8GcCpu } from '../measure/gc-cpu.js';
 import { v8GcCycles } from '../measure/gc-cycles.js';
 import { type GcTraceLine, goNaturalCycles, parseGcTrace } from '../measure/go-gctrace.js';
 import { ProcessSampler } from '../measure/process-sampler.js';
+import { startStoreGcWatch } from '../measure/store-gc-watch.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { ForcedGc, GcCycle, GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
 import type { Runtime } from '../runtimes/locate.js';
@@ -65,8 +68,14 @@ export async function loadOneService(
   // A Node service's collector works on V8's worker threads too: sampled from /proc (gc-cpu.ts).
   const v8Workers = program.kind === 'node-serve' && (runtime === undefined || runtime.family === 'node');
   const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000, { v8Workers });
+  // The database's own GC logs from here on; the load's clock starts at outcome.startMs, a
+  // performance.now() reading, put on the wall clock by reading both clocks at one instant.
+  const storeGcLogs = contender.cassandra === undefined ? [] : clusterGcLogs(contender.cassandra.contactPoints);
+  const wallMinusMonotonic = Date.now() - performance.now();
+  const storeGcWatch = storeGcLogs.length === 0 ? undefined : startStoreGcWatch(storeGcLogs);
   try {
     const outcome = await load(service.url);
+    storeGcWatch?.end();
     sampler.stop();
     const stopped = await service.stop();
     service = undefined;
@@ -91,7 +100,9 @@ export async function loadOneService(
     } else {
       integrity = checkAcknowledgedStates(log, outcome.outcomes, await readStoredStates({ dbPath, cassandra }));
     }
-    return toMeasurement(outcome, sampler, integrity, parseGcTrace(stopped.output));
+    const measurement = toMeasurement(outcome, sampler, integrity, parseGcTrace(stopped.output));
+    if (storeGcWatch === undefined || outcome.startMs === undefined) return measurement;
+    return { ...measurement, storeGc: storeGcWatch.read(outcome.startMs + wallMinusMonotonic) };
   } finally {
     sampler.stop();
     await service?.stop();

@@ -7,8 +7,9 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { GcEvent } from '../results/schema.js';
+import type { JvmPauseKind } from '../results/schemas/plain-values.js';
 
-export type JvmPauseKind = 'young' | 'mixed' | 'full' | 'remark' | 'cleanup' | 'mark-start' | 'mark-end' | 'relocate-start' | 'other';
+export type { JvmPauseKind };
 
 /** One stop-the-world pause. */
 export interface JvmGcPause {

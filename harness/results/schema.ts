@@ -1,5 +1,5 @@
 import type { ForcedGcMode, RequestType, Scenario } from './scenario-schema.js';
-import { SCHEMA_VERSION, type StoreKind } from './schemas/plain-values.js';
+import { type JvmCollector, type JvmPauseKind, SCHEMA_VERSION, type StoreKind } from './schemas/plain-values.js';
 import type { StoreLatencyProfile } from './schemas/store-latency.js';
 
 /**
@@ -119,6 +119,8 @@ export interface RunSettings {
    * null (or absent, in files made before it existed): as fast as it could, the profile "none".
    */
   readonly storeLatency?: StoreLatencyProfile | null;
+  /** --store cassandra's cluster as the run used it; absent for the other stores and in older files. */
+  readonly cassandra?: CassandraSettings;
   readonly requestsFile: string | null;
   /** Set by `load`: the contenders ran as HTTP services under autocannon. */
   readonly serviceLevel?: {
@@ -133,6 +135,21 @@ export interface RunSettings {
    * so a report's "reproduce" line repeats exactly what ran. Absent in version-1 files.
    */
   readonly invocation?: readonly string[];
+}
+
+/**
+ * The Cassandra a run's store wrote to: the contact points every service and check was given,
+ * the nodes of the lab's cluster, and the consistency level of every read and write (the Node,
+ * Go and Rust stores all take the one the lab chose: ONE for one node, QUORUM for three).
+ */
+export interface CassandraSettings {
+  readonly contactPoints: readonly string[];
+  /** Nodes of the lab's cluster (cassandra status), or the hosts named when no lab cluster ran. */
+  readonly nodes: number;
+  readonly consistency: 'one' | 'quorum';
+  /** The nodes' collector and heap as the lab started them; absent when the cluster is not the lab's. */
+  readonly collector?: JvmCollector;
+  readonly heap?: string;
 }
 
 interface RowBase {
@@ -312,6 +329,44 @@ export interface RowMeasurement {
    * runtime, see docs/methods.md, "GC pauses, cycles and CPU"). Absent where no window has it.
    */
   readonly gcCpuSource?: string;
+  /**
+   * The database's own collector while the row measured (--store cassandra on the lab's
+   * cluster): each node's pauses and concurrent cycles from its GC log, on the row's clock.
+   * Absent for the other stores, for a cluster that is not the lab's and in older results.
+   */
+  readonly storeGc?: StoreGc;
+}
+
+/** The store's JVM collectors over one row's measurement (harness/measure/store-gc-watch.ts). */
+export interface StoreGc {
+  readonly nodes: readonly StoreGcNode[];
+}
+
+/** One Cassandra node's GC while the row measured. */
+export interface StoreGcNode {
+  /** The node's address (127.0.0.1). */
+  readonly address: string;
+  readonly collector: JvmCollector;
+  readonly pauses: readonly StoreGcPause[];
+  readonly cycles: readonly StoreGcCycle[];
+}
+
+/** A stop-the-world pause of the node's JVM. */
+export interface StoreGcPause {
+  /** Milliseconds since measuring started (negative: it began just before and ended inside). */
+  readonly startMs: number;
+  readonly durationMs: number;
+  readonly kind: JvmPauseKind;
+  /** What the JVM called it ("Pause Young (Normal) (G1 Evacuation Pause)"). */
+  readonly name: string;
+}
+
+/** A concurrent cycle of the node's JVM: G1's concurrent mark or undo cycle, a whole ZGC collection. */
+export interface StoreGcCycle {
+  /** Milliseconds since measuring started. */
+  readonly startMs: number;
+  readonly durationMs: number;
+  readonly name: string;
 }
 
 /**

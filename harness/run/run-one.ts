@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolveContender } from '../../implementations/registry.js';
+import { clusterGcLogs } from '../cassandra/cluster-gc-logs.js';
 import { expectedStates } from '../check/expected-states.js';
 import { checkIntegrity } from '../check/integrity-check.js';
 import { writeStates } from '../check/state-dump.js';
@@ -13,6 +14,7 @@ import { v8GcCycles } from '../measure/gc-cycles.js';
 import { LatencyRecorder } from '../measure/latency-recorder.js';
 import { runtimeIdentity } from '../measure/runtime-identity.js';
 import { StallRecorder } from '../measure/stall-recorder.js';
+import { startStoreGcWatch } from '../measure/store-gc-watch.js';
 import { WindowSampler } from '../measure/window-sampler.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { AllocationFigures, DriveOutcome, RowMeasurement, StallRecording } from '../results/schema.js';
@@ -102,6 +104,8 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
   const contender = await resolveContender(config.modulePath ?? config.contender);
   // A table of the row's own, so that no other row's or run's states are in what it checks.
   const cassandra = config.cassandra === undefined ? undefined : await createFreshTable(config.cassandra, 'run');
+  // The database's own GC logs, found now so that measuring only marks and later reads them.
+  const storeGcLogs = config.cassandra === undefined ? [] : clusterGcLogs(config.cassandra.contactPoints);
   const service = createService(contender, {
     scenario,
     store: config.store,
@@ -120,6 +124,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
     globalThis.gc();
 
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const storeGcWatch = storeGcLogs.length === 0 ? undefined : startStoreGcWatch(storeGcLogs);
     startMs = nowMs();
     const recorder = new LatencyRecorder(startMs, scenario.windowSeconds * 1000);
     const forcedGc =
@@ -169,12 +174,14 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
       allocation = meter.stop(outcome.completed, service.counters().misses - missesBefore);
     } finally {
       stalls = stallRecorder.stop();
+      storeGcWatch?.end();
       sampler.stop();
       clearInterval(injected);
       clearInterval(reporter);
     }
     sampler.sample();
     const finished = await Promise.race([service.finishMeasuring(), service.failed]);
+    const storeGc = storeGcWatch?.read();
     const serviceNotes = service.describe === undefined ? undefined : await Promise.race([service.describe(), service.failed]);
     for (const note of serviceNotes ?? []) progress(note);
 
@@ -218,6 +225,7 @@ export async function runOne(config: RowConfig, progress: Progress): Promise<Row
       stalls,
       runtimeVersion: runtimeIdentity(),
       ...(serviceNotes === undefined ? {} : { serviceNotes }),
+      ...(storeGc === undefined ? {} : { storeGc }),
     };
   } finally {
     await service.close().catch(() => {});

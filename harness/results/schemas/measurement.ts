@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Count, Figure, Nullable, OneOf } from './figures.js';
-import { FORCED_GC_MODES } from './plain-values.js';
+import { FORCED_GC_MODES, JVM_COLLECTORS, JVM_PAUSE_KINDS } from './plain-values.js';
 
 /**
  * What one child measured, raw, as results files hold it: harness/results/schema.ts documents
@@ -130,6 +130,16 @@ export const StallRecording = Type.Object({
   droppedStalls: Type.Optional(Figure),
 });
 
+export const StoreGcPause = Type.Object({ startMs: Ms, durationMs: Ms, kind: OneOf(JVM_PAUSE_KINDS), name: Text });
+export const StoreGcCycle = Type.Object({ startMs: Ms, durationMs: Ms, name: Text });
+export const StoreGcNode = Type.Object({
+  address: Text,
+  collector: OneOf(JVM_COLLECTORS),
+  pauses: Type.Array(StoreGcPause),
+  cycles: Type.Array(StoreGcCycle),
+});
+export const StoreGc = Type.Object({ nodes: Type.Array(StoreGcNode) });
+
 export const RowMeasurement = Type.Object({
   drive: DriveOutcome,
   latency: EncodedLatencies,
@@ -147,4 +157,5 @@ export const RowMeasurement = Type.Object({
   collectsGarbage: Type.Optional(Type.Boolean()),
   gcCycles: Type.Optional(Type.Array(GcCycle)),
   gcCpuSource: Type.Optional(Text),
+  storeGc: Type.Optional(StoreGc),
 });

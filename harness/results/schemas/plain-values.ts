@@ -25,3 +25,11 @@ export const SCENARIO_LIMITS = {
 export const REQUEST_TYPES = ['message', 'ack', 'open', 'reconnect'] as const;
 
 export const FORCED_GC_MODES = ['sync', 'concurrent'] as const;
+
+/** The stop-the-world pauses a JVM's GC log names (harness/measure/jvm-gc-log.ts reads them): G1's and ZGC's. */
+export const JVM_PAUSE_KINDS = ['young', 'mixed', 'full', 'remark', 'cleanup', 'mark-start', 'mark-end', 'relocate-start', 'other'] as const;
+export type JvmPauseKind = (typeof JVM_PAUSE_KINDS)[number];
+
+/** The collectors the lab's Cassandra nodes run with (cassandra start --gc). */
+export const JVM_COLLECTORS = ['G1', 'ZGC'] as const;
+export type JvmCollector = (typeof JVM_COLLECTORS)[number];

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Environment, ServiceLevelDriver } from './environment.js';
 import { Count, Figure, Nullable, OneOf } from './figures.js';
 import { RowMeasurement } from './measurement.js';
-import { SCHEMA_VERSION, STORE_KINDS } from './plain-values.js';
+import { JVM_COLLECTORS, SCHEMA_VERSION, STORE_KINDS } from './plain-values.js';
 import { Scenario } from './scenario.js';
 import { StoreLatencyProfile } from './store-latency.js';
 import { ContenderSummary, RowSummary } from './summary.js';
@@ -13,6 +13,14 @@ import { ContenderSummary, RowSummary } from './summary.js';
  * documents every field.
  */
 
+export const CassandraSettings = Type.Object({
+  contactPoints: Type.Array(Type.String()),
+  nodes: Count,
+  consistency: OneOf(['one', 'quorum'] as const),
+  collector: Type.Optional(OneOf(JVM_COLLECTORS)),
+  heap: Type.Optional(Type.String()),
+});
+
 export const RunSettings = Type.Object({
   scenario: Scenario,
   contenderNames: Type.Array(Type.String()),
@@ -20,6 +28,7 @@ export const RunSettings = Type.Object({
   closedLoop: Type.Boolean(),
   store: OneOf(STORE_KINDS),
   storeLatency: Type.Optional(Nullable(StoreLatencyProfile)),
+  cassandra: Type.Optional(CassandraSettings),
   requestsFile: Nullable(Type.String()),
   serviceLevel: Type.Optional(Type.Object({ connections: Figure, target: Nullable(Type.String()), driver: Type.Optional(ServiceLevelDriver) })),
   invocation: Type.Optional(Type.Array(Type.String())),
