@@ -11,6 +11,7 @@ import type { StoreKind } from '../store/protocol.js';
 import { BASE_NODE_FLAGS } from '../tuning.js';
 import { type RequestLog, readRequestLog } from '../workload/request-log.js';
 import { loadScenario } from '../workload/scenario.js';
+import { cassandraSettingsOf } from './cassandra-settings.js';
 import { type ChosenContender, chooseContenders } from './choose-contenders.js';
 import { CommandOutput } from './command-output.js';
 import { CommandFlags, type FlagValues, numberOf } from './flags.js';
@@ -199,6 +200,7 @@ export function settingsOf(prepared: PreparedRun): RunSettings {
     closedLoop: prepared.closedLoop,
     store: prepared.store,
     storeLatency: prepared.storeLatency ?? null,
+    ...cassandraSettingsOf(prepared.cassandra),
     requestsFile: prepared.requestsFile ?? null,
     invocation: ['run', ...prepared.args],
   };

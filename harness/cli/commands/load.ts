@@ -5,6 +5,7 @@ import { runtimeFields } from '../../experiment/runtime-rows.js';
 import { chooseRuntimes } from '../../runtimes/locate.js';
 import { parseStoreLatency } from '../../store/latency-profile.js';
 import { loadScenario } from '../../workload/scenario.js';
+import { cassandraSettingsOf } from '../cassandra-settings.js';
 import { type ChosenContender, chooseContenders } from '../choose-contenders.js';
 import { CommandOutput } from '../command-output.js';
 import { numberOf } from '../flags.js';
@@ -88,6 +89,7 @@ export async function loadCommand(args: readonly string[], print: (line: string)
     closedLoop,
     store,
     storeLatency: storeLatency ?? null,
+    ...cassandraSettingsOf(cassandra),
     requestsFile: null,
     serviceLevel: { connections: closedLoop ? connections : maxConnections, target: target ?? null, driver: driver.name },
     invocation: ['load', ...args],

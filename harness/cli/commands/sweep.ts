@@ -12,6 +12,7 @@ import { SCHEMA_VERSION, type SweepResults } from '../../results/schema.js';
 import { chooseRuntimes } from '../../runtimes/locate.js';
 import { parseStoreLatency } from '../../store/latency-profile.js';
 import { loadScenario } from '../../workload/scenario.js';
+import { cassandraSettingsOf } from '../cassandra-settings.js';
 import { chooseContenders } from '../choose-contenders.js';
 import { CommandOutput } from '../command-output.js';
 import { CommandFlags, numberOf } from '../flags.js';
@@ -97,6 +98,7 @@ export async function sweepCommand(args: readonly string[], print: (line: string
       closedLoop: false,
       store,
       storeLatency: storeLatency ?? null,
+      ...cassandraSettingsOf(cassandra),
       requestsFile: null,
     };
     const rows = { kind: 'in-process', configs, scratchPrefix: 'readstate-lab-sweep-' } as const;
