@@ -10,12 +10,14 @@
 
 /**
  * GC marks on the latency-over-time charts, per colour scheme: forced major GCs as purple bands,
- * major GCs the runtime chose as orange lines, scavenges as grey ticks. The dark scheme's are
- * lighter and its band more opaque, or the bands vanish into the dark panel.
+ * major GCs the runtime chose as orange lines, scavenges as grey ticks, and the database's own
+ * collector (Cassandra's JVM) in lanes of its own, navy on light and pale lime on dark, colours
+ * far from every series and mark above. The dark scheme's are lighter and its band more opaque,
+ * or the bands vanish into the dark panel.
  */
 export const GC_MARK_COLORS = {
-  light: { forced: '#8e44ad', forcedBand: 'rgba(142,68,173,0.30)', major: '#e67e22', minor: '#7f8c8d' },
-  dark: { forced: '#c39bff', forcedBand: 'rgba(195,155,255,0.42)', major: '#ffa94d', minor: '#aab3bf' },
+  light: { forced: '#8e44ad', forcedBand: 'rgba(142,68,173,0.30)', major: '#e67e22', minor: '#7f8c8d', store: '#0b1f3a' },
+  dark: { forced: '#c39bff', forcedBand: 'rgba(195,155,255,0.42)', major: '#ffa94d', minor: '#aab3bf', store: '#e1ffb4' },
 } as const;
 
 /**
