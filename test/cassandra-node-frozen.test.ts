@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
+import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
+import { type CassandraTarget, consistencyFor } from '../harness/store/cassandra-target.js';
+import { assertNothingAcknowledgedLost, assertOnlyOkOrRefused, describeFaultFigures, faultFigures, sendAcksThroughFault } from './support/acks-under-fault.js';
+import { FAULT_SERVICES, type FaultService, faultServiceUnavailable, startFaultService } from './support/fault-services.js';
+import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
+import type { ServerProcess } from './support/server-process.js';
+
+/**
+ * The lab's node frozen (SIGSTOP) for 3 s under the Node, Go and Rust services at once: each
+ * answers acks 503 or holds them while the node sleeps, acknowledges acks again once it wakes
+ * (SIGCONT), stops on SIGTERM with everything written, and every ack it acknowledged is in its
+ * table. Without a node the test skips, saying so, except in CI, which starts one: there it fails.
+ */
+const cluster = clusterStatus();
+const alive = cluster?.members.filter((member) => member.alive) ?? [];
+const skip = alive.length > 0 || process.env.CI === 'true' ? false : 'no Cassandra is running (readstate-lab cassandra start); CI starts one';
+const CHANNEL = 3;
+const FREEZE_AT_MS = 2_000;
+const FREEZE_MS = 3_000;
+
+function labTarget(): CassandraTarget {
+  return {
+    contactPoints: alive.map((member) => member.address),
+    localDataCenter: LOCAL_DATA_CENTER,
+    keyspace: CASSANDRA_KEYSPACE,
+    table: CASSANDRA_TABLE,
+    consistency: consistencyFor(cluster?.nodes ?? 1),
+  };
+}
+
+describe('the lab node frozen under the Node, Go and Rust services', { skip }, () => {
+  // Nobody else's test may use the node while it is frozen.
+  beforeEach(takeTheLabNode);
+  afterEach(releaseTheLabNode);
+
+  it('each answers 200 or 503, acknowledges again after the thaw, and loses nothing acknowledged', { timeout: 180_000 }, async (t) => {
+    const pid = alive[0]?.pid;
+    assert.ok(pid !== undefined, 'the running node has a pid');
+    const services = FAULT_SERVICES.filter((service) => {
+      const why = faultServiceUnavailable(service);
+      if (why !== undefined) t.diagnostic(`${service} left out: ${why}`);
+      return why === undefined;
+    });
+    let frozen = false;
+    const thaw = (): void => {
+      if (frozen) process.kill(pid, 'SIGCONT');
+      frozen = false;
+    };
+    const freeze = (): void => {
+      process.kill(pid, 'SIGSTOP');
+      frozen = true;
+      // Woken by a timer of its own too, so that nothing that hangs can leave the lab's node frozen.
+      setTimeout(thaw, FREEZE_MS).unref();
+    };
+    process.once('exit', thaw);
+    const runs: { service: FaultService; target: CassandraTarget; server: ServerProcess }[] = [];
+    try {
+      for (const service of services) {
+        const target = await createFreshTable(labTarget(), 'frozen');
+        runs.push({ service, target, server: await startFaultService(service, target) });
+      }
+      const outcomes = await Promise.all(
+        runs.map(({ server }, at) =>
+          sendAcksThroughFault({
+            url: server.url,
+            durationMs: FREEZE_AT_MS + FREEZE_MS + 5_000,
+            faultAtMs: FREEZE_AT_MS,
+            fault: at === 0 ? freeze : () => {},
+            healAtMs: FREEZE_AT_MS + FREEZE_MS,
+            heal: at === 0 ? thaw : () => {},
+            channelId: CHANNEL,
+            users: 200,
+            loops: 2,
+            pauseMs: 20,
+          }),
+        ),
+      );
+      thaw();
+      for (const [at, { service }] of runs.entries()) {
+        const outcome = outcomes[at]!;
+        const figures = faultFigures(outcome);
+        t.diagnostic(`${service}: ${describeFaultFigures(figures)}`);
+        assertOnlyOkOrRefused(outcome, service);
+        assert.ok(figures.refused > 0 || figures.longestWaitMs >= 1_000, `${service}: the frozen node held it up (${describeFaultFigures(figures)})`);
+      }
+      for (const [at, { service, server, target }] of runs.entries()) {
+        const began = Date.now();
+        const stopped = await server.stop();
+        t.diagnostic(`${service}: SIGTERM to exit ${((Date.now() - began) / 1000).toFixed(1)} s, code ${stopped.exitCode}`);
+        assert.equal(stopped.exitCode, 0, `${service} wrote everything back: ${stopped.output.slice(-600)}`);
+        assertNothingAcknowledgedLost(outcomes[at]!.acknowledged, await readCassandraStates(target), CHANNEL, service);
+      }
+    } finally {
+      thaw();
+      process.removeListener('exit', thaw);
+      await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
+      for (const { target } of runs) await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
+    }
+  });
+});
