@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { UsageError } from '../errors.js';
-import { inProcessRowConfigs } from '../experiment/plan.js';
+import { type ExperimentPlan, inProcessRowConfigs } from '../experiment/plan.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { RunSettings } from '../results/schema.js';
 import type { RowConfig } from '../run/run-one.js';
@@ -17,7 +17,7 @@ import { CommandOutput } from './command-output.js';
 import { CommandFlags, type FlagValues, numberOf } from './flags.js';
 import { listFlag, numberFlag } from './options.js';
 import { checkOutputFile } from './output-paths.js';
-import { checkRunDirectory } from './run-directory.js';
+import { checkRunDirectory, newRunId, runDirectory } from './run-directory.js';
 import { applyOverrides } from './scenario-overrides.js';
 import { parseStoreFlag } from './store-flag.js';
 
@@ -189,6 +189,15 @@ export function checkSomethingToSend(scenario: Scenario): void {
       `${scenario.rate} requests/s for ${scenario.durationSeconds} s is no request at all: nothing would be measured (raise --rate or --duration)`,
     );
   }
+}
+
+/** The plan of a prepared run: every contender on every runtime, each repetition, one results.json. */
+export function runPlanOf(prepared: PreparedRun): ExperimentPlan {
+  const runId = newRunId(prepared.scenario.name);
+  const dir = runDirectory(runId, prepared.out);
+  const configs = runRows(prepared, prepared.runtimes);
+  const rows = { kind: 'in-process', configs, scratchPrefix: 'readstate-lab-run-' } as const;
+  return { runtimes: prepared.runtimes, parts: [{ runId, dir, settings: settingsOf(prepared), extraNodeFlags: prepared.extraNodeFlags, rows, latest: true }] };
 }
 
 /** The settings a prepared run will record, to compare with another run's before running it. */

@@ -1,10 +1,8 @@
-import type { ExperimentPlan } from '../../experiment/plan.js';
 import { formatCount, formatMs } from '../../report/format.js';
 import type { Row } from '../../results/schema.js';
 import { CommandOutput } from '../command-output.js';
-import { type PreparedRun, prepareRun, runFlags, runRows, settingsOf } from '../prepare-run.js';
+import { type PreparedRun, prepareRun, runFlags, runPlanOf } from '../prepare-run.js';
 import { executeWithProgress } from '../progress-events.js';
-import { newRunId, runDirectory } from '../run-directory.js';
 import { printRun, runExitCode, runJson } from '../run-output.js';
 
 export const runHelp = `readstate-lab run: measure contenders under a scenario, one child process per row
@@ -25,15 +23,6 @@ export async function runCommand(args: readonly string[], print: (line: string) 
     return 0;
   }
   return executeRun(await prepareRun(args, print, values), print);
-}
-
-/** The plan of a prepared run: every contender on every runtime, each repetition, one results.json. */
-export function runPlanOf(prepared: PreparedRun): ExperimentPlan {
-  const runId = newRunId(prepared.scenario.name);
-  const dir = runDirectory(runId, prepared.out);
-  const configs = runRows(prepared, prepared.runtimes);
-  const rows = { kind: 'in-process', configs, scratchPrefix: 'readstate-lab-run-' } as const;
-  return { runtimes: prepared.runtimes, parts: [{ runId, dir, settings: settingsOf(prepared), extraNodeFlags: prepared.extraNodeFlags, rows, latest: true }] };
 }
 
 /** Runs a prepared plan: every row in its own child process, then results, report and table. */
