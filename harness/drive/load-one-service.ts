@@ -11,7 +11,7 @@ import { startStoreGcWatch } from '../measure/store-gc-watch.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { ForcedGc, GcCycle, GcEvent, GcKind, IntegrityResult, RowMeasurement, WindowSample } from '../results/schema.js';
 import type { Runtime } from '../runtimes/locate.js';
-import { createFreshTable, dropTable } from '../store/cassandra-tables.js';
+import { withFreshTable } from '../store/cassandra-tables.js';
 import type { CassandraTarget } from '../store/cassandra-target.js';
 import { readStoredStates } from '../store/stored-states.js';
 import type { RequestLog } from '../workload/request-log.js';
@@ -57,58 +57,52 @@ export async function loadOneService(
       : { kind: 'node-serve', contender: contender.modulePath ?? contender.name, scenarioFile, storeLatency: storeLatencyFlag, runtime };
   const dbPath = join(folder, 'states.sqlite');
   // A table of the service's own, so that the check sees no other service's (or run's) states.
-  const cassandra = contender.cassandra === undefined ? undefined : await createFreshTable(contender.cassandra, 'load');
-  let service: RunningService | undefined;
-  try {
-    service = await startServiceProcess({ program, scenario, warmFile, dbPath, cassandra, stopSignal });
-  } catch (error) {
-    if (cassandra !== undefined) await dropTable(cassandra).catch(() => {});
-    throw error;
-  }
-  // A Node service's collector works on V8's worker threads too: sampled from /proc (gc-cpu.ts).
-  const v8Workers = program.kind === 'node-serve' && (runtime === undefined || runtime.family === 'node');
-  const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000, { v8Workers });
-  // The database's own GC logs from here on; the load's clock starts at outcome.startMs, a
-  // performance.now() reading, put on the wall clock by reading both clocks at one instant.
-  const storeGcLogs = contender.cassandra === undefined ? [] : clusterGcLogs(contender.cassandra.contactPoints);
-  const wallMinusMonotonic = Date.now() - performance.now();
-  const storeGcWatch = storeGcLogs.length === 0 ? undefined : startStoreGcWatch(storeGcLogs);
-  try {
-    const outcome = await load(service.url);
-    storeGcWatch?.end();
-    sampler.stop();
-    const stopped = await service.stop();
-    service = undefined;
-    let integrity: IntegrityResult;
-    if (stopped.exitCode !== 0) {
-      // A Go service's GC trace lines are not what it said on its way out.
-      const last =
-        stopped.output
-          .trim()
-          .split('\n')
-          .filter((line) => parseGcTrace(line).length === 0)
-          .pop() ?? '';
-      integrity = {
-        ok: false,
-        statesChecked: 0,
-        mismatchCount: 0,
-        mismatches: [],
-        note: `the service exited with ${stopped.exitCode ?? 'a signal'} at shutdown: ${last}`,
-      };
-    } else if (outcome.outcomes === undefined) {
-      integrity = externalIntegrity();
-    } else {
-      integrity = checkAcknowledgedStates(log, outcome.outcomes, await readStoredStates({ dbPath, cassandra }));
+  return withFreshTable(contender.cassandra, 'load', async (cassandra) => {
+    let service: RunningService | undefined = await startServiceProcess({ program, scenario, warmFile, dbPath, cassandra, stopSignal });
+    // A Node service's collector works on V8's worker threads too: sampled from /proc (gc-cpu.ts).
+    const v8Workers = program.kind === 'node-serve' && (runtime === undefined || runtime.family === 'node');
+    const sampler = new ProcessSampler(service.pid, scenario.windowSeconds * 1000, { v8Workers });
+    // The database's own GC logs from here on; the load's clock starts at outcome.startMs, a
+    // performance.now() reading, put on the wall clock by reading both clocks at one instant.
+    const storeGcLogs = contender.cassandra === undefined ? [] : clusterGcLogs(contender.cassandra.contactPoints);
+    const wallMinusMonotonic = Date.now() - performance.now();
+    const storeGcWatch = storeGcLogs.length === 0 ? undefined : startStoreGcWatch(storeGcLogs);
+    try {
+      const outcome = await load(service.url);
+      storeGcWatch?.end();
+      sampler.stop();
+      const stopped = await service.stop();
+      service = undefined;
+      let integrity: IntegrityResult;
+      if (stopped.exitCode !== 0) {
+        // A Go service's GC trace lines are not what it said on its way out.
+        const last =
+          stopped.output
+            .trim()
+            .split('\n')
+            .filter((line) => parseGcTrace(line).length === 0)
+            .pop() ?? '';
+        integrity = {
+          ok: false,
+          statesChecked: 0,
+          mismatchCount: 0,
+          mismatches: [],
+          note: `the service exited with ${stopped.exitCode ?? 'a signal'} at shutdown: ${last}`,
+        };
+      } else if (outcome.outcomes === undefined) {
+        integrity = externalIntegrity();
+      } else {
+        integrity = checkAcknowledgedStates(log, outcome.outcomes, await readStoredStates({ dbPath, cassandra }));
+      }
+      const measurement = toMeasurement(outcome, sampler, integrity, parseGcTrace(stopped.output));
+      if (storeGcWatch === undefined || outcome.startMs === undefined) return measurement;
+      return { ...measurement, storeGc: storeGcWatch.read(outcome.startMs + wallMinusMonotonic) };
+    } finally {
+      sampler.stop();
+      await service?.stop();
+      rmSync(folder, { recursive: true, force: true });
     }
-    const measurement = toMeasurement(outcome, sampler, integrity, parseGcTrace(stopped.output));
-    if (storeGcWatch === undefined || outcome.startMs === undefined) return measurement;
-    return { ...measurement, storeGc: storeGcWatch.read(outcome.startMs + wallMinusMonotonic) };
-  } finally {
-    sampler.stop();
-    await service?.stop();
-    if (cassandra !== undefined) await dropTable(cassandra).catch(() => {});
-    rmSync(folder, { recursive: true, force: true });
-  }
+  });
 }
 
 export function externalIntegrity(): IntegrityResult {

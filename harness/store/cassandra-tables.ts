@@ -25,6 +25,24 @@ export async function createFreshTable(target: CassandraTarget, purpose: string)
   return withTable(target, table);
 }
 
+/**
+ * Runs `work` with a fresh table of `target`'s (createFreshTable) and drops the table afterwards,
+ * however `work` ended; with no target, `work` runs with none.
+ */
+export async function withFreshTable<T>(
+  target: CassandraTarget | undefined,
+  purpose: string,
+  work: (table: CassandraTarget | undefined) => Promise<T>,
+): Promise<T> {
+  if (target === undefined) return work(undefined);
+  const table = await createFreshTable(target, purpose);
+  try {
+    return await work(table);
+  } finally {
+    await dropTable(table).catch(() => {});
+  }
+}
+
 /** Creates the target's table unless it exists. */
 export async function ensureTable(target: CassandraTarget): Promise<void> {
   await withClient(target, async (client) => {
