@@ -67,7 +67,7 @@ function isOneOfConstants(schema: TSchema): boolean {
   return Array.isArray(schema.anyOf) && schema.anyOf.every((variant: TSchema) => variant.const !== undefined);
 }
 
-/** `where.rows[0].measurement.drive: "sent" must be an integer ...`, as FieldReader used to say it. */
+/** `where.rows[0].measurement.drive: "sent" must be an integer ...`: one line naming where and the field. */
 export function describeValueError(error: ValueError, where: string): string {
   const segments = error.path.split('/').slice(1);
   const key = segments.at(-1);
