@@ -5,6 +5,7 @@ import { driverText, sendLagText, serviceDriver } from './driver-text.js';
 import { formatBytes, formatCount } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
 import { rulerFloorText } from './ruler-floor-text.js';
+import { storeText } from './store-gc.js';
 
 /**
  * The report's settings and environment list: what ran, on what, and the command that
@@ -27,7 +28,7 @@ export function runSettings(
     ['capacity', `${formatCount(scenario.capacity)} read states`],
     ['time scale', `${scenario.timeScale}x (scenario seconds per wall second)`],
     ['forced GC', forcedGcText(scenario)],
-    ['store', results.settings.store],
+    ['store', storeText(results.settings)],
     ['store latency', storeLatencyText(results.settings)],
     ['repetitions', String(results.settings.repeat)],
     ['request log', results.settings.requestsFile ?? 'generated from the scenario and seed'],
