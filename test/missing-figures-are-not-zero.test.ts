@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { formatBytes, formatCount, formatMs } from '../harness/report/format.js';
 import type { RunReportModel } from '../harness/report/model.js';
-import { renderSummaryMarkdown } from '../harness/report/summary-table.js';
+import { renderSummaryMarkdown } from '../harness/report/summary-markdown.js';
 import { summarizeContenders, summarizeRow } from '../harness/results/aggregate.js';
 import { encodeHistogram, plainHistogram } from '../harness/results/histogram.js';
 import type { CompletedRow, Results, RowMeasurement } from '../harness/results/schema.js';

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { causeText } from '../harness/report/gc-tables.js';
+import { forcedGcNotes } from '../harness/report/run-notes.js';
+import { renderSummaryMarkdown } from '../harness/report/summary-markdown.js';
 import { buildSummaryTable, SUMMARY_TABLE_COLUMNS } from '../harness/report/summary-model.js';
-import { forcedGcNotes, renderSummaryMarkdown, renderSummaryText, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
+import { renderSummaryText, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
 import { verdictOf } from '../harness/report/verdict.js';
 import type { Stall } from '../harness/results/stall-attribution.js';
 import { syntheticResults } from './support/synthetic-results.js';

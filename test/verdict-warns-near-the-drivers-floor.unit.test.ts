@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rulerFloorText } from '../harness/report/ruler-floor-text.js';
+import { rulerFloorText } from '../harness/report/driver-text.js';
 import { verdictLines } from '../harness/report/verdict.js';
 import type { ContenderSummary, Results, RulerFloor } from '../harness/results/schema.js';
 

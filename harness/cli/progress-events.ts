@@ -1,7 +1,7 @@
 import type { ExperimentListener } from '../experiment/events.js';
 import { type ExperimentOutcome, executeExperiment } from '../experiment/execute.js';
 import type { ExperimentPlan, PlannedRow } from '../experiment/plan.js';
-import { rulerFloorText } from '../report/ruler-floor-text.js';
+import { rulerFloorText } from '../report/driver-text.js';
 import type { Row } from '../results/schema.js';
 import type { CommandOutput } from './command-output.js';
 import type { CommandProgress } from './progress.js';

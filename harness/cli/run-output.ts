@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { readerPath, type WrittenFiles, writeTableFiles } from '../experiment/output.js';
-import { forcedGcNotes, renderSummaryText, renderTextTable } from '../report/summary-table.js';
+import { forcedGcNotes } from '../report/run-notes.js';
+import { renderSummaryText, renderTextTable } from '../report/summary-table.js';
 import { verdictLines } from '../report/verdict.js';
 import type { AnyResults, Results, Row } from '../results/schema.js';
 import { terminalWidth, wrapWords } from './terminal.js';

@@ -7,8 +7,8 @@
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { renderMarkdownTable, renderSummaryMarkdown } from '../report/summary-table.js';
-import { writeHtmlReport } from '../report/write-report.js';
+import { renderMarkdownTable } from '../report/summary-table.js';
+import { writeHtmlReport, writeRunReport } from '../report/write-report.js';
 import type { Scenario } from '../results/scenario-schema.js';
 import type { AnyResults, Results } from '../results/schema.js';
 import { loadScenario, scenarioNames } from '../workload/scenario.js';
@@ -28,13 +28,11 @@ export interface WrittenFiles {
   readonly report: string;
 }
 
-/** Writes results.json and summary.md into `dir`; returns their paths. */
-export function writeResultFiles(dir: string, results: Results): { json: string; markdown: string } {
+/** Writes results.json and the run's report (summary.md and index.html) into `dir`; returns their paths. */
+export function writeResultFiles(dir: string, results: Results): { json: string; markdown: string; html: string } {
   const json = join(dir, 'results.json');
-  const markdown = join(dir, 'summary.md');
   writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);
-  writeFileSync(markdown, renderSummaryMarkdown(results));
-  return { json, markdown };
+  return { json, ...writeRunReport(dir, results) };
 }
 
 /**
@@ -43,9 +41,8 @@ export function writeResultFiles(dir: string, results: Results): { json: string;
  */
 export function writeRunFiles(dir: string, results: Results, latest: boolean): WrittenFiles {
   const files = writeResultFiles(dir, results);
-  const html = writeHtmlReport(dir, results);
   const isLatest = latest && markLatest(dir, results.settings.scenario);
-  return { ...files, html, report: readerPath(isLatest ? join(reportsDir, 'latest', 'index.html') : html) };
+  return { ...files, report: readerPath(isLatest ? join(reportsDir, 'latest', 'index.html') : files.html) };
 }
 
 /** A sweep's or micro run's files: `<name>.json`, its table as `<name>.md`, and index.html. */

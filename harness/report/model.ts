@@ -1,4 +1,3 @@
-import { storeLatencyText } from '../results/compare-settings.js';
 import { mergeEncoded } from '../results/histogram.js';
 import { type MergedResults, type MergedRun, runOfRow } from '../results/results-file.js';
 import type { CompletedRow, Results } from '../results/schema.js';
@@ -6,12 +5,10 @@ import { stallRuleText } from '../results/stall-attribution.js';
 import { contenderColors } from './colors.js';
 import { type CpuOverTime, type CycleMark, cpuOverTime, cycleMarks } from './gc-over-time.js';
 import { type GcRow, gcBucketLabels, gcRows, type StallRow, stallRows } from './gc-tables.js';
-import { latencyNote, runSettings } from './run-settings.js';
-import { type StoreGcLane, type StoreGcRow, storeGcLanes, storeGcRows } from './store-gc.js';
+import { buildRunSummary, type RunSummary } from './run-summary.js';
 import { type StorePressureSeries, storePressureSeries } from './store-pressure.js';
-import { buildSummaryTable, type SummaryTableModel } from './summary-model.js';
-import { forcedGcNotes } from './summary-table.js';
-import { type Verdict, verdictOf } from './verdict.js';
+import type { SummaryTableModel } from './summary-model.js';
+import type { Verdict } from './verdict.js';
 
 export type { GcRow, StallRow } from './gc-tables.js';
 
@@ -35,8 +32,7 @@ export interface RunReportModel {
   /** How latency was timed (open loop from the intended start, or closed loop), under the summary. */
   readonly latencyNote: string;
   readonly resources: readonly ResourceSeries[];
-  /** `storeRows`: the database's collector during each row (store-gc.ts), shown under the series' own line. */
-  readonly gc: { readonly bucketLabels: readonly string[]; readonly rows: readonly GcRow[]; readonly storeRows: readonly StoreGcRow[] };
+  readonly gc: { readonly bucketLabels: readonly string[]; readonly rows: readonly GcRow[] };
   /** Every spike, worst first. */
   readonly stalls: readonly StallRow[];
   readonly stallRule: string;
@@ -59,8 +55,6 @@ export interface OverTimeSeries {
   readonly cycles: readonly CycleMark[];
   /** The process's CPU and its collector's per window, drawn under the latency chart. */
   readonly cpu: CpuOverTime;
-  /** The database's collector, a lane per node of the GC strip; absent when the row has none. */
-  readonly storeGc?: readonly StoreGcLane[];
 }
 
 export interface ResourceSeries {
@@ -77,11 +71,11 @@ const SPECTRUM_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.9
 const MIB = 1024 * 1024;
 const mib = (bytes: number | null): number => (typeof bytes === 'number' ? bytes / MIB : Number.NaN);
 
-export function buildRunReport(input: Results): RunReportModel {
+/** The page of a run: its summary (built once, run-summary.ts) and the series its charts draw. */
+export function buildRunReport(input: Results, summary: RunSummary = buildRunSummary(input)): RunReportModel {
   const results: MergedResults = input;
   const names = results.contenders.map((c) => c.contender);
   const completed = results.rows.filter((row): row is CompletedRow => row.state === 'completed');
-  const scenario = results.settings.scenario;
   const merged = results.merged !== undefined && results.merged.runs.length > 1 ? results.merged : undefined;
 
   // One series per contender; in runs merged as one comparison, one per contender and run, so
@@ -120,7 +114,6 @@ export function buildRunReport(input: Results): RunReportModel {
       gc: row.measurement.gcEvents.map((gc) => ({ t: gc.startMs / 1000, ms: gc.durationMs, kind: gc.kind, forced: gc.forced })),
       cycles: cycleMarks(row),
       cpu: cpuOverTime(row),
-      ...(row.measurement.storeGc === undefined ? {} : { storeGc: storeGcLanes(row) }),
     });
     const samples = row.measurement.windows;
     resources.push({
@@ -158,39 +151,37 @@ export function buildRunReport(input: Results): RunReportModel {
 
   const stalls = stallRows(results, completed, merged !== undefined);
 
-  const notes = forcedGcNotes(results);
   const silent = completed
     .filter((row) => row.measurement.gcEvents.length === 0 && row.runtime !== undefined && row.measurement.collectsGarbage !== false)
     .map((row) => row.contender);
-  if (silent.length > 0) {
-    notes.push(
-      `note: ${[...new Set(silent)].join(', ')} ran on a runtime that reports no GC events (Bun, Deno): their GC counts are missing, not zero; the thread stalls in the GC table and the stall attribution show when they stopped`,
-    );
-  }
-  const settings = runSettings(results, completed, merged, notes);
-  const kindText = results.settings.serviceLevel === undefined ? '' : ' (service-level, over HTTP)';
+  const silentNote =
+    silent.length === 0
+      ? []
+      : [
+          `note: ${[...new Set(silent)].join(', ')} ran on a runtime that reports no GC events (Bun, Deno): their GC counts are missing, not zero; the thread stalls in the GC table and the stall attribution show when they stopped`,
+        ];
   const mergedText =
     merged === undefined ? '' : merged.separate ? `, ${merged.runs.length} runs side by side (their settings differ)` : `, ${merged.runs.length} runs merged`;
   return {
     kind: 'run',
-    title: `readstate-lab: ${scenario.name}${kindText}${mergedText}`,
+    title: `${summary.title}${mergedText}`,
     contenders: seriesColors(
       names,
       series.map((s) => s.label),
     ),
-    verdict: verdictOf(results),
-    summary: buildSummaryTable(results),
-    notes,
+    verdict: summary.verdict,
+    summary: summary.table,
+    notes: [...summary.forcedGcNotes, ...silentNote, ...summary.settings.notes],
     overTime,
     spectrum,
     byOutcome,
-    latencyNote: latencyNote(results),
+    latencyNote: summary.settings.latencyNote,
     resources,
-    gc: { bucketLabels: gcBucketLabels(), rows: gcRows(series), storeRows: storeGcRows(series) },
+    gc: { bucketLabels: gcBucketLabels(), rows: gcRows(series) },
     stalls,
-    stallRule: stallRuleText(scenario.windowSeconds * 1000),
-    settings,
-    storeLatency: storeLatencyText(results.settings),
+    stallRule: stallRuleText(results.settings.scenario.windowSeconds * 1000),
+    settings: summary.settings.list,
+    storeLatency: summary.settings.storeLatency,
     storePressure: storePressureSeries(results),
   };
 }

@@ -1,4 +1,5 @@
-import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
+import type { ContenderSummary, Results, Spread } from '../results/schema.js';
+import { type ContenderFacts, type ContenderState, contenderFacts } from './contender-facts.js';
 import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from './format.js';
 
 /**
@@ -11,11 +12,10 @@ import { formatBytes, formatCount, formatFigure, formatMs, formatPercent } from 
 export type Better = 'lower' | 'higher' | 'none';
 
 /**
- * What a cell or row must say beside its figure: `saturated` (fell behind the rate: its
- * latencies measure the backlog), `lost` (failed the nothing-lost check), `failed`, `no-gc`
- * (a row measured in a program without a garbage collector: GC figures do not apply).
+ * What a cell or row must say beside its figure: the contender's state, or `no-gc` (a row
+ * measured in a program without a garbage collector: GC figures do not apply).
  */
-export type CellState = 'ok' | 'saturated' | 'lost' | 'failed' | 'no-gc';
+export type CellState = ContenderState | 'no-gc';
 
 export interface SummaryColumn {
   readonly title: string;
@@ -87,44 +87,19 @@ export const SUMMARY_TABLE_COLUMNS: readonly SummaryColumn[] = [
   { title: 'check', better: 'none' },
 ];
 
-/**
- * A contender measured in a program without a garbage collector: every completed row of it says
- * so (`collectsGarbage: false`, written by the row's measurement, never inferred from a name).
- */
-export function hasNoCollector(results: Results, contender: string): boolean {
-  const rows = results.rows.filter((row): row is CompletedRow => row.state === 'completed' && row.contender === contender);
-  return rows.length > 0 && rows.every((row) => row.measurement.collectsGarbage === false);
-}
-
-/**
- * The rows a figure is compared against: completed, nothing lost, and the rate kept. A saturated
- * row measures its backlog, so it is never the yardstick.
- */
-export function comparable(c: ContenderSummary): boolean {
-  return c.completed > 0 && c.integrityOk && !c.saturated;
-}
-
-export function rowState(c: ContenderSummary): CellState {
-  if (c.completed === 0) return 'failed';
-  if (!c.integrityOk) return 'lost';
-  if (c.saturated) return 'saturated';
-  return 'ok';
-}
-
-export function buildSummaryTable(results: Results): SummaryTableModel {
+/** The table from the results' figures and the facts of each contender, found here unless the caller has them. */
+export function buildSummaryTable(results: Results, facts: readonly ContenderFacts[] = contenderFacts(results)): SummaryTableModel {
   const repeated = results.settings.repeat > 1;
   const serviceLevel = results.settings.serviceLevel !== undefined;
-  const yardsticks = results.contenders.filter(comparable);
+  const yardsticks = facts.filter((f) => f.comparable);
   const best = COLUMN_SPECS.map((spec) => {
-    const values = yardsticks.filter((c) => !(spec.gc === true && hasNoCollector(results, c.contender))).map((c) => spec.pick(c).median);
+    const values = yardsticks.filter((f) => !(spec.gc === true && f.noCollector)).map((f) => spec.pick(f.summary).median);
     const finite = values.filter((v) => Number.isFinite(v) && v > 0);
     if (finite.length === 0) return Number.NaN;
     return spec.better === 'higher' ? Math.max(...finite) : Math.min(...finite);
   });
-  const rows = results.contenders.map((c): SummaryRowModel => {
-    const state = rowState(c);
+  const rows = facts.map(({ summary: c, state, noCollector }): SummaryRowModel => {
     if (state === 'failed') return { contender: c.contender, state, cells: [], reason: `FAILED: ${c.failures.join('; ') || 'unknown'}` };
-    const noCollector = hasNoCollector(results, c.contender);
     const cells = COLUMN_SPECS.map((spec, i): SummaryCell => {
       if (spec.gc === true && noCollector) return { value: Number.NaN, text: 'no GC', state: 'no-gc' };
       const spread = spec.pick(c);

@@ -1,8 +1,8 @@
 import type { CompletedRow, ContenderSummary, Results, Spread } from '../results/schema.js';
 import { RULER_FLOOR_MARGIN } from '../tuning.js';
+import { type ContenderFacts, contenderFacts } from './contender-facts.js';
 import { formatCount, formatMs } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
-import { comparable, hasNoCollector } from './summary-model.js';
 
 /** A best p99 within this factor of what a request costing nothing waits here is the machine's. */
 const FLOOR_MARGIN = 3;
@@ -23,7 +23,11 @@ export interface Verdict {
  * warnings. The terminal, summary.md and the page's verdict box print these same words.
  */
 export function verdictLines(results: Results, options: VerdictOptions = {}): string[] {
-  const { findings, warnings } = verdictOf(results);
+  return verdictText(verdictOf(results), options);
+}
+
+/** A verdict already built, as the lines `verdictLines` prints. */
+export function verdictText({ findings, warnings }: Verdict, options: VerdictOptions = {}): string[] {
   return [...findings, ...(options.reportPath === undefined ? [] : [`report: ${options.reportPath}`]), ...warnings];
 }
 
@@ -36,14 +40,15 @@ export function verdictLines(results: Results, options: VerdictOptions = {}): st
  * never the yardstick; without a forced GC in the span no forced-GC comparison is stated. Pure:
  * it reads the results and nothing else.
  */
-export function verdictOf(results: Results): Verdict {
+export function verdictOf(results: Results, facts: readonly ContenderFacts[] = contenderFacts(results)): Verdict {
   const findings: string[] = [];
-  const kept = results.contenders.filter(comparable);
-  const saturated = results.contenders.filter((c) => c.completed > 0 && c.integrityOk && c.saturated).map((c) => c.contender);
+  const kept = facts.filter((f) => f.comparable).map((f) => f.summary);
+  const saturated = facts.filter((f) => f.state === 'saturated').map((f) => f.summary.contender);
   const notCompared = saturated.length === 0 ? '' : `; not compared: ${saturated.map((name) => `${name} (SATURATED)`).join(', ')}`;
-  const noCollector = (c: ContenderSummary): boolean => hasNoCollector(results, c.contender);
+  const factsOf = new Map(facts.map((f) => [f.summary.contender, f]));
+  const noCollector = (c: ContenderSummary): boolean => factsOf.get(c.contender)?.noCollector === true;
   const forcedGcScheduled = results.settings.scenario.forcedGc !== null;
-  const forcedGcInSpan = (c: ContenderSummary): boolean => noCollector(c) || forcedGcFellFor(results, c.contender);
+  const forcedGcInSpan = (c: ContenderSummary): boolean => noCollector(c) || factsOf.get(c.contender)?.forcedGcFell === true;
 
   // Tail latency: "under forced GC" only for rows a forced GC fell on (or that have no collector),
   // and only when a forced GC fell on some row that collects: a run of programs without one beside
@@ -111,17 +116,11 @@ export function verdictOf(results: Results): Verdict {
   );
   const held = throughputHeld(results);
   if (held !== undefined) findings.push(held);
-  return { findings, warnings: warnings(results) };
+  return { findings, warnings: warnings(results, kept) };
 }
 
 function push(lines: string[], line: string | undefined, suffix: string): void {
   if (line !== undefined) lines.push(`${line}${suffix}`);
-}
-
-/** True when every completed row of `contender` recorded a forced GC in its measured span. */
-function forcedGcFellFor(results: Results, contender: string): boolean {
-  const rows = results.rows.filter((row): row is CompletedRow => row.state === 'completed' && row.contender === contender);
-  return rows.length > 0 && rows.every((row) => row.measurement.forcedGcs.length > 0);
 }
 
 /** The best row on a figure, with its multiple of the runner-up's. */
@@ -162,7 +161,8 @@ export function multiple(best: number, worst: number, better: string): string {
   return `${ratio >= 10 ? Math.round(ratio).toLocaleString('en-US') : ratio.toFixed(1)}x ${better} than`;
 }
 
-function warnings(results: Results): string[] {
+/** Every reason to doubt the figures; `kept` are the rows that kept the rate and lost nothing. */
+function warnings(results: Results, kept: readonly ContenderSummary[]): string[] {
   const out: string[] = [];
   const { contenders, environment, settings } = results;
   const lost = contenders.filter((c) => c.completed > 0 && !c.integrityOk).map((c) => c.contender);
@@ -191,7 +191,7 @@ function warnings(results: Results): string[] {
         'other processes competed for the CPU and their time may be in the tails',
     );
   }
-  const bestTail = lowestMedian(contenders.filter(comparable), (c) => c.p999Ms);
+  const bestTail = lowestMedian(kept, (c) => c.p999Ms);
   if (load !== undefined && Number.isFinite(load.idleLoopDelayP99Ms) && Number.isFinite(bestTail) && load.idleLoopDelayP99Ms > bestTail) {
     out.push(
       `warning: noise floor above the figures: an idle thread of the lab waited ${formatMs(load.idleLoopDelayP99Ms)} at p99 ` +
@@ -200,7 +200,7 @@ function warnings(results: Results): string[] {
   }
 
   const floor = load?.floor;
-  const bestP99 = lowestMedian(contenders.filter(comparable), (c) => c.p99Ms);
+  const bestP99 = lowestMedian(kept, (c) => c.p99Ms);
   if (floor !== undefined && Number.isFinite(bestP99) && bestP99 < floor.zeroCostP99Ms) {
     // A row faster than a request costing nothing: the probe met interference the rows did not.
     out.push(

@@ -1,11 +1,27 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MergedResults } from '../results/results-file.js';
 import type { AnyResults, MicroResults, SweepResults } from '../results/schema.js';
 import { renderMicroReport, renderRunReport, renderSweepReport } from './html.js';
 import { microTable } from './micro-table.js';
 import { buildRunReport, withColors } from './model.js';
+import { buildRunSummary } from './run-summary.js';
+import { renderSummaryMarkdown } from './summary-markdown.js';
 import { sweepTable } from './sweep-table.js';
 import { tradeoffModel } from './tradeoff-chart.js';
+
+/**
+ * A run's report, built once and written twice into `dir`: summary.md and index.html. Returns
+ * their paths.
+ */
+export function writeRunReport(dir: string, results: MergedResults): { markdown: string; html: string } {
+  const summary = buildRunSummary(results);
+  const markdown = join(dir, 'summary.md');
+  const html = join(dir, 'index.html');
+  writeFileSync(markdown, renderSummaryMarkdown(results, summary));
+  writeFileSync(html, renderRunReport(buildRunReport(results, summary)));
+  return { markdown, html };
+}
 
 /** Writes `index.html` for any kind of results into `dir`; returns its path. */
 export function writeHtmlReport(dir: string, results: AnyResults): string {

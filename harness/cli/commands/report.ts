@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../../errors.js';
 import { writeResultFiles } from '../../experiment/output.js';
-import { forcedGcNotes } from '../../report/summary-table.js';
+import { forcedGcNotes } from '../../report/run-notes.js';
 import { writeHtmlReport } from '../../report/write-report.js';
 import { loadResults, mergeRuns, resolveResultsPath } from '../../results/results-file.js';
 import type { AnyResults, Results } from '../../results/schema.js';
