@@ -30,8 +30,8 @@ describe('a node killed in a three-node cluster', () => {
     if (process.env.READSTATE_LAB_SLOW !== '1') return t.skip('slow (a three-node cluster, minutes of two cores): set READSTATE_LAB_SLOW=1');
     const reuse = process.env.READSTATE_LAB_THREE_NODE_ROOT;
     const env = { READSTATE_LAB_CASSANDRA_ROOT: reuse ?? tempDir('rsl-node-killed-'), READSTATE_LAB_CASSANDRA_FIRST_HOST: FIRST_HOST };
-    await startThreeNodes(t, env);
     try {
+      await startThreeNodes(t, env);
       const services = FAULT_SERVICES.filter((service) => {
         const why = faultServiceUnavailable(service);
         if (why !== undefined) t.diagnostic(`${service} left out: ${why}`);
