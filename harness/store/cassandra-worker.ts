@@ -5,8 +5,8 @@ import type { StoreReply, StoreRequest, StoreWorkerOptions } from './protocol.js
 
 /**
  * The store worker's start with a Cassandra store: connect, check a write reads back, say
- * ready, and return what handles each request: one queue (store/cassandra-batches.ts) that
- * keeps their order. A cluster that cannot be reached is a startup error, one line, as a SQLite
+ * ready, and return what handles each request (store/cassandra-batches.ts, which keeps the
+ * store protocol's order while reads and writes are out together). A cluster that cannot be reached is a startup error, one line, as a SQLite
  * file that cannot be opened is; then it returns undefined.
  */
 export async function openCassandraStore(
