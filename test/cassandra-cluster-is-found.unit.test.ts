@@ -56,6 +56,17 @@ describe('finding the cluster', () => {
     removeClusterShape();
     assert.equal(clusterStatus(), undefined);
   });
+
+  it('takes a cluster file that does not read as one start wrote for no cluster', () => {
+    writeClusterShape({ nodes: 1, heap: '1g', gc: 'g1' });
+    assert.equal(clusterStatus()?.nodes, 1);
+    const file = join(root, 'cluster.json');
+    for (const text of ['{"nodes": 2, "heap": "1g", "gc": "g1", "startedAt": "x"}', '{"nodes": 1, "heap": 1, "gc": "g1", "startedAt": "x"}', '[]', '{']) {
+      writeFileSync(file, text);
+      assert.equal(clusterStatus(), undefined, text);
+    }
+    removeClusterShape();
+  });
 });
 
 describe("a node's configuration", () => {

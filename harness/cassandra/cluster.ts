@@ -132,15 +132,29 @@ export function readMember(index: number): CassandraMember {
 /** The cluster `start` last started, each member with its process state; undefined when none was started (or it was stopped). */
 export function clusterStatus(): CassandraCluster | undefined {
   if (!existsSync(clusterFile())) return undefined;
-  let recorded: ClusterShape & { startedAt: string };
+  let recorded: unknown;
   try {
     recorded = JSON.parse(readFileSync(clusterFile(), 'utf8'));
   } catch {
     return undefined;
   }
-  const nodes = recorded.nodes === 3 ? 3 : 1;
+  // A file this module wrote, unless someone edited it: one that does not read as ours is no cluster,
+  // so `start` writes a new one.
+  if (!isClusterRecord(recorded)) return undefined;
+  const nodes = recorded.nodes;
   const members = Array.from({ length: nodes }, (_, at) => readMember(at + 1));
   return { nodes, heap: recorded.heap, gc: recorded.gc, startedAt: recorded.startedAt, members, replication: nodes };
+}
+
+function isClusterRecord(value: unknown): value is ClusterShape & { startedAt: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const record: Record<string, unknown> = { ...value };
+  return (
+    (record.nodes === 1 || record.nodes === 3) &&
+    typeof record.heap === 'string' &&
+    (record.gc === 'g1' || record.gc === 'zgc') &&
+    typeof record.startedAt === 'string'
+  );
 }
 
 /** The addresses of the running nodes, for a driver's contact points; one line telling how to start one when none runs. */
