@@ -328,6 +328,74 @@ describe('the HTML report, in a real browser', { skip: chromiumMissing ?? false 
     await page.close();
   });
 
+  it("draws the database's pauses in a lane of their own, labelled with the node, with a legend entry and a GC table line, and holds at 900 px", async () => {
+    // A Cassandra node's young pause at 1.5 s and a concurrent cycle, on the first row only.
+    const [first, second] = results.rows as CompletedRow[];
+    const storeGc = {
+      nodes: [
+        {
+          address: '127.0.0.1',
+          collector: 'G1' as const,
+          pauses: [{ startMs: 1500, durationMs: 40, kind: 'young' as const, name: 'Pause Young (Normal) (G1 Evacuation Pause)' }],
+          cycles: [{ startMs: 600, durationMs: 300, name: 'Concurrent Mark Cycle' }],
+        },
+      ],
+    };
+    const withStore = {
+      ...results,
+      settings: {
+        ...results.settings,
+        store: 'cassandra',
+        cassandra: { contactPoints: ['127.0.0.1'], nodes: 1, consistency: 'one', collector: 'G1', heap: '1g' },
+      },
+      rows: [{ ...first!, measurement: { ...first!.measurement, storeGc } }, second!],
+    };
+    const file = join(dir, 'store-gc.json');
+    writeFileSync(file, JSON.stringify(withStore));
+    const html = join(dir, 'store-gc.html');
+    writeFileSync(html, renderHtml(loadResults(file)));
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, problems } = await load(html, scheme);
+      assert.deepEqual(problems, []);
+      // The first chart's strip has four lanes, the last the node's; the second chart's has three.
+      const lanes = await page.evaluate(() =>
+        ['latency-0', 'latency-1'].map((id) =>
+          ((window as any).Chart.getChart(document.getElementById(id)).options.plugins.gcMarks.store as Array<{ label: string }>).map((l) => l.label),
+        ),
+      );
+      assert.deepEqual(lanes, [['Cassandra (G1) 127.0.0.1'], []]);
+      const [quiet, atPause, store] = await page.evaluate(
+        (seconds) => {
+          const canvas = document.getElementById('latency-0') as HTMLCanvasElement;
+          const chart = (window as any).Chart.getChart(canvas);
+          const scale = canvas.width / canvas.clientWidth;
+          const strip = chart.scales.gc;
+          const y = Math.round((strip.top + ((strip.bottom - strip.top) * 3.5) / 4) * scale);
+          const context = canvas.getContext('2d')!;
+          const pixels = seconds.map((t) => [...context.getImageData(Math.round(chart.scales.x.getPixelForValue(t) * scale), y, 1, 1).data]);
+          return [...pixels, getComputedStyle(document.documentElement).getPropertyValue('--gc-store').trim()];
+        },
+        [1.8, 1.51],
+      );
+      assert.ok(
+        colourDifference(parseColour(`rgb(${(atPause as number[]).slice(0, 3).join(',')})`), parseColour(store as string)) < 10,
+        `${scheme}: the pause at 1.5 s is ${atPause}, not the store's ${store}`,
+      );
+      assert.ok(
+        (quiet as number[]).some((v, i) => Math.abs(v - (atPause as number[])[i]!) > 8),
+        `${scheme}: the lane is ${quiet} where no pause is`,
+      );
+      assert.match((await page.textContent('.store-gc-legend')) ?? '', /^Cassandra \(G1\) 127\.0\.0\.1: the database's own pauses/);
+      const storeLine = await page.$$eval('#gc-table tr.store-gc td', (tds) => tds.map((td) => td.textContent));
+      assert.deepEqual(storeLine, [`${first!.contender}: Cassandra (G1) 127.0.0.1`, '1', '-', '40.0 ms', '40.0 ms', '-', '-']);
+      await page.setViewportSize({ width: 900, height: 900 });
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, `${scheme}: the page scrolls sideways at 900 px`);
+      await page.close();
+    }
+  });
+
   it('keeps series colours apart from the GC marks, and the forced-GC band visible, in both colour schemes', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, problems } = await load(join(runDir, 'index.html'), scheme);

@@ -22,12 +22,13 @@ describe('the stall recorder', () => {
     await sleep(100);
     const recording = recorder.stop();
 
-    const planted = recording.stalls.filter((s) => s.durationMs >= 190);
-    assert.equal(planted.length, 1, JSON.stringify(recording.stalls));
+    // On a busy machine the scheduler may stall the thread too, elsewhere in the test: the planted
+    // block is the one stall that began when the block did.
+    const planted = recording.stalls.filter((s) => s.durationMs >= 190 && Math.abs(s.startMs - blockedAt) < 50);
+    assert.equal(planted.length, 1, `blocked at ${blockedAt} ms; stalls ${JSON.stringify(recording.stalls)}`);
     const stall = planted[0]!;
     // A busy machine may delay the timer too, but never make the block look shorter than it was.
     assert.ok(stall.durationMs < 1000, `${stall.durationMs} ms`);
-    assert.ok(Math.abs(stall.startMs - blockedAt) < 50, `due at ${stall.startMs} ms, blocked at ${blockedAt} ms`);
     assert.ok(recording.windowMaxMs[0]! >= 190, `the first window's latest tick: ${recording.windowMaxMs[0]} ms`);
     const lateness = decodeHistogram(recording.lateness);
     assert.ok(lateness.maxValue >= 190e6, `histogram max ${lateness.maxValue} ns`);

@@ -33,7 +33,7 @@ function scriptJson(value: unknown): string {
 /** The GC marks' colours as CSS variables, per colour scheme: the legend and the charts read them. */
 function gcMarkStyle(): string {
   const vars = (c: (typeof GC_MARK_COLORS)['light' | 'dark']): string =>
-    `--gc-forced: ${c.forced}; --gc-forced-band: ${c.forcedBand}; --gc-major: ${c.major}; --gc-minor: ${c.minor};`;
+    `--gc-forced: ${c.forced}; --gc-forced-band: ${c.forcedBand}; --gc-major: ${c.major}; --gc-minor: ${c.minor}; --gc-store: ${c.store};`;
   return `:root { ${vars(GC_MARK_COLORS.light)} }\n@media (prefers-color-scheme: dark) { :root { ${vars(GC_MARK_COLORS.dark)} } }`;
 }
 
@@ -167,6 +167,13 @@ function cpuUnderLatency(series: OverTimeSeries, index: number): string {
   return `<div class="chart cpu"${source}><canvas id="gc-cpu-${index}"></canvas></div>`;
 }
 
+/** The legend's entry for the database's lanes, when any row read its collector. */
+function storeGcLegend(model: RunReportModel): string {
+  const labels = [...new Set(model.overTime.flatMap((series) => (series.storeGc ?? []).map((lane) => lane.label)))];
+  if (labels.length === 0) return '';
+  return `<span class="store-gc-legend"><i style="background:var(--gc-store)"></i>${escapeHtml(labels.join(', '))}: the database's own pauses (ticks) and concurrent cycles (light), in a lane of their own under the service's</span>`;
+}
+
 /** Stall-attribution rows shown before the toggle: the worst windows of the run. */
 const STALLS_SHOWN = 10;
 
@@ -174,9 +181,13 @@ export function renderRunReport(model: RunReportModel): string {
   const colorOf = new Map(model.contenders.map((c) => [c.name, c.color]));
   const summary = summaryHtml(model.summary, colorOf);
   const overTime = model.overTime.map((series, i) => `<div class="over-time">${chart(`latency-${i}`, true)}${cpuUnderLatency(series, i)}</div>`).join('\n');
+  // Each series' line, then the database's collector during that series' row, when it was read.
   const gcTable = table(
     ['contender', 'pauses', 'forced', 'total', 'longest', 'thread stalls ≥ 10 ms', 'longest stall'],
-    model.gc.rows.map((row) => ({ cells: row.cells, color: colorOf.get(row.contender) })),
+    model.gc.rows.flatMap((row) => [
+      { cells: row.cells, color: colorOf.get(row.contender) },
+      ...model.gc.storeRows.filter((store) => store.contender === row.contender).map((store) => ({ cells: store.cells, className: 'store-gc' })),
+    ]),
     'gc-table',
   );
   const stallHeader = ['contender', 'repetition', 'window', 'slowest request', 'cause', 'thread stalled', 'GCs overlapping'];
@@ -210,7 +221,7 @@ ${summary}
 
 <h2>Latency over time</h2>
 <p class="note">Slowest request (max, solid), p99 (dashed) and p50 (dotted) per 1-second window, one chart per contender on the same log axis and the same seconds, so that spikes compare by eye. GC events sit in their own strip under each chart; under that, the CPU per window of the process (solid, in its colour) and of its garbage collector (purple, filled) as shares of one core, on one scale for every contender: a concurrent collector's marking shows there, not in its pauses.</p>
-<p class="legend-gc"><span><i style="background:var(--gc-forced-band); border-left: 3px solid var(--gc-forced)"></i>forced major GC: the band spans its whole cycle, its pauses solid inside</span><span><i style="background:var(--gc-major)"></i>major GC the runtime decided on (V8 or Go)</span><span><i style="background:var(--gc-minor)"></i>scavenge (tick in the GC strip)</span></p>
+<p class="legend-gc"><span><i style="background:var(--gc-forced-band); border-left: 3px solid var(--gc-forced)"></i>forced major GC: the band spans its whole cycle, its pauses solid inside</span><span><i style="background:var(--gc-major)"></i>major GC the runtime decided on (V8 or Go)</span><span><i style="background:var(--gc-minor)"></i>scavenge (tick in the GC strip)</span>${storeGcLegend(model)}</p>
 <div class="grid">${overTime}</div>
 
 <h2>Percentile spectrum</h2>

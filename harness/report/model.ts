@@ -6,6 +6,7 @@ import { contenderColors } from './colors.js';
 import { type CpuOverTime, type CycleMark, cpuOverTime, cycleMarks } from './gc-over-time.js';
 import { type GcRow, gcBucketLabels, gcRows, type StallRow, stallRows } from './gc-tables.js';
 import { buildRunSummary, type RunSummary } from './run-summary.js';
+import { type StoreGcLane, type StoreGcRow, storeGcLanes, storeGcRows } from './store-gc.js';
 import { type StorePressureSeries, storePressureSeries } from './store-pressure.js';
 import type { SummaryTableModel } from './summary-model.js';
 import type { Verdict } from './verdict.js';
@@ -32,7 +33,8 @@ export interface RunReportModel {
   /** How latency was timed (open loop from the intended start, or closed loop), under the summary. */
   readonly latencyNote: string;
   readonly resources: readonly ResourceSeries[];
-  readonly gc: { readonly bucketLabels: readonly string[]; readonly rows: readonly GcRow[] };
+  /** `storeRows`: the database's collector during each row (store-gc.ts), shown under the series' own line. */
+  readonly gc: { readonly bucketLabels: readonly string[]; readonly rows: readonly GcRow[]; readonly storeRows: readonly StoreGcRow[] };
   /** Every spike, worst first. */
   readonly stalls: readonly StallRow[];
   readonly stallRule: string;
@@ -55,6 +57,8 @@ export interface OverTimeSeries {
   readonly cycles: readonly CycleMark[];
   /** The process's CPU and its collector's per window, drawn under the latency chart. */
   readonly cpu: CpuOverTime;
+  /** The database's collector, a lane per node of the GC strip; absent when the row has none. */
+  readonly storeGc?: readonly StoreGcLane[];
 }
 
 export interface ResourceSeries {
@@ -114,6 +118,7 @@ export function buildRunReport(input: Results, summary: RunSummary = buildRunSum
       gc: row.measurement.gcEvents.map((gc) => ({ t: gc.startMs / 1000, ms: gc.durationMs, kind: gc.kind, forced: gc.forced })),
       cycles: cycleMarks(row),
       cpu: cpuOverTime(row),
+      ...(row.measurement.storeGc === undefined ? {} : { storeGc: storeGcLanes(row) }),
     });
     const samples = row.measurement.windows;
     resources.push({
@@ -177,7 +182,7 @@ export function buildRunReport(input: Results, summary: RunSummary = buildRunSum
     byOutcome,
     latencyNote: summary.settings.latencyNote,
     resources,
-    gc: { bucketLabels: gcBucketLabels(), rows: gcRows(series) },
+    gc: { bucketLabels: gcBucketLabels(), rows: gcRows(series), storeRows: storeGcRows(series) },
     stalls,
     stallRule: stallRuleText(results.settings.scenario.windowSeconds * 1000),
     settings: summary.settings.list,

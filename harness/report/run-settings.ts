@@ -6,6 +6,7 @@ import { formatBytes, formatCount } from './format.js';
 import { machineFloorText } from './machine-floor-text.js';
 import { withMergedRuns } from './merged-settings.js';
 import { reproduceCommand } from './reproduce.js';
+import { storeText } from './store-gc.js';
 
 /** What ran, on what and how it was timed, in the words every rendering of a run uses. */
 export interface RunSettingsText {
@@ -59,7 +60,7 @@ function settingsList(
     ['capacity', `${formatCount(scenario.capacity)} read states`],
     ['time scale', `${scenario.timeScale}x (scenario seconds per wall second)`],
     ['forced GC', forcedGcText(scenario)],
-    ['store', results.settings.store],
+    ['store', storeText(results.settings)],
     ['store latency', storeLatency],
     ['repetitions', String(results.settings.repeat)],
     ['request log', results.settings.requestsFile ?? 'generated from the scenario and seed'],

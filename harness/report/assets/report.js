@@ -12,7 +12,13 @@
   var muted = cssVar('--muted');
   var line = cssVar('--line');
   // GC mark colours follow the colour scheme (set from harness/report/colors.ts in html.ts).
-  var GC = { forced: cssVar('--gc-forced'), forcedBand: cssVar('--gc-forced-band'), major: cssVar('--gc-major'), minor: cssVar('--gc-minor') };
+  var GC = {
+    forced: cssVar('--gc-forced'),
+    forcedBand: cssVar('--gc-forced-band'),
+    major: cssVar('--gc-major'),
+    minor: cssVar('--gc-minor'),
+    store: cssVar('--gc-store'),
+  };
   Chart.defaults.color = muted;
   Chart.defaults.borderColor = line;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
@@ -165,7 +171,9 @@
   // across the plot and light in the strip, with its pauses solid inside; a forced pause with no
   // recorded cycle (older results) is a band as long as the pause. Major GCs the runtime chose:
   // orange ticks, also dashed lines across the plot, their cycle light behind the tick where the
-  // runtime told it; scavenges: grey ticks in the strip only.
+  // runtime told it; scavenges: grey ticks in the strip only. The database's collector (a
+  // Cassandra node's JVM) gets a lane of its own per node under those three, labelled with the
+  // node, its pauses as ticks and its concurrent cycles light: never mistaken for the service's.
   function pixelSpan(chart, t, ms) {
     var x = chart.scales.x;
     var area = chart.chartArea;
@@ -200,7 +208,8 @@
       ctx.moveTo(chart.chartArea.left, strip.top + 0.5);
       ctx.lineTo(chart.chartArea.right, strip.top + 0.5);
       ctx.stroke();
-      var lane = (strip.bottom - strip.top) / 3;
+      var store = options.store || [];
+      var lane = (strip.bottom - strip.top) / (3 + store.length);
       forcedCycles.forEach(function (cycle) {
         var span = pixelSpan(chart, cycle.t, cycle.ms);
         if (!span) return;
@@ -249,13 +258,47 @@
           ctx.lineWidth = 1;
           ctx.beginPath();
           ctx.moveTo(left, strip.top + 2 * lane + 1);
-          ctx.lineTo(left, strip.bottom - 1);
+          ctx.lineTo(left, strip.top + 3 * lane - 1);
           ctx.stroke();
         }
+      });
+      store.forEach(function (node, i) {
+        drawStoreLane(chart, node, strip.top + (3 + i) * lane, lane, c.store);
       });
       ctx.restore();
     },
   };
+  // One node's lane: a rule above it, its label in small type at the left, its cycles light and
+  // its pauses solid on top, so a tick stays visible where it crosses the label.
+  function drawStoreLane(chart, node, top, height, color) {
+    var ctx = chart.ctx;
+    var area = chart.chartArea;
+    ctx.strokeStyle = line;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([2, 2]);
+    ctx.beginPath();
+    ctx.moveTo(area.left, top + 0.5);
+    ctx.lineTo(area.right, top + 0.5);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = muted;
+    ctx.font = Math.max(8, Math.min(11, Math.floor(height - 1))) + 'px ' + Chart.defaults.font.family;
+    ctx.textBaseline = 'middle';
+    ctx.fillText(node.label, area.left + 4, top + height / 2 + 0.5);
+    node.cycles.forEach(function (cycle) {
+      var span = pixelSpan(chart, cycle.t, cycle.ms);
+      if (!span) return;
+      ctx.globalAlpha = 0.25;
+      ctx.fillStyle = color;
+      ctx.fillRect(span.left, top + 1, span.width, height - 2);
+      ctx.globalAlpha = 1;
+    });
+    ctx.fillStyle = color;
+    node.pauses.forEach(function (pause) {
+      var span = pixelSpan(chart, pause.t, pause.ms);
+      if (span) ctx.fillRect(span.left, top + 1, span.width, height - 2);
+    });
+  }
   // The forced cycles again behind the CPU chart under the latency chart, so that the collector's
   // CPU reads against the same bands.
   var cycleBands = {
@@ -417,7 +460,8 @@
               min: 0,
               max: 1,
               stack: 'time',
-              stackWeight: 1,
+              // Half as much again for each of the database's lanes, so its label stays legible.
+              stackWeight: 1 + (s.storeGc || []).length / 2,
               offset: true,
               position: 'left',
               grid: { drawOnChartArea: false, display: false },
@@ -428,7 +472,7 @@
             y: Object.assign(logLatencyAxis('latency', latencyBounds), { stack: 'time', stackWeight: 6, afterFit: fixedWidth }),
           },
           plugins: {
-            gcMarks: { events: s.gc, cycles: s.cycles || [], colors: GC },
+            gcMarks: { events: s.gc, cycles: s.cycles || [], store: s.storeGc || [], colors: GC },
             title: { display: true, text: s.contender + ' (repetition ' + s.repetition + ')', color: fg },
           },
         },
