@@ -1,4 +1,4 @@
-import type { RulerFloor, RunSettings, SendLag, ServiceLevelDriver } from '../results/schema.js';
+import type { CompletedRow, Results, RulerFloor, RunSettings, SendLag, ServiceLevelDriver } from '../results/schema.js';
 import { formatCount, formatMs } from './format.js';
 
 /** The driver that loaded a run in words: which one, which loop, how late it sent, its own floor. */
@@ -39,4 +39,60 @@ export function rulerFloorText(floor: RulerFloor): string {
     `p50 ${formatMs(latency.p50Ms)}, p99 ${formatMs(latency.p99Ms)}, p99.9 ${formatMs(latency.p999Ms)}, max ${formatMs(latency.maxMs)}` +
     (floor.sendLag === undefined ? '' : `; sent late by ${sendLagText(floor.sendLag)}`)
   );
+}
+
+/** A run's driver in the words of every rendering: the settings list's lines, summary.md's sentence, the page's latency note. */
+export interface DriverWords {
+  /** The rate line: requests/s, the loop and, for a `load` run, its connections and target. */
+  readonly rate: string;
+  /**
+   * A `load` run's driver, what it measured against a server that costs nothing (the ruler's
+   * floor, beside the machine's), and how late it sent each row's requests: the driver's own
+   * share of every latency. None for an in-process run.
+   */
+  readonly lines: ReadonlyArray<readonly [string, string]>;
+  /** A `load` run's driver and its floor in one sentence, as summary.md says it. */
+  readonly sentence?: string;
+  /** How latency was timed (open loop from the intended start, or closed loop). */
+  readonly latencyNote: string;
+}
+
+export function describeDriver(results: Results): DriverWords {
+  const closedLoop = closedLoopRun(results.settings);
+  const driver = serviceDriver(results.settings);
+  const floor = results.environment.rulerFloor;
+  const floorText = floor === undefined ? undefined : rulerFloorText(floor);
+  const lags = results.rows
+    .filter((row): row is CompletedRow => row.state === 'completed')
+    .flatMap((row) => (row.measurement.drive.sendLag === undefined ? [] : [`${row.contender} ${sendLagText(row.measurement.drive.sendLag)}`]));
+  const lines: Array<readonly [string, string]> =
+    driver === undefined
+      ? []
+      : [
+          ['driver', driverText(driver)],
+          ...(floorText === undefined ? [] : [['driver floor', floorText] as const]),
+          ...(lags.length === 0 ? [] : [['sent late by', lags.join('; ')] as const]),
+        ];
+  return {
+    rate: rateText(results.settings, closedLoop),
+    lines,
+    ...(driver === undefined ? {} : { sentence: `${driverText(driver)}${floorText === undefined ? '' : `; its floor: ${floorText}`}` }),
+    latencyNote: latencyNote(results.settings, closedLoop),
+  };
+}
+
+function rateText(settings: RunSettings, closedLoop: boolean): string {
+  const { scenario, serviceLevel } = settings;
+  if (serviceLevel === undefined) return `${formatCount(scenario.rate)} requests/s, ${closedLoop ? 'CLOSED loop' : 'open loop'}, ${scenario.durationSeconds} s`;
+  const driver = closedLoop
+    ? `CLOSED loop: ${serviceLevel.connections} autocannon connections, each waits for its answer`
+    : `open loop${serviceDriver(settings) === 'open-loop-compiled' ? ' (compiled driver)' : ''}, a pool of up to ${formatCount(serviceLevel.connections)} keep-alive connections`;
+  return `${formatCount(scenario.rate)} requests/s over HTTP, ${driver}, ${scenario.durationSeconds} s${serviceLevel.target === null ? '' : `, target ${serviceLevel.target}`}`;
+}
+
+function latencyNote(settings: RunSettings, closedLoop: boolean): string {
+  if (!closedLoop) return "Latency is measured from each request's intended start (open loop), so a stall counts in every request that fell due during it.";
+  return settings.serviceLevel === undefined
+    ? 'CLOSED loop: each request is sent when the previous one is answered and timed from its send, so a stall counts once (coordinated omission); compare with an open-loop run.'
+    : 'CLOSED loop (autocannon): each connection sends its next request when the previous one is answered, timed from its send, so a stall counts once per connection (coordinated omission).';
 }
