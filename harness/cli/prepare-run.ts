@@ -193,11 +193,12 @@ export function checkSomethingToSend(scenario: Scenario): void {
 
 /** The plan of a prepared run: every contender on every runtime, each repetition, one results.json. */
 export function runPlanOf(prepared: PreparedRun): ExperimentPlan {
+  const rows = { kind: 'in-process', configs: runRows(prepared, prepared.runtimes), scratchPrefix: 'readstate-lab-run-' } as const;
+  const settings = settingsOf(prepared);
   const runId = newRunId(prepared.scenario.name);
+  // The folder is made last, once the plan stands.
   const dir = runDirectory(runId, prepared.out);
-  const configs = runRows(prepared, prepared.runtimes);
-  const rows = { kind: 'in-process', configs, scratchPrefix: 'readstate-lab-run-' } as const;
-  return { runtimes: prepared.runtimes, parts: [{ runId, dir, settings: settingsOf(prepared), extraNodeFlags: prepared.extraNodeFlags, rows, latest: true }] };
+  return { runtimes: prepared.runtimes, parts: [{ runId, dir, settings, extraNodeFlags: prepared.extraNodeFlags, rows, latest: true }] };
 }
 
 /** The settings a prepared run will record, to compare with another run's before running it. */
