@@ -34,6 +34,9 @@ function withoutOutput(args: readonly string[]): string[] {
   return kept;
 }
 
+/** A single quote inside single quotes: close them, an escaped quote, open them again. */
+const QUOTED_QUOTE = "'\\''";
+
 function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", QUOTED_QUOTE)}'`;
 }
