@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { wrapWords } from '../harness/cli/terminal.js';
 import { titleLines } from '../harness/report/fitted-table.js';
+import { buildSummaryTable } from '../harness/report/summary-model.js';
 import { ESSENTIAL_SUMMARY_COLUMNS, renderSummaryText, SUMMARY_COLUMNS, summaryCells } from '../harness/report/summary-table.js';
 import { spread, syntheticResults } from './support/synthetic-results.js';
 
@@ -30,7 +31,7 @@ function blocksOf(text: string): string[][] {
 
 describe('the summary table on the terminal', () => {
   it('fits 80 columns: the essential columns first, every other one in a block below, each led by the contender', () => {
-    const text = renderSummaryText(run, { width: 80 });
+    const text = renderSummaryText(buildSummaryTable(run), { width: 80 });
     for (const line of text.split('\n')) assert.ok(line.length <= 80, `a line of ${line.length} characters:\n${text}`);
     const blocks = blocksOf(text);
     assert.ok(blocks.length >= 2, text);
@@ -62,7 +63,7 @@ describe('the summary table on the terminal', () => {
   });
 
   it('keeps every column on one line, in the model order, with --wide or when the terminal is wide enough', () => {
-    for (const text of [renderSummaryText(run), renderSummaryText(run, { width: 400 })]) {
+    for (const text of [renderSummaryText(buildSummaryTable(run)), renderSummaryText(buildSummaryTable(run), { width: 400 })]) {
       const lines = text.split('\n');
       assert.equal(lines.length, 2 + 8, text);
       assert.deepEqual(lines[0]!.trim().split(/\s{2,}/), SUMMARY_COLUMNS);

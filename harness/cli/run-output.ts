@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { readerPath, type WrittenFiles, writeTableFiles } from '../experiment/output.js';
-import { forcedGcNotes } from '../report/run-notes.js';
+import { buildRunSummary } from '../report/run-summary.js';
 import { renderSummaryText, renderTextTable } from '../report/summary-table.js';
-import { verdictLines } from '../report/verdict.js';
+import { verdictText } from '../report/verdict.js';
 import type { AnyResults, Results, Row } from '../results/schema.js';
 import { terminalWidth, wrapWords } from './terminal.js';
 
@@ -16,14 +16,15 @@ export interface WrittenRun extends WrittenFiles {
  * the terminal's width (or $COLUMNS, or 80); with `wide`, the table on one line per row.
  */
 export function printRun(results: Results, files: WrittenFiles, print: (line: string) => void, options: { wide?: boolean } = {}): WrittenRun {
-  const verdict = verdictLines(results, { reportPath: files.report });
+  const summary = buildRunSummary(results);
+  const verdict = verdictText(summary.verdict, { reportPath: files.report });
   const width = options.wide === true ? Number.POSITIVE_INFINITY : terminalWidth(process.stdout);
   const printWrapped = (line: string): void => {
     for (const part of Number.isFinite(width) ? wrapWords(line, width) : [line]) print(part);
   };
   print('');
-  print(renderSummaryText(results, { width }));
-  for (const note of forcedGcNotes(results)) printWrapped(note);
+  print(renderSummaryText(summary.table, { width }));
+  for (const note of summary.forcedGcNotes) printWrapped(note);
   print('');
   printWrapped(`wrote ${readerPath(files.json)} and ${basename(files.markdown)}`);
   print('');

@@ -63,13 +63,13 @@ export const ESSENTIAL_SUMMARY_COLUMNS: readonly string[] = ['contender', 'p50',
  * block led by the contender; when all fit (or without a width), every column on one line, in
  * the model's order.
  */
-export function renderSummaryText(results: Results, options: { width?: number } = {}): string {
+export function renderSummaryText(table: SummaryTableModel, options: { width?: number } = {}): string {
   const width = options.width ?? Number.POSITIVE_INFINITY;
   const titles = SUMMARY_TABLE_COLUMNS.map((column) => column.title);
   const align = titles.map((_, i): 'left' | 'right' => (i === 0 || i === titles.length - 1 ? 'left' : 'right'));
   const essential = ESSENTIAL_SUMMARY_COLUMNS.map((title) => titles.indexOf(title)).filter((i) => i > 0);
   const others = titles.map((_, i) => i).filter((i) => i > 0 && !essential.includes(i));
-  return renderFittedTable(SUMMARY_COLUMNS, summaryCells(results), { width, align, groups: [essential, others] });
+  return renderFittedTable(SUMMARY_COLUMNS, summaryTextRows(table, false), { width, align, groups: [essential, others] });
 }
 
 export function renderMarkdownTable(header: readonly string[], cells: readonly string[][]): string {
