@@ -70,8 +70,13 @@ export const STORE_RETRY_MAX_MS = 2_000;
 export const CASSANDRA_REQUEST_TIMEOUT_MS = 2_000;
 /** How long connecting to a Cassandra node may take before the store says it cannot be used. */
 export const CASSANDRA_CONNECT_TIMEOUT_MS = 5_000;
-/** Requests a Cassandra store has in flight at once: reads and writes, each this many. */
-export const CASSANDRA_CONCURRENT_REQUESTS = 128;
+/** Reads (misses) a Cassandra store has in flight at once. */
+export const CASSANDRA_CONCURRENT_READS = 128;
+/**
+ * Write-backs a Cassandra store has in flight at once: fewer than its reads, so a burst of them
+ * leaves the node room to answer misses (docs/cassandra.md has the runs that chose it).
+ */
+export const CASSANDRA_CONCURRENT_WRITES = 32;
 /**
  * How long creating, truncating or dropping a table, or reading a whole one for the check, may
  * take: schema changes wait for every node to agree, and a busy node flushes before it truncates.

@@ -71,7 +71,12 @@ function batch(seq: number, users: number[], loads: number[] = [], resume = fals
   return { kind: 'batch', seq, writes, loads: new Float64Array(loads.flatMap((user) => [user, 1])), resume };
 }
 
-function setUp(window?: number): { rows: FakeRows; batches: CassandraBatches; replies: BatchReply[]; settled: () => Promise<void> } {
+function setUp(windows?: { reads: number; writes: number }): {
+  rows: FakeRows;
+  batches: CassandraBatches;
+  replies: BatchReply[];
+  settled: () => Promise<void>;
+} {
   const rows = new FakeRows();
   const replies: BatchReply[] = [];
   const batches = new CassandraBatches(
@@ -79,7 +84,7 @@ function setUp(window?: number): { rows: FakeRows; batches: CassandraBatches; re
     (reply) => {
       if (reply.kind === 'batch') replies.push(reply);
     },
-    window,
+    windows,
   );
   const settled = async (): Promise<void> => {
     for (let i = 0; i < 30; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -124,7 +129,7 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
   });
 
   it('a miss is read and answered while a burst of write-backs is still in flight, and the writes keep to their window', async () => {
-    const { rows, batches, replies, settled } = setUp(4);
+    const { rows, batches, replies, settled } = setUp({ reads: 2, writes: 4 });
     rows.table.set(9_999, { lastRead: 42, stamp: 1 });
     rows.holdWrites = true;
     batches.add(
@@ -152,16 +157,18 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
     assert.equal(replies.filter((reply) => reply.found !== undefined && reply.found.length > 0).length, 1, 'the load is answered once');
   });
 
-  it('a load of a key with a write in flight waits for that write, and the others go out at once', async () => {
+  it('a load of a key whose write is in flight is answered with that write, without a read or a wait', async () => {
     const { rows, batches, replies, settled } = setUp();
+    rows.table.set(1, { lastRead: 1, stamp: 1 });
     rows.holdWrites = true;
     batches.add(batch(0, [1], [2, 1, 3]));
     await settled();
-    assert.deepEqual(rows.loadCalls, [2, 3], 'only the loads of keys not being written go out while the write is held');
+    assert.deepEqual(rows.loadCalls, [2, 3], 'only the loads of keys not being written are read');
+    assert.deepEqual(answered(replies[0]), [0, 100, 0], 'answers keep the loads order, and the written key has its newest state');
+    assert.equal(replies[0]?.more, true, 'before the write landed');
     rows.release();
     await settled();
-    assert.deepEqual(rows.loadCalls, [2, 3, 1], 'the load of the written key waits for its write');
-    assert.deepEqual(answered(replies.at(-1)), [0, 100, 0], 'answers keep the loads order, and the written key reads its write');
+    assert.deepEqual(lastReplies(replies), [[0, true]]);
   });
 
   it('a write that fails once is tried again at once with its stamp, and its batch lands', async () => {
@@ -188,10 +195,12 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
       [1, false],
       [2, false],
     ]);
-    assert.match(replies[1]!.writeError ?? '', /a write-back failed: Operation timed out/);
-    assert.equal(replies[1]!.found, undefined, 'no load is answered past a write of its key that did not land');
-    assert.ok(replies[1]!.loadError !== undefined && replies[2]!.loadError !== undefined, 'their loads fail with them');
-    assert.deepEqual(rows.loadCalls, [], 'the bounced batch was not read');
+    const refused = replies.find((reply) => reply.seq === 1 && reply.more !== true)!;
+    assert.match(refused.writeError ?? '', /a write-back failed: Operation timed out/);
+    assert.deepEqual(answered(replies.find((reply) => reply.seq === 1 && reply.more === true)), [201], 'the load of the key being written had its state');
+    assert.equal(refused.found?.length, 0, 'and the refusal does not answer it again');
+    assert.ok(replies.find((reply) => reply.seq === 2)!.loadError !== undefined, 'the bounced batch fails its loads');
+    assert.deepEqual(rows.loadCalls, [], 'and was not read');
     assert.equal(rows.writes.length, 1, 'nor written');
     rows.failing.clear();
     batches.add(batch(3, [2, 3], [], true));

@@ -1,4 +1,4 @@
-import { CASSANDRA_CONCURRENT_REQUESTS } from '../tuning.js';
+import { CASSANDRA_CONCURRENT_READS, CASSANDRA_CONCURRENT_WRITES } from '../tuning.js';
 import { ConcurrencyWindow } from './cassandra-window.js';
 import { FOUND_WIDTH, LOAD_WIDTH, type StoreReply, type StoreRequest, WRITE_WIDTH } from './protocol.js';
 
@@ -26,8 +26,6 @@ interface Pending {
   loadsLeft: number;
   readonly found: Float64Array;
   loadError: string | undefined;
-  /** A load waited for a write of its key that did not land: the refusal answers it, not a read. */
-  loadBehindFailedWrite: boolean;
   loadsAnswered: boolean;
   /** Its last reply went out (acknowledged or refused); what it still has in flight is ignored. */
   finished: boolean;
@@ -36,9 +34,10 @@ interface Pending {
 /**
  * The store worker's answers for a Cassandra store, whose calls are asynchronous. Reads and
  * writes go out the moment their batch arrives, each in a window of its own (at most
- * CASSANDRA_CONCURRENT_REQUESTS in flight each), so a burst of write-backs never holds a miss:
- * a load waits only for the newest write of its own key still in flight, if there is one, and is
- * answered as soon as it is read, in a part of its batch's reply, before the batch's writes land.
+ * CASSANDRA_CONCURRENT_READS and CASSANDRA_CONCURRENT_WRITES in flight), so a burst of
+ * write-backs never holds a miss: a load is answered as soon as it is read, in a part of its
+ * batch's reply, before the batch's writes land, and a load of a key whose write is still in
+ * flight is answered with that write's state, the newest there is, without a read.
  *
  * Every write carries a write timestamp one above the last, in the order the batches and their
  * writes arrived, which is the order of the states' versions: Cassandra keeps the write with the
@@ -51,7 +50,7 @@ interface Pending {
  * bounce untouched until a `resume` batch arrives: the client resends every refused write, oldest
  * first (store/protocol.ts), stamped anew and so higher than anything that landed, in the order
  * of their versions again. A refused write that lands later carries its old, lower stamp and
- * loses to the resent one. No load is answered past a write of its key that did not land.
+ * loses to the resent one.
  */
 export class CassandraBatches {
   readonly #rows: RowRequests;
@@ -60,8 +59,8 @@ export class CassandraBatches {
   readonly #writes: ConcurrencyWindow;
   /** Batches whose last reply has not gone out, in arrival order, which is the order it goes out in. */
   readonly #order: Pending[] = [];
-  /** Per key (user:channel), whether the newest write of it sent so far landed, while it is in flight. */
-  readonly #newestWrite = new Map<string, Promise<boolean>>();
+  /** Per key (user:channel), the newest state written of it, while that write is in flight. */
+  readonly #newestWrite = new Map<string, WrittenState>();
   /** Set when a batch was refused; later batches bounce until a `resume` batch arrives. */
   #blockedBy: string | undefined;
   #lastStamp = 0;
@@ -69,11 +68,11 @@ export class CassandraBatches {
   #others: Promise<void> = Promise.resolve();
   #idleWaiters: Array<() => void> = [];
 
-  constructor(rows: RowRequests, post: Post, window = CASSANDRA_CONCURRENT_REQUESTS) {
+  constructor(rows: RowRequests, post: Post, windows = { reads: CASSANDRA_CONCURRENT_READS, writes: CASSANDRA_CONCURRENT_WRITES }) {
     this.#rows = rows;
     this.#post = post;
-    this.#reads = new ConcurrencyWindow(window);
-    this.#writes = new ConcurrencyWindow(window);
+    this.#reads = new ConcurrencyWindow(windows.reads);
+    this.#writes = new ConcurrencyWindow(windows.writes);
   }
 
   /** Write timestamps in microseconds, as Cassandra's own, each above the one before. */
@@ -107,7 +106,6 @@ export class CassandraBatches {
       loadsLeft: loadCount,
       found: new Float64Array(loadCount * FOUND_WIDTH),
       loadError: undefined,
-      loadBehindFailedWrite: false,
       loadsAnswered: false,
       finished: false,
     };
@@ -121,6 +119,8 @@ export class CassandraBatches {
 
   #write(pending: Pending, writes: Float64Array, at: number, stamp: number): void {
     const key = keyOf(writes[at]!, writes[at + 1]!);
+    const written: WrittenState = { writes, at };
+    this.#newestWrite.set(key, written);
     const landed = this.#writes
       .run(async () => {
         if (pending.finished) return false; // refused while it waited: the client resends it
@@ -137,24 +137,26 @@ export class CassandraBatches {
           return false;
         },
       );
-    this.#newestWrite.set(key, landed);
     void landed.then(() => {
-      if (this.#newestWrite.get(key) === landed) this.#newestWrite.delete(key);
+      if (this.#newestWrite.get(key) === written) this.#newestWrite.delete(key);
       this.#advance();
     });
   }
 
   #load(pending: Pending, userId: number, channelId: number, n: number): void {
-    const read = (): Promise<void> =>
-      pending.finished ? Promise.resolve() : this.#reads.run(() => twice(() => this.#rows.loadRow(userId, channelId, pending.found, n * FOUND_WIDTH)));
-    const newestWrite = this.#newestWrite.get(keyOf(userId, channelId));
-    const loaded =
-      newestWrite === undefined
-        ? read()
-        : newestWrite.then((landed) => {
-            if (landed) return read();
-            pending.loadBehindFailedWrite = true;
-          });
+    const written = this.#newestWrite.get(keyOf(userId, channelId));
+    if (written !== undefined) {
+      // Its newest state is the one being written (every write-back of a key is sent before a
+      // load of it): the answer, whether that write lands now or is refused and resent.
+      const { writes, at } = written;
+      pending.found.set([1, writes[at + 2]!, writes[at + 3]!, writes[at + 4]!], n * FOUND_WIDTH);
+      pending.loadsLeft--;
+      queueMicrotask(() => this.#loadsSettled(pending));
+      return;
+    }
+    const loaded = pending.finished
+      ? Promise.resolve()
+      : this.#reads.run(() => twice(() => this.#rows.loadRow(userId, channelId, pending.found, n * FOUND_WIDTH)));
     void loaded
       .catch((error: unknown) => {
         pending.loadError ??= `a load failed: ${messageOf(error)}`;
@@ -169,9 +171,9 @@ export class CassandraBatches {
   #loadsSettled(pending: Pending): void {
     if (pending.loadsLeft > 0 || pending.finished) return;
     // A resume's loads wait for its writes: an answer carries word that the store works again.
-    if (pending.loadBehindFailedWrite || pending.resume || this.#order[0] === pending) {
+    if (pending.resume || this.#order[0] === pending) {
       this.#advance();
-      if (pending.finished || pending.loadBehindFailedWrite || pending.resume) return;
+      if (pending.finished || pending.resume) return;
     }
     pending.loadsAnswered = true;
     this.#post(loadsReply(pending, true));
@@ -233,6 +235,12 @@ async function twice<T>(work: () => Promise<T>): Promise<T> {
   } catch {
     return work();
   }
+}
+
+/** A state handed to a write: WRITE_WIDTH numbers of `writes` from `at`. */
+interface WrittenState {
+  readonly writes: Float64Array;
+  readonly at: number;
 }
 
 function keyOf(userId: number, channelId: number): string {
