@@ -97,8 +97,9 @@ export async function meterLoad<T>(
   const stats = new StatsWindows(service.url, () => recorder.count);
   await stats.prepare();
   const { startMs, startUnixMs } = service.leadMs === undefined ? { startMs: performance.now(), startUnixMs: Date.now() } : sharedOrigin(service.leadMs);
-  const recorder = new LatencyRecorder(startMs, service.windowMs);
+  // The polls run on timers, so the first one comes after the recorder below exists.
   stats.start(startMs, service.windowMs);
+  const recorder = new LatencyRecorder(startMs, service.windowMs);
   let sends: T;
   try {
     sends = await load({ startMs, startUnixMs, recorder });
