@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
-import { readerPath, type WrittenFiles, writeTableFiles } from '../experiment/output.js';
+import { type WrittenFiles, writeTableFiles } from '../experiment/output.js';
 import { buildRunSummary } from '../report/run-summary.js';
 import { renderSummaryText, renderTextTable } from '../report/summary-table.js';
 import { verdictText } from '../report/verdict.js';
 import type { AnyResults, Results, Row } from '../results/schema.js';
+import { readerPath } from './reader-path.js';
 import { terminalWidth, wrapWords } from './terminal.js';
 
 /** What a finished run wrote, and the verdict it printed. */
@@ -17,7 +18,7 @@ export interface WrittenRun extends WrittenFiles {
  */
 export function printRun(results: Results, files: WrittenFiles, print: (line: string) => void, options: { wide?: boolean } = {}): WrittenRun {
   const summary = buildRunSummary(results);
-  const verdict = verdictText(summary.verdict, { reportPath: files.report });
+  const verdict = verdictText(summary.verdict, { reportPath: readerPath(files.report) });
   const width = options.wide === true ? Number.POSITIVE_INFINITY : terminalWidth(process.stdout);
   const printWrapped = (line: string): void => {
     for (const part of Number.isFinite(width) ? wrapWords(line, width) : [line]) print(part);

@@ -5,7 +5,7 @@
  * written.
  */
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { renderMarkdownTable } from '../report/summary-table.js';
 import { writeHtmlReport, writeRunReport } from '../report/write-report.js';
@@ -24,7 +24,7 @@ export interface WrittenFiles {
   readonly json: string;
   readonly markdown: string;
   readonly html: string;
-  /** The report as a reader should open it: reports/latest/index.html when it points there. */
+  /** The report to open: reports/latest/index.html when it points there; the CLI prints it as the reader types it. */
   readonly report: string;
 }
 
@@ -42,7 +42,7 @@ export function writeResultFiles(dir: string, results: Results): { json: string;
 export function writeRunFiles(dir: string, results: Results, latest: boolean): WrittenFiles {
   const files = writeResultFiles(dir, results);
   const isLatest = latest && markLatest(dir, results.settings.scenario);
-  return { ...files, report: readerPath(isLatest ? join(reportsDir, 'latest', 'index.html') : files.html) };
+  return { ...files, report: isLatest ? join(reportsDir, 'latest', 'index.html') : files.html };
 }
 
 /** A sweep's or micro run's files: `<name>.json`, its table as `<name>.md`, and index.html. */
@@ -53,13 +53,7 @@ export function writeTableFiles(dir: string, name: string, results: AnyResults, 
   writeFileSync(json, `${JSON.stringify(results, null, 1)}\n`);
   writeFileSync(markdown, `${renderMarkdownTable(header, cells)}\n`);
   const html = writeHtmlReport(dir, results);
-  return { json, markdown, html, report: readerPath(html) };
-}
-
-/** A path as the reader at this shell should type it: relative below the working folder, else absolute. */
-export function readerPath(path: string): string {
-  const relativePath = relative(process.cwd(), path);
-  return relativePath === '' || relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+  return { json, markdown, html, report: html };
 }
 
 /**

@@ -20,6 +20,7 @@ import { chooseCaches } from '../choose-contenders.js';
 import { CommandOutput } from '../command-output.js';
 import { CommandFlags, numberOf } from '../flags.js';
 import { listFlag } from '../options.js';
+import { readerPath } from '../reader-path.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { writeTableOutput } from '../run-output.js';
 
@@ -101,7 +102,7 @@ export async function microCommand(args: readonly string[], print: (line: string
     runtimes,
   );
   const written = writeTableOutput(dir, 'micro', results, microTable(results), terminal.print);
-  terminal.print(`report: ${written.report}`);
+  terminal.print(`report: ${readerPath(written.report)}`);
   const code = rows.every((row) => row.state === 'completed') ? 0 : 1;
   terminal.emitJson({ command: 'micro', runId, exitCode: code, files: { results: written.json, report: written.html }, rows });
   return code;

@@ -19,6 +19,7 @@ import { CommandFlags, numberOf } from '../flags.js';
 import { listFlag } from '../options.js';
 import { checkSomethingToSend } from '../prepare-run.js';
 import { executeWithProgress } from '../progress-events.js';
+import { readerPath } from '../reader-path.js';
 import { checkRunDirectory, newRunId, runDirectory } from '../run-directory.js';
 import { writeTableOutput } from '../run-output.js';
 import { applyOverrides } from '../scenario-overrides.js';
@@ -128,7 +129,7 @@ export async function sweepCommand(args: readonly string[], print: (line: string
   // The verdict speaks of the largest capacity measured: where the contenders differ most.
   const largest = [...outcome.parts].reverse().find((part) => part.rows.length > 0)?.results;
   const verdict = largest === undefined ? [] : verdictLines(largest).map((line) => `${formatCount(largest.settings.scenario.capacity)} entries, ${line}`);
-  verdict.push(`report: ${written.report}`);
+  verdict.push(`report: ${readerPath(written.report)}`);
   output.print('');
   for (const line of verdict) output.print(line);
   let code = points.every((point) => point.state === 'completed') ? 0 : 1;
