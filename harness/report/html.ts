@@ -7,7 +7,6 @@ import { escapeHtml } from './escape-html.js';
 import type { OverTimeSeries, ResourceSeries, RunReportModel } from './model.js';
 import { storePressureSection } from './store-pressure.js';
 import { columnTitle, GC_COLUMNS_NOTE, multipleText, rangeText, type SummaryTableModel } from './summary-model.js';
-import { type TradeoffModel, tradeoffSection } from './tradeoff-chart.js';
 import type { Verdict } from './verdict.js';
 
 /**
@@ -37,7 +36,8 @@ function gcMarkStyle(): string {
   return `:root { ${vars(GC_MARK_COLORS.light)} }\n@media (prefers-color-scheme: dark) { :root { ${vars(GC_MARK_COLORS.dark)} } }`;
 }
 
-function page(title: string, lede: string, body: string, model: unknown): string {
+/** The page around a report's body: styles, its model as JSON, chart.js and the page's scripts, all inlined. */
+export function page(title: string, lede: string, body: string, model: unknown): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -132,7 +132,7 @@ export function table(
   return `<div class="table-scroll"><table id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
-function chart(id: string, tall = false): string {
+export function chart(id: string, tall = false): string {
   return `<div class="chart${tall ? ' tall' : ''}"><canvas id="${id}"></canvas></div>`;
 }
 
@@ -249,58 +249,4 @@ ${settings}
 `;
   const lede = `${model.summary.rows.length} contender(s). Which design keeps tail latency flat while the garbage collector works?`;
   return page(model.title, escapeHtml(lede), body, model);
-}
-
-export interface MicroReportModel {
-  readonly kind: 'micro';
-  readonly title: string;
-  readonly contenders: ReadonlyArray<{ readonly name: string; readonly color: string }>;
-  readonly tasks: readonly string[];
-  readonly rows: ReadonlyArray<{ readonly contender: string; readonly opsPerSecond: readonly number[] }>;
-  readonly table: { readonly header: readonly string[]; readonly cells: readonly string[][] };
-  readonly note: string;
-}
-
-export function renderMicroReport(model: MicroReportModel): string {
-  const body = `
-<h2>Operations per second</h2>
-<p class="note">${escapeHtml(model.note)}</p>
-${chart('micro-ops', true)}
-<h2>Table</h2>
-${table(
-  model.table.header,
-  model.table.cells.map((cells) => ({ cells })),
-  'micro-table',
-)}
-`;
-  return page(model.title, 'Hit-path microbenchmarks (tinybench), one child process per contender.', body, model);
-}
-
-export interface SweepReportModel {
-  readonly kind: 'sweep';
-  readonly title: string;
-  readonly contenders: ReadonlyArray<{ readonly name: string; readonly color: string }>;
-  readonly series: ReadonlyArray<{
-    readonly contender: string;
-    readonly points: ReadonlyArray<{ capacity: number; fullGcPauseMs: number; p99Ms: number; maxMs: number }>;
-  }>;
-  readonly table: { readonly header: readonly string[]; readonly cells: readonly string[][] };
-  /** The trade-off figure (harness/report/tradeoff-chart.ts). */
-  readonly tradeoff: TradeoffModel;
-}
-
-export function renderSweepReport(model: SweepReportModel): string {
-  const body = `
-<h2>Against cache size</h2>
-<p class="note">Log axes. The full GC pause is a forced gc() with the churned cache in place, after the measured load.</p>
-<div class="grid">${chart('sweep-pause')}${chart('sweep-p99')}${chart('sweep-max')}</div>
-${tradeoffSection(model.tradeoff)}
-<h2>Table</h2>
-${table(
-  model.table.header,
-  model.table.cells.map((cells) => ({ cells })),
-  'sweep-table',
-)}
-`;
-  return page(model.title, 'What each contender costs as the cache grows.', body, model);
 }

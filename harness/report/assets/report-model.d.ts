@@ -1,5 +1,6 @@
-import type { MicroReportModel, SweepReportModel } from '../html.js';
+import type { MicroReportModel } from '../micro-report.js';
 import type { RunReportModel } from '../model.js';
+import type { SweepReportModel } from '../sweep-report.js';
 
 /**
  * Types for the report's browser scripts (report.js, store-latency.js), which tsconfig.assets.json
