@@ -59,8 +59,15 @@ export async function reportCommand(args: readonly string[], print: (line: strin
     results = mergeRuns(runs, { allowDifferent: values['allow-different'] });
   }
   const dir = createFolder(out ?? dirname(resolveResultsPath(positionals[0]!)));
-  if (loaded.length > 1 && results.kind === 'run') print(`wrote ${writeResultFiles(dir, results).json}`);
-  const html = writeHtmlReport(dir, results);
+  // Merged runs get their results.json and summary.md too; writing them writes the page as well.
+  let html: string;
+  if (loaded.length > 1 && results.kind === 'run') {
+    const files = writeResultFiles(dir, results);
+    print(`wrote ${files.json}`);
+    html = files.html;
+  } else {
+    html = writeHtmlReport(dir, results);
+  }
   if (results.kind === 'run') for (const note of forcedGcNotes(results)) print(note);
   print(`wrote ${html}`);
   if (values.open) await openInBrowser(html, print);
