@@ -171,6 +171,22 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
     assert.deepEqual(lastReplies(replies), [[0, true]]);
   });
 
+  it('loads answered from writes in flight are answered once, however many of a batch are', async () => {
+    const { rows, batches, replies, settled } = setUp();
+    rows.holdWrites = true;
+    batches.add(batch(0, [1, 2], [1, 2]));
+    await settled();
+    rows.release();
+    await settled();
+    assert.deepEqual(
+      replies.map((reply) => [reply.seq, reply.more === true, answered(reply)]),
+      [
+        [0, true, [100, 200]],
+        [0, false, []],
+      ],
+    );
+  });
+
   it('a write that fails once is tried again at once with its stamp, and its batch lands', async () => {
     const { rows, batches, replies, settled } = setUp();
     rows.failOnce = 1;
@@ -242,6 +258,72 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
     await settled();
     assert.deepEqual(lastReplies(replies).at(-1), [2, true]);
     assert.equal(rows.table.get(1)?.lastRead, 101, 'the newest state wins after the resend');
+  });
+
+  it('under random interleavings every batch has one last reply, every load one answer, the newest state, and the table ends newest', async () => {
+    const rows = new FakeRows();
+    const replies: BatchReply[] = [];
+    const batches = new CassandraBatches(
+      rows,
+      (reply) => {
+        if (reply.kind === 'batch') replies.push(reply);
+      },
+      { reads: 3, writes: 2 },
+    );
+    // The table answers after a random number of turns, so writes land and reads return out of order.
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const later = async (): Promise<void> => {
+      for (let i = random(4); i > 0; i--) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const write = rows.writeRow.bind(rows);
+    const load = rows.loadRow.bind(rows);
+    rows.writeRow = async (...args) => {
+      await later();
+      return write(...args);
+    };
+    rows.loadRow = async (...args) => {
+      await later();
+      return load(...args);
+    };
+    const newest = new Map<number, number>();
+    const expected = new Map<number, number[]>();
+    const loading = new Set<number>();
+    const loadsOf = new Map<number, number[]>();
+    let version = 0;
+    for (let seq = 0; seq < 300; seq++) {
+      const users = [random(12), random(12), random(12)].filter((user, i, all) => all.indexOf(user) === i && !loading.has(user)).slice(0, random(3));
+      const writes = users.flatMap((user) => [user, 1, ++version, 0, seq]);
+      for (const user of users) newest.set(user, version - users.length + 1 + users.indexOf(user));
+      const loads = [random(12), random(12), random(12)].filter((user, i, all) => all.indexOf(user) === i && !loading.has(user)).slice(0, random(4));
+      for (const user of loads) loading.add(user);
+      expected.set(
+        seq,
+        loads.map((user) => newest.get(user) ?? 0),
+      );
+      batches.add({ kind: 'batch', seq, writes: new Float64Array(writes), loads: new Float64Array(loads.flatMap((user) => [user, 1])), resume: false });
+      await later();
+      // A key is loaded only while it is out of the cache: no write of it until its load is answered.
+      for (const reply of replies)
+        if (reply.found !== undefined && reply.found.length > 0) for (const user of loadsOf.get(reply.seq) ?? []) loading.delete(user);
+    }
+    for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
+    const last = replies.filter((reply) => reply.more !== true);
+    assert.deepEqual(
+      last.map((reply) => reply.seq),
+      [...expected.keys()],
+      'one last reply per batch, in order',
+    );
+    assert.ok(last.every((reply) => reply.persisted));
+    for (const [seq, want] of expected) {
+      const answers = replies.filter((reply) => reply.seq === seq && reply.found !== undefined && reply.found.length > 0);
+      assert.equal(answers.length, want.length > 0 ? 1 : 0, `batch ${seq}: its loads answered once`);
+      if (want.length > 0) assert.deepEqual(answered(answers[0]), want, `batch ${seq}: the newest states`);
+    }
+    for (const [user, lastRead] of newest) assert.equal(rows.table.get(user)?.lastRead, lastRead, `user ${user}: the table keeps the newest`);
   });
 
   it('a dump waits for every batch before it', async () => {

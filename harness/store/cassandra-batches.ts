@@ -151,7 +151,8 @@ export class CassandraBatches {
       const { writes, at } = written;
       pending.found.set([1, writes[at + 2]!, writes[at + 3]!, writes[at + 4]!], n * FOUND_WIDTH);
       pending.loadsLeft--;
-      queueMicrotask(() => this.#loadsSettled(pending));
+      // Once all of them are settled, and after the batch is in place (its other requests out).
+      if (pending.loadsLeft === 0) queueMicrotask(() => this.#loadsSettled(pending));
       return;
     }
     const loaded = pending.finished
@@ -169,7 +170,7 @@ export class CassandraBatches {
 
   /** Answers a batch's loads once all are read, without waiting for any write still out. */
   #loadsSettled(pending: Pending): void {
-    if (pending.loadsLeft > 0 || pending.finished) return;
+    if (pending.loadsLeft > 0 || pending.finished || pending.loadsAnswered) return;
     // A resume's loads wait for its writes: an answer carries word that the store works again.
     if (pending.resume || this.#order[0] === pending) {
       this.#advance();
