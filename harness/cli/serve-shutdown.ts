@@ -4,6 +4,8 @@ import { SHUTDOWN_DEADLINE_MS } from '../tuning.js';
 
 /** How long past the shutdown deadline the process may take to exit before it is made to. */
 const HARD_EXIT_MARGIN_MS = 3_000;
+/** How long after a finished shutdown the process may take to exit on its own. */
+const EXIT_AFTER_SHUTDOWN_MS = 200;
 
 /**
  * serve's life after "listening": waits for SIGINT or SIGTERM, then shuts the server down within
@@ -43,8 +45,10 @@ export async function serveUntilSignalled(
   const code = outcome.unwritten > 0 ? 1 : 0;
   // Everything the store could take is written now, so exiting loses nothing: this timer is
   // unref'd, letting Node exit at once when nothing is left open, and forcing the exit (with the
-  // same code) if something still is, such as a store worker that did not stop in time.
-  setTimeout(() => process.exit(code), HARD_EXIT_MARGIN_MS).unref();
+  // same code) soon after if something still is, such as a store worker held by a database that
+  // does not answer its close. Lines printed before it are written (stdout and stderr are
+  // synchronous on files and pipes here).
+  setTimeout(() => process.exit(code), EXIT_AFTER_SHUTDOWN_MS).unref();
   if (outcome.unwritten > 0) {
     log(`could not write ${outcome.unwritten} read states to the store: ${outcome.cause}`);
     return 1;

@@ -24,6 +24,11 @@ import {
   parserRefusal,
 } from './api.js';
 
+/** The part of the shutdown deadline kept for closing the store after the write-back. */
+const STORE_CLOSE_SHARE_MS = 1_000;
+/** The least time the store is given to close, even past the deadline. */
+const STORE_CLOSE_LEAST_MS = 250;
+
 export interface ServerOptions {
   /** The cache contender to serve, resolved (registered or a module). */
   readonly cache: ContenderInfo;
@@ -184,17 +189,19 @@ export class ReadStateServer {
     } catch (error) {
       this.#log(`closing the connections failed, writing back anyway: ${describeError(error)}`);
     }
-    // Whatever happened to the connections, every dirty state is handed to the store.
+    // Whatever happened to the connections, every dirty state is handed to the store, in the
+    // deadline less the time kept for closing it, so that a store that cannot take them (a
+    // database gone) still leaves the process its deadline.
     try {
-      await withDeadline(this.#service.flush(), remaining());
+      await withDeadline(this.#service.flush(), Math.max(0, remaining() - STORE_CLOSE_SHARE_MS));
     } catch (error) {
       cause = describeError(error);
     }
     const status = this.#service.storeStatus();
     const unwritten = status.pending;
-    // The store is closed even past the deadline (a second at least), so that its worker thread
-    // is told to stop; whatever it still holds then is counted in `unwritten` above.
-    await withDeadline(this.#service.close(), Math.max(remaining(), 1_000)).catch((error: unknown) => {
+    // The store is closed even at the deadline (a moment at least), so that its worker thread is
+    // told to stop; whatever it still holds then is counted in `unwritten` above.
+    await withDeadline(this.#service.close(), Math.max(remaining(), STORE_CLOSE_LEAST_MS)).catch((error: unknown) => {
       cause ??= `the store did not close: ${describeError(error)}`;
     });
     for (const histogram of this.#latency.values()) histogram.destroy();
