@@ -3,7 +3,15 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
 import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
 import { type CassandraTarget, consistencyFor } from '../harness/store/cassandra-target.js';
-import { assertNothingAcknowledgedLost, assertOnlyOkOrRefused, describeFaultFigures, faultFigures, sendAcksThroughFault } from './support/acks-under-fault.js';
+import { SHUTDOWN_DEADLINE_MS } from '../harness/tuning.js';
+import {
+  acknowledgedButMissing,
+  assertNothingAcknowledgedLost,
+  assertOnlyOkOrRefused,
+  describeFaultFigures,
+  faultFigures,
+  sendAcksThroughFault,
+} from './support/acks-under-fault.js';
 import { FAULT_SERVICES, type FaultService, faultServiceUnavailable, startFaultService } from './support/fault-services.js';
 import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
 import type { ServerProcess } from './support/server-process.js';
@@ -92,6 +100,76 @@ describe('the lab node frozen under the Node, Go and Rust services', { skip }, (
         t.diagnostic(`${service}: SIGTERM to exit ${((Date.now() - began) / 1000).toFixed(1)} s, code ${stopped.exitCode}`);
         assert.equal(stopped.exitCode, 0, `${service} wrote everything back: ${stopped.output.slice(-600)}`);
         assertNothingAcknowledgedLost(outcomes[at]!.acknowledged, await readCassandraStates(target), CHANNEL, service);
+      }
+    } finally {
+      thaw();
+      process.removeListener('exit', thaw);
+      await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
+      for (const { target } of runs) await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
+    }
+  });
+});
+
+/**
+ * The database gone at shutdown: the node frozen, then SIGTERM. A service cannot write its dirty
+ * states back, so it must still exit by its deadline and say how many it could not write; every
+ * acknowledged ack missing from the table afterwards (the node thawed) is one it counted.
+ */
+describe('the lab node frozen when the services are told to stop', { skip }, () => {
+  beforeEach(takeTheLabNode);
+  afterEach(releaseTheLabNode);
+
+  it('each exits by its deadline, and counts every acknowledged state it could not write', { timeout: 180_000 }, async (t) => {
+    const pid = alive[0]?.pid;
+    assert.ok(pid !== undefined, 'the running node has a pid');
+    const services = FAULT_SERVICES.filter((service) => faultServiceUnavailable(service) === undefined);
+    let frozen = false;
+    const thaw = (): void => {
+      if (frozen) process.kill(pid, 'SIGCONT');
+      frozen = false;
+    };
+    process.once('exit', thaw);
+    const runs: { service: FaultService; target: CassandraTarget; server: ServerProcess }[] = [];
+    try {
+      for (const service of services) {
+        const target = await createFreshTable(labTarget(), 'stopped');
+        runs.push({ service, target, server: await startFaultService(service, target) });
+      }
+      // Acks with no fault during them: what the services hold dirty when the node freezes.
+      const outcomes = await Promise.all(
+        runs.map(({ server }) =>
+          sendAcksThroughFault({ url: server.url, durationMs: 1_500, faultAtMs: 0, fault: () => {}, channelId: CHANNEL, users: 200, loops: 2, pauseMs: 20 }),
+        ),
+      );
+      process.kill(pid, 'SIGSTOP');
+      frozen = true;
+      // Woken by a timer too, so that nothing that hangs can leave the lab's node frozen.
+      setTimeout(thaw, SHUTDOWN_DEADLINE_MS * 3).unref();
+      const stops = await Promise.all(
+        runs.map(async ({ server }) => {
+          const began = Date.now();
+          const stopped = await server.stop();
+          return { ...stopped, seconds: (Date.now() - began) / 1000 };
+        }),
+      );
+      thaw();
+      for (const [at, { service, target }] of runs.entries()) {
+        const stopped = stops[at]!;
+        const counted = Number(/could not write (\d+) read states/.exec(stopped.output)?.[1] ?? 0);
+        const missing = acknowledgedButMissing(outcomes[at]!.acknowledged, await readCassandraStates(target), CHANNEL);
+        t.diagnostic(
+          `${service}: SIGTERM to exit ${stopped.seconds.toFixed(1)} s, code ${stopped.exitCode}, counted ${counted} unwritten, ${missing.length} acknowledged acks missing`,
+        );
+        // The deadline, and as much again for a busy machine to schedule the exit.
+        assert.ok(stopped.seconds < (2 * SHUTDOWN_DEADLINE_MS) / 1000, `${service} exited by its deadline (${stopped.seconds.toFixed(1)} s)`);
+        assert.ok(outcomes[at]!.acknowledged.size > 0, `${service}: some acks were acknowledged`);
+        if (stopped.exitCode === 0) assert.equal(missing.length, 0, `${service} exited 0 but lost acknowledged acks: ${stopped.output.slice(-600)}`);
+        else
+          assert.ok(
+            counted >= missing.length,
+            `${service} counted ${counted} unwritten but ${missing.length} acknowledged acks are missing: ${stopped.output.slice(-600)}`,
+          );
+        assert.ok(stopped.exitCode === 0 || counted > 0, `${service} failed its stop without a count: ${stopped.output.slice(-600)}`);
       }
     } finally {
       thaw();

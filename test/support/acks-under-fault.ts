@@ -156,6 +156,12 @@ export function assertOnlyOkOrRefused(outcome: AckLoadOutcome, service: string):
   );
 }
 
+/** The users whose acknowledged ack is not in `stored` (the table read back) at its message id or a later one. */
+export function acknowledgedButMissing(acknowledged: ReadonlyMap<number, number>, stored: readonly ReadState[], channelId: number): Array<[number, number]> {
+  const found = new Map(stored.filter((state) => state.channelId === channelId).map((state) => [state.userId, state.lastReadMessageId]));
+  return [...acknowledged].filter(([user, messageId]) => (found.get(user) ?? 0) < messageId);
+}
+
 /** Asserts that every acknowledged ack is in `stored` (the table read back), at its message id or a later one. */
 export function assertNothingAcknowledgedLost(
   acknowledged: ReadonlyMap<number, number>,
@@ -165,7 +171,7 @@ export function assertNothingAcknowledgedLost(
 ): void {
   assert.ok(acknowledged.size > 0, `${service}: some acks were acknowledged`);
   const found = new Map(stored.filter((state) => state.channelId === channelId).map((state) => [state.userId, state.lastReadMessageId]));
-  const lost = [...acknowledged].filter(([user, messageId]) => (found.get(user) ?? 0) < messageId);
+  const lost = acknowledgedButMissing(acknowledged, stored, channelId);
   assert.deepEqual(
     lost
       .slice(0, 5)
