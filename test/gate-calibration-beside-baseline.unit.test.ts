@@ -166,7 +166,8 @@ describe('gate with a calibration beside the committed baseline', () => {
     assert.match(stdout, /^calibration: .*default\.calibration\.json, 2 runs on /m);
     const written = readFileSync(markdown, 'utf8');
     assert.match(written, /\| limit +\| caught 9 in 10 from \(calibrated\) \|/);
-    assert.match(written, /> warning: check "typed-array tail" allows \+50%, but this check cannot see a change smaller than \+[\d.]+%/);
+    const tailLimit = Math.round(defaults.checks.find((check) => check.name === 'typed-array tail')!.allowedChange * 100);
+    assert.match(written, new RegExp(`> warning: check "typed-array tail" allows \\+${tailLimit}%, but this check cannot see a change smaller than \\+[\\d.]+%`));
     assert.doesNotMatch(written, /check "typed-array memory" allows/);
   });
 
