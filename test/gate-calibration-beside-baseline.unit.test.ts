@@ -167,7 +167,10 @@ describe('gate with a calibration beside the committed baseline', () => {
     const written = readFileSync(markdown, 'utf8');
     assert.match(written, /\| limit +\| caught 9 in 10 from \(calibrated\) \|/);
     const tailLimit = Math.round(defaults.checks.find((check) => check.name === 'typed-array tail')!.allowedChange * 100);
-    assert.match(written, new RegExp(`> warning: check "typed-array tail" allows \\+${tailLimit}%, but this check cannot see a change smaller than \\+[\\d.]+%`));
+    assert.match(
+      written,
+      new RegExp(`> warning: check "typed-array tail" allows \\+${tailLimit}%, but this check cannot see a change smaller than \\+[\\d.]+%`),
+    );
     assert.doesNotMatch(written, /check "typed-array memory" allows/);
   });
 
