@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
 import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
-import { type CassandraTarget, consistencyFor } from '../harness/store/cassandra-target.js';
+import type { CassandraTarget } from '../harness/store/cassandra-target.js';
 import { SHUTDOWN_DEADLINE_MS } from '../harness/tuning.js';
 import {
   acknowledgedButMissing,
@@ -13,6 +12,7 @@ import {
   sendAcksThroughFault,
 } from './support/acks-under-fault.js';
 import { FAULT_SERVICES, type FaultService, faultServiceUnavailable, startFaultService } from './support/fault-services.js';
+import { labNodes, labTarget, skipWithoutLabNode } from './support/lab-cluster.js';
 import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
 import type { ServerProcess } from './support/server-process.js';
 
@@ -22,22 +22,11 @@ import type { ServerProcess } from './support/server-process.js';
  * (SIGCONT), stops on SIGTERM with everything written, and every ack it acknowledged is in its
  * table. Without a node the test skips, saying so, except in CI, which starts one: there it fails.
  */
-const cluster = clusterStatus();
-const alive = cluster?.members.filter((member) => member.alive) ?? [];
-const skip = alive.length > 0 || process.env.CI === 'true' ? false : 'no Cassandra is running (readstate-lab cassandra start); CI starts one';
+const alive = labNodes;
+const skip = skipWithoutLabNode;
 const CHANNEL = 3;
 const FREEZE_AT_MS = 2_000;
 const FREEZE_MS = 3_000;
-
-function labTarget(): CassandraTarget {
-  return {
-    contactPoints: alive.map((member) => member.address),
-    localDataCenter: LOCAL_DATA_CENTER,
-    keyspace: CASSANDRA_KEYSPACE,
-    table: CASSANDRA_TABLE,
-    consistency: consistencyFor(cluster?.nodes ?? 1),
-  };
-}
 
 describe('the lab node frozen under the Node, Go and Rust services', { skip }, () => {
   // Nobody else's test may use the node while it is frozen.

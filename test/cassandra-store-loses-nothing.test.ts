@@ -3,11 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
 import type { Results } from '../harness/results/schema.js';
 import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
-import { type CassandraTarget, consistencyFor } from '../harness/store/cassandra-target.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { labNodes, labTarget, skipWithoutLabNode } from './support/lab-cluster.js';
 import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
 import { call, type ServerProcess, startServer } from './support/server-process.js';
 
@@ -15,20 +14,9 @@ import { call, type ServerProcess, startServer } from './support/server-process.
  * --store cassandra end to end, against the lab's running cluster (readstate-lab cassandra
  * start). Without one the tests skip, saying so, except in CI, which starts one: there they fail.
  */
-const cluster = clusterStatus();
-const alive = cluster?.members.filter((member) => member.alive) ?? [];
-const skip = alive.length > 0 || process.env.CI === 'true' ? false : 'no Cassandra is running (readstate-lab cassandra start); CI starts one';
+const alive = labNodes;
+const skip = skipWithoutLabNode;
 const BIG = 2 ** 50;
-
-function labTarget(): CassandraTarget {
-  return {
-    contactPoints: alive.map((member) => member.address),
-    localDataCenter: LOCAL_DATA_CENTER,
-    keyspace: CASSANDRA_KEYSPACE,
-    table: CASSANDRA_TABLE,
-    consistency: consistencyFor(cluster?.nodes ?? 1),
-  };
-}
 
 function rowsOf(out: string): Results['rows'] {
   return (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results).rows;
