@@ -62,13 +62,27 @@ describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, 
   it('a contender that drops one write-back fails the run, the check counting it lost', async () => {
     const dir = tempDir('rsl-cassandra-bug-');
     const example = readFileSync(fileURLToPath(new URL('../examples/my-cache.mjs', import.meta.url)), 'utf8');
-    // The planted bug: the final flush skips the first dirty state it drains, which no later
-    // request can rescue, so only a check that reads the table sees it.
-    const from = 'for (const s of due) { s.dirty = false; sink(copy(s)); }';
-    const to = 'for (const s of due) { s.dirty = false; if (olderThan !== Infinity || dropped++ > 0) sink(copy(s)); }';
-    assert.ok(example.includes(from), 'the planted bug applies to the example as it is');
+    // The planted bug: the final flush skips the first dirty state it drains whose value differs
+    // from the one it was inserted with (the table's, or fresh), which no later request can
+    // rescue, so only a check that reads the table sees it. A dirty state whose value came back
+    // to the table's (an ack of an older message with no mentions) would be no loss to drop.
+    const planted = [
+      [
+        'entries.set(k, { ...copy(state), dirty: false });',
+        'entries.set(k, { ...copy(state), dirty: false, loaded: [state.lastReadMessageId, state.mentionCount] });',
+      ],
+      [
+        'for (const s of due) { s.dirty = false; sink(copy(s)); }',
+        'for (const s of due) { s.dirty = false; const changed = s.lastReadMessageId !== s.loaded[0] || s.mentionCount !== s.loaded[1]; if (olderThan !== Infinity || !changed || dropped++ > 0) sink(copy(s)); }',
+      ],
+    ] as const;
+    let buggy = example;
+    for (const [from, to] of planted) {
+      assert.ok(buggy.includes(from), `the planted bug applies to the example as it is: ${from}`);
+      buggy = buggy.replace(from, to);
+    }
     const path = join(dir, 'drops-one-write.mjs');
-    writeFileSync(path, `let dropped = 0;\n${example.replace(from, to)}`);
+    writeFileSync(path, `let dropped = 0;\n${buggy}`);
     const out = join(dir, 'out');
     // Write-backs fall due only after an hour of scenario time, so the final flush has dirty states to drop.
     const scenario = smallScenarioFile(dir, { writeBackDelaySeconds: 3600 });
