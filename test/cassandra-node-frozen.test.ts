@@ -28,6 +28,25 @@ const CHANNEL = 3;
 const FREEZE_AT_MS = 2_000;
 const FREEZE_MS = 3_000;
 
+/**
+ * SIGSTOP and SIGCONT for the lab's node. A freeze also wakes it by a timer of its own after
+ * `wakeAfterMs`, and the process's exit thaws it, so that nothing that hangs can leave it frozen.
+ */
+function nodeFreezer(pid: number, wakeAfterMs: number): { freeze: () => void; thaw: () => void; release: () => void } {
+  let frozen = false;
+  const thaw = (): void => {
+    if (frozen) process.kill(pid, 'SIGCONT');
+    frozen = false;
+  };
+  const freeze = (): void => {
+    process.kill(pid, 'SIGSTOP');
+    frozen = true;
+    setTimeout(thaw, wakeAfterMs).unref();
+  };
+  process.once('exit', thaw);
+  return { freeze, thaw, release: () => process.removeListener('exit', thaw) };
+}
+
 describe('the lab node frozen under the Node, Go and Rust services', { skip }, () => {
   // Nobody else's test may use the node while it is frozen.
   beforeEach(takeTheLabNode);
@@ -41,18 +60,7 @@ describe('the lab node frozen under the Node, Go and Rust services', { skip }, (
       if (why !== undefined) t.diagnostic(`${service} left out: ${why}`);
       return why === undefined;
     });
-    let frozen = false;
-    const thaw = (): void => {
-      if (frozen) process.kill(pid, 'SIGCONT');
-      frozen = false;
-    };
-    const freeze = (): void => {
-      process.kill(pid, 'SIGSTOP');
-      frozen = true;
-      // Woken by a timer of its own too, so that nothing that hangs can leave the lab's node frozen.
-      setTimeout(thaw, FREEZE_MS).unref();
-    };
-    process.once('exit', thaw);
+    const { freeze, thaw, release } = nodeFreezer(pid, FREEZE_MS);
     const runs: { service: FaultService; target: CassandraTarget; server: ServerProcess }[] = [];
     try {
       for (const service of services) {
@@ -92,7 +100,7 @@ describe('the lab node frozen under the Node, Go and Rust services', { skip }, (
       }
     } finally {
       thaw();
-      process.removeListener('exit', thaw);
+      release();
       await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
       for (const { target } of runs) await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
     }
@@ -112,12 +120,7 @@ describe('the lab node frozen when the services are told to stop', { skip }, () 
     const pid = alive[0]?.pid;
     assert.ok(pid !== undefined, 'the running node has a pid');
     const services = FAULT_SERVICES.filter((service) => faultServiceUnavailable(service) === undefined);
-    let frozen = false;
-    const thaw = (): void => {
-      if (frozen) process.kill(pid, 'SIGCONT');
-      frozen = false;
-    };
-    process.once('exit', thaw);
+    const { freeze, thaw, release } = nodeFreezer(pid, SHUTDOWN_DEADLINE_MS * 3);
     const runs: { service: FaultService; target: CassandraTarget; server: ServerProcess }[] = [];
     try {
       for (const service of services) {
@@ -130,10 +133,7 @@ describe('the lab node frozen when the services are told to stop', { skip }, () 
           sendAcksThroughFault({ url: server.url, durationMs: 1_500, faultAtMs: 0, fault: () => {}, channelId: CHANNEL, users: 200, loops: 2, pauseMs: 20 }),
         ),
       );
-      process.kill(pid, 'SIGSTOP');
-      frozen = true;
-      // Woken by a timer too, so that nothing that hangs can leave the lab's node frozen.
-      setTimeout(thaw, SHUTDOWN_DEADLINE_MS * 3).unref();
+      freeze();
       const stops = await Promise.all(
         runs.map(async ({ server }) => {
           const began = Date.now();
@@ -162,7 +162,7 @@ describe('the lab node frozen when the services are told to stop', { skip }, () 
       }
     } finally {
       thaw();
-      process.removeListener('exit', thaw);
+      release();
       await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
       for (const { target } of runs) await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
     }
