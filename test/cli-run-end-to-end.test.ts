@@ -13,7 +13,8 @@ describe('readstate-lab run', () => {
     const out = join(dir, 'out');
     const args = ['run', '--scenario', smallScenarioFile(dir), '--impl', 'naive-map,lru-cache', '--repeat', '2', '--time-scale', '200', '--out', out];
     // Off a terminal the width comes from $COLUMNS: the table and the verdict fit 80 columns.
-    const { exitCode, stdout, stderr } = await runCli(args, { COLUMNS: '80' });
+    // The floor's probe at its full length, as a user runs it (the suite shortens it elsewhere).
+    const { exitCode, stdout, stderr } = await runCli(args, { COLUMNS: '80', READSTATE_LAB_FLOOR_PROBE_MS: '1000' });
     assert.equal(exitCode, 0, stderr);
     for (const line of stdout.split('\n')) assert.ok(line.length <= 80, `a line of ${line.length} characters:\n${stdout}`);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import type { Results } from '../harness/results/schema.js';
-import { cliArgs, runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { cliArgs, cliEnv, runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { callCli } from './support/cli-in-process.js';
 
 /**
@@ -72,7 +72,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
       {
         reject: false,
         stdin: 'ignore',
-        env: { TMPDIR: tmp },
+        env: cliEnv({ TMPDIR: tmp }),
       },
     );
     assert.equal(exitCode, 2, stderr);
@@ -122,7 +122,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
     const { exitCode, stdout, stderr } = await execa(process.execPath, cliArgs(['gate', '--run', '--config', claims]), {
       reject: false,
       stdin: 'ignore',
-      env: { TMPDIR: tmp },
+      env: cliEnv({ TMPDIR: tmp }),
     });
     assert.equal(exitCode, 0, stderr + stdout);
     assert.match(stderr, /\[1\/2\]/, 'the run ran (its progress is on stderr)');

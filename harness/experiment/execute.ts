@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { HostLoadMonitor } from '../measure/host-load.js';
+import { floorProbeMs } from '../measure/machine-floor.js';
 import type { HostLoad, Results, Row } from '../results/schema.js';
 import { assembleResults } from './assemble.js';
 import type { ExperimentListener } from './events.js';
@@ -33,9 +34,10 @@ export interface ExperimentOutcome {
  * each part's results.json, summary.md and index.html, interrupted or not.
  */
 export async function executeExperiment(plan: ExperimentPlan, listener: ExperimentListener): Promise<ExperimentOutcome> {
+  const probeMs = floorProbeMs();
   const interrupt = onInterrupt(() => listener({ type: 'stopping' }));
   const hostLoad = new HostLoadMonitor();
-  hostLoad.probeFloor();
+  hostLoad.probeFloor(probeMs);
   const parts: PartOutcome[] = [];
   let seen: HostLoad;
   try {

@@ -48,11 +48,12 @@ export class HostLoadMonitor {
   }
 
   /**
-   * Spins for a second to measure the machine's latency floor (measure/machine-floor.ts). Call
-   * it before the first row starts: it takes a core, and the result describes the whole run.
+   * Spins for `probeMs` (a second unless the user shortened it: floorProbeMs) to measure the
+   * machine's latency floor (measure/machine-floor.ts). Call it before the first row starts: it
+   * takes a core, and the result describes the whole run.
    */
-  probeFloor(): void {
-    this.#floor = measureMachineFloor();
+  probeFloor(probeMs: number): void {
+    this.#floor = measureMachineFloor(probeMs);
   }
 
   /** Stops watching; returns what was seen. */

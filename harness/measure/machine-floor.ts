@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { MachineFloor } from '../results/schema.js';
 import { MACHINE_FLOOR_GAP_MS, MACHINE_FLOOR_PROBE_MS } from '../tuning.js';
 import { nowMs } from './clock.js';
@@ -36,6 +37,27 @@ export function measureMachineFloor(probeMs = MACHINE_FLOOR_PROBE_MS): MachineFl
     zeroCostP99Ms: waitAtQuantile(sorted, spanMs, 0.99),
     zeroCostP999Ms: waitAtQuantile(sorted, spanMs, 0.999),
   };
+}
+
+/** The environment variable that shortens or lengthens the probe (the test suite shortens it). */
+export const FLOOR_PROBE_VARIABLE = 'READSTATE_LAB_FLOOR_PROBE_MS';
+
+/** The probe lengths a user may ask for, in ms: long enough to see a gap, short of a long wait. */
+const PROBE_MS_RANGE = { least: 50, most: 60_000 } as const;
+
+/**
+ * How long to probe: READSTATE_LAB_FLOOR_PROBE_MS when set, else MACHINE_FLOOR_PROBE_MS. A
+ * shorter probe costs less (the suite runs dozens of experiments) and sees fewer of the rare
+ * long gaps; results record the probe's length beside its figures.
+ */
+export function floorProbeMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[FLOOR_PROBE_VARIABLE];
+  if (text === undefined || text === '') return MACHINE_FLOOR_PROBE_MS;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < PROBE_MS_RANGE.least || ms > PROBE_MS_RANGE.most) {
+    throw new UsageError(`${FLOOR_PROBE_VARIABLE} must be a whole number of ms from ${PROBE_MS_RANGE.least} to ${PROBE_MS_RANGE.most}, not "${text}"`);
+  }
+  return ms;
 }
 
 /** Spins on the clock for `forMs`, keeping the first GAPS_KEPT gaps in `gaps`. */

@@ -18,12 +18,21 @@ export function cliArgs(args: readonly string[]): string[] {
 }
 
 /**
+ * What the suite adds to a CLI process's environment, under the caller's own: the machine-floor
+ * probe before each experiment spins 100 ms instead of a second (a core-second each, over dozens
+ * of experiments). cli-run-end-to-end.test.ts asks for the full second and checks it.
+ */
+export function cliEnv(env: Record<string, string> = {}): Record<string, string> {
+  return { READSTATE_LAB_FLOOR_PROBE_MS: '100', ...env };
+}
+
+/**
  * Runs the real CLI in a process of its own (compiled, see cliArgs) and returns what it printed
- * and its exit code. `env` is added to this process's environment. For a command line that is
- * refused before any work, test/support/cli-in-process.ts does the same without a process.
+ * and its exit code. `env` is added to this process's environment (over cliEnv's). For a command
+ * line that is refused before any work, test/support/cli-in-process.ts does the same without a process.
  */
 export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa(process.execPath, cliArgs(args), { reject: false, stdin: 'ignore', env });
+  const result = await execa(process.execPath, cliArgs(args), { reject: false, stdin: 'ignore', env: cliEnv(env) });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
