@@ -2,8 +2,8 @@
  * The keyspace and the read-state table every store shares. The columns are the SQLite store's
  * (harness/store/read-states-sql.ts), named the same, so the stores differ only in where they write.
  */
-import { Client } from 'cassandra-driver';
 import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, LOCAL_DATA_CENTER } from './cluster.js';
+import { cassandraDriver } from './driver.js';
 
 export const CREATE_KEYSPACE = (replication: number) =>
   `CREATE KEYSPACE IF NOT EXISTS ${CASSANDRA_KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': ${replication}}`;
@@ -29,6 +29,7 @@ const SCHEMA_TIMEOUT_MS = 60_000;
 
 /** Creates the keyspace (replication 1 or 3) and the table, once every node answers CQL. */
 export async function createSchema(contactPoints: readonly string[], replication: number): Promise<void> {
+  const { Client } = await cassandraDriver();
   const client = new Client({
     contactPoints: [...contactPoints],
     localDataCenter: LOCAL_DATA_CENTER,
@@ -46,6 +47,7 @@ export async function createSchema(contactPoints: readonly string[], replication
 
 /** Whether the keyspace and the table exist, as a node's schema tables say. */
 export async function schemaExists(contactPoints: readonly string[]): Promise<boolean> {
+  const { Client } = await cassandraDriver();
   const client = new Client({ contactPoints: [...contactPoints], localDataCenter: LOCAL_DATA_CENTER });
   try {
     await client.connect();

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { ANSWERED_2XX, UNCERTAIN } from '../check/acknowledged-states.js';
 import type { RequestLog } from '../workload/request-log.js';
 import { fellBehind } from './drive-figures.js';
@@ -30,6 +30,9 @@ export async function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadOut
   let non2xx = 0;
   type Context = { pending?: Array<{ index: number; type: number; sentAt: number }> };
   const outcomes = new Uint8Array(log.count);
+  // Loaded here, not at the top: only `load --closed-loop` uses it, and every CLI process reaches
+  // this module (about 110 ms of start-up each).
+  const { default: autocannon } = await import('autocannon');
   const { sends, ...metered } = await meterLoad({ url: options.url, windowMs: options.windowMs }, async ({ startMs, recorder }) => {
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       autocannon(

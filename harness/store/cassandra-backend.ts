@@ -1,4 +1,5 @@
-import cassandra from 'cassandra-driver';
+import type cassandra from 'cassandra-driver';
+import { cassandraDriver } from '../cassandra/driver.js';
 import { CASSANDRA_CONNECT_TIMEOUT_MS, CASSANDRA_REQUEST_TIMEOUT_MS, CASSANDRA_SLOW_REQUEST_TIMEOUT_MS } from '../tuning.js';
 import type { CassandraTarget } from './cassandra-target.js';
 import { FOUND_WIDTH } from './protocol.js';
@@ -7,13 +8,14 @@ const COLUMNS = 'user_id, channel_id, last_read_message_id, mention_count, updat
 
 /** A client of the target's cluster, at the target's consistency for reads and writes alike. */
 export async function connectCassandra(target: CassandraTarget): Promise<cassandra.Client> {
-  const client = new cassandra.Client({
+  const driver = await cassandraDriver();
+  const client = new driver.Client({
     contactPoints: [...target.contactPoints],
     localDataCenter: target.localDataCenter,
     socketOptions: { connectTimeout: CASSANDRA_CONNECT_TIMEOUT_MS, readTimeout: CASSANDRA_REQUEST_TIMEOUT_MS },
-    queryOptions: { consistency: cassandra.types.consistencies[target.consistency], prepare: true },
+    queryOptions: { consistency: driver.types.consistencies[target.consistency], prepare: true },
     // The lab's own retries (store/client.ts) resend a failed write; the driver's would only hide the failure longer.
-    policies: { retry: new cassandra.policies.retry.FallthroughRetryPolicy() },
+    policies: { retry: new driver.policies.retry.FallthroughRetryPolicy() },
   });
   try {
     await client.connect();
