@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -103,44 +102,3 @@ describe('the running Cassandra', () => {
     }
   });
 });
-
-describe('three nodes', () => {
-  it('start, hold a keyspace of replication 3, and stop leaving no JVM', { timeout: 900_000 }, async (t) => {
-    if (process.env.READSTATE_LAB_SLOW !== '1') return t.skip('slow (minutes of two cores): set READSTATE_LAB_SLOW=1');
-    // A cluster of its own on 127.0.0.4-6, beside the lab's node that other tests use.
-    const root = tempDir('rsl-three-nodes-');
-    const env = { READSTATE_LAB_CASSANDRA_ROOT: root, READSTATE_LAB_CASSANDRA_FIRST_HOST: '127.0.0.4' };
-    const addresses = ['127.0.0.4', '127.0.0.5', '127.0.0.6'];
-    const began = Date.now();
-    const started = await runCli(['cassandra', 'start', '--nodes', '3'], env);
-    t.diagnostic(`three nodes up in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-    try {
-      assert.equal(started.exitCode, 0, `${started.stdout}\n${started.stderr}`);
-      for (const address of addresses) assert.match(started.stdout, new RegExp(`${address.replaceAll('.', '\\.')}  pid \\d+  up  CQL answering`));
-      assert.match(started.stdout, /table readstate_lab\.read_states: present/);
-      const again = await runCli(['cassandra', 'start', '--nodes', '3'], env);
-      assert.equal(again.exitCode, 0);
-      assert.match(again.stdout, /already running with that shape/);
-      await expectRefused(['cassandra', 'start', '--nodes', '1'], /a 3-node Cassandra .* is already running/, env);
-    } finally {
-      const stopping = Date.now();
-      const stopped = await runCli(['cassandra', 'stop'], env);
-      t.diagnostic(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s: ${stopped.stdout.replaceAll('\n', '; ')}`);
-      assert.equal(stopped.exitCode, 0, stopped.stderr);
-    }
-    assert.equal(pgrepCassandra().filter((line) => line.includes(root)).length, 0, 'no CassandraDaemon of this cluster left');
-    const status = await runCli(['cassandra', 'status'], env);
-    assert.equal(status.exitCode, 1);
-    assert.match(status.stdout, /no Cassandra is running/);
-    rmSync(root, { recursive: true, force: true });
-  });
-});
-
-/** The command lines of every CassandraDaemon on the machine. */
-function pgrepCassandra(): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', 'CassandraDaemon'], { encoding: 'utf8' }).trim().split('\n');
-  } catch {
-    return [];
-  }
-}

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { tempDir } from './support/cli.js';
+import { slowTier } from './support/slow-tier.js';
 import { smallScenario } from './support/small-scenario.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,7 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * unavailable. Without the registry and without that metadata cached, the test is skipped and
  * says so.
  */
-describe('the packed tarball, installed in an empty folder', () => {
+describe('the packed tarball, installed in an empty folder', { skip: slowTier }, () => {
   const work = tempDir('rsl-pack-');
 
   it('runs npx readstate-lab --version, list and a tiny run', { timeout: 240_000 }, async (t) => {

@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { callCli } from './support/cli-in-process.js';
+import { slowTier } from './support/slow-tier.js';
 
 /**
  * The gate on real runs: a baseline, an identical rerun (must pass) and a rerun in which
@@ -35,7 +36,7 @@ import { callCli } from './support/cli-in-process.js';
  *   machine, where p99s are a few ms, the growth is a hundredfold. Measured: 3 runs beside two
  *   busy loops and other work, p = 0.004, 0.003 and < 0.001; 2 runs without the loops, p < 0.001.
  */
-describe('readstate-lab gate', () => {
+describe('readstate-lab gate', { skip: slowTier }, () => {
   const dir = tempDir('rsl-gate-');
   const scenario = smallScenarioFile(dir, { durationSeconds: 2, rate: 1000, capacity: 2000, forcedGc: null });
   const config = join(dir, 'gate.json');

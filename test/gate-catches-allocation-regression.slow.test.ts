@@ -5,12 +5,13 @@ import { before, describe, it } from 'node:test';
 import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { distFile } from './support/dist.js';
+import { slowTier } from './support/slow-tier.js';
 
-/** Compiled: the CLI runs from dist/, and node imports no .ts file by itself. */
-const typedArray = distFile('implementations/typed-array.ts');
-
-/** typed-array as a module contender: the code the baseline is recorded with. */
-const clean = `import { TypedArrayCache } from ${JSON.stringify(typedArray)};
+/**
+ * typed-array as a module contender: the code the baseline is recorded with. It imports the
+ * compiled cache: the CLI runs from dist/, and node imports no .ts file by itself.
+ */
+const clean = (typedArray: string) => `import { TypedArrayCache } from ${JSON.stringify(typedArray)};
 export const createCache = (options) => new TypedArrayCache(options);
 `;
 
@@ -19,7 +20,7 @@ export const createCache = (options) => new TypedArrayCache(options);
  * per read (a copy of a state's history, say), about 4 KiB: about a microsecond, invisible in
  * tail latency on a shared machine, plain in bytes per request.
  */
-const leaky = `import { TypedArrayCache } from ${JSON.stringify(typedArray)};
+const leaky = (typedArray: string) => `import { TypedArrayCache } from ${JSON.stringify(typedArray)};
 export function createCache(options) {
   const cache = new TypedArrayCache(options);
   const read = cache.read.bind(cache);
@@ -38,8 +39,9 @@ export function createCache(options) {
  * deterministic (two runs of typed-array at 1M entries differed by 1%), so unlike tail latency
  * on a shared 2-core machine it can be held this tightly.
  */
-describe('readstate-lab gate on allocation', () => {
+describe('readstate-lab gate on allocation', { skip: slowTier }, () => {
   const dir = tempDir('rsl-gate-alloc-');
+  const typedArray = distFile('implementations/typed-array.ts');
   // Every key the log touches fits the cache: every request is a hit. What the harness itself
   // allocates per request still moves with the machine's load (event-loop turns and timers
   // cost bytes per second, not per request): measured here for the clean contender, 101-111
@@ -65,12 +67,12 @@ describe('readstate-lab gate on allocation', () => {
         claims: [],
       }),
     );
-    writeFileSync(contender, clean);
+    writeFileSync(contender, clean(typedArray));
     const baseline = await runCli(['baseline', '--config', config, '--out', files.baseline]);
     assert.equal(baseline.exitCode, 0, `${baseline.stderr}${baseline.stdout.slice(-3000)}`);
     for (const [name, code] of [
-      ['same', clean],
-      ['leaky', leaky],
+      ['same', clean(typedArray)],
+      ['leaky', leaky(typedArray)],
     ] as const) {
       writeFileSync(contender, code);
       const run = await runCli(['run', ...runFlags, '--out', join(dir, name)]);
