@@ -8,7 +8,7 @@ import { CASSANDRA_KEYSPACE, CASSANDRA_TABLE, cassandraCacheFolder, clusterStatu
 import { portListening } from '../harness/cassandra/cql-probe.js';
 import { expectRefused, runCli, tempDir } from './support/cli.js';
 import { expectRefusedInProcess } from './support/cli-in-process.js';
-import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
+import { leaveTheLabNode, shareTheLabNode } from './support/lab-node-lock.js';
 
 describe('cassandra refuses bad input in one line', () => {
   it('refuses a node count, a collector, a heap and an action it does not know', async () => {
@@ -67,9 +67,9 @@ describe('a node that does not come up', () => {
 });
 
 describe('the running Cassandra', () => {
-  // cassandra-store-loses-nothing.test.ts freezes the node for a while; never during this.
-  beforeEach(takeTheLabNode);
-  afterEach(releaseTheLabNode);
+  // Other files freeze the node for a while; never during this.
+  beforeEach(shareTheLabNode);
+  afterEach(leaveTheLabNode);
   it('is up, answers CQL and holds the keyspace and the read-state table', async (t) => {
     const cluster = clusterStatus();
     if (cluster === undefined || cluster.members.some((member) => !member.alive)) {

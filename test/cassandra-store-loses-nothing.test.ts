@@ -7,7 +7,7 @@ import type { Results } from '../harness/results/schema.js';
 import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { labNodes, labTarget, skipWithoutLabNode } from './support/lab-cluster.js';
-import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
+import { leaveTheLabNode, releaseTheLabNode, shareTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
 import { call, type ServerProcess, startServer } from './support/server-process.js';
 
 /**
@@ -23,9 +23,9 @@ function rowsOf(out: string): Results['rows'] {
 }
 
 describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, () => {
-  // The freeze below must not fall on another file's test of the same node, nor theirs on it.
-  beforeEach(takeTheLabNode);
-  afterEach(releaseTheLabNode);
+  // Other files freeze the node for a while; never during these.
+  beforeEach(shareTheLabNode);
+  afterEach(leaveTheLabNode);
 
   it('run --store cassandra with typed-array and naive-map reports nothing lost', async () => {
     const dir = tempDir('rsl-cassandra-run-');
@@ -96,6 +96,12 @@ describe('--store cassandra: nothing lost, read back from Cassandra', { skip }, 
     assert.equal(integrity.lostCount, 1, JSON.stringify(integrity).slice(0, 400));
     assert.ok(integrity.mismatches.some((m) => m.where === 'not in store' || m.where === 'store'));
   });
+});
+
+describe('--store cassandra with the node frozen: nothing acknowledged lost', { skip }, () => {
+  // The freeze must not fall on another file's test of the same node.
+  beforeEach(takeTheLabNode);
+  afterEach(releaseTheLabNode);
 
   it('a node frozen mid-load (SIGSTOP for 3 s): serve answers 503 or waits, and every acknowledged ack is in the table', async (t) => {
     const pid = alive[0]?.pid;

@@ -7,7 +7,7 @@ import { clusterStatus } from '../harness/cassandra/cluster.js';
 import type { CompletedRow, Results } from '../harness/results/schema.js';
 import { referenceExecutable, referenceUnavailableReason } from '../implementations/reference-services.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
-import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
+import { leaveTheLabNode, shareTheLabNode } from './support/lab-node-lock.js';
 
 /**
  * go-lru (gocql) and rust-btree (the scylla crate) keep their read states in the lab's running
@@ -27,9 +27,9 @@ function unbuilt(...binaries: string[]): string | undefined {
 describe('go-lru and rust-btree on Cassandra', { skip }, () => {
   const dir = tempDir('rsl-go-rust-cassandra-');
   after(() => rmSync(dir, { recursive: true, force: true }));
-  // cassandra-store-loses-nothing.test.ts freezes the node for a while; never during these.
-  beforeEach(takeTheLabNode);
-  afterEach(releaseTheLabNode);
+  // Other files freeze the node for a while; never during these.
+  beforeEach(shareTheLabNode);
+  afterEach(leaveTheLabNode);
 
   it('load --store cassandra runs Go, Rust and typed-array against one cluster, each checked against its table', async (t) => {
     if (alive.length === 0) assert.fail('no Cassandra is running, and CI starts one (readstate-lab cassandra start)');
