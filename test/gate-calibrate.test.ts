@@ -15,7 +15,7 @@ import { callCli, expectRefusedInProcess } from './support/cli-in-process.js';
  */
 describe('readstate-lab gate --calibrate', () => {
   const dir = tempDir('rsl-gate-calibrate-');
-  const scenario = smallScenarioFile(dir, { durationSeconds: 3, rate: 2000, capacity: 2000, forcedGc: null });
+  const scenario = smallScenarioFile(dir, { durationSeconds: 2, rate: 2000, capacity: 2000, forcedGc: null });
   const config = join(dir, 'gate.json');
   writeFileSync(
     config,
@@ -41,7 +41,7 @@ describe('readstate-lab gate --calibrate', () => {
     const written = readFileSync(markdown, 'utf8');
     assert.match(written, /gate --calibrate: 2 runs of unchanged code/);
     // Three windows a repetition, two repetitions: six samples a run.
-    assert.match(written, /\| tail by window \| p99\.9 of typed-array by window \| 6 \| ±[\d.]+% \| ±[\d.]+% \| \+[\d.]+% \| \+50% at 95% \| [012] of 2 \|/);
+    assert.match(written, /\| tail by window \| p99\.9 of typed-array by window \| 4 \| ±[\d.]+% \| ±[\d.]+% \| \+[\d.]+% \| \+50% at 95% \| [012] of 2 \|/);
     assert.match(
       written,
       /\| allocation \| bytes allocated per request of typed-array \| 2 \| ±[\d.]+% \| ±[\d.]+% \| \+[\d.]+% \| \+20% at 95% \| [012] of 2 \|/,

@@ -20,9 +20,9 @@ describe('readstate-lab load and profile', () => {
       '--impl',
       contenders.join(','),
       '--duration',
-      '2',
+      '1',
       '--rate',
-      '500',
+      '1000',
       '--capacity',
       '2000',
       '--out',
@@ -61,7 +61,7 @@ describe('readstate-lab load and profile', () => {
     const example = readFileSync(fileURLToPath(new URL('../examples/my-cache.mjs', import.meta.url)), 'utf8');
     writeFileSync(leaky, example.replace('if (old.dirty) onEvict(copy(old));', ''));
     const out = join(dir, 'out');
-    const { exitCode, stdout, stderr } = await runCli(['load', '--impl', leaky, '--duration', '2', '--rate', '500', '--capacity', '200', '--out', out]);
+    const { exitCode, stdout, stderr } = await runCli(['load', '--impl', leaky, '--duration', '1', '--rate', '1000', '--capacity', '200', '--out', out]);
     assert.equal(exitCode, 1, stdout);
     // The row's result line is progress, on stderr; the verdict on stdout names the contender.
     assert.match(stderr, /LOST READ STATES: \d+ of \d+ read states in the store after shutdown are outside what the acknowledged requests imply/);
@@ -78,9 +78,9 @@ describe('readstate-lab load and profile', () => {
       '--connections',
       '8',
       '--duration',
-      '2',
+      '1',
       '--rate',
-      '500',
+      '1000',
       '--capacity',
       '2000',
       '--out',
