@@ -58,7 +58,9 @@ function change(value: number, reference: number): number {
 
 function percent(fraction: number): string {
   if (!Number.isFinite(fraction)) return 'n/a';
-  return `${fraction >= 0 ? '+' : ''}${Math.round(fraction * 100)}%`;
+  // Signed by the rounded figure: a change that rounds to nothing is "0%", whichever way it went.
+  const rounded = Math.round(fraction * 100);
+  return rounded === 0 ? '0%' : `${rounded > 0 ? '+' : ''}${rounded}%`;
 }
 
 function mib(bytes: number): string {
