@@ -85,9 +85,8 @@ for (const build of builds) {
 // The services' own tests, compiled with exactly the flags the suite runs them with (see
 // test/go-and-rust-store-tests-pass.test.ts, test/go-lru-bench-go-tests-pass.test.ts and
 // test/load-driver-go-tests-pass.test.ts), so the suite finds them in Go's and cargo's caches
-// instead of compiling them while other tests wait. Cargo compiles every dependency a second
-// time for tests (the release profile aborts on panic; the test harness needs unwinding), which
-// is why npm install does not do this.
+// instead of compiling them while other tests wait. npm install does not: users run the
+// services, not their tests.
 const goTestEnv = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false', CGO_ENABLED: '1' };
 const testBuilds = [
   { name: 'go-lru tests', tool: builds[0].tool, cwd: 'go-lru', args: ['test', '-count=1', '-run', '^$', '.'], env: goTestEnv },

@@ -29,9 +29,9 @@ describe("go-lru's and rust-btree's store tests pass", () => {
     });
   }
 
-  // With the features and target folder build.sh uses. Tests unwind where the release build
-  // aborts, so cargo compiles every dependency again for them: `npm run build:references` does
-  // that once beforehand (scripts/build-references.mjs --tests), and here cargo finds it built.
+  // With the features and target folder build.sh uses, so cargo finds the release build's
+  // dependencies, and the test binary `npm run build:references` compiled beforehand
+  // (scripts/build-references.mjs --tests).
   it('rust-btree with cargo', { timeout: 1_200_000 }, async (t) => {
     const cargo = (await execa('cargo', ['--version'], { reject: false })).exitCode === 0 ? 'cargo' : join(process.env.HOME ?? '', '.cargo', 'bin', 'cargo');
     if (!existsSync(cargo) && cargo !== 'cargo') return t.skip('no cargo (install Rust with rustup)');

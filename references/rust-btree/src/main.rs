@@ -44,6 +44,15 @@ const GRACE: Duration = Duration::from_secs(10);
 const FLUSH_DEADLINE: Duration = Duration::from_secs(10);
 
 fn main() -> ExitCode {
+    // A bug that panics while holding the cache lock would leave every later request failing on
+    // a poisoned mutex; dying at once, loudly, is the better outcome for a benchmark reference.
+    // (A hook rather than the profile's panic = "abort", which would make the tests compile
+    // every dependency a second time; see Cargo.toml.)
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        std::process::abort();
+    }));
     // bench.rs: the lab's request log replayed in process, without HTTP.
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("bench") {
