@@ -261,20 +261,14 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
   });
 
   it('under random interleavings every batch has one last reply, every load one answer, the newest state, and the table ends newest', async () => {
-    const rows = new FakeRows();
-    const replies: BatchReply[] = [];
-    const batches = new CassandraBatches(
-      rows,
-      (reply) => {
-        if (reply.kind === 'batch') replies.push(reply);
-      },
-      { reads: 3, writes: 2 },
-    );
+    const { rows, batches, replies } = setUp({ reads: 3, writes: 2 });
     // The table answers after a random number of turns, so writes land and reads return out of order.
     let seed = 7;
     const random = (n: number): number => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed % n;
+      // The high bits: this generator's low bits repeat every few calls, and `seed % n` drew the
+      // same few numbers at each turn (300 batches sent 2 loads in all).
+      return Math.floor((seed / 2_147_483_648) * n);
     };
     const later = async (): Promise<void> => {
       for (let i = random(4); i > 0; i--) await new Promise((resolve) => setImmediate(resolve));
@@ -294,12 +288,14 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
     const loading = new Set<number>();
     const loadsOf = new Map<number, number[]>();
     let version = 0;
+    let repliesSeen = 0;
     for (let seq = 0; seq < 300; seq++) {
       const users = [random(12), random(12), random(12)].filter((user, i, all) => all.indexOf(user) === i && !loading.has(user)).slice(0, random(3));
       const writes = users.flatMap((user) => [user, 1, ++version, 0, seq]);
       for (const user of users) newest.set(user, version - users.length + 1 + users.indexOf(user));
       const loads = [random(12), random(12), random(12)].filter((user, i, all) => all.indexOf(user) === i && !loading.has(user)).slice(0, random(4));
       for (const user of loads) loading.add(user);
+      loadsOf.set(seq, loads);
       expected.set(
         seq,
         loads.map((user) => newest.get(user) ?? 0),
@@ -307,8 +303,11 @@ describe('the Cassandra store worker keeps the store protocol order', () => {
       batches.add({ kind: 'batch', seq, writes: new Float64Array(writes), loads: new Float64Array(loads.flatMap((user) => [user, 1])), resume: false });
       await later();
       // A key is loaded only while it is out of the cache: no write of it until its load is answered.
-      for (const reply of replies)
+      // Each reply once: an old batch's answer must not free a key that a newer batch loads again.
+      for (; repliesSeen < replies.length; repliesSeen++) {
+        const reply = replies[repliesSeen]!;
         if (reply.found !== undefined && reply.found.length > 0) for (const user of loadsOf.get(reply.seq) ?? []) loading.delete(user);
+      }
     }
     for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
     const last = replies.filter((reply) => reply.more !== true);
