@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
+import { createFreshTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
 import type { CassandraTarget } from '../harness/store/cassandra-target.js';
 import { SHUTDOWN_DEADLINE_MS } from '../harness/tuning.js';
 import {
@@ -11,7 +11,7 @@ import {
   faultFigures,
   sendAcksThroughFault,
 } from './support/acks-under-fault.js';
-import { FAULT_SERVICES, type FaultService, faultServiceUnavailable, startFaultService } from './support/fault-services.js';
+import { availableFaultServices, type FaultService, startFaultService, stopServicesAndDropTables } from './support/fault-services.js';
 import { labNodes, labTarget, skipWithoutLabNode } from './support/lab-cluster.js';
 import { releaseTheLabNode, takeTheLabNode } from './support/lab-node-lock.js';
 import type { ServerProcess } from './support/server-process.js';
@@ -62,11 +62,7 @@ describe('the lab node frozen under the Node, Go and Rust services', { skip }, (
   it('each answers 200 or 503, acknowledges again after the thaw, and loses nothing acknowledged', { timeout: 180_000 }, async (t) => {
     const pid = alive[0]?.pid;
     assert.ok(pid !== undefined, 'the running node has a pid');
-    const services = FAULT_SERVICES.filter((service) => {
-      const why = faultServiceUnavailable(service);
-      if (why !== undefined) t.diagnostic(`${service} left out: ${why}`);
-      return why === undefined;
-    });
+    const services = availableFaultServices((line) => t.diagnostic(line));
     const { freeze, thaw, release } = nodeFreezer(pid, FREEZE_MS);
     const runs: { service: FaultService; target: CassandraTarget; server: ServerProcess }[] = [];
     try {
@@ -108,8 +104,7 @@ describe('the lab node frozen under the Node, Go and Rust services', { skip }, (
     } finally {
       thaw();
       release();
-      await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
-      for (const { target } of runs) await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
+      await stopServicesAndDropTables(runs, (line) => t.diagnostic(line));
     }
   });
 });
@@ -126,7 +121,7 @@ describe('the lab node frozen when the services are told to stop', { skip }, () 
   it('each exits by its deadline, and counts every acknowledged state it could not write', { timeout: 180_000 }, async (t) => {
     const pid = alive[0]?.pid;
     assert.ok(pid !== undefined, 'the running node has a pid');
-    const services = FAULT_SERVICES.filter((service) => faultServiceUnavailable(service) === undefined);
+    const services = availableFaultServices();
     const { freeze, thaw, release } = nodeFreezer(pid, SHUTDOWN_DEADLINE_MS * 3);
     const runs: { service: FaultService; target: CassandraTarget; server: ServerProcess }[] = [];
     try {
@@ -170,8 +165,7 @@ describe('the lab node frozen when the services are told to stop', { skip }, () 
     } finally {
       thaw();
       release();
-      await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
-      for (const { target } of runs) await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
+      await stopServicesAndDropTables(runs, (line) => t.diagnostic(line));
     }
   });
 });

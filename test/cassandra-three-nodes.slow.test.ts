@@ -4,11 +4,11 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'cassandra-driver';
 import { clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
-import { createFreshTable, dropTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
+import { createFreshTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
 import { type CassandraTarget, LAB_KEYSPACE, LAB_TABLE } from '../harness/store/cassandra-target.js';
 import { assertNothingAcknowledgedLost, assertOnlyOkOrRefused, describeFaultFigures, faultFigures, sendAcksThroughFault } from './support/acks-under-fault.js';
 import { expectRefused, runCli, tempDir } from './support/cli.js';
-import { FAULT_SERVICES, type FaultService, faultServiceUnavailable, startFaultService } from './support/fault-services.js';
+import { availableFaultServices, type FaultService, startFaultService, stopServicesAndDropTables } from './support/fault-services.js';
 import type { ServerProcess } from './support/server-process.js';
 import { slowTier } from './support/slow-tier.js';
 
@@ -61,11 +61,7 @@ describe('three Cassandra nodes', { skip: slowTier }, () => {
   });
 
   it('a node killed mid-load loses nothing acknowledged: acks answer 200 or 503, and SIGTERM writes everything back', { timeout: 900_000 }, async (t) => {
-    const services = FAULT_SERVICES.filter((service) => {
-      const why = faultServiceUnavailable(service);
-      if (why !== undefined) t.diagnostic(`${service} left out: ${why}`);
-      return why === undefined;
-    });
+    const services = availableFaultServices((line) => t.diagnostic(line));
     const killedPid = withEnv(env, () => clusterStatus()?.members.find((member) => member.address === KILLED)?.pid);
     assert.ok(killedPid !== undefined, `node ${KILLED} has a pid`);
     const orders = { last: ADDRESSES, first: [KILLED, ...ADDRESSES.filter((address) => address !== KILLED)] };
@@ -112,8 +108,7 @@ describe('three Cassandra nodes', { skip: slowTier }, () => {
         assertNothingAcknowledgedLost(outcomes[at]!.acknowledged, stored, CHANNEL, run.label);
       }
     } finally {
-      await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
-      for (const { target } of runs) await dropTable(target).catch((error: Error) => t.diagnostic(`could not drop ${target.table}: ${error.message}`));
+      await stopServicesAndDropTables(runs, (line) => t.diagnostic(line));
     }
   });
 

@@ -1,4 +1,5 @@
 import { referenceStoreFlags } from '../../harness/drive/service-process.js';
+import { dropTable } from '../../harness/store/cassandra-tables.js';
 import type { CassandraTarget } from '../../harness/store/cassandra-target.js';
 import { referenceUnavailableReason } from '../../implementations/reference-services.js';
 import { type ServerProcess, startReference, startServer } from './server-process.js';
@@ -26,4 +27,26 @@ export function startFaultService(service: FaultService, target: CassandraTarget
 export function faultServiceUnavailable(service: FaultService): string | undefined {
   if (service === 'typed-array') return undefined;
   return referenceUnavailableReason(service, '') === undefined ? undefined : `${service} not built (npm run build:references)`;
+}
+
+/** The fault services that can run here; `say` hears why each of the others is left out. */
+export function availableFaultServices(say: (line: string) => void = () => {}): FaultService[] {
+  return FAULT_SERVICES.filter((service) => {
+    const why = faultServiceUnavailable(service);
+    if (why !== undefined) say(`${service} left out: ${why}`);
+    return why === undefined;
+  });
+}
+
+/**
+ * A fault test's cleanup, whatever happened before it: every service stopped (a second stop of
+ * one already stopped does nothing) and every table dropped, a table that will not drop said to
+ * `say`, not thrown.
+ */
+export async function stopServicesAndDropTables(
+  runs: readonly { readonly server: ServerProcess; readonly target: CassandraTarget }[],
+  say: (line: string) => void,
+): Promise<void> {
+  await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
+  for (const { target } of runs) await dropTable(target).catch((error: Error) => say(`could not drop ${target.table}: ${error.message}`));
 }
