@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,23 +19,24 @@ const EXCLUSIVE = join(tmpdir(), 'readstate-lab-cassandra-node.lock');
 const SHARED = join(tmpdir(), 'readstate-lab-cassandra-node.users');
 const GIVE_UP_MS = 15 * 60_000;
 const POLL_MS = 250;
+/** This process's mark among those sharing the node. */
+const MINE = join(SHARED, String(process.pid));
 
 /** Waits until no test is freezing the lab's node, then uses it beside others; hook it as `beforeEach(shareTheLabNode)`. */
 export async function shareTheLabNode(): Promise<void> {
   mkdirSync(SHARED, { recursive: true });
-  const mine = join(SHARED, String(process.pid));
   await waitFor('a test freezing the node', () => {
     if (heldExclusively()) return false;
-    writeFileSync(mine, '');
+    writeFileSync(MINE, '');
     if (!heldExclusively()) return true;
-    rmSync(mine, { force: true });
+    rmSync(MINE, { force: true });
     return false;
   });
 }
 
 /** Leaves the lab's node to others; hook it as `afterEach(leaveTheLabNode)`. */
 export function leaveTheLabNode(): void {
-  rmSync(join(SHARED, String(process.pid)), { force: true });
+  rmSync(MINE, { force: true });
 }
 
 /** Waits until no other test uses the lab's node and has it alone (to freeze it); hook it as `beforeEach(takeTheLabNode)`. */
@@ -72,11 +73,7 @@ function tryTakeExclusive(): boolean {
 
 /** True while another live process has the node alone. */
 function heldExclusively(): boolean {
-  try {
-    readdirSync(EXCLUSIVE);
-  } catch {
-    return false;
-  }
+  if (!existsSync(EXCLUSIVE)) return false;
   if (!exclusiveHolderIsGone()) return true;
   rmSync(EXCLUSIVE, { recursive: true, force: true });
   return false;
