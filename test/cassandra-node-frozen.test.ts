@@ -87,19 +87,22 @@ describe('the lab node frozen under the Node, Go and Rust services', { skip }, (
         ),
       );
       thaw();
-      for (const [at, { service }] of runs.entries()) {
+      for (const [at, { service, server, target }] of runs.entries()) {
         const outcome = outcomes[at]!;
         const figures = faultFigures(outcome);
         t.diagnostic(`${service}: ${describeFaultFigures(figures)}`);
-        assertOnlyOkOrRefused(outcome, service);
-        assert.ok(figures.refused > 0 || figures.longestWaitMs >= 1_000, `${service}: the frozen node held it up (${describeFaultFigures(figures)})`);
-      }
-      for (const [at, { service, server, target }] of runs.entries()) {
         const began = Date.now();
         const stopped = await server.stop();
         t.diagnostic(`${service}: SIGTERM to exit ${((Date.now() - began) / 1000).toFixed(1)} s, code ${stopped.exitCode}`);
-        assert.equal(stopped.exitCode, 0, `${service} wrote everything back: ${stopped.output.slice(-600)}`);
-        assertNothingAcknowledgedLost(outcomes[at]!.acknowledged, await readCassandraStates(target), CHANNEL, service);
+        try {
+          assertOnlyOkOrRefused(outcome, service);
+          assert.ok(figures.refused > 0 || figures.longestWaitMs >= 1_000, `${service}: the frozen node held it up (${describeFaultFigures(figures)})`);
+          assert.equal(stopped.exitCode, 0, `${service} wrote everything back`);
+        } catch (error) {
+          t.diagnostic(`${service} said, last: ${stopped.output.slice(-1500)}`);
+          throw error;
+        }
+        assertNothingAcknowledgedLost(outcome.acknowledged, await readCassandraStates(target), CHANNEL, service);
       }
     } finally {
       thaw();

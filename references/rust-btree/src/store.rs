@@ -270,9 +270,12 @@ impl Worker {
             return;
         }
         // A key written back and not yet committed is answered from `pending`; the rest are read.
+        // A failed read fails its own request (503) and leaves the store's status alone, as in
+        // Go and Node: only a write-back waiting to be retried makes the store failing, and its
+        // landing ends that. (A failed read that set the status could never clear it when no
+        // write was pending, for writes are then refused before they reach the store.)
         let unwritten: Vec<Key> = keys.iter().copied().filter(|key| !self.pending.contains_key(key)).collect();
         let mut read = self.backend.read_all(&unwritten).into_iter();
-        let mut failure = None;
         let results: Vec<Result<Option<ReadState>, String>> = keys
             .iter()
             .map(|key| match self.pending.get(key) {
@@ -282,17 +285,7 @@ impl Worker {
                     .unwrap_or_else(|| Err("the store answered fewer loads than asked".into()))
                     .map_err(|cause| format!("load failed: {cause}")),
             })
-            .inspect(|result| {
-                if let Err(cause) = result {
-                    failure.get_or_insert_with(|| cause.clone());
-                }
-            })
             .collect();
-        if let Some(cause) = failure {
-            self.status.failed(cause);
-        } else if self.pending.is_empty() {
-            self.status.recovered();
-        }
         for (&key, result) in keys.iter().zip(results) {
             let evicted = self.sink.loaded(key, result);
             self.queue(evicted);
