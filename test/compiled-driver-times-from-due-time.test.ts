@@ -61,9 +61,12 @@ describe('the compiled open-loop driver', () => {
     const outcome = await runCompiledLoad({ url: server.url, log, rate: 500, windowMs: 1000, timeoutMs: 500, drainTimeoutMs: 700 });
     t.diagnostic(describeRun(outcome));
     // Every reconnect times out; the other requests, answered at once, only on a machine that
-    // held the server off the CPU for half a second.
+    // held the server off the CPU for half a second. Such a machine also leaves hundreds of
+    // requests waiting on fresh connections at once, and one of them can fail to connect (seen
+    // in CI: 498 timeouts, 1 error): a failure is counted as one, uncertain like a timeout.
     assert.ok(outcome.timeouts >= 50, describeRun(outcome));
-    assert.equal(outcome.drive.completed + outcome.timeouts, 500, describeRun(outcome));
+    assert.ok(outcome.errors <= 5, describeRun(outcome));
+    assert.equal(outcome.drive.completed + outcome.timeouts + outcome.errors, 500, describeRun(outcome));
     assert.equal(decodeHistogram(outcome.latency.byType.reconnect).totalCount, 0, 'timeouts are timed nowhere');
     for (let i = 9; i < log.count; i += 10) assert.equal(outcome.outcomes?.[i], UNCERTAIN, `request ${i}`);
   });

@@ -37,6 +37,39 @@ function starvationMonitor(): { stop(): Array<{ fromMs: number; toMs: number }> 
   };
 }
 
+/**
+ * 6,000 requests at `rate` (3 s), with when each was sent, how many were sent in each 100 ms of
+ * the due-time clock (200 each when even, judged within +-50%), and which buckets are excused: one
+ * during which this process was descheduled by the OS for more than 30 ms (measured, not
+ * assumed), and the one after it, where the sender catches up.
+ */
+async function sendsOverThreeSeconds(url: string, rate: number) {
+  const log = mixedLog(6000);
+  const sentAt = new Float64Array(log.count).fill(Number.NaN);
+  let runStart = Number.NaN;
+  const starved = starvationMonitor();
+  const outcome = await runOpenLoopLoad({
+    url,
+    log,
+    rate,
+    windowMs: 1000,
+    onSend: (i, atMs) => {
+      if (i === 0) runStart = performance.now() - atMs;
+      sentAt[i] = atMs;
+    },
+  });
+  const pauses = starved.stop();
+  const buckets = new Array<number>(30).fill(0);
+  for (const at of sentAt) buckets[Math.min(29, Math.max(0, Math.floor(at / 100)))]!++;
+  const excused = new Set<number>();
+  for (const pause of pauses) {
+    const first = Math.floor((pause.fromMs - runStart) / 100);
+    const last = Math.floor((pause.toMs - runStart) / 100) + 1;
+    for (let b = Math.max(0, first); b <= Math.min(29, last); b++) excused.add(b);
+  }
+  return { outcome, sentAt, pauses, buckets, excused, judged: buckets.length - excused.size };
+}
+
 describe('the open-loop HTTP load driver', () => {
   let servers: StallingServer[] = [];
   after(async () => {
@@ -84,24 +117,20 @@ describe('the open-loop HTTP load driver', () => {
   it('keeps the rate, answers everything and spreads its sends evenly without stalls', async (t) => {
     const server = await start({});
     const rate = 2000;
-    const log = mixedLog(6000);
     // A fresh server process runs cold (interpreted) code for its first few thousand requests,
     // and answers slowly: warm it up first, unmeasured.
     await runOpenLoopLoad({ url: server.url, log: mixedLog(4000), rate, windowMs: 1000 });
-    const sentAt = new Float64Array(log.count).fill(Number.NaN);
-    let runStart = Number.NaN;
-    const starved = starvationMonitor();
-    const outcome = await runOpenLoopLoad({
-      url: server.url,
-      log,
-      rate,
-      windowMs: 1000,
-      onSend: (i, atMs) => {
-        if (i === 0) runStart = performance.now() - atMs;
-        sentAt[i] = atMs;
-      },
-    });
-    const pauses = starved.stop();
+
+    // Sends per 100 ms of the due-time clock are judged only in buckets the OS did not interrupt
+    // (below). On a machine busy enough to interrupt most of them, the run says nothing about
+    // the driver, so it is measured again, up to three times; a driver that sends unevenly
+    // fails whichever run is judged.
+    let run = await sendsOverThreeSeconds(server.url, rate);
+    for (let attempt = 2; attempt <= 3 && run.judged < 10; attempt++) {
+      t.diagnostic(`run ${attempt - 1}: the OS held this process off the CPU in ${30 - run.judged} of 30 buckets; measuring again`);
+      run = await sendsOverThreeSeconds(server.url, rate);
+    }
+    const { outcome, sentAt, buckets, excused } = run;
     assert.equal(outcome.drive.sent, 6000, describeRun(outcome));
     assert.equal(outcome.drive.completed, 6000, describeRun(outcome));
     assert.equal(outcome.non2xx + outcome.errors + outcome.timeouts, 0, describeRun(outcome));
@@ -111,33 +140,20 @@ describe('the open-loop HTTP load driver', () => {
     // Never early: request i goes out at its due time (i / rate) or later. A sender that bursts
     // a second's worth at once (autocannon with a rate) sends most of them up to 1 s early.
     let early = 0;
-    for (let i = 0; i < log.count; i++) {
+    for (let i = 0; i < sentAt.length; i++) {
       assert.ok(!Number.isNaN(sentAt[i]!), 'onSend reported every request');
       if (sentAt[i]! < (i * 1000) / rate - 0.001) early++;
     }
     assert.equal(early, 0, `${early} requests were sent before they were due`);
 
-    // Sends per 100 ms of the due-time clock: 200 each when even, within ±50%. Excused: a bucket
-    // during which this process was descheduled by the OS for more than 30 ms (measured below,
-    // not assumed), and the one after it, where the sender catches up.
-    const buckets = new Array<number>(30).fill(0);
-    for (const at of sentAt) buckets[Math.min(29, Math.max(0, Math.floor(at / 100)))]!++;
-    const excused = new Set<number>();
-    for (const pause of pauses) {
-      const first = Math.floor((pause.fromMs - runStart) / 100);
-      const last = Math.floor((pause.toMs - runStart) / 100) + 1;
-      for (let b = Math.max(0, first); b <= Math.min(29, last); b++) excused.add(b);
-    }
-    const mean = log.count / buckets.length;
+    const mean = sentAt.length / buckets.length;
     const uneven = buckets.map((n, b) => ({ n, b })).filter(({ n, b }) => (n < mean * 0.5 || n > mean * 1.5) && !excused.has(b));
     t.diagnostic(
       `sends per 100 ms: ${buckets.join(' ')}; excused ${[...excused].join(',') || 'none'}; ${describeRun(outcome)}; ${JSON.stringify(figures(outcome.latency))}`,
     );
-    // Evenness is judged on every bucket the OS did not interrupt, however many it did; only a
-    // run where fewer than a third of the buckets could be judged says nothing, and fails so.
     assert.ok(
-      buckets.length - excused.size >= 10,
-      `the OS held this process off the CPU in ${excused.size} of 30 buckets: too few left to judge (${JSON.stringify(pauses)})`,
+      run.judged >= 10,
+      `in three runs, the OS held this process off the CPU in at least 21 of 30 buckets: too few left to judge (${JSON.stringify(run.pauses)})`,
     );
     assert.equal(uneven.length, 0, `sends per 100 ms: ${buckets.join(' ')} (mean ${mean}), uneven: ${JSON.stringify(uneven)}`);
   });
