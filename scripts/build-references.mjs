@@ -87,7 +87,7 @@ for (const build of builds) {
 // test/load-driver-go-tests-pass.test.ts), so the suite finds them in Go's and cargo's caches
 // instead of compiling them while other tests wait. npm install does not: users run the
 // services, not their tests.
-const goTestEnv = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false', CGO_ENABLED: '1' };
+const goTestEnv = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '1' };
 const testBuilds = [
   { name: 'go-lru tests', tool: builds[0].tool, cwd: 'go-lru', args: ['test', '-count=1', '-run', '^$', '.'], env: goTestEnv },
   { name: 'go-lru tests with Go 1.19', tool: builds[1].tool, cwd: 'go-lru', args: ['test', '-count=1', '-run', '^$', '.'], env: goTestEnv },
@@ -113,7 +113,8 @@ for (const test of withTests ? testBuilds : []) {
   if (result.status === 0) process.stdout.write(`readstate-lab: compiled ${test.name} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   else {
     failed++;
-    process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`.trim() + `\nreadstate-lab: ${test.name} did not compile\n`);
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    process.stderr.write(`${output}\nreadstate-lab: ${test.name} did not compile\n`);
   }
 }
 // An installed copy (inside node_modules) keeps only the binaries: cargo's target folder holds

@@ -22,7 +22,7 @@ describe("go-lru's and rust-btree's store tests pass", () => {
         cwd: join(references, 'go-lru'),
         reject: false,
         all: true,
-        env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false', CGO_ENABLED: '1' },
+        env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '1' },
       });
       assert.equal(result.exitCode, 0, result.all);
       assert.match(result.all ?? '', /^ok\s/m);

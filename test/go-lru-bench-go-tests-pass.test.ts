@@ -19,7 +19,7 @@ describe("go-lru's bench mode passes its Go tests", () => {
         cwd: goLru,
         reject: false,
         all: true,
-        env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false', CGO_ENABLED: '1' },
+        env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '1' },
       });
       assert.equal(result.exitCode, 0, result.all);
       assert.match(result.all ?? '', /^ok\s/m);

@@ -26,10 +26,12 @@ out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")" # absolute: go build r
 
 # -modcacherw keeps the module cache deletable without chmod; GOTOOLCHAIN=local stops a
 # newer go from fetching another toolchain (go 1.19 ignores it); cgo is needed by SQLite.
+# The service's tests run with these same flags (scripts/build-references.mjs and the suite):
+# with -trimpath in one and not the other, Go compiles SQLite's C again for the tests.
 export CGO_ENABLED=1 GOTOOLCHAIN=local
-export GOFLAGS="-mod=readonly -modcacherw -buildvcs=false"
+export GOFLAGS="-mod=readonly -modcacherw -buildvcs=false -trimpath"
 
 start=$(date +%s%N)
-(cd "$here" && "$go_binary" build -trimpath -o "$out" .)
+(cd "$here" && "$go_binary" build -o "$out" .)
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 printf 'built %s with %s in %d.%03d s\n' "$out" "$version" $((elapsed_ms / 1000)) $((elapsed_ms % 1000))
