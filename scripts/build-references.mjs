@@ -96,7 +96,7 @@ const testBuilds = [
     tool: builds[2].tool,
     cwd: 'load-driver',
     args: ['test', '-count=1', '-run', '^$', './...'],
-    env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
+    env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '0' },
   },
   {
     name: 'rust-btree tests',
