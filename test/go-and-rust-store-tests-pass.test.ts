@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { labCacheRoot } from '../harness/runtimes/locate.js';
 
 const references = fileURLToPath(new URL('../references/', import.meta.url));
 
@@ -39,7 +40,7 @@ describe("go-lru's and rust-btree's store tests pass", () => {
       cwd: join(references, 'rust-btree'),
       reject: false,
       all: true,
-      env: { CARGO_TARGET_DIR: join(references, 'build', 'rust-target') },
+      env: { CARGO_TARGET_DIR: join(labCacheRoot(), 'rust-target') },
     });
     assert.equal(result.exitCode, 0, result.all);
     assert.match(result.all ?? '', /test result: ok\. [1-9]\d* passed/);
