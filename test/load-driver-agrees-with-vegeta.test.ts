@@ -11,7 +11,9 @@ import { referenceExecutable } from '../implementations/reference-services.js';
 import { tempDir } from './support/cli.js';
 
 const RATE = 1000;
-const SECONDS = 3;
+const SECONDS = 2;
+/** Pairs taken one after another: each tool's quietest run is compared (see the test). */
+const PAIRS = 3;
 
 /** Why this machine cannot run the cross-check, or undefined. */
 function missing(): string | undefined {
@@ -36,7 +38,10 @@ interface Run {
 
 // A test, not a benchmark: on a busy 2-core machine only what is robust is checked. Both tools
 // answered in full and kept the rate, and the lab's p50 is within 10x of vegeta's, on the same
-// rust-btree process and the same requests. The 1.5x comparison is the script's, on a quiet machine.
+// rust-btree process and the same requests. The tools take turns, so a run can fall in a second
+// when the rest of the suite takes the cores (a p50 of 25 ms against 0.5 ms was seen beside
+// load average 8): each tool's lowest p50 of three runs is compared. The 1.5x comparison is the
+// script's, on a quiet machine.
 it('load --target and vegeta, on one rust-btree process and one request log, both complete and agree within 10x on p50', { timeout: 180_000 }, async (t) => {
   const why = missing();
   if (why !== undefined) return t.skip(why);
@@ -44,7 +49,21 @@ it('load --target and vegeta, on one rust-btree process and one request log, bot
   t.after(() => rmSync(folder, { recursive: true, force: true }));
   const out = join(folder, 'cross-check.json');
   const script = join(packageRoot, 'scripts', 'cross-check-with-vegeta.ts');
-  const args = ['--import', 'tsx', script, '--rates', String(RATE), '--duration', String(SECONDS), '--pairs', '1', '--capacity', '100000', '--out', out];
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    '--rates',
+    String(RATE),
+    '--duration',
+    String(SECONDS),
+    '--pairs',
+    String(PAIRS),
+    '--capacity',
+    '100000',
+    '--out',
+    out,
+  ];
   // The script runs dist/'s CLI (npm test builds it first). The first run installs vegeta with go install (about 30 s): inside this timeout.
   const result = await execa(process.execPath, args, { cwd: packageRoot, reject: false, stdin: 'ignore', timeout: 170_000 });
   const output = `${result.stdout}\n${result.stderr}`;
@@ -53,7 +72,7 @@ it('load --target and vegeta, on one rust-btree process and one request log, bot
   const document = JSON.parse(readFileSync(out, 'utf8')) as { runs: Run[]; ratios: Array<{ p50: number }> };
   assert.deepEqual(
     document.runs.map((run) => run.tool),
-    ['load', 'vegeta'],
+    Array.from({ length: PAIRS }, () => ['load', 'vegeta']).flat(),
     output,
   );
   for (const run of document.runs) {
@@ -66,9 +85,10 @@ it('load --target and vegeta, on one rust-btree process and one request log, bot
     assert.equal(run.not2xx, 0, `${run.tool}\n${output}`);
     assert.ok(run.achievedRate >= 0.9 * RATE, `${run.tool} achieved ${run.achievedRate}/s of ${RATE}\n${output}`);
   }
-  const [lab, vegeta] = document.runs as [Run, Run];
-  assert.ok(lab.p50Ms > 0 && vegeta.p50Ms > 0, output);
-  const ratio = lab.p50Ms / vegeta.p50Ms;
-  assert.ok(ratio <= 10 && ratio >= 0.1, `load's p50 ${lab.p50Ms} ms against vegeta's ${vegeta.p50Ms} ms: ${ratio.toFixed(2)}x\n${output}`);
+  const lowestP50 = (tool: Run['tool']): number => Math.min(...document.runs.filter((run) => run.tool === tool).map((run) => run.p50Ms));
+  const [lab, vegeta] = [lowestP50('load'), lowestP50('vegeta')];
+  assert.ok(lab > 0 && vegeta > 0, output);
+  const ratio = lab / vegeta;
+  assert.ok(ratio <= 10 && ratio >= 0.1, `load's lowest p50 ${lab} ms against vegeta's ${vegeta} ms: ${ratio.toFixed(2)}x\n${output}`);
   assert.match(result.stdout, /load\/vegeta p50/, 'the table has the ratios');
 });
