@@ -41,12 +41,14 @@ export function availableFaultServices(say: (line: string) => void = () => {}): 
 /**
  * A fault test's cleanup, whatever happened before it: every service stopped (a second stop of
  * one already stopped does nothing) and every table dropped, a table that will not drop said to
- * `say`, not thrown.
+ * `say`, not thrown. The drops go out together: with a node of the cluster killed, each waits
+ * out the driver's schema agreement (it cannot agree with a dead node), and in turn six did so
+ * one after another.
  */
 export async function stopServicesAndDropTables(
   runs: readonly { readonly server: ServerProcess; readonly target: CassandraTarget }[],
   say: (line: string) => void,
 ): Promise<void> {
   await Promise.all(runs.map(({ server }) => server.stop().catch(() => {})));
-  for (const { target } of runs) await dropTable(target).catch((error: Error) => say(`could not drop ${target.table}: ${error.message}`));
+  await Promise.all(runs.map(({ target }) => dropTable(target).catch((error: Error) => say(`could not drop ${target.table}: ${error.message}`))));
 }
