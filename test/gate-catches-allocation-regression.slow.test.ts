@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { distFile } from './support/dist.js';
+import { runCliOrFail, writeOneCheckGate } from './support/gate-runs.js';
 import { slowTier } from './support/slow-tier.js';
 
 /**
@@ -58,25 +59,22 @@ describe('readstate-lab gate on allocation', { skip: slowTier }, () => {
   const files = { baseline: join(dir, 'baseline.json'), same: join(dir, 'same', 'results.json'), leaky: join(dir, 'leaky', 'results.json') };
 
   before(async () => {
-    writeFileSync(
-      config,
-      JSON.stringify({
-        scenario: 'small',
-        run: runFlags,
-        checks: [{ name: 'hit path allocation', contender: 'contender', metric: 'bytesPerRequest', relativeTo: null, allowedChange: 1, confidence: 0.95 }],
-        claims: [],
-      }),
-    );
+    writeOneCheckGate(config, runFlags, {
+      name: 'hit path allocation',
+      contender: 'contender',
+      metric: 'bytesPerRequest',
+      relativeTo: null,
+      allowedChange: 1,
+      confidence: 0.95,
+    });
     writeFileSync(contender, clean(typedArray));
-    const baseline = await runCli(['baseline', '--config', config, '--out', files.baseline]);
-    assert.equal(baseline.exitCode, 0, `${baseline.stderr}${baseline.stdout.slice(-3000)}`);
+    await runCliOrFail('baseline', ['baseline', '--config', config, '--out', files.baseline]);
     for (const [name, code] of [
       ['same', clean(typedArray)],
       ['leaky', leaky(typedArray)],
     ] as const) {
       writeFileSync(contender, code);
-      const run = await runCli(['run', ...runFlags, '--out', join(dir, name)]);
-      assert.equal(run.exitCode, 0, `${name}: ${run.stderr}${run.stdout.slice(-3000)}`);
+      await runCliOrFail(name, ['run', ...runFlags, '--out', join(dir, name)]);
     }
   });
 

@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import type { Results } from '../harness/results/schema.js';
 import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { callCli } from './support/cli-in-process.js';
+import { runCliOrFail, writeOneCheckGate } from './support/gate-runs.js';
 import { slowTier } from './support/slow-tier.js';
 
 /**
@@ -44,23 +45,20 @@ describe('readstate-lab gate', { skip: slowTier }, () => {
   const files = { baseline: join(dir, 'baseline.json'), same: join(dir, 'same', 'results.json'), stalled: join(dir, 'stalled', 'results.json') };
 
   before(async () => {
-    writeFileSync(
-      config,
-      JSON.stringify({
-        scenario: 'small',
-        run: runFlags,
-        checks: [{ name: 'typed-array p99', contender: 'typed-array', metric: 'p99Ms', relativeTo: 'naive-map', allowedChange: 0.5, confidence: 0.95 }],
-        claims: [],
-      }),
-    );
-    const baseline = await runCli(['baseline', '--config', config, '--out', files.baseline]);
-    assert.equal(baseline.exitCode, 0, `${baseline.stderr}${baseline.stdout.slice(-3000)}`);
+    writeOneCheckGate(config, runFlags, {
+      name: 'typed-array p99',
+      contender: 'typed-array',
+      metric: 'p99Ms',
+      relativeTo: 'naive-map',
+      allowedChange: 0.5,
+      confidence: 0.95,
+    });
+    await runCliOrFail('baseline', ['baseline', '--config', config, '--out', files.baseline]);
     for (const [name, extra] of [
       ['same', []],
       ['stalled', ['--inject-stall', 'typed-array=900']],
     ] as const) {
-      const run = await runCli(['run', ...runFlags, ...extra, '--out', join(dir, name)]);
-      assert.equal(run.exitCode, 0, `${name}: ${run.stderr}${run.stdout.slice(-3000)}`);
+      await runCliOrFail(name, ['run', ...runFlags, ...extra, '--out', join(dir, name)]);
     }
   });
 
