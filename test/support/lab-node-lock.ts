@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * The suite runs test files three at a time, and some Cassandra tests freeze the lab's node
+ * The suite runs several test files at a time, and some Cassandra tests freeze the lab's node
  * (SIGSTOP) to show that nothing acknowledged is lost: a test of another file using the node
  * meanwhile would see the freeze as its own failure. So the node has a readers-writer lock:
  * tests that only use it share it (`shareTheLabNode`), a test that freezes it has it alone
  * (`takeTheLabNode`). Tests that share run beside each other; a file waiting for its turn holds
- * a slot of the suite's three, so only a freeze makes them wait.
+ * a slot of the suite's, so only a freeze makes them wait.
  *
  * Both sides write their mark and then look for the other's (a folder for the one who freezes,
  * a file per process for those who share), so of two arriving at once at least one sees the
