@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'cassandra-driver';
 import { clusterStatus, LOCAL_DATA_CENTER } from '../harness/cassandra/cluster.js';
+import { connectCassandra } from '../harness/store/cassandra-backend.js';
 import { createFreshTable, readCassandraStates } from '../harness/store/cassandra-tables.js';
 import { type CassandraTarget, LAB_KEYSPACE, LAB_TABLE } from '../harness/store/cassandra-target.js';
 import { assertNothingAcknowledgedLost, assertOnlyOkOrRefused, describeFaultFigures, faultFigures, sendAcksThroughFault } from './support/acks-under-fault.js';
@@ -46,9 +46,8 @@ describe('three Cassandra nodes', { skip: slowTier }, () => {
     assert.equal(status.exitCode, 0, status.stdout);
     for (const address of ADDRESSES) assert.match(status.stdout, new RegExp(`${address.replaceAll('.', '\\.')}  pid \\d+  up  CQL answering`));
     assert.match(status.stdout, /table readstate_lab\.read_states: present/);
-    const client = new Client({ contactPoints: ADDRESSES, localDataCenter: LOCAL_DATA_CENTER });
+    const client = await connectCassandra(quorumTarget(ADDRESSES));
     try {
-      await client.connect();
       const keyspace = await client.execute('SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?', [LAB_KEYSPACE]);
       assert.equal(keyspace.rows[0]?.replication.replication_factor, '3');
     } finally {
