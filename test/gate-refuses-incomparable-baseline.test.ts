@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { execa } from 'execa';
 import type { Results } from '../harness/results/schema.js';
-import { cliArgs, cliEnv, runCli, smallScenarioFile, tempDir } from './support/cli.js';
+import { runCli, smallScenarioFile, tempDir } from './support/cli.js';
 import { callCli } from './support/cli-in-process.js';
 
 /**
@@ -66,15 +65,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
     writeConfig(otherConfig, [...runFlags, '--capacity', '400']);
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
-    const { exitCode, stdout, stderr } = await execa(
-      process.execPath,
-      cliArgs(['gate', '--run', '--baseline', join(current, 'results.json'), '--config', otherConfig]),
-      {
-        reject: false,
-        stdin: 'ignore',
-        env: cliEnv({ TMPDIR: tmp }),
-      },
-    );
+    const { exitCode, stdout, stderr } = await runCli(['gate', '--run', '--baseline', join(current, 'results.json'), '--config', otherConfig], { TMPDIR: tmp });
     assert.equal(exitCode, 2, stderr);
     assert.match(stderr, /capacity differs: 300 in the baseline, 400 in the current run/);
     assert.doesNotMatch(stdout + stderr, /\[1\/\d+\]/, 'no row ran');
@@ -119,11 +110,7 @@ describe('readstate-lab gate, comparing settings and machines', () => {
     );
     const tmp = join(dir, 'tmp-run');
     mkdirSync(tmp);
-    const { exitCode, stdout, stderr } = await execa(process.execPath, cliArgs(['gate', '--run', '--config', claims]), {
-      reject: false,
-      stdin: 'ignore',
-      env: cliEnv({ TMPDIR: tmp }),
-    });
+    const { exitCode, stdout, stderr } = await runCli(['gate', '--run', '--config', claims], { TMPDIR: tmp });
     assert.equal(exitCode, 0, stderr + stdout);
     assert.match(stderr, /\[1\/2\]/, 'the run ran (its progress is on stderr)');
     assert.match(stdout, /temporary and is removed; give --out DIR to keep/);

@@ -22,7 +22,7 @@ export function cliArgs(args: readonly string[]): string[] {
  * probe before each experiment spins 100 ms instead of a second (a core-second each, over dozens
  * of experiments). cli-run-end-to-end.test.ts asks for the full second and checks it.
  */
-export function cliEnv(env: Record<string, string> = {}): Record<string, string> {
+function cliEnv(env: Record<string, string> = {}): Record<string, string> {
   return { READSTATE_LAB_FLOOR_PROBE_MS: '100', ...env };
 }
 
