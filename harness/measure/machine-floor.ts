@@ -21,7 +21,7 @@ const WARM_UP_MS = 200;
  * That is the floor under every contender's tail on this machine now: a p99 below it cannot be
  * measured here. Run it while nothing else of the lab runs (it takes a core).
  */
-export function measureMachineFloor(probeMs = MACHINE_FLOOR_PROBE_MS): MachineFloor {
+export function measureMachineFloor(probeMs: number): MachineFloor {
   const gaps = new Float64Array(GAPS_KEPT);
   // Until V8 optimizes the loop, every clock reading is a new heap number: hundreds of MB a
   // second, a scavenge every 25 ms (measured) that the probe would count as the machine's.
