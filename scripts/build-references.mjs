@@ -83,9 +83,8 @@ for (const build of builds) {
     } else process.stderr.write(`${output}\nreadstate-lab: ${build.name} did not build\n`);
   }
 }
-// The services' own tests, compiled with exactly the flags the suite runs them with (see
-// test/go-and-rust-store-tests-pass.test.ts, test/go-lru-bench-go-tests-pass.test.ts and
-// test/load-driver-go-tests-pass.test.ts), so the suite finds them in Go's and cargo's caches
+// The services' own tests, compiled with exactly the settings the suite runs them with
+// (test/support/reference-test-env.ts, which a .mjs script cannot import), so the suite finds them in Go's and cargo's caches
 // instead of compiling them while other tests wait. npm install does not: users run the
 // services, not their tests.
 const goTestEnv = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '1' };

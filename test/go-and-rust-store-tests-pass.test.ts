@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { labCacheRoot } from '../harness/runtimes/locate.js';
+import { GO_LRU_TEST_ENV, RUST_BTREE_TEST_ENV } from './support/reference-test-env.js';
 
 const references = fileURLToPath(new URL('../references/', import.meta.url));
 
@@ -23,7 +23,7 @@ describe("go-lru's and rust-btree's store tests pass", () => {
         cwd: join(references, 'go-lru'),
         reject: false,
         all: true,
-        env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '1' },
+        env: GO_LRU_TEST_ENV,
       });
       assert.equal(result.exitCode, 0, result.all);
       assert.match(result.all ?? '', /^ok\s/m);
@@ -40,7 +40,7 @@ describe("go-lru's and rust-btree's store tests pass", () => {
       cwd: join(references, 'rust-btree'),
       reject: false,
       all: true,
-      env: { CARGO_TARGET_DIR: join(labCacheRoot(), 'rust-target') },
+      env: RUST_BTREE_TEST_ENV,
     });
     assert.equal(result.exitCode, 0, result.all);
     assert.match(result.all ?? '', /test result: ok\. [1-9]\d* passed/);

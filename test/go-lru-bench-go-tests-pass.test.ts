@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { GO_LRU_TEST_ENV } from './support/reference-test-env.js';
 
 const goLru = fileURLToPath(new URL('../references/go-lru/', import.meta.url));
 
@@ -19,7 +20,7 @@ describe("go-lru's bench mode passes its Go tests", () => {
         cwd: goLru,
         reject: false,
         all: true,
-        env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '1' },
+        env: GO_LRU_TEST_ENV,
       });
       assert.equal(result.exitCode, 0, result.all);
       assert.match(result.all ?? '', /^ok\s/m);

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { LOAD_DRIVER_TEST_ENV } from './support/reference-test-env.js';
 
 const folder = join(dirname(fileURLToPath(import.meta.url)), '..', 'references', 'load-driver');
 
@@ -19,9 +20,7 @@ it('the compiled load driver passes its Go tests', (t) => {
   const result = spawnSync(go, ['test', '-count=1', './...'], {
     cwd: folder,
     encoding: 'utf8',
-    // The settings references/load-driver/build.sh builds with, so the compiled packages are
-    // reused: never fetch another toolchain, never touch go.mod, no cgo.
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '0' },
+    env: { ...process.env, ...LOAD_DRIVER_TEST_ENV },
     timeout: 5 * 60_000,
   });
   assert.equal(result.status, 0, `go test ./... in references/load-driver failed:\n${result.stdout}${result.stderr}`);
