@@ -12,6 +12,8 @@ mod latency;
 mod lru;
 mod server;
 mod service;
+#[cfg(test)]
+mod service_tests;
 mod state;
 mod stats;
 mod store;

@@ -7,8 +7,10 @@
 //! applied twice or lost. The store thread, not the waiting request, finishes the load, so a
 //! client that hangs up mid-miss cannot strand the operations queued behind it.
 //!
-//! Every write-back is sent to the store while the cache lock is held: a load of the same key
-//! can only be sent later (the key must be missed first), so the store sees the write first.
+//! Every write-back (due, evicted, or drained at shutdown) is sent to the store's one queue while
+//! the cache lock is held, so the queue holds one key's writes in the order the cache made them,
+//! and a load of the key can only be sent later (the key must be missed first): the store sees
+//! the write first.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -204,14 +206,14 @@ impl Service {
 }
 
 impl LoadSink for Service {
-    fn loaded(&self, key: Key, result: Result<Option<ReadState>, String>) -> Vec<ReadState> {
+    fn loaded(&self, key: Key, result: Result<Option<ReadState>, String>) {
         let mut inner = self.lock();
         let waiters = inner.loading.remove(&key).unwrap_or_default();
         if inner.closed {
             for waiter in waiters {
                 let _ = waiter.reply.send(Err(ServiceError::Closed));
             }
-            return Vec::new();
+            return;
         }
         let stored = match result {
             Ok(stored) => stored,
@@ -219,7 +221,7 @@ impl LoadSink for Service {
                 for waiter in waiters {
                     let _ = waiter.reply.send(Err(ServiceError::Load(cause.clone())));
                 }
-                return Vec::new();
+                return;
             }
         };
         let now = self.clock.now();
@@ -232,8 +234,8 @@ impl LoadSink for Service {
             // The request may have gone (client hung up); the update stands all the same.
             let _ = waiter.reply.send(Ok(state));
         }
-        // The store thread queues these itself, before it takes any later request.
-        self.write_backs.fetch_add(evicted.len() as u64, Ordering::Relaxed);
-        evicted
+        // Through the queue like every other write-back, behind any due write-back of the same
+        // key the timer queued before this eviction.
+        self.hand_to_store(evicted);
     }
 }

@@ -2,8 +2,9 @@
 //! its own runtime), fed through one channel, in front of a backend: SQLite (store_sqlite.rs)
 //! or Cassandra (store_cassandra.rs).
 //!
-//! One thread taking one FIFO queue is what keeps the ORDERING INVARIANT: a write-back is sent
-//! (under the cache lock) before any later load of the same key can be sent, so this thread
+//! One thread taking one FIFO queue is what keeps the ORDERING INVARIANT: every write-back is
+//! sent under the cache lock, so one key's writes arrive in the order the cache made them (and
+//! are stamped in that order), and before any later load of the key can be sent, so this thread
 //! sees the write first. Writes not yet committed stay in `pending`, keyed by read state, and
 //! a load looks there before it reads the database: a load therefore sees every write issued
 //! before it even while the database refuses writes.
@@ -44,8 +45,11 @@ const MAX_ROUND: usize = 8192;
 /// What the service needs from the store thread's side: where finished loads go.
 pub trait LoadSink: Send + Sync + 'static {
     /// Inserts a finished load into the cache and applies the operations waiting for it, or
-    /// wakes them with the error. Returns the dirty states the insert evicted, to write back.
-    fn loaded(&self, key: Key, result: Result<Option<ReadState>, String>) -> Vec<ReadState>;
+    /// wakes them with the error. A dirty state the insert evicts is sent to the store's queue,
+    /// under the cache lock, as every write-back is: were the store thread to queue it itself
+    /// it would overtake a due write-back of the same key still in the queue, and the older
+    /// state would land last.
+    fn loaded(&self, key: Key, result: Result<Option<ReadState>, String>);
 }
 
 /// Store health and progress, shared by the store thread (which writes) and the service.
@@ -256,7 +260,7 @@ impl Worker {
     }
 
     /// Answers loads, newest pending write first, else the database, and hands each result to
-    /// the service; the states its inserts evict join the pending writes at once.
+    /// the service (which sends the states its inserts evict back through the queue).
     fn answer(&mut self, keys: &[Key]) {
         // While a write-back waits to be retried the store is failing, and a read of a key the
         // cache does not hold is refused (503), as in the other services (docs/http-contract.md):
@@ -264,8 +268,7 @@ impl Worker {
         if self.retry_at.is_some() {
             let cause = self.status.failure().unwrap_or_else(|| "a write-back is waiting to be retried".into());
             for &key in keys {
-                let evicted = self.sink.loaded(key, Err(cause.clone()));
-                self.queue(evicted);
+                self.sink.loaded(key, Err(cause.clone()));
             }
             return;
         }
@@ -287,8 +290,7 @@ impl Worker {
             })
             .collect();
         for (&key, result) in keys.iter().zip(results) {
-            let evicted = self.sink.loaded(key, result);
-            self.queue(evicted);
+            self.sink.loaded(key, result);
         }
     }
 }

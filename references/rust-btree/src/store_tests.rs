@@ -60,9 +60,7 @@ impl Backend for LastWriteWins {
 struct NoLoads;
 
 impl LoadSink for NoLoads {
-    fn loaded(&self, _: Key, _: Result<Option<ReadState>, String>) -> Vec<ReadState> {
-        Vec::new()
-    }
+    fn loaded(&self, _: Key, _: Result<Option<ReadState>, String>) {}
 }
 
 fn state(user: u32, last_read: u64, mentions: u64) -> ReadState {
@@ -127,11 +125,10 @@ fn failed_writes_are_retried_with_their_stamps_never_dropped() {
 struct FailedLoads(Mutex<usize>);
 
 impl LoadSink for FailedLoads {
-    fn loaded(&self, _: Key, result: Result<Option<ReadState>, String>) -> Vec<ReadState> {
+    fn loaded(&self, _: Key, result: Result<Option<ReadState>, String>) {
         if result.is_err() {
             *self.0.lock().unwrap() += 1;
         }
-        Vec::new()
     }
 }
 
