@@ -122,40 +122,39 @@ describe('the open-loop HTTP load driver', () => {
     await runOpenLoopLoad({ url: server.url, log: mixedLog(4000), rate, windowMs: 1000 });
 
     // Sends per 100 ms of the due-time clock are judged only in buckets the OS did not interrupt
-    // (below). On a machine busy enough to interrupt most of them, the run says nothing about
-    // the driver, so it is measured again, up to three times; a driver that sends unevenly
-    // fails whichever run is judged.
-    let run = await sendsOverThreeSeconds(server.url, rate);
-    for (let attempt = 2; attempt <= 3 && run.judged < 10; attempt++) {
-      t.diagnostic(`run ${attempt - 1}: the OS held this process off the CPU in ${30 - run.judged} of 30 buckets; measuring again`);
-      run = await sendsOverThreeSeconds(server.url, rate);
-    }
-    const { outcome, sentAt, buckets, excused } = run;
-    assert.equal(outcome.drive.sent, 6000, describeRun(outcome));
-    assert.equal(outcome.drive.completed, 6000, describeRun(outcome));
-    assert.equal(outcome.non2xx + outcome.errors + outcome.timeouts, 0, describeRun(outcome));
-    assert.equal(figures(outcome.latency).count, 6000);
-    assert.ok(outcome.drive.achievedRate >= 1800, describeRun(outcome));
+    // (below). On a machine busy enough to interrupt most of them the run says nothing about the
+    // driver, and a lone hiccup the monitor cannot see (this process's own GC, a burst of other
+    // work on the core) makes one bucket short and the next long as the driver catches up: such
+    // a run is measured again, up to three times. A driver that sends unevenly by design does
+    // so in every run, and fails.
+    const problems: string[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const { outcome, sentAt, buckets, excused, judged, pauses } = await sendsOverThreeSeconds(server.url, rate);
+      assert.equal(outcome.drive.sent, 6000, describeRun(outcome));
+      assert.equal(outcome.drive.completed, 6000, describeRun(outcome));
+      assert.equal(outcome.non2xx + outcome.errors + outcome.timeouts, 0, describeRun(outcome));
+      assert.equal(figures(outcome.latency).count, 6000);
+      assert.ok(outcome.drive.achievedRate >= 1800, describeRun(outcome));
 
-    // Never early: request i goes out at its due time (i / rate) or later. A sender that bursts
-    // a second's worth at once (autocannon with a rate) sends most of them up to 1 s early.
-    let early = 0;
-    for (let i = 0; i < sentAt.length; i++) {
-      assert.ok(!Number.isNaN(sentAt[i]!), 'onSend reported every request');
-      if (sentAt[i]! < (i * 1000) / rate - 0.001) early++;
-    }
-    assert.equal(early, 0, `${early} requests were sent before they were due`);
+      // Never early: request i goes out at its due time (i / rate) or later. A sender that
+      // bursts a second's worth at once (autocannon with a rate) sends most of them up to 1 s early.
+      let early = 0;
+      for (let i = 0; i < sentAt.length; i++) {
+        assert.ok(!Number.isNaN(sentAt[i]!), 'onSend reported every request');
+        if (sentAt[i]! < (i * 1000) / rate - 0.001) early++;
+      }
+      assert.equal(early, 0, `${early} requests were sent before they were due`);
 
-    const mean = sentAt.length / buckets.length;
-    const uneven = buckets.map((n, b) => ({ n, b })).filter(({ n, b }) => (n < mean * 0.5 || n > mean * 1.5) && !excused.has(b));
-    t.diagnostic(
-      `sends per 100 ms: ${buckets.join(' ')}; excused ${[...excused].join(',') || 'none'}; ${describeRun(outcome)}; ${JSON.stringify(figures(outcome.latency))}`,
-    );
-    assert.ok(
-      run.judged >= 10,
-      `in three runs, the OS held this process off the CPU in at least 21 of 30 buckets: too few left to judge (${JSON.stringify(run.pauses)})`,
-    );
-    assert.equal(uneven.length, 0, `sends per 100 ms: ${buckets.join(' ')} (mean ${mean}), uneven: ${JSON.stringify(uneven)}`);
+      const mean = sentAt.length / buckets.length;
+      const uneven = buckets.map((n, b) => ({ n, b })).filter(({ n, b }) => (n < mean * 0.5 || n > mean * 1.5) && !excused.has(b));
+      t.diagnostic(
+        `run ${attempt}: sends per 100 ms: ${buckets.join(' ')}; excused ${[...excused].join(',') || 'none'}; ${describeRun(outcome)}; ${JSON.stringify(figures(outcome.latency))}`,
+      );
+      if (judged < 10) problems.push(`run ${attempt}: the OS held this process off the CPU in ${30 - judged} of 30 buckets (${JSON.stringify(pauses)})`);
+      else if (uneven.length > 0) problems.push(`run ${attempt}: sends per 100 ms: ${buckets.join(' ')} (mean ${mean}), uneven: ${JSON.stringify(uneven)}`);
+      else return;
+    }
+    assert.fail(`no run of three sent evenly in enough buckets to judge:\n${problems.join('\n')}`);
   });
 
   it('counts the requests a route never answers as timeouts, and ends', async (t) => {
