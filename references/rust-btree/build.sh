@@ -3,8 +3,8 @@
 # (e.g. build.sh references/build/rust-btree). Cargo's target dir is the lab's cache folder,
 # ~/.cache/readstate-lab/rust-target, as Go keeps its build cache in ~/.cache/go-build: a fresh
 # clone on a machine that built the service before compiles none of its ~140 dependencies again,
-# and with the same sources not this crate either (see below). The Cargo.lock is honoured (--locked): the build fails rather than
-# resolve other versions.
+# and with the same sources not this crate either (see below). The Cargo.lock is honoured
+# (--locked): the build fails rather than resolve other versions.
 # The lab's build has the Cassandra store (--features cassandra, the scylla crate); a plain
 # `cargo build` here leaves it out and builds only the SQLite store.
 set -euo pipefail
