@@ -1,7 +1,6 @@
 //! The service and its store thread together: the order in which one key's write-backs reach
 //! the database when the write-back timer and an eviction race.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -10,17 +9,15 @@ use crate::lru::Op;
 use crate::service::Service;
 use crate::state::{Key, ReadState};
 use crate::store::{self, Backend, LoadSink, StoreStatus};
+use crate::store_tests::LastWriteWins;
 
-/// A table that keeps, per row, the write with the highest stamp (as Cassandra does), whose
-/// reads can be held at a gate so that a test can act while the store thread is busy reading.
+/// The store tests' table (it keeps, per row, the write with the highest stamp, as Cassandra
+/// does), with its reads held at a gate so that a test can act while the store thread is busy
+/// reading.
 #[derive(Clone, Default)]
-struct GatedTable(Arc<Shared>);
-
-#[derive(Default)]
-struct Shared {
-    rows: Mutex<BTreeMap<Key, (ReadState, i64)>>,
-    gate: Mutex<Gate>,
-    changed: Condvar,
+struct GatedTable {
+    table: LastWriteWins,
+    gate: Arc<(Mutex<Gate>, Condvar)>,
 }
 
 #[derive(Default)]
@@ -33,46 +30,35 @@ struct Gate {
 
 impl GatedTable {
     fn close_gate(&self) {
-        self.0.gate.lock().unwrap().closed = true;
+        self.gate.0.lock().unwrap().closed = true;
     }
 
     fn open_gate(&self) {
-        self.0.gate.lock().unwrap().closed = false;
-        self.0.changed.notify_all();
+        self.gate.0.lock().unwrap().closed = false;
+        self.gate.1.notify_all();
     }
 
     fn wait_for_a_read_at_the_gate(&self) {
-        let gate = self.0.gate.lock().unwrap();
-        let (_gate, waited) = self.0.changed.wait_timeout_while(gate, Duration::from_secs(10), |g| !g.read_waiting).unwrap();
+        let gate = self.gate.0.lock().unwrap();
+        let (_gate, waited) = self.gate.1.wait_timeout_while(gate, Duration::from_secs(10), |g| !g.read_waiting).unwrap();
         assert!(!waited.timed_out(), "the store thread never came to read");
-    }
-
-    fn row(&self, key: Key) -> Option<ReadState> {
-        self.0.rows.lock().unwrap().get(&key).map(|(state, _)| *state)
     }
 }
 
 impl Backend for GatedTable {
     fn write_all(&mut self, writes: &[(ReadState, i64)]) -> Result<(), String> {
-        let mut rows = self.0.rows.lock().unwrap();
-        for &(state, stamp) in writes {
-            let row = rows.entry(state.key()).or_insert((state, stamp));
-            if stamp >= row.1 {
-                *row = (state, stamp);
-            }
-        }
-        Ok(())
+        self.table.write_all(writes)
     }
 
     fn read_all(&mut self, keys: &[Key]) -> Vec<Result<Option<ReadState>, String>> {
-        let mut gate = self.0.gate.lock().unwrap();
+        let (lock, changed) = &*self.gate;
+        let mut gate = lock.lock().unwrap();
         gate.read_waiting = true;
-        self.0.changed.notify_all();
-        gate = self.0.changed.wait_while(gate, |g| g.closed).unwrap();
+        changed.notify_all();
+        gate = changed.wait_while(gate, |g| g.closed).unwrap();
         gate.read_waiting = false;
         drop(gate);
-        let rows = self.0.rows.lock().unwrap();
-        keys.iter().map(|key| Ok(rows.get(key).map(|(state, _)| *state))).collect()
+        self.table.read_all(keys)
     }
 }
 
@@ -109,5 +95,5 @@ fn an_eviction_behind_a_due_write_back_of_its_key_lands_last() {
     reader.join().unwrap();
     block_on(async { tokio::time::timeout(Duration::from_secs(10), handle.flush()).await }).unwrap().unwrap();
 
-    assert_eq!(table.row(A).map(|state| state.last_read_message_id), Some(200), "the newest state of A is the one kept");
+    assert_eq!(table.table.row(A).map(|state| state.last_read_message_id), Some(200), "the newest state of A is the one kept");
 }

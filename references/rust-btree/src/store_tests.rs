@@ -18,10 +18,16 @@ struct Table {
     tries: Vec<Vec<(ReadState, i64)>>,
 }
 
+/// The table as Cassandra keeps it; service_tests.rs holds its reads at a gate.
 #[derive(Clone, Default)]
-struct LastWriteWins(Arc<Mutex<Table>>);
+pub(crate) struct LastWriteWins(Arc<Mutex<Table>>);
 
 impl LastWriteWins {
+    /// The state the table keeps for `key`.
+    pub(crate) fn row(&self, key: Key) -> Option<ReadState> {
+        self.0.lock().unwrap().rows.get(&key).map(|(state, _)| *state)
+    }
+
     fn land(table: &mut Table, writes: &[(ReadState, i64)]) {
         for &(state, stamp) in writes {
             let row = table.rows.entry(state.key()).or_insert((state, stamp));
