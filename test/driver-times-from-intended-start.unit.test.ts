@@ -6,6 +6,7 @@ import { decodeHistogram, prepareFastHistograms } from '../harness/results/histo
 import { drive } from '../harness/run/driver.js';
 import type { RequestService } from '../harness/service/request-service.js';
 import { OPEN, RequestLogBuilder } from '../harness/workload/request-log.js';
+import { passInOneOfRuns } from './support/one-of-runs.js';
 
 before(() => prepareFastHistograms());
 
@@ -57,16 +58,13 @@ it('open loop: a 300 ms stall shows in every request that fell due during it', a
   // Catching up is judged on up to three runs: on a busy machine the OS can keep this process
   // off the CPU after the stall for longer than the 5% of the run that counts as falling behind,
   // which is real lateness, not the driver's. The stall must show in every run.
-  const lateRuns: string[] = [];
-  for (let run = 1; run <= 3; run++) {
+  await passInOneOfRuns('the driver caught up after the stall', 3, async () => {
     const { p85Ms, count, saturated } = await measure(false);
     assert.equal(count, 1000);
     // About 200 of the 1000 requests fell due more than 100 ms before the stall ended.
     assert.ok(p85Ms > 100, `p85 ${p85Ms} ms: too few requests saw the stall`);
-    if (!saturated) return;
-    lateRuns.push(`run ${run}: p85 ${p85Ms.toFixed(1)} ms`);
-  }
-  assert.fail(`the driver never caught up after the stall in three runs (${lateRuns.join('; ')})`);
+    return saturated ? `fell behind (p85 ${p85Ms.toFixed(1)} ms)` : undefined;
+  });
 });
 
 it('closed loop: the same stall shows in about one request (coordinated omission)', async () => {
