@@ -84,9 +84,9 @@ for (const build of builds) {
   }
 }
 // The services' own tests, compiled with exactly the settings the suite runs them with
-// (test/support/reference-test-env.ts, which a .mjs script cannot import), so the suite finds them in Go's and cargo's caches
-// instead of compiling them while other tests wait. npm install does not: users run the
-// services, not their tests.
+// (test/support/reference-test-env.ts, which a .mjs script cannot import), so the suite finds
+// them in Go's and cargo's caches instead of compiling them while other tests wait. npm install
+// does not: users run the services, not their tests.
 const goTestEnv = { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '1' };
 const testBuilds = [
   { name: 'go-lru tests', tool: builds[0].tool, cwd: 'go-lru', args: ['test', '-count=1', '-run', '^$', '.'], env: goTestEnv },
@@ -96,7 +96,7 @@ const testBuilds = [
     tool: builds[2].tool,
     cwd: 'load-driver',
     args: ['test', '-count=1', '-run', '^$', './...'],
-    env: { GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly -modcacherw -buildvcs=false -trimpath', CGO_ENABLED: '0' },
+    env: { ...goTestEnv, CGO_ENABLED: '0' },
   },
   {
     name: 'rust-btree tests',
